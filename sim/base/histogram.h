@@ -1,0 +1,48 @@
+/* histogram: a fixed-size log-linear latency histogram (HdrHistogram-style).
+ *
+ * Values are durations in nanoseconds. Each power-of-two range is split into
+ * 128 linear sub-buckets, so any reported percentile is within 0.4% of a
+ * value actually recorded in its bucket (bucket midpoint, half of the 1/128
+ * bucket width), and memory is a constant ~32 KiB however many values are
+ * recorded. Resolution starts at 1.024 us; values above 2^47 ns (~39 h) share
+ * the top bucket; below 1.024 us the error is absolute, at most 512 ns. Count, sum, min and max are exact. Value type: an embedded
+ * struct with no heap memory, copied and reset freely. */
+#ifndef STAMPEDE_HISTOGRAM_H
+#define STAMPEDE_HISTOGRAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim_time.h"
+
+#define HIST_UNIT_BITS 10      /* 2^10 ns: the smallest distinguished step */
+#define HIST_SUB_BITS 8        /* 256 sub-buckets in bucket 0, 128 after */
+#define HIST_BUCKETS 30        /* covers [0, 2^48) ns */
+#define HIST_HALF (1 << (HIST_SUB_BITS - 1))
+#define HIST_COUNTS ((HIST_BUCKETS + 1) * HIST_HALF)
+
+struct histogram {
+    uint64_t count;
+    double sum_ns;     /* exact below 2^53 ns in all, deterministic after */
+    sim_time min_ns;
+    sim_time max_ns;
+    uint32_t lo_index; /* the range of counts[] touched since the reset */
+    uint32_t hi_index;
+    uint64_t counts[HIST_COUNTS];
+};
+
+/* Makes `h` empty from any contents (uninitialised memory included). */
+void histogram_init(struct histogram *h);
+/* Empties an initialised histogram, clearing only the buckets it used. */
+void histogram_reset(struct histogram *h);
+void histogram_record(struct histogram *h, sim_time value_ns);
+/* Adds every value recorded in `from` to `into`. */
+void histogram_merge(struct histogram *into, const struct histogram *from);
+/* The value at percentile p in [0, 100]: the midpoint of the bucket holding
+ * the ceil(p/100 * count)-th smallest value, clamped to [min, max]; p = 100
+ * gives max and p = 0 min exactly. 0 when empty. */
+sim_time histogram_percentile(const struct histogram *h, double p);
+double histogram_mean_ns(const struct histogram *h);
+static inline bool histogram_is_empty(const struct histogram *h) { return h->count == 0; }
+
+#endif

@@ -1,0 +1,265 @@
+#include "eventq.h"
+
+#include <stdlib.h>
+
+#include "../base/xalloc.h"
+
+/* A heap entry whose kind is this refers to timer slot `id` at generation
+ * `arg`; it is skipped if the slot has been cancelled or reused since. */
+#define KIND_TIMER_REF UINT32_MAX
+#define NO_SLOT 0 /* slot 0 is never used, so a zeroed handle names nothing */
+#define IN_HEAP UINT16_MAX
+
+struct timer_slot {
+    struct event ev;
+    uint32_t prev, next; /* list links, or free-list link in `next` */
+    uint32_t gen;        /* odd while armed */
+    uint16_t list;       /* index into lists[], or IN_HEAP */
+};
+
+struct timer_list {
+    sim_time delay;
+    uint32_t head, tail;
+};
+
+struct eventq {
+    struct event *heap;
+    uint32_t heap_len, heap_cap;
+    uint64_t next_seq;
+    struct timer_slot *slots;
+    uint32_t slot_cap, free_slot;
+    uint64_t timers_armed; /* live timers, in lists or in the heap */
+    uint32_t heap_refs;    /* timer refs in the heap, live or stale */
+    struct timer_list lists[EVENTQ_TIMER_LISTS];
+    uint16_t list_count;
+    bool timers_in_heap;
+};
+
+struct eventq *eventq_new(void)
+{
+    struct eventq *q = xcalloc(1, sizeof *q);
+    q->heap_cap = 64;
+    q->heap = xmalloc(q->heap_cap * sizeof q->heap[0]);
+    q->slot_cap = 1; /* slot 0 reserved */
+    q->slots = xcalloc(1, sizeof q->slots[0]);
+    q->free_slot = NO_SLOT;
+    return q;
+}
+
+void eventq_free(struct eventq *q)
+{
+    if (!q)
+        return;
+    free(q->heap);
+    free(q->slots);
+    free(q);
+}
+
+void eventq_set_timers_in_heap(struct eventq *q, bool in_heap) { q->timers_in_heap = in_heap; }
+
+uint64_t eventq_size(const struct eventq *q)
+{
+    return q->heap_len - q->heap_refs + q->timers_armed;
+}
+
+static inline bool earlier(const struct event *a, const struct event *b)
+{
+    return a->at < b->at || (a->at == b->at && a->seq < b->seq);
+}
+
+static void heap_insert(struct eventq *q, struct event ev)
+{
+    if (q->heap_len == q->heap_cap) {
+        q->heap_cap *= 2;
+        q->heap = xreallocarray(q->heap, q->heap_cap, sizeof q->heap[0]);
+    }
+    uint32_t i = q->heap_len++;
+    while (i > 0) { /* sift the hole up, then drop the event in once */
+        uint32_t parent = (i - 1) / 2;
+        if (!earlier(&ev, &q->heap[parent]))
+            break;
+        q->heap[i] = q->heap[parent];
+        i = parent;
+    }
+    q->heap[i] = ev;
+}
+
+static void heap_remove_top(struct eventq *q)
+{
+    struct event last = q->heap[--q->heap_len];
+    uint32_t n = q->heap_len, i = 0;
+    for (;;) {
+        uint32_t child = 2 * i + 1;
+        if (child >= n)
+            break;
+        if (child + 1 < n && earlier(&q->heap[child + 1], &q->heap[child]))
+            child++;
+        if (!earlier(&q->heap[child], &last))
+            break;
+        q->heap[i] = q->heap[child];
+        i = child;
+    }
+    if (n)
+        q->heap[i] = last;
+}
+
+void eventq_push(struct eventq *q, sim_time at, uint32_t kind, uint32_t id, uint64_t arg)
+{
+    struct event ev = {.at = at, .seq = q->next_seq++, .kind = kind, .id = id, .arg = arg};
+    heap_insert(q, ev);
+}
+
+static uint32_t slot_take(struct eventq *q)
+{
+    if (q->free_slot == NO_SLOT) {
+        uint32_t old = q->slot_cap;
+        q->slot_cap *= 2;
+        q->slots = xreallocarray(q->slots, q->slot_cap, sizeof q->slots[0]);
+        for (uint32_t s = old; s < q->slot_cap; s++) { /* thread the new slots */
+            q->slots[s].gen = 0;
+            q->slots[s].next = s + 1 < q->slot_cap ? s + 1 : NO_SLOT;
+        }
+        q->free_slot = old;
+    }
+    uint32_t s = q->free_slot;
+    q->free_slot = q->slots[s].next;
+    q->slots[s].gen++; /* now odd: armed */
+    return s;
+}
+
+static void slot_release(struct eventq *q, uint32_t s)
+{
+    q->slots[s].gen++; /* now even: free; stale handles and refs no longer match */
+    q->slots[s].next = q->free_slot;
+    q->free_slot = s;
+    q->timers_armed--;
+}
+
+static int list_for(struct eventq *q, sim_time delay)
+{
+    for (int i = 0; i < q->list_count; i++)
+        if (q->lists[i].delay == delay)
+            return i;
+    if (q->list_count == EVENTQ_TIMER_LISTS)
+        return -1;
+    struct timer_list *l = &q->lists[q->list_count];
+    l->delay = delay;
+    l->head = l->tail = NO_SLOT;
+    return q->list_count++;
+}
+
+struct timer_handle eventq_arm(struct eventq *q, sim_time now, sim_time delay, uint32_t kind,
+                               uint32_t id, uint64_t arg)
+{
+    uint32_t s = slot_take(q);
+    struct timer_slot *t = &q->slots[s];
+    t->ev = (struct event){.at = now + delay, .seq = q->next_seq++, .kind = kind, .id = id,
+                           .arg = arg};
+    q->timers_armed++;
+    int li = q->timers_in_heap ? -1 : list_for(q, delay);
+    struct timer_list *l = li >= 0 ? &q->lists[li] : NULL;
+    /* FIFO order holds while deadlines are armed in time order, which they
+     * are for one delay because `now` never goes back; checked, not assumed. */
+    if (l && (l->tail == NO_SLOT || q->slots[l->tail].ev.at <= t->ev.at)) {
+        t->list = (uint16_t)li;
+        t->next = NO_SLOT;
+        t->prev = l->tail;
+        if (l->tail != NO_SLOT)
+            q->slots[l->tail].next = s;
+        else
+            l->head = s;
+        l->tail = s;
+    } else {
+        t->list = IN_HEAP;
+        struct event ref = t->ev;
+        ref.kind = KIND_TIMER_REF;
+        ref.id = s;
+        ref.arg = t->gen;
+        heap_insert(q, ref);
+        q->heap_refs++;
+    }
+    return (struct timer_handle){.slot = s, .gen = t->gen};
+}
+
+static void list_unlink(struct eventq *q, uint32_t s)
+{
+    struct timer_slot *t = &q->slots[s];
+    struct timer_list *l = &q->lists[t->list];
+    if (t->prev != NO_SLOT)
+        q->slots[t->prev].next = t->next;
+    else
+        l->head = t->next;
+    if (t->next != NO_SLOT)
+        q->slots[t->next].prev = t->prev;
+    else
+        l->tail = t->prev;
+}
+
+bool eventq_cancel(struct eventq *q, struct timer_handle h)
+{
+    if (h.slot == NO_SLOT || h.slot >= q->slot_cap || q->slots[h.slot].gen != h.gen)
+        return false;
+    if (q->slots[h.slot].list != IN_HEAP)
+        list_unlink(q, h.slot);
+    slot_release(q, h.slot); /* a heap ref, if any, is now stale */
+    return true;
+}
+
+/* Drops cancelled timer refs from the top of the heap. */
+static void heap_skip_stale(struct eventq *q)
+{
+    while (q->heap_len && q->heap[0].kind == KIND_TIMER_REF &&
+           q->slots[q->heap[0].id].gen != q->heap[0].arg) {
+        heap_remove_top(q);
+        q->heap_refs--;
+    }
+}
+
+/* The list whose head is earliest, or -1 if every list is empty. */
+static int earliest_list(const struct eventq *q)
+{
+    int best = -1;
+    for (int i = 0; i < q->list_count; i++) {
+        uint32_t h = q->lists[i].head;
+        if (h != NO_SLOT &&
+            (best < 0 || earlier(&q->slots[h].ev, &q->slots[q->lists[best].head].ev)))
+            best = i;
+    }
+    return best;
+}
+
+bool eventq_pop(struct eventq *q, struct event *out)
+{
+    heap_skip_stale(q);
+    int li = earliest_list(q);
+    bool from_list =
+        li >= 0 && (q->heap_len == 0 || earlier(&q->slots[q->lists[li].head].ev, &q->heap[0]));
+    if (from_list) {
+        uint32_t s = q->lists[li].head;
+        *out = q->slots[s].ev;
+        list_unlink(q, s);
+        slot_release(q, s);
+        return true;
+    }
+    if (q->heap_len == 0)
+        return false;
+    *out = q->heap[0];
+    heap_remove_top(q);
+    if (out->kind == KIND_TIMER_REF) { /* a live timer kept in the heap */
+        q->heap_refs--;
+        uint32_t s = out->id;
+        *out = q->slots[s].ev;
+        slot_release(q, s);
+    }
+    return true;
+}
+
+sim_time eventq_peek_time(struct eventq *q)
+{
+    heap_skip_stale(q);
+    int li = earliest_list(q);
+    sim_time t = q->heap_len ? q->heap[0].at : SIM_TIME_NEVER;
+    if (li >= 0 && q->slots[q->lists[li].head].ev.at < t)
+        t = q->slots[q->lists[li].head].ev.at;
+    return t;
+}

@@ -1,0 +1,73 @@
+/* eventq: the simulator's pending events, in a total (time, sequence) order.
+ *
+ * Two structures share one sequence counter, so ties are broken by insertion
+ * order across both:
+ *  - a binary min-heap for ordinary events (arrivals, completions, windows),
+ *    which are never cancelled: an owner that may no longer want one checks a
+ *    generation number carried in the event's `arg`;
+ *  - cancellable timers. A timer of a duration seen before goes to the tail
+ *    of that duration's FIFO list: deadlines of one fixed duration armed in
+ *    time order are already sorted, so arming and cancelling are both O(1)
+ *    (unlink). Timers of other durations (when more than EVENTQ_TIMER_LISTS
+ *    distinct durations are in use) go into the heap as a reference to their
+ *    slot and are skipped there once cancelled. Either way, cancelling is O(1)
+ *    through a (slot, generation) handle, and a cancelled timer's memory is
+ *    reused at once, so memory follows the timers that are live, not the ones
+ *    ever armed.
+ * Time is sim_time nanoseconds; the queue never reads a clock. The caller
+ * owns the queue (eventq_new/eventq_free); events are copied in and out. */
+#ifndef STAMPEDE_EVENTQ_H
+#define STAMPEDE_EVENTQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../base/sim_time.h"
+
+#define EVENTQ_TIMER_LISTS 16
+
+struct event {
+    sim_time at;
+    uint64_t seq;  /* set by the queue: insertion order, breaks ties */
+    uint32_t kind; /* meaning is the caller's */
+    uint32_t id;
+    uint64_t arg;
+};
+
+/* Names a timer for eventq_cancel; {0, 0} names none. */
+struct timer_handle {
+    uint32_t slot;
+    uint32_t gen;
+};
+
+struct eventq;
+
+struct eventq *eventq_new(void);
+void eventq_free(struct eventq *q);
+
+/* Schedules an event at `at` (which must not be before the last popped
+ * event's time). */
+void eventq_push(struct eventq *q, sim_time at, uint32_t kind, uint32_t id, uint64_t arg);
+
+/* Arms a cancellable timer firing `delay` after `now`. */
+struct timer_handle eventq_arm(struct eventq *q, sim_time now, sim_time delay, uint32_t kind,
+                               uint32_t id, uint64_t arg);
+
+/* Disarms a timer that has not fired yet; true if it was still armed.
+ * Cancelling a fired, cancelled or null handle does nothing. */
+bool eventq_cancel(struct eventq *q, struct timer_handle h);
+
+/* Removes the earliest event into *out; false when the queue is empty. */
+bool eventq_pop(struct eventq *q, struct event *out);
+
+/* Time of the earliest event, or SIM_TIME_NEVER when empty. */
+sim_time eventq_peek_time(struct eventq *q);
+
+/* Events and timers pending (cancelled timers not counted). */
+uint64_t eventq_size(const struct eventq *q);
+
+/* Test and benchmark knob: when true, every timer goes into the heap with
+ * lazy cancellation instead of the FIFO lists. */
+void eventq_set_timers_in_heap(struct eventq *q, bool in_heap);
+
+#endif

@@ -1,0 +1,156 @@
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "../sim/base/rng.h"
+#include "../sim/kernel/eventq.h"
+
+Test(eventq, pops_in_time_order)
+{
+    struct eventq *q = eventq_new();
+    sim_time times[] = {50, 10, 40, 20, 30};
+    for (uint32_t i = 0; i < 5; i++)
+        eventq_push(q, times[i], 1, i, 0);
+    struct event ev;
+    sim_time last = -1;
+    int n = 0;
+    while (eventq_pop(q, &ev)) {
+        cr_assert_gt(ev.at, last);
+        last = ev.at;
+        n++;
+    }
+    cr_assert_eq(n, 5);
+    eventq_free(q);
+}
+
+Test(eventq, breaks_ties_by_insertion_order_across_heap_and_timers)
+{
+    struct eventq *q = eventq_new();
+    eventq_push(q, 100, 1, 0, 0);
+    eventq_arm(q, 0, 100, 1, 1, 0);
+    eventq_push(q, 100, 1, 2, 0);
+    eventq_arm(q, 50, 50, 1, 3, 0);
+    struct event ev;
+    for (uint32_t want = 0; want < 4; want++) {
+        cr_assert(eventq_pop(q, &ev));
+        cr_assert_eq(ev.id, want, "tie broken out of insertion order");
+        cr_assert_eq(ev.at, 100);
+    }
+    cr_assert_not(eventq_pop(q, &ev));
+    eventq_free(q);
+}
+
+Test(eventq, cancelled_timer_never_fires_and_handle_goes_stale)
+{
+    struct eventq *q = eventq_new();
+    struct timer_handle a = eventq_arm(q, 0, 1000, 7, 1, 0);
+    struct timer_handle b = eventq_arm(q, 0, 1000, 7, 2, 0);
+    cr_assert_eq(eventq_size(q), 2);
+    cr_assert(eventq_cancel(q, a));
+    cr_assert_not(eventq_cancel(q, a), "second cancel must be a no-op");
+    cr_assert_eq(eventq_size(q), 1);
+    /* The freed slot is reused; the old handle must not cancel the new timer. */
+    struct timer_handle c = eventq_arm(q, 10, 1000, 7, 3, 0);
+    cr_assert_eq(c.slot, a.slot);
+    cr_assert_not(eventq_cancel(q, a));
+    struct event ev;
+    cr_assert(eventq_pop(q, &ev));
+    cr_assert_eq(ev.id, 2);
+    cr_assert(eventq_pop(q, &ev));
+    cr_assert_eq(ev.id, 3);
+    cr_assert_not(eventq_cancel(q, b), "a fired timer cannot be cancelled");
+    cr_assert_not(eventq_pop(q, &ev));
+    eventq_free(q);
+}
+
+Test(eventq, more_durations_than_lists_fall_back_to_the_heap)
+{
+    struct eventq *q = eventq_new();
+    struct timer_handle h[40];
+    for (uint32_t i = 0; i < 40; i++)
+        h[i] = eventq_arm(q, 0, 1000 - (sim_time)i, 1, i, 0);
+    for (uint32_t i = 0; i < 40; i += 3)
+        eventq_cancel(q, h[i]);
+    struct event ev;
+    sim_time last = 0;
+    int n = 0;
+    while (eventq_pop(q, &ev)) {
+        cr_assert_neq(ev.id % 3, 0, "cancelled timer %u fired", ev.id);
+        cr_assert_geq(ev.at, last);
+        last = ev.at;
+        n++;
+    }
+    cr_assert_eq(n, 26);
+    eventq_free(q);
+}
+
+/* The reference: an unsorted array searched for the (at, seq) minimum. */
+struct ref_event {
+    sim_time at;
+    uint64_t seq;
+    uint32_t id;
+    bool live;
+};
+
+static void run_random_against_reference(bool timers_in_heap)
+{
+    enum { OPS = 200000, MAXN = 4096 };
+    struct eventq *q = eventq_new();
+    eventq_set_timers_in_heap(q, timers_in_heap);
+    struct ref_event *ref = calloc(OPS, sizeof *ref);
+    struct timer_handle *handles = calloc(OPS, sizeof *handles);
+    struct rng r;
+    rng_init_stream(&r, 42, "eventq-test");
+    sim_time now = 0;
+    uint64_t seq = 0, live = 0;
+    uint32_t n = 0;
+    const sim_time delays[] = {100, 250, 1000};
+    for (int op = 0; op < OPS; op++) {
+        uint64_t choice = rng_below(&r, 10);
+        if (n < OPS && live < MAXN && choice < 4) { /* plain event */
+            sim_time at = now + (sim_time)rng_below(&r, 500);
+            eventq_push(q, at, 0, n, 0);
+            ref[n] = (struct ref_event){at, seq++, n, true};
+            n++, live++;
+        } else if (n < OPS && live < MAXN && choice < 7) { /* timer */
+            sim_time d = delays[rng_below(&r, 3)];
+            handles[n] = eventq_arm(q, now, d, 0, n, 0);
+            ref[n] = (struct ref_event){now + d, seq++, n, true};
+            n++, live++;
+        } else if (choice < 8 && n > 0) { /* cancel a random timer */
+            uint32_t i = (uint32_t)rng_below(&r, n);
+            bool was = handles[i].slot && ref[i].live;
+            cr_assert_eq(eventq_cancel(q, handles[i]), was);
+            if (was)
+                ref[i].live = false, live--;
+        } else { /* pop and compare with the reference's minimum */
+            int64_t best = -1;
+            for (uint32_t i = 0; i < n; i++)
+                if (ref[i].live && (best < 0 || ref[i].at < ref[best].at ||
+                                    (ref[i].at == ref[best].at && ref[i].seq < ref[best].seq)))
+                    best = i;
+            struct event ev;
+            bool got = eventq_pop(q, &ev);
+            cr_assert_eq(got, best >= 0);
+            if (got) {
+                cr_assert_eq(ev.id, (uint32_t)best, "op %d: popped %u, reference %ld", op, ev.id,
+                             (long)best);
+                ref[best].live = false, live--;
+                now = ev.at;
+            }
+        }
+        cr_assert_eq(eventq_size(q), live);
+    }
+    free(ref);
+    free(handles);
+    eventq_free(q);
+}
+
+Test(eventq, matches_reference_under_random_operations, .timeout = 60)
+{
+    run_random_against_reference(false);
+}
+
+Test(eventq, matches_reference_with_lazy_heap_timers, .timeout = 60)
+{
+    run_random_against_reference(true);
+}
