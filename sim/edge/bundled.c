@@ -1,0 +1,106 @@
+/* Bundled scenarios: found beside the binary (build/stampede ->
+ * scenarios/), or where $STAMPEDE_SCENARIOS points. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../base/xalloc.h"
+#include "cli_internal.h"
+#include "loader.h"
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The bundled scenarios folder, malloc'ed, or NULL. */
+static char *scenarios_dir(void)
+{
+    const char *env = getenv("STAMPEDE_SCENARIOS");
+    if (env && is_dir(env))
+        return xstrdup(env);
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        const char *ups[] = {"/../scenarios", "/../../scenarios"}; /* build/, build/<mode>/ */
+        for (size_t i = 0; i < 2; i++) {
+            char candidate[4200];
+            snprintf(candidate, sizeof candidate, "%s%s", exe, ups[i]);
+            if (is_dir(candidate))
+                return xstrdup(candidate);
+        }
+    }
+    return is_dir("scenarios") ? xstrdup("scenarios") : NULL;
+}
+
+char *cli_resolve_scenario(const char *arg)
+{
+    if (is_file(arg) || strchr(arg, '/') || strstr(arg, ".json"))
+        return xstrdup(arg);
+    char *dir = scenarios_dir();
+    if (dir) {
+        size_t n = strlen(dir) + strlen(arg) + 8;
+        char *p = xmalloc(n);
+        snprintf(p, n, "%s/%s.json", dir, arg);
+        free(dir);
+        if (is_file(p))
+            return p;
+        free(p);
+    }
+    return xstrdup(arg);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cli_list_scenarios(FILE *out)
+{
+    char *dir = scenarios_dir();
+    DIR *dh = dir ? opendir(dir) : NULL;
+    if (!dh) {
+        fprintf(stderr, "stampede: error: cannot find the bundled scenarios folder (set "
+                        "STAMPEDE_SCENARIOS)\n");
+        free(dir);
+        return 3;
+    }
+    char **files = NULL;
+    size_t count = 0;
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && !strcmp(e->d_name + len - 5, ".json") && e->d_name[0] != '.') {
+            files = xreallocarray(files, count + 1, sizeof *files);
+            files[count++] = xstrdup(e->d_name);
+        }
+    }
+    closedir(dh);
+    qsort(files, count, sizeof *files, by_name);
+    for (size_t i = 0; i < count; i++) {
+        char path[4400], *name, *title;
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        if (loader_peek(path, &name, &title)) {
+            fprintf(out, "%-22s %s\n", name, title);
+            free(name);
+            free(title);
+        }
+        free(files[i]);
+    }
+    free(files);
+    free(dir);
+    return 0;
+}

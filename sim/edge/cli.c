@@ -1,0 +1,264 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../base/xalloc.h"
+#include "../model/sim.h"
+#include "cli_internal.h"
+#include "loader.h"
+#include "results.h"
+#include "summary.h"
+
+#define STAMPEDE_VERSION "0.1.0"
+
+static const char USAGE[] =
+    "usage: stampede <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run FILE        run a scenario, write results, print a summary\n"
+    "  validate FILE...  check scenarios without running them\n"
+    "  list            the bundled scenarios\n"
+    "\n"
+    "FILE may also be the name of a bundled scenario (see `stampede list`).\n"
+    "`stampede <command> --help` describes each command.\n";
+
+static const char RUN_USAGE[] =
+    "usage: stampede run FILE [--variant V] [--seed N] [--set PATH=VALUE]... [--out DIR]\n"
+    "                         [--quiet] [--stats]\n"
+    "\n"
+    "Runs every variant of the scenario (or only --variant V) and writes\n"
+    "summary.json, timeseries.csv, services.csv and events.csv to\n"
+    "results/<scenario>/<variant>/ (or DIR/<variant>/ with --out DIR).\n"
+    "\n"
+    "  --variant V        run only variant V (\"default\" when there are none)\n"
+    "  --seed N           override the scenario's seed\n"
+    "  --set PATH=VALUE   override any key before validation, e.g.\n"
+    "                     --set services.db.workers=16 --set policies.edge.timeout_ms=250\n"
+    "  --out DIR          write results under DIR instead of results/<scenario>\n"
+    "  --quiet            print no summary table\n"
+    "  --stats            print engine statistics (events/s, peak memory) to stderr\n";
+
+static const char VALIDATE_USAGE[] =
+    "usage: stampede validate FILE...\n"
+    "\n"
+    "Checks each scenario (and each of its variants) without running it; prints\n"
+    "every problem, one line each, and `FILE: ok` for valid files.\n"
+    "Exit 0 when all are valid, 2 otherwise.\n";
+
+static const char LIST_USAGE[] = "usage: stampede list\n\nLists the bundled scenarios with "
+                                 "their titles.\n";
+
+static bool is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
+/* ---- run ---- */
+
+struct run_options {
+    const char *file;
+    const char *variant;
+    const char *out;
+    bool has_seed, quiet, stats;
+    uint64_t seed;
+    const char **sets;
+    uint32_t set_count;
+};
+
+static int parse_run_options(int argc, char **argv, struct run_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->sets = xcalloc((size_t)argc, sizeof *o->sets);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_value = i + 1 < argc;
+        if (is_help(a)) {
+            fputs(RUN_USAGE, stdout);
+            return 0;
+        } else if (!strcmp(a, "--variant") && has_value) {
+            o->variant = argv[++i];
+        } else if (!strcmp(a, "--out") && has_value) {
+            o->out = argv[++i];
+        } else if (!strcmp(a, "--set") && has_value) {
+            o->sets[o->set_count++] = argv[++i];
+        } else if (!strcmp(a, "--seed") && has_value) {
+            char *end;
+            errno = 0;
+            unsigned long long s = strtoull(argv[++i], &end, 10);
+            if (errno || *end || argv[i][0] == '-' || !argv[i][0]) {
+                fprintf(stderr, "stampede: error: --seed: expected a non-negative integer, got "
+                                "'%s'\n", argv[i]);
+                return 2;
+            }
+            o->has_seed = true;
+            o->seed = s;
+        } else if (!strcmp(a, "--quiet")) {
+            o->quiet = true;
+        } else if (!strcmp(a, "--stats")) {
+            o->stats = true;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "stampede: error: run: unknown option '%s'%s\n", a,
+                    has_value ? "" : " (or missing value)");
+            return 2;
+        } else if (!o->file) {
+            o->file = a;
+        } else {
+            fprintf(stderr, "stampede: error: run: more than one FILE ('%s', '%s')\n", o->file, a);
+            return 2;
+        }
+    }
+    if (!o->file) {
+        fputs(RUN_USAGE, stderr);
+        return 2;
+    }
+    return -1; /* go on */
+}
+
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long peak_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+/* Runs one variant into its folder; returns an exit code. */
+static int run_one(const struct run_options *o, const struct scenario *sc, bool several)
+{
+    uint64_t seed = o->has_seed ? o->seed : sc->seed;
+    char dir[4096];
+    if (o->out)
+        snprintf(dir, sizeof dir, several ? "%s/%s" : "%s", o->out, sc->variant);
+    else
+        snprintf(dir, sizeof dir, "results/%s/%s", sc->name, sc->variant);
+    struct results *res = results_open(dir);
+    if (!res) {
+        fprintf(stderr, "stampede: error: %s: cannot write results: %s\n", dir, strerror(errno));
+        return 3;
+    }
+    double started = wall_seconds();
+    struct sim *s = sim_new(sc, seed);
+    struct sim_observer obs = {.ctx = res, .on_window = results_on_window};
+    sim_set_observer(s, &obs);
+    sim_run(s);
+    const struct run_report *report = sim_report(s);
+    double wall = wall_seconds() - started;
+    int rc = 0;
+    if (results_commit(res, sc, seed, report) != 0) {
+        fprintf(stderr, "stampede: error: %s: cannot write results: %s\n", dir, strerror(errno));
+        rc = 3;
+    } else if (!o->quiet) {
+        summary_print_table(stdout, sc, seed, report, wall);
+        printf("  results in %s/\n", dir);
+    }
+    if (o->stats) {
+        uint64_t customers = report->total.succeeded + traffic_failed(&report->total);
+        fprintf(stderr,
+                "stats: %s [%s] wall_s=%.3f events=%" PRIu64 " events_per_s=%.0f "
+                "requests=%" PRIu64 " requests_per_s=%.0f peak_rss_kib=%ld\n",
+                sc->name, sc->variant, wall, report->events, (double)report->events / wall,
+                customers, (double)customers / wall, peak_rss_kib());
+    }
+    sim_free(s);
+    return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run_options o;
+    int rc = parse_run_options(argc, argv, &o);
+    if (rc >= 0) {
+        free(o.sets);
+        return rc;
+    }
+    char *file = cli_resolve_scenario(o.file);
+    struct diag d;
+    diag_init(&d, file);
+    struct scenario_set set;
+    enum loader_status st = loader_load(file, o.sets, o.set_count, o.variant, &set, &d);
+    diag_print(&d, stderr);
+    diag_release(&d);
+    free(file);
+    free(o.sets);
+    if (st != LOAD_OK)
+        return (int)st;
+    bool several = set.count > 1 || strcmp(set.items[0]->variant, "default") != 0;
+    for (uint32_t i = 0; i < set.count && rc <= 0; i++) {
+        if (i > 0 && !o.quiet)
+            printf("\n");
+        rc = run_one(&o, set.items[i], several);
+    }
+    scenario_set_release(&set);
+    return rc < 0 ? 0 : rc;
+}
+
+/* ---- validate ---- */
+
+static int cmd_validate(int argc, char **argv)
+{
+    if (argc == 0 || is_help(argv[0])) {
+        fputs(VALIDATE_USAGE, argc ? stdout : stderr);
+        return argc ? 0 : 2;
+    }
+    int rc = 0;
+    for (int i = 0; i < argc; i++) {
+        char *file = cli_resolve_scenario(argv[i]);
+        struct diag d;
+        diag_init(&d, file);
+        struct scenario_set set;
+        enum loader_status st = loader_load(file, NULL, 0, NULL, &set, &d);
+        diag_print(&d, stderr);
+        if (st == LOAD_OK) {
+            printf("%s: ok (%u variant%s)\n", file, set.count, set.count == 1 ? "" : "s");
+            scenario_set_release(&set);
+        } else if ((int)st > rc) {
+            rc = (int)st;
+        }
+        diag_release(&d);
+        free(file);
+    }
+    return rc;
+}
+
+/* ---- list ---- */
+
+static int cmd_list(int argc, char **argv)
+{
+    if (argc > 0) {
+        fputs(LIST_USAGE, is_help(argv[0]) ? stdout : stderr);
+        return is_help(argv[0]) ? 0 : 2;
+    }
+    return cli_list_scenarios(stdout);
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (argc < 2 || is_help(argv[1])) {
+        fputs(USAGE, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--version")) {
+        printf("stampede %s\n", STAMPEDE_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "validate"))
+        return cmd_validate(argc - 2, argv + 2);
+    if (!strcmp(cmd, "list"))
+        return cmd_list(argc - 2, argv + 2);
+    fprintf(stderr, "stampede: error: unknown command '%s'\n%s", cmd, USAGE);
+    return 2;
+}

@@ -1,0 +1,552 @@
+/* The scenario loader: JSON text -> overrides -> per-variant validation ->
+ * immutable scenarios. Structure, names and references are checked here;
+ * distributions in loader_dist.c; overrides in overrides.c. */
+#include "loader.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/xalloc.h"
+#include "loader_internal.h"
+
+static const char *const TOP_KEYS[] = {"name",   "title",    "description", "duration_s",
+                                       "window_s", "seed",   "services",    "clients",
+                                       "policies", "variants", "expect",    "faults",
+                                       NULL};
+static const char *const SERVICE_KEYS[] = {"name",  "instances",  "workers", "queue",
+                                           "service_time", "error_rate", "calls", NULL};
+static const char *const QUEUE_KEYS[] = {"capacity", "discipline", NULL};
+static const char *const CALL_KEYS[] = {"service", "policy", NULL};
+static const char *const CLIENT_KEYS[] = {"name",  "target",     "policy", "arrival",
+                                          "users", "think_time", NULL};
+static const char *const ARRIVAL_KEYS[] = {"process", "rate_rps", NULL};
+static const char *const POLICY_KEYS[] = {"timeout_ms", NULL};
+static const char *const VARIANT_KEYS[] = {"name", "description", "set", NULL};
+static const char *const DISCIPLINES[] = {"fifo", "lifo", NULL};
+static const char *const PROCESSES[] = {"poisson", "constant", NULL};
+
+/* ---- names and references ---- */
+
+/* Reads the "name" of each element of a list into names[] (NULL where
+ * missing or bad), reporting invalid and repeated names. */
+static void collect_names(struct diag *d, const cJSON *list, const char *path,
+                          const char **names)
+{
+    char p[JSON_PATH_MAX];
+    int i = 0;
+    for (const cJSON *c = list->child; c; c = c->next, i++) {
+        names[i] = NULL;
+        json_path_index(p, path, i);
+        const char *name;
+        if (!cJSON_IsObject(c) || !json_read_string(d, c, p, "name", true, &name))
+            continue;
+        char np[JSON_PATH_MAX];
+        json_path_key(np, p, "name");
+        if (!json_is_valid_name(name)) {
+            diag_error(d, np, "invalid name '%s' (letters, digits, '-' and '_', at most 64)",
+                       name);
+            continue;
+        }
+        for (int j = 0; j < i; j++)
+            if (names[j] && strcmp(names[j], name) == 0)
+                diag_error(d, np, "duplicate name '%s' (also at %s[%d])", name, path, j);
+        names[i] = name;
+    }
+}
+
+static uint32_t find_name(const char **names, uint32_t n, const char *name)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (names[i] && strcmp(names[i], name) == 0)
+            return i;
+    return NO_INDEX;
+}
+
+/* Resolves obj[key] naming one of `names`; *out = index (NO_INDEX if absent). */
+static bool read_reference(struct diag *d, const cJSON *obj, const char *path, const char *key,
+                           bool required, const char *what, const char **names, uint32_t n,
+                           uint32_t *out)
+{
+    const char *name;
+    *out = NO_INDEX;
+    if (!json_read_string(d, obj, path, key, required, &name))
+        return !required && !json_get(obj, key);
+    *out = find_name(names, n, name);
+    if (*out == NO_INDEX) {
+        char p[JSON_PATH_MAX];
+        diag_error(d, json_path_key(p, path, key), "unknown %s '%s'", what, name);
+        return false;
+    }
+    return true;
+}
+
+/* ---- the pieces ---- */
+
+struct names {
+    const char **services, **policies;
+    uint32_t service_count, policy_count;
+};
+
+static void parse_policy(struct diag *d, const cJSON *v, const char *path, struct policy_cfg *out)
+{
+    if (!json_expect_object(d, v, path))
+        return;
+    json_check_keys(d, v, path, POLICY_KEYS);
+    double ms;
+    if (json_read_number(d, v, path, "timeout_ms", false, 0, true, 1e9, &ms))
+        out->timeout_ns = sim_time_from_ms(ms);
+}
+
+static void parse_calls(struct diag *d, const cJSON *v, const char *path, const struct names *nm,
+                        struct service_cfg *out)
+{
+    char p[JSON_PATH_MAX];
+    if (!json_expect_array(d, v, path))
+        return;
+    out->call_count = (uint32_t)cJSON_GetArraySize(v);
+    out->calls = xcalloc(out->call_count, sizeof *out->calls);
+    int i = 0;
+    for (const cJSON *c = v->child; c; c = c->next, i++) {
+        json_path_index(p, path, i);
+        if (!json_expect_object(d, c, p))
+            continue;
+        json_check_keys(d, c, p, CALL_KEYS);
+        read_reference(d, c, p, "service", true, "service", nm->services, nm->service_count,
+                       &out->calls[i].service);
+        read_reference(d, c, p, "policy", false, "policy", nm->policies, nm->policy_count,
+                       &out->calls[i].policy);
+    }
+}
+
+static void parse_service(struct diag *d, const cJSON *v, const char *path, const struct names *nm,
+                          struct service_cfg *out)
+{
+    char p[JSON_PATH_MAX];
+    int64_t n;
+    out->instances = 1;
+    out->workers = 1;
+    out->queue_capacity = QUEUE_UNBOUNDED;
+    if (!json_expect_object(d, v, path))
+        return;
+    json_check_keys(d, v, path, SERVICE_KEYS);
+    if (json_read_int(d, v, path, "instances", false, 1, 100000, &n))
+        out->instances = (uint32_t)n;
+    if (json_read_int(d, v, path, "workers", true, 1, 10000000, &n))
+        out->workers = (uint32_t)n;
+    const cJSON *q = json_get(v, "queue");
+    json_path_key(p, path, "queue");
+    if (q && json_expect_object(d, q, p)) {
+        json_check_keys(d, q, p, QUEUE_KEYS);
+        if (json_read_int(d, q, p, "capacity", false, 0, UINT32_MAX - 1, &n))
+            out->queue_capacity = (uint32_t)n;
+        int disc;
+        if (json_read_choice(d, q, p, "discipline", false, DISCIPLINES, &disc))
+            out->discipline = (enum queue_discipline)disc;
+    }
+    const cJSON *st = json_get(v, "service_time");
+    if (!st)
+        diag_error(d, path, "missing required key 'service_time'");
+    else
+        loader_parse_dist(d, st, json_path_key(p, path, "service_time"), false,
+                          &out->service_time);
+    json_read_number(d, v, path, "error_rate", false, 0, false, 1, &out->error_rate);
+    const cJSON *calls = json_get(v, "calls");
+    if (calls)
+        parse_calls(d, calls, json_path_key(p, path, "calls"), nm, out);
+}
+
+static void parse_client(struct diag *d, const cJSON *v, const char *path, const struct names *nm,
+                         struct client_cfg *out)
+{
+    char p[JSON_PATH_MAX];
+    if (!json_expect_object(d, v, path))
+        return;
+    json_check_keys(d, v, path, CLIENT_KEYS);
+    read_reference(d, v, path, "target", true, "service", nm->services, nm->service_count,
+                   &out->target);
+    read_reference(d, v, path, "policy", false, "policy", nm->policies, nm->policy_count,
+                   &out->policy);
+    const cJSON *arrival = json_get(v, "arrival");
+    bool has_users = json_get(v, "users") != NULL;
+    if (!arrival == !has_users) {
+        diag_error(d, path, "a client needs either 'arrival' (open loop) or 'users' with "
+                            "'think_time' (closed loop)%s",
+                   arrival ? ", not both" : "");
+        return;
+    }
+    if (arrival) {
+        json_path_key(p, path, "arrival");
+        if (!json_expect_object(d, arrival, p))
+            return;
+        json_check_keys(d, arrival, p, ARRIVAL_KEYS);
+        int process = 0;
+        json_read_choice(d, arrival, p, "process", false, PROCESSES, &process);
+        out->process = (enum arrival_process)process;
+        json_read_number(d, arrival, p, "rate_rps", true, 0, true, 1e9, &out->rate_rps);
+        if (json_get(v, "think_time"))
+            diag_error(d, path, "'think_time' belongs to closed-loop clients (with 'users')");
+        return;
+    }
+    out->closed_loop = true;
+    int64_t users;
+    if (json_read_int(d, v, path, "users", true, 1, 10000000, &users))
+        out->users = (uint32_t)users;
+    const cJSON *think = json_get(v, "think_time");
+    if (!think)
+        diag_error(d, path, "missing required key 'think_time' (closed-loop clients think "
+                            "between requests)");
+    else
+        loader_parse_dist(d, think, json_path_key(p, path, "think_time"), false,
+                          &out->think_time);
+}
+
+/* Depth-first search for a cycle in the call graph; reports one per cycle. */
+static bool has_cycle_from(struct diag *d, const struct scenario *sc, uint32_t s, uint8_t *color)
+{
+    color[s] = 1;
+    for (uint32_t i = 0; i < sc->services[s].call_count; i++) {
+        uint32_t t = sc->services[s].calls[i].service;
+        if (t == NO_INDEX)
+            continue;
+        if (color[t] == 1) {
+            diag_error(d, "$.services", "call cycle: '%s' calls '%s', which leads back to it",
+                       sc->services[s].name, sc->services[t].name);
+            return true;
+        }
+        if (color[t] == 0 && has_cycle_from(d, sc, t, color))
+            return true;
+    }
+    color[s] = 2;
+    return false;
+}
+
+static void check_cycles(struct diag *d, const struct scenario *sc)
+{
+    uint8_t *color = xcalloc(sc->service_count, 1);
+    for (uint32_t s = 0; s < sc->service_count; s++)
+        if (color[s] == 0 && has_cycle_from(d, sc, s, color))
+            break;
+    free(color);
+}
+
+/* ---- the whole scenario ---- */
+
+/* An array at root[key] (required), or NULL after reporting. */
+static const cJSON *required_list(struct diag *d, const cJSON *root, const char *key)
+{
+    char p[JSON_PATH_MAX];
+    const cJSON *list = json_get(root, key);
+    if (!list) {
+        diag_error(d, "$", "missing required key '%s'", key);
+        return NULL;
+    }
+    if (!json_expect_array(d, list, json_path_key(p, "$", key)))
+        return NULL;
+    if (cJSON_GetArraySize(list) == 0) {
+        diag_error(d, p, "expected at least one element");
+        return NULL;
+    }
+    return list;
+}
+
+static void parse_top_fields(struct diag *d, const cJSON *root, struct scenario *sc)
+{
+    const char *s;
+    if (json_read_string(d, root, "$", "name", true, &s)) {
+        if (json_is_valid_name(s))
+            sc->name = xstrdup(s);
+        else
+            diag_error(d, "$.name", "invalid name '%s' (letters, digits, '-' and '_', at most 64)",
+                       s);
+    }
+    sc->title = xstrdup(json_read_string(d, root, "$", "title", false, &s) ? s : "");
+    sc->description = xstrdup(json_read_string(d, root, "$", "description", false, &s) ? s : "");
+    double x;
+    if (json_read_number(d, root, "$", "duration_s", true, 0, true, 1e8, &x))
+        sc->duration_ns = sim_time_from_s(x);
+    sc->window_ns = SIM_S(1);
+    if (json_read_number(d, root, "$", "window_s", false, 0.001, false, 1e8, &x))
+        sc->window_ns = sim_time_from_s(x);
+    int64_t seed;
+    sc->seed = 1;
+    if (json_read_int(d, root, "$", "seed", false, 0, (int64_t)1 << 53, &seed))
+        sc->seed = (uint64_t)seed;
+    if (json_get(root, "faults"))
+        diag_error(d, "$.faults", "fault injection is not available in this version of stampede");
+}
+
+static void parse_policies(struct diag *d, const cJSON *root, struct scenario *sc,
+                           struct names *nm)
+{
+    const cJSON *pol = json_get(root, "policies");
+    if (!pol || !json_expect_object(d, pol, "$.policies"))
+        return;
+    char p[JSON_PATH_MAX];
+    json_check_duplicates(d, pol, "$.policies"); /* policy names are its keys */
+    sc->policy_count = (uint32_t)cJSON_GetArraySize(pol);
+    sc->policies = xcalloc(sc->policy_count, sizeof *sc->policies);
+    nm->policies = xcalloc(sc->policy_count, sizeof *nm->policies);
+    nm->policy_count = sc->policy_count;
+    uint32_t i = 0;
+    for (const cJSON *c = pol->child; c; c = c->next, i++) {
+        json_path_key(p, "$.policies", c->string);
+        if (!json_is_valid_name(c->string))
+            diag_error(d, p, "invalid policy name (letters, digits, '-' and '_', at most 64)");
+        nm->policies[i] = c->string;
+        sc->policies[i].name = xstrdup(c->string);
+        parse_policy(d, c, p, &sc->policies[i]);
+    }
+}
+
+static struct scenario *build(struct diag *d, const cJSON *root, const char *variant)
+{
+    struct scenario *sc = xcalloc(1, sizeof *sc);
+    sc->variant = xstrdup(variant);
+    if (!json_expect_object(d, root, "$"))
+        return sc;
+    json_check_keys(d, root, "$", TOP_KEYS);
+    parse_top_fields(d, root, sc);
+
+    struct names nm = {0};
+    parse_policies(d, root, sc, &nm);
+    const cJSON *services = required_list(d, root, "services");
+    const cJSON *clients = required_list(d, root, "clients");
+    char p[JSON_PATH_MAX];
+    if (services) {
+        sc->service_count = (uint32_t)cJSON_GetArraySize(services);
+        nm.service_count = sc->service_count;
+        nm.services = xcalloc(sc->service_count, sizeof *nm.services);
+        collect_names(d, services, "$.services", nm.services);
+        sc->services = xcalloc(sc->service_count, sizeof *sc->services);
+        int i = 0;
+        for (const cJSON *c = services->child; c; c = c->next, i++) {
+            sc->services[i].name = xstrdup(nm.services[i] ? nm.services[i] : "");
+            parse_service(d, c, json_path_index(p, "$.services", i), &nm, &sc->services[i]);
+        }
+        check_cycles(d, sc);
+    }
+    if (clients) {
+        sc->client_count = (uint32_t)cJSON_GetArraySize(clients);
+        const char **cnames = xcalloc(sc->client_count, sizeof *cnames);
+        collect_names(d, clients, "$.clients", cnames);
+        sc->clients = xcalloc(sc->client_count, sizeof *sc->clients);
+        int i = 0;
+        for (const cJSON *c = clients->child; c; c = c->next, i++) {
+            sc->clients[i].name = xstrdup(cnames[i] ? cnames[i] : "");
+            parse_client(d, c, json_path_index(p, "$.clients", i), &nm, &sc->clients[i]);
+        }
+        free(cnames);
+    }
+    free(nm.services);
+    free(nm.policies);
+    return sc;
+}
+
+/* ---- variants, expectations, files ---- */
+
+static bool parse_override(struct diag *d, cJSON *root, const char *assignment)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment) {
+        diag_error(d, "--set", "expected PATH=VALUE, got '%s'", assignment);
+        return false;
+    }
+    char *path = xstrdup(assignment);
+    path[eq - assignment] = '\0';
+    /* VALUE is JSON when it parses as JSON (5, true, {"a":1}), else a string. */
+    cJSON *value = cJSON_Parse(eq + 1);
+    if (!value)
+        value = cJSON_CreateString(eq + 1);
+    char origin[JSON_PATH_MAX];
+    snprintf(origin, sizeof origin, "--set %.400s", path);
+    bool ok = overrides_apply(d, root, path, value, origin);
+    free(path);
+    return ok;
+}
+
+static void apply_variant(struct diag *d, cJSON *root, const cJSON *variant, const char *path)
+{
+    const cJSON *set = json_get(variant, "set");
+    if (!set)
+        return;
+    char p[JSON_PATH_MAX];
+    json_path_key(p, path, "set");
+    if (!json_expect_object(d, set, p))
+        return;
+    json_check_duplicates(d, set, p);
+    for (const cJSON *c = set->child; c; c = c->next) {
+        char origin[JSON_PATH_MAX];
+        json_path_key(origin, p, c->string);
+        overrides_apply(d, root, c->string, cJSON_Duplicate(c, true), origin);
+    }
+}
+
+static void read_expect(struct diag *d, const cJSON *root, struct scenario_set *out)
+{
+    const cJSON *list = json_get(root, "expect");
+    if (!list || !json_expect_array(d, list, "$.expect"))
+        return;
+    out->expect = xcalloc((size_t)cJSON_GetArraySize(list), sizeof *out->expect);
+    char p[JSON_PATH_MAX], got[64];
+    int i = 0;
+    for (const cJSON *c = list->child; c; c = c->next, i++) {
+        if (!cJSON_IsString(c)) {
+            json_describe(c, got, sizeof got);
+            diag_error(d, json_path_index(p, "$.expect", i), "expected a string, got %s", got);
+            continue;
+        }
+        out->expect[out->expect_count++] = xstrdup(c->valuestring);
+    }
+}
+
+static void add_scenario(struct scenario_set *out, struct scenario *sc)
+{
+    out->items = xreallocarray(out->items, out->count + 1, sizeof *out->items);
+    out->items[out->count++] = sc;
+}
+
+/* Builds every variant (or `only`) of an override-applied root. */
+static void build_variants(struct diag *d, const cJSON *root, const char *only,
+                           struct scenario_set *out)
+{
+    const cJSON *variants = json_get(root, "variants");
+    cJSON *base = cJSON_Duplicate(root, true);
+    cJSON_DeleteItemFromObjectCaseSensitive(base, "variants");
+    uint32_t errors_before = d->errors;
+    struct scenario *sc = build(d, base, "default");
+    bool base_ok = d->errors == errors_before;
+    if (!variants || !base_ok) {
+        if (only && strcmp(only, "default") != 0 && base_ok)
+            diag_error(d, "$.variants", "no variant named '%s'", only);
+        add_scenario(out, sc);
+        cJSON_Delete(base);
+        return;
+    }
+    scenario_free(sc); /* with variants, each variant is a run of its own */
+    char p[JSON_PATH_MAX], context[128];
+    if (!json_expect_array(d, variants, "$.variants")) {
+        cJSON_Delete(base);
+        return;
+    }
+    const char **names = xcalloc((size_t)cJSON_GetArraySize(variants) + 1, sizeof *names);
+    collect_names(d, variants, "$.variants", names);
+    bool found = only == NULL;
+    int i = 0;
+    for (const cJSON *v = variants->child; v; v = v->next, i++) {
+        json_path_index(p, "$.variants", i);
+        if (!cJSON_IsObject(v) || !names[i])
+            continue;
+        json_check_keys(d, v, p, VARIANT_KEYS);
+        if (only && strcmp(only, names[i]) != 0)
+            continue;
+        found = true;
+        cJSON *copy = cJSON_Duplicate(base, true);
+        snprintf(context, sizeof context, "variant '%s': ", names[i]);
+        d->context = context;
+        apply_variant(d, copy, v, p);
+        add_scenario(out, build(d, copy, names[i]));
+        d->context = NULL;
+        cJSON_Delete(copy);
+    }
+    if (!found)
+        diag_error(d, "$.variants", "no variant named '%s'", only);
+    free(names);
+    cJSON_Delete(base);
+}
+
+enum loader_status loader_load_text(const char *file, const char *text,
+                                    const char *const *overrides, uint32_t override_count,
+                                    const char *only_variant, struct scenario_set *out,
+                                    struct diag *d)
+{
+    (void)file;
+    memset(out, 0, sizeof *out);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, true);
+    if (!root) {
+        diag_error_at(d, text, end ? (long)(end - text) : 0, "invalid JSON");
+        return LOAD_BAD_INPUT;
+    }
+    for (uint32_t i = 0; i < override_count; i++)
+        parse_override(d, root, overrides[i]);
+    if (d->errors == 0) {
+        read_expect(d, root, out);
+        build_variants(d, root, only_variant, out);
+    }
+    cJSON_Delete(root);
+    if (d->errors) {
+        scenario_set_release(out);
+        return LOAD_BAD_INPUT;
+    }
+    return LOAD_OK;
+}
+
+/* Reads a whole file into a NUL-terminated buffer; NULL on failure. */
+static char *read_file(const char *file)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 65536, len = 0;
+    char *buf = xmalloc(cap);
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len - 1 == 0)
+            buf = xreallocarray(buf, cap *= 2, 1);
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return NULL;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+enum loader_status loader_load(const char *file, const char *const *overrides,
+                               uint32_t override_count, const char *only_variant,
+                               struct scenario_set *out, struct diag *d)
+{
+    memset(out, 0, sizeof *out);
+    char *text = read_file(file);
+    if (!text) {
+        diag_error(d, NULL, "cannot read: %s", strerror(errno));
+        return LOAD_IO_ERROR;
+    }
+    enum loader_status st =
+        loader_load_text(file, text, overrides, override_count, only_variant, out, d);
+    free(text);
+    return st;
+}
+
+void scenario_set_release(struct scenario_set *set)
+{
+    for (uint32_t i = 0; i < set->count; i++)
+        scenario_free(set->items[i]);
+    for (uint32_t i = 0; i < set->expect_count; i++)
+        free(set->expect[i]);
+    free(set->items);
+    free(set->expect);
+    memset(set, 0, sizeof *set);
+}
+
+bool loader_peek(const char *file, char **name, char **title)
+{
+    char *text = read_file(file);
+    if (!text)
+        return false;
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    const cJSON *n = json_get(root, "name"), *t = json_get(root, "title");
+    bool ok = cJSON_IsString(n);
+    if (ok) {
+        *name = xstrdup(n->valuestring);
+        *title = xstrdup(cJSON_IsString(t) ? t->valuestring : "");
+    }
+    cJSON_Delete(root);
+    return ok;
+}

@@ -1,0 +1,21 @@
+/* loader_internal: pieces of the scenario loader shared between its files. */
+#ifndef STAMPEDE_LOADER_INTERNAL_H
+#define STAMPEDE_LOADER_INTERNAL_H
+
+#include "../base/dist.h"
+#include "json.h"
+
+/* Reads a distribution object at `path` into *out (which it owns after,
+ * success or not: release with dist_release). In a mixture a "weight" key is
+ * allowed beside the distribution's own. */
+bool loader_parse_dist(struct diag *d, const cJSON *v, const char *path, bool in_mixture,
+                       struct dist *out);
+
+/* Applies one override, `dotted.path` = value, to the tree at `root`.
+ * Array elements are named by their "name" (services.db.workers) or by
+ * index; missing object keys are created. `origin` names the override in
+ * messages ("--set", "$.variants[1].set"). Takes ownership of `value`. */
+bool overrides_apply(struct diag *d, cJSON *root, const char *dotted, cJSON *value,
+                     const char *origin);
+
+#endif

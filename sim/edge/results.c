@@ -1,0 +1,189 @@
+#include "results.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../base/numfmt.h"
+#include "../base/xalloc.h"
+#include "summary.h"
+
+enum { F_TIMESERIES, F_SERVICES, F_EVENTS, F_SUMMARY, F_COUNT };
+static const char *const FILE_NAMES[F_COUNT] = {"timeseries.csv", "services.csv", "events.csv",
+                                                "summary.json"};
+
+struct results {
+    char *dir;
+    FILE *f[F_COUNT];
+    int error; /* first errno seen while writing, 0 if none */
+};
+
+static char *path_in(const char *dir, const char *name, bool temporary)
+{
+    size_t n = strlen(dir) + strlen(name) + 8;
+    char *p = xmalloc(n);
+    snprintf(p, n, temporary ? "%s/.%s.tmp" : "%s/%s", dir, name);
+    return p;
+}
+
+int results_make_dirs(const char *dir)
+{
+    char *p = xstrdup(dir);
+    int rc = 0;
+    for (char *c = p + 1; ; c++) {
+        if (*c != '/' && *c != '\0')
+            continue;
+        char saved = *c;
+        *c = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            rc = -1;
+            break;
+        }
+        *c = saved;
+        if (!saved)
+            break;
+    }
+    free(p);
+    return rc;
+}
+
+static const char TIMESERIES_HEADER[] =
+    "t_s,offered_rps,attempts_rps,retries_rps,goodput_rps,failed_rps,timeout_rps,error_rps,"
+    "rejected_rps,latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p99_ms,in_flight\n";
+static const char SERVICES_HEADER[] =
+    "t_s,service,queue_len,busy,utilization,arrivals_rps,served_rps,errors_rps,rejected_rps,"
+    "max_queue,mean_queue,mean_in_system,wasted_work_s\n";
+static const char EVENTS_HEADER[] = "t_s,kind,subject,detail\n";
+
+struct results *results_open(const char *dir)
+{
+    if (results_make_dirs(dir) != 0)
+        return NULL;
+    struct results *r = xcalloc(1, sizeof *r);
+    r->dir = xstrdup(dir);
+    for (int i = 0; i < F_COUNT; i++) {
+        char *p = path_in(dir, FILE_NAMES[i], true);
+        r->f[i] = fopen(p, "wb");
+        free(p);
+        if (!r->f[i]) {
+            int saved = errno;
+            results_discard(r);
+            errno = saved;
+            return NULL;
+        }
+    }
+    fputs(TIMESERIES_HEADER, r->f[F_TIMESERIES]);
+    fputs(SERVICES_HEADER, r->f[F_SERVICES]);
+    fputs(EVENTS_HEADER, r->f[F_EVENTS]);
+    return r;
+}
+
+/* A CSV number: round-trip form, or an empty field for "no value". */
+static void csv_num(FILE *f, double x, char sep)
+{
+    char buf[NUMFMT_LEN];
+    if (x == x)
+        fputs(numfmt_double(buf, x), f);
+    fputc(sep, f);
+}
+
+static void write_timeseries_row(FILE *f, const struct window_report *w, double secs)
+{
+    const struct traffic *t = &w->delta;
+    const struct histogram *h = w->latency;
+    bool any = !histogram_is_empty(h);
+    csv_num(f, sim_time_to_s(w->start_ns), ',');
+    csv_num(f, (double)t->offered / secs, ',');
+    csv_num(f, (double)t->attempts / secs, ',');
+    csv_num(f, (double)t->retries / secs, ',');
+    csv_num(f, (double)t->succeeded / secs, ',');
+    csv_num(f, (double)traffic_failed(t) / secs, ',');
+    for (int i = 0; i < FAIL_KIND_COUNT; i++)
+        csv_num(f, (double)t->failed[i] / secs, ',');
+    csv_num(f, any ? histogram_mean_ns(h) / 1e6 : NAN, ',');
+    csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 50)) : NAN, ',');
+    csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 90)) : NAN, ',');
+    csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 99)) : NAN, ',');
+    fprintf(f, "%" PRIu64 "\n", w->in_flight);
+}
+
+static void write_service_row(FILE *f, const struct window_report *w,
+                              const struct service_window *s, double secs)
+{
+    const struct service_stats *d = &s->delta;
+    double span_ns = (double)(w->end_ns - w->start_ns);
+    csv_num(f, sim_time_to_s(w->start_ns), ',');
+    fprintf(f, "%s,%u,%u,", s->name, s->queue_len, s->busy);
+    csv_num(f, summary_ratio(d->busy_area_ns, s->capacity * span_ns), ',');
+    csv_num(f, (double)d->arrivals / secs, ',');
+    csv_num(f, (double)d->served / secs, ',');
+    csv_num(f, (double)d->errors / secs, ',');
+    csv_num(f, (double)d->rejected / secs, ',');
+    fprintf(f, "%u,", s->max_queue);
+    csv_num(f, summary_ratio(d->queue_area_ns, span_ns), ',');
+    csv_num(f, summary_ratio(d->system_area_ns, span_ns), ',');
+    csv_num(f, d->wasted_ns / 1e9, '\n');
+}
+
+void results_on_window(void *ctx, const struct window_report *w)
+{
+    struct results *r = ctx;
+    double secs = sim_time_to_s(w->end_ns - w->start_ns);
+    if (secs <= 0)
+        return;
+    write_timeseries_row(r->f[F_TIMESERIES], w, secs);
+    for (uint32_t i = 0; i < w->service_count; i++)
+        write_service_row(r->f[F_SERVICES], w, &w->services[i], secs);
+}
+
+int results_commit(struct results *r, const struct scenario *sc, uint64_t seed,
+                   const struct run_report *report)
+{
+    summary_write_json(r->f[F_SUMMARY], sc, seed, report);
+    int rc = 0;
+    for (int i = 0; i < F_COUNT; i++) {
+        if (ferror(r->f[i]) && !r->error)
+            r->error = EIO;
+        if (fclose(r->f[i]) != 0 && !r->error)
+            r->error = errno;
+        r->f[i] = NULL;
+    }
+    /* Rename only once every file is complete: a failure leaves the old
+     * results (or none), never a mix of half-written ones. */
+    for (int i = 0; i < F_COUNT && !r->error; i++) {
+        char *from = path_in(r->dir, FILE_NAMES[i], true), *to = path_in(r->dir, FILE_NAMES[i], false);
+        if (rename(from, to) != 0)
+            r->error = errno;
+        free(from);
+        free(to);
+    }
+    if (r->error) {
+        rc = -1;
+        int saved = r->error;
+        results_discard(r);
+        errno = saved;
+        return rc;
+    }
+    free(r->dir);
+    free(r);
+    return rc;
+}
+
+void results_discard(struct results *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < F_COUNT; i++) {
+        if (r->f[i])
+            fclose(r->f[i]);
+        char *p = path_in(r->dir, FILE_NAMES[i], true);
+        remove(p);
+        free(p);
+    }
+    free(r->dir);
+    free(r);
+}

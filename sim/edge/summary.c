@@ -1,0 +1,128 @@
+#include "summary.h"
+
+#include <inttypes.h>
+#include <math.h>
+
+#include "../base/numfmt.h"
+#include "jsonw.h"
+
+double summary_ratio(double x, double y) { return y != 0 ? x / y : NAN; }
+
+static double ms(sim_time t) { return sim_time_to_ms(t); }
+
+static void write_failed(struct jsonw *w, const struct traffic *t)
+{
+    jsonw_begin_object(w, "failed");
+    jsonw_uint(w, "total", traffic_failed(t));
+    for (int i = 0; i < FAIL_KIND_COUNT; i++)
+        jsonw_uint(w, failure_kind_names[i], t->failed[i]);
+    jsonw_end_object(w);
+}
+
+static void write_latency(struct jsonw *w, const struct histogram *h)
+{
+    jsonw_begin_object(w, "latency_ms");
+    jsonw_double(w, "mean", histogram_mean_ns(h) / 1e6);
+    jsonw_double(w, "p50", ms(histogram_percentile(h, 50)));
+    jsonw_double(w, "p90", ms(histogram_percentile(h, 90)));
+    jsonw_double(w, "p99", ms(histogram_percentile(h, 99)));
+    jsonw_double(w, "p999", ms(histogram_percentile(h, 99.9)));
+    jsonw_double(w, "max", ms(h->count ? h->max_ns : 0));
+    jsonw_end_object(w);
+}
+
+static void write_service(struct jsonw *w, const struct service_window *s, double duration_ns)
+{
+    const struct service_stats *t = &s->delta;
+    jsonw_begin_object(w, s->name);
+    jsonw_double(w, "utilization", summary_ratio(t->busy_area_ns, s->capacity * duration_ns));
+    jsonw_uint(w, "arrivals", t->arrivals);
+    jsonw_uint(w, "served", t->served);
+    jsonw_uint(w, "ok", t->ok);
+    jsonw_uint(w, "errors", t->errors);
+    jsonw_uint(w, "rejected", t->rejected);
+    jsonw_uint(w, "max_queue", s->max_queue);
+    jsonw_double(w, "mean_queue", summary_ratio(t->queue_area_ns, duration_ns));
+    jsonw_double(w, "mean_in_system", summary_ratio(t->system_area_ns, duration_ns));
+    jsonw_double(w, "mean_response_ms", summary_ratio(t->response_ns / 1e6, (double)t->served));
+    jsonw_double(w, "wasted_work_s", t->wasted_ns / 1e9);
+    jsonw_double(w, "wasted_share", summary_ratio(t->wasted_ns, t->busy_area_ns));
+    jsonw_end_object(w);
+}
+
+static void write_client(struct jsonw *w, const char *name, const struct traffic *t)
+{
+    jsonw_begin_object(w, name);
+    jsonw_uint(w, "offered", t->offered);
+    jsonw_uint(w, "attempts", t->attempts);
+    jsonw_uint(w, "succeeded", t->succeeded);
+    write_failed(w, t);
+    jsonw_double(w, "goodput_ratio", summary_ratio((double)t->succeeded, (double)t->offered));
+    jsonw_end_object(w);
+}
+
+void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
+                        const struct run_report *r)
+{
+    struct jsonw w;
+    jsonw_init(&w, out);
+    const struct traffic *t = &r->total;
+    double duration_ns = (double)r->duration_ns;
+    jsonw_begin_object(&w, NULL);
+    jsonw_string(&w, "scenario", sc->name);
+    jsonw_string(&w, "variant", sc->variant);
+    jsonw_uint(&w, "seed", seed);
+    jsonw_double(&w, "duration_s", sim_time_to_s(r->duration_ns));
+    jsonw_uint(&w, "offered", t->offered);
+    jsonw_uint(&w, "attempts", t->attempts);
+    jsonw_uint(&w, "retries", t->retries);
+    jsonw_uint(&w, "succeeded", t->succeeded);
+    write_failed(&w, t);
+    jsonw_uint(&w, "unfinished", r->in_flight);
+    jsonw_double(&w, "goodput_ratio", summary_ratio((double)t->succeeded, (double)t->offered));
+    jsonw_double(&w, "amplification", summary_ratio((double)t->attempts, (double)t->offered));
+    jsonw_double(&w, "goodput_rps", summary_ratio((double)t->succeeded, duration_ns / 1e9));
+    write_latency(&w, r->latency);
+    jsonw_begin_object(&w, "services");
+    for (uint32_t i = 0; i < r->service_count; i++)
+        write_service(&w, &r->services[i], duration_ns);
+    jsonw_end_object(&w);
+    jsonw_begin_object(&w, "clients");
+    for (uint32_t i = 0; i < r->client_count; i++)
+        write_client(&w, sc->clients[i].name, &r->clients[i]);
+    jsonw_end_object(&w);
+    jsonw_uint(&w, "events", r->events);
+    jsonw_end_object(&w);
+}
+
+void summary_print_table(FILE *out, const struct scenario *sc, uint64_t seed,
+                         const struct run_report *r, double wall_s)
+{
+    const struct traffic *t = &r->total;
+    char a[NUMFMT_LEN];
+    fprintf(out, "%s [%s]  seed %" PRIu64 ", %s s simulated", sc->name, sc->variant, seed,
+            numfmt_double(a, sim_time_to_s(r->duration_ns)));
+    if (wall_s >= 0)
+        fprintf(out, " in %.2f s", wall_s);
+    fprintf(out, "\n");
+    fprintf(out, "  %-12s %12s %12s %10s %9s %9s %9s\n", "requests", "offered", "succeeded",
+            "failed", "goodput", "p50 ms", "p99 ms");
+    fprintf(out, "  %-12s %12" PRIu64 " %12" PRIu64 " %10" PRIu64 " %9.4f %9.2f %9.2f\n", "",
+            t->offered, t->succeeded, traffic_failed(t),
+            t->offered ? (double)t->succeeded / (double)t->offered : 0.0,
+            ms(histogram_percentile(r->latency, 50)), ms(histogram_percentile(r->latency, 99)));
+    if (traffic_failed(t))
+        fprintf(out, "  %-12s timeout %" PRIu64 ", error %" PRIu64 ", rejected %" PRIu64 "\n",
+                "failed by", t->failed[FAIL_TIMEOUT], t->failed[FAIL_ERROR],
+                t->failed[FAIL_REJECTED]);
+    fprintf(out, "  %-12s %12s %12s %10s %9s %9s\n", "service", "util", "served", "max queue",
+            "resp ms", "wasted s");
+    for (uint32_t i = 0; i < r->service_count; i++) {
+        const struct service_window *s = &r->services[i];
+        double util = summary_ratio(s->delta.busy_area_ns, s->capacity * (double)r->duration_ns);
+        double resp = summary_ratio(s->delta.response_ns / 1e6, (double)s->delta.served);
+        fprintf(out, "  %-12s %12.3f %12" PRIu64 " %10u %9.2f %9.2f\n", s->name,
+                isnan(util) ? 0 : util, s->delta.served, s->max_queue, isnan(resp) ? 0 : resp,
+                s->delta.wasted_ns / 1e9);
+    }
+}

@@ -1,0 +1,45 @@
+#include "metrics.h"
+
+#define FAIL_NAME(e, s) s,
+const char *const failure_kind_names[FAIL_KIND_COUNT] = {FAILURE_KINDS(FAIL_NAME)};
+#undef FAIL_NAME
+
+struct traffic traffic_diff(const struct traffic *a, const struct traffic *b)
+{
+    struct traffic d = {
+        .offered = a->offered - b->offered,
+        .attempts = a->attempts - b->attempts,
+        .retries = a->retries - b->retries,
+        .succeeded = a->succeeded - b->succeeded,
+    };
+    for (int i = 0; i < FAIL_KIND_COUNT; i++)
+        d.failed[i] = a->failed[i] - b->failed[i];
+    return d;
+}
+
+void traffic_add(struct traffic *a, const struct traffic *b)
+{
+    a->offered += b->offered;
+    a->attempts += b->attempts;
+    a->retries += b->retries;
+    a->succeeded += b->succeeded;
+    for (int i = 0; i < FAIL_KIND_COUNT; i++)
+        a->failed[i] += b->failed[i];
+}
+
+struct service_stats service_stats_diff(const struct service_stats *a,
+                                        const struct service_stats *b)
+{
+    return (struct service_stats){
+        .arrivals = a->arrivals - b->arrivals,
+        .served = a->served - b->served,
+        .ok = a->ok - b->ok,
+        .errors = a->errors - b->errors,
+        .rejected = a->rejected - b->rejected,
+        .busy_area_ns = a->busy_area_ns - b->busy_area_ns,
+        .queue_area_ns = a->queue_area_ns - b->queue_area_ns,
+        .system_area_ns = a->system_area_ns - b->system_area_ns,
+        .wasted_ns = a->wasted_ns - b->wasted_ns,
+        .response_ns = a->response_ns - b->response_ns,
+    };
+}

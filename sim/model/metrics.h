@@ -1,0 +1,98 @@
+/* metrics: what a run measures, per window and in total.
+ *
+ * Counters are cumulative from the start of the run; a window's values are
+ * differences between the counters at its two ends, so nothing is counted
+ * twice and totals always equal the sum of the windows. Areas (busy workers
+ * x time, queue length x time) are integrated exactly in integer
+ * nanoseconds and held as doubles (exact below 2^53, deterministic beyond).
+ * These structs are the simulator's public read-only view: result writers
+ * and the viewer read them and nothing else. */
+#ifndef STAMPEDE_METRICS_H
+#define STAMPEDE_METRICS_H
+
+#include <stdint.h>
+
+#include "../base/histogram.h"
+#include "../base/sim_time.h"
+
+#define FAILURE_KINDS(X)                                                                           \
+    X(FAIL_TIMEOUT, "timeout")                                                                     \
+    X(FAIL_ERROR, "error")                                                                         \
+    X(FAIL_REJECTED, "rejected")
+
+#define FAIL_ENUM(e, s) e,
+enum failure_kind { FAILURE_KINDS(FAIL_ENUM) FAIL_KIND_COUNT };
+#undef FAIL_ENUM
+
+extern const char *const failure_kind_names[FAIL_KIND_COUNT];
+
+/* Client-side traffic: what callers offered and what they got back. */
+struct traffic {
+    uint64_t offered;   /* new requests */
+    uint64_t attempts;  /* attempts sent for them, first tries included */
+    uint64_t retries;   /* attempts beyond the first */
+    uint64_t succeeded;
+    uint64_t failed[FAIL_KIND_COUNT];
+};
+
+/* One service, all instances together. */
+struct service_stats {
+    uint64_t arrivals;  /* requests that reached the service */
+    uint64_t served;    /* finished by a worker, whatever the outcome */
+    uint64_t ok;        /* replied with success */
+    uint64_t errors;    /* replied with an error (own or a dependency's) */
+    uint64_t rejected;  /* turned away: queue full */
+    double busy_area_ns;   /* sum over workers of busy time */
+    double queue_area_ns;  /* integral of queued requests over time */
+    double system_area_ns; /* integral of queued + in-service requests */
+    double wasted_ns;      /* worker time spent after the caller chain gave up */
+    double response_ns;    /* sum of (reply time - arrival time) of served work */
+};
+
+struct service_window {
+    const char *name;
+    uint32_t capacity;     /* instances x workers */
+    uint32_t queue_len;    /* at the end of the window */
+    uint32_t busy;         /* workers busy at the end of the window */
+    uint32_t max_queue;    /* largest queue seen in the window */
+    struct service_stats delta; /* counters and areas within the window */
+};
+
+struct window_report {
+    uint64_t index;
+    sim_time start_ns, end_ns;
+    struct traffic delta;            /* all clients together, in the window */
+    const struct histogram *latency; /* successes that completed in the window */
+    uint64_t in_flight;              /* client requests outstanding at the end */
+    uint32_t service_count;
+    const struct service_window *services;
+};
+
+struct run_report {
+    sim_time duration_ns;
+    struct traffic total;
+    const struct histogram *latency; /* every success, end to end */
+    uint64_t in_flight;              /* unfinished when the run ended */
+    uint64_t events;                 /* engine events processed */
+    uint32_t service_count;
+    const struct service_window *services; /* delta = whole-run totals */
+    uint32_t client_count;
+    const struct traffic *clients;   /* per client, in scenario order */
+};
+
+static inline uint64_t traffic_failed(const struct traffic *t)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < FAIL_KIND_COUNT; i++)
+        n += t->failed[i];
+    return n;
+}
+
+/* a - b, field by field. */
+struct traffic traffic_diff(const struct traffic *a, const struct traffic *b);
+struct service_stats service_stats_diff(const struct service_stats *a,
+                                        const struct service_stats *b);
+/* Adds `b` into `a`, field by field. */
+void traffic_add(struct traffic *a, const struct traffic *b);
+
+#endif

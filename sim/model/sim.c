@@ -1,0 +1,241 @@
+#include "sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/xalloc.h"
+#include "sim_internal.h"
+
+/* ---- pools: slots are recycled through free lists; no malloc per event ---- */
+
+#define POOL_GROW(s, arr, cap, free_head)                                                          \
+    do {                                                                                           \
+        uint32_t old = (cap);                                                                      \
+        (cap) = old ? old * 2 : 256;                                                               \
+        (arr) = xreallocarray((arr), (cap), sizeof *(arr));                                        \
+        for (uint32_t i_ = old; i_ < (cap); i_++) {                                                \
+            (arr)[i_].gen = 0;                                                                     \
+            (arr)[i_].next_free = i_ + 1 < (cap) ? i_ + 1 : NO_INDEX;                              \
+        }                                                                                          \
+        (free_head) = old;                                                                         \
+    } while (0)
+
+uint32_t job_alloc(struct sim *s)
+{
+    if (s->job_free == NO_INDEX)
+        POOL_GROW(s, s->jobs, s->job_cap, s->job_free);
+    uint32_t j = s->job_free;
+    s->job_free = s->jobs[j].next_free;
+    return j;
+}
+
+void job_free(struct sim *s, uint32_t j)
+{
+    s->jobs[j].gen++;
+    s->jobs[j].next_free = s->job_free;
+    s->job_free = j;
+}
+
+uint32_t request_alloc(struct sim *s)
+{
+    if (s->request_free == NO_INDEX)
+        POOL_GROW(s, s->requests, s->request_cap, s->request_free);
+    uint32_t r = s->request_free;
+    s->request_free = s->requests[r].next_free;
+    return r;
+}
+
+void request_free(struct sim *s, uint32_t r)
+{
+    s->requests[r].gen++;
+    s->requests[r].next_free = s->request_free;
+    s->request_free = r;
+}
+
+/* ---- lifecycle ---- */
+
+struct sim *sim_new(const struct scenario *sc, uint64_t seed)
+{
+    struct sim *s = xcalloc(1, sizeof *s);
+    s->sc = sc;
+    s->seed = seed;
+    s->end = sc->duration_ns;
+    s->q = eventq_new();
+    s->job_free = s->request_free = NO_INDEX;
+    histogram_init(&s->window_latency);
+    histogram_init(&s->total_latency);
+
+    uint32_t ns = sc->service_count;
+    s->services = xcalloc(ns, sizeof *s->services);
+    s->service_at_window_start = xcalloc(ns, sizeof *s->service_at_window_start);
+    s->window_services = xcalloc(ns, sizeof *s->window_services);
+    s->report_services = xcalloc(ns, sizeof *s->report_services);
+    for (uint32_t i = 0; i < ns; i++)
+        service_init(s, i);
+
+    s->clients = xcalloc(sc->client_count, sizeof *s->clients);
+    s->report_clients = xcalloc(sc->client_count, sizeof *s->report_clients);
+    for (uint32_t i = 0; i < sc->client_count; i++)
+        client_start(s, i);
+
+    sim_time first_window_end = sc->window_ns < s->end ? sc->window_ns : s->end;
+    if (first_window_end < s->end)
+        eventq_push(s->q, first_window_end, EV_WINDOW_END, 0, 0);
+    return s;
+}
+
+void sim_free(struct sim *s)
+{
+    if (!s)
+        return;
+    for (uint32_t i = 0; i < s->sc->service_count; i++)
+        service_release(&s->services[i]);
+    for (uint32_t i = 0; i < s->sc->client_count; i++)
+        free(s->clients[i].user_rng);
+    free(s->services);
+    free(s->clients);
+    free(s->service_at_window_start);
+    free(s->window_services);
+    free(s->report_services);
+    free(s->report_clients);
+    free(s->jobs);
+    free(s->requests);
+    eventq_free(s->q);
+    free(s);
+}
+
+void sim_set_observer(struct sim *s, const struct sim_observer *obs) { s->obs = *obs; }
+
+sim_time sim_now(const struct sim *s) { return s->now; }
+
+/* ---- windows ---- */
+
+static struct traffic traffic_total(const struct sim *s)
+{
+    struct traffic t = {0};
+    for (uint32_t i = 0; i < s->sc->client_count; i++)
+        traffic_add(&t, &s->clients[i].stats);
+    return t;
+}
+
+static void fill_service_window(const struct service_rt *svc, struct service_window *w)
+{
+    w->name = svc->cfg->name;
+    w->capacity = svc->cfg->instances * svc->cfg->workers;
+    w->queue_len = svc->queued;
+    w->busy = svc->busy;
+}
+
+/* Reports the window [window_start, now) and opens the next one. */
+static void close_window(struct sim *s)
+{
+    uint32_t ns = s->sc->service_count;
+    for (uint32_t i = 0; i < ns; i++) {
+        struct service_rt *svc = &s->services[i];
+        service_integrate(svc, s->now);
+        struct service_window *w = &s->window_services[i];
+        fill_service_window(svc, w);
+        w->max_queue = svc->window_max_queue;
+        w->delta = service_stats_diff(&svc->stats, &s->service_at_window_start[i]);
+        s->service_at_window_start[i] = svc->stats;
+        svc->window_max_queue = svc->queued;
+    }
+    struct traffic total = traffic_total(s);
+    struct window_report w = {
+        .index = s->window_index,
+        .start_ns = s->window_start,
+        .end_ns = s->now,
+        .delta = traffic_diff(&total, &s->traffic_at_window_start),
+        .latency = &s->window_latency,
+        .in_flight = s->in_flight,
+        .service_count = ns,
+        .services = s->window_services,
+    };
+    if (s->obs.on_window)
+        s->obs.on_window(s->obs.ctx, &w);
+    histogram_merge(&s->total_latency, &s->window_latency);
+    histogram_reset(&s->window_latency);
+    s->traffic_at_window_start = total;
+    s->window_start = s->now;
+    s->window_index++;
+}
+
+/* ---- the loop ---- */
+
+static void dispatch(struct sim *s, const struct event *ev)
+{
+    switch ((enum event_kind)ev->kind) {
+    case EV_ARRIVAL:
+        client_on_arrival(s, ev->id);
+        break;
+    case EV_USER_WAKE:
+        client_on_user_wake(s, ev->id, (uint32_t)ev->arg);
+        break;
+    case EV_WORK_DONE:
+        service_on_work_done(s, ev->id, (uint32_t)ev->arg);
+        break;
+    case EV_CALL_TIMEOUT:
+        service_on_call_timeout(s, ev->id, (uint32_t)ev->arg);
+        break;
+    case EV_WINDOW_END: {
+        close_window(s);
+        sim_time next = s->now + s->sc->window_ns;
+        if (next < s->end)
+            eventq_push(s->q, next, EV_WINDOW_END, 0, 0);
+        break;
+    }
+    }
+}
+
+bool sim_advance(struct sim *s, sim_time until)
+{
+    if (s->finished)
+        return false;
+    if (until > s->end)
+        until = s->end;
+    struct event ev;
+    /* Events at exactly `end` belong to no window: the run is [0, end). */
+    while (eventq_peek_time(s->q) < until && eventq_pop(s->q, &ev)) {
+        s->now = ev.at;
+        s->events++;
+        dispatch(s, &ev);
+    }
+    s->now = until;
+    if (until == s->end) {
+        close_window(s);
+        s->finished = true;
+    }
+    return !s->finished;
+}
+
+void sim_run(struct sim *s)
+{
+    while (sim_advance(s, s->end))
+        ;
+}
+
+const struct run_report *sim_report(struct sim *s)
+{
+    for (uint32_t i = 0; i < s->sc->service_count; i++) {
+        struct service_rt *svc = &s->services[i];
+        service_integrate(svc, s->now);
+        struct service_window *w = &s->report_services[i];
+        fill_service_window(svc, w);
+        w->max_queue = svc->max_queue;
+        w->delta = svc->stats;
+    }
+    for (uint32_t i = 0; i < s->sc->client_count; i++)
+        s->report_clients[i] = s->clients[i].stats;
+    s->report = (struct run_report){
+        .duration_ns = s->now,
+        .total = traffic_total(s),
+        .latency = &s->total_latency,
+        .in_flight = s->in_flight,
+        .events = s->events,
+        .service_count = s->sc->service_count,
+        .services = s->report_services,
+        .client_count = s->sc->client_count,
+        .clients = s->report_clients,
+    };
+    return &s->report;
+}
