@@ -44,7 +44,7 @@ SIM_SRC := $(sort $(wildcard sim/base/*.c sim/kernel/*.c sim/model/*.c sim/edge/
 SIM_LIB_SRC := $(filter-out sim/edge/main.c,$(SIM_SRC))
 SIM_OBJ := $(SIM_LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/sim/edge/main.o
-TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c)) tests/helpers.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 ifeq ($(MODE),release)

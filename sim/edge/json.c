@@ -151,11 +151,14 @@ bool json_read_int(struct diag *d, const cJSON *obj, const char *path, const cha
     double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
     bool ok = x == floor(x) && x >= (double)min && x <= (double)max;
     if (!ok) {
-        if (max == INT64_MAX || (max >= INT32_MAX && min <= 0))
-            diag_error(d, p, "expected integer >= %lld, got %s", (long long)min, got);
-        else
+        /* A narrow range reads best whole; a wide one by the bound broken. */
+        if ((double)max - (double)min <= 1000)
             diag_error(d, p, "expected integer in [%lld, %lld], got %s", (long long)min,
                        (long long)max, got);
+        else if (x > (double)max)
+            diag_error(d, p, "expected integer <= %lld, got %s", (long long)max, got);
+        else
+            diag_error(d, p, "expected integer >= %lld, got %s", (long long)min, got);
         return false;
     }
     *out = (int64_t)x;
@@ -176,11 +179,13 @@ bool json_read_number(struct diag *d, const cJSON *obj, const char *path, const 
     if (!ok) {
         numfmt_double(lo, min);
         numfmt_double(hi, max);
-        if (max >= 1e300)
-            diag_error(d, p, "expected number %s %s, got %s", above_min ? ">" : ">=", lo, got);
-        else
+        if (max - min <= 1000) /* ratios, probabilities: the range reads best */
             diag_error(d, p, "expected number in %s%s, %s], got %s", above_min ? "(" : "[", lo,
                        hi, got);
+        else if (x > max)
+            diag_error(d, p, "expected number <= %s, got %s", hi, got);
+        else
+            diag_error(d, p, "expected number %s %s, got %s", above_min ? ">" : ">=", lo, got);
         return false;
     }
     *out = x;

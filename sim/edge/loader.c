@@ -466,15 +466,21 @@ enum loader_status loader_load_text(const char *file, const char *text,
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(text, &end, true);
     if (!root) {
-        diag_error_at(d, text, end ? (long)(end - text) : 0, "invalid JSON");
+        /* cJSON stops just past the offending token; point at the token, not
+         * at the white space or end of file after it. */
+        long at = end ? (long)(end - text) : 0;
+        while (at > 0 && (text[at] == '\0' || text[at] == ' ' || text[at] == '\n' ||
+                          text[at] == '\r' || text[at] == '\t'))
+            at--;
+        diag_error_at(d, text, at, "invalid JSON");
         return LOAD_BAD_INPUT;
     }
+    /* A bad override is reported and skipped; the rest is still validated,
+     * so one run shows every problem. */
     for (uint32_t i = 0; i < override_count; i++)
         parse_override(d, root, overrides[i]);
-    if (d->errors == 0) {
-        read_expect(d, root, out);
-        build_variants(d, root, only_variant, out);
-    }
+    read_expect(d, root, out);
+    build_variants(d, root, only_variant, out);
     cJSON_Delete(root);
     if (d->errors) {
         scenario_set_release(out);

@@ -16,6 +16,11 @@ static const char *const KEYS[DIST_KIND_COUNT][5] = {
     [DIST_EMPIRICAL] = {"dist", "values_ms", NULL},
 };
 
+/* NULL-terminated, for json_read_choice. */
+#define DIST_NAME(e, s) s,
+static const char *const DIST_NAMES[] = {DIST_KINDS(DIST_NAME) NULL};
+#undef DIST_NAME
+
 static const double BIG = 1e300;
 static const double MAX_MS = 1e9; /* 11.6 days: longer is surely a unit slip */
 
@@ -122,7 +127,7 @@ bool loader_parse_dist(struct diag *d, const cJSON *v, const char *path, bool in
     if (!json_expect_object(d, v, path))
         return false;
     int kind;
-    if (!json_read_choice(d, v, path, "dist", true, dist_kind_names, &kind))
+    if (!json_read_choice(d, v, path, "dist", true, DIST_NAMES, &kind))
         return false;
     out->kind = (enum dist_kind)kind;
     const char *known[7];

@@ -1,0 +1,73 @@
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+struct scenario_set load_or_fail(const char *file, const char *const *sets, uint32_t nsets)
+{
+    struct diag d;
+    diag_init(&d, file);
+    struct scenario_set set;
+    enum loader_status st = loader_load(file, sets, nsets, NULL, &set, &d);
+    if (st != LOAD_OK) {
+        diag_print(&d, stderr);
+        cr_assert_fail("cannot load %s", file);
+    }
+    diag_release(&d);
+    return set;
+}
+
+struct collector {
+    struct batches *b;
+    uint32_t warmup;
+};
+
+static void collect(void *ctx, const struct window_report *w)
+{
+    struct collector *c = ctx;
+    if (w->index < c->warmup || c->b->count == MAX_BATCHES)
+        return;
+    uint32_t i = c->b->count++;
+    c->b->mean_latency_ms[i] = histogram_mean_ns(w->latency) / 1e6;
+    c->b->successes[i] = w->delta.succeeded;
+    c->b->blocked_ratio[i] =
+        w->delta.offered ? (double)w->delta.failed[FAIL_REJECTED] / (double)w->delta.offered : 0;
+    c->b->mean_in_system[i] =
+        w->services[0].delta.system_area_ns / (double)(w->end_ns - w->start_ns);
+}
+
+struct batches run_batches(const struct scenario *sc, uint32_t warmup, struct run_report *out)
+{
+    static struct batches b;
+    memset(&b, 0, sizeof b);
+    struct collector c = {&b, warmup};
+    struct sim *s = sim_new(sc, sc->seed);
+    struct sim_observer obs = {.ctx = &c, .on_window = collect};
+    sim_set_observer(s, &obs);
+    sim_run(s);
+    if (out)
+        *out = *sim_report(s);
+    sim_free(s);
+    return b;
+}
+
+/* Two-sided 99% Student t quantiles for 1..40 degrees of freedom. */
+static const double T_995[41] = {
+    0,     63.657, 9.925, 5.841, 4.604, 4.032, 3.707, 3.499, 3.355, 3.250, 3.169,
+    3.106, 3.055,  3.012, 2.977, 2.947, 2.921, 2.898, 2.878, 2.861, 2.845, 2.831,
+    2.819, 2.807,  2.797, 2.787, 2.779, 2.771, 2.763, 2.756, 2.750, 2.744, 2.738,
+    2.733, 2.728,  2.724, 2.719, 2.715, 2.712, 2.708, 2.704};
+
+struct interval batch_interval(const double *v, uint32_t n)
+{
+    double sum = 0, sq = 0;
+    for (uint32_t i = 0; i < n; i++)
+        sum += v[i];
+    double mean = sum / n;
+    for (uint32_t i = 0; i < n; i++)
+        sq += (v[i] - mean) * (v[i] - mean);
+    double sd = sqrt(sq / (n - 1));
+    double t = n - 1 <= 40 ? T_995[n - 1] : 2.576;
+    return (struct interval){mean, t * sd / sqrt(n)};
+}

@@ -1,0 +1,37 @@
+/* Test helpers: load a scenario file through the real loader and run it,
+ * collecting per-window figures that the statistical tests use as batches. */
+#ifndef STAMPEDE_TEST_HELPERS_H
+#define STAMPEDE_TEST_HELPERS_H
+
+#include <stdint.h>
+
+#include "../sim/edge/loader.h"
+#include "../sim/model/sim.h"
+
+#define MAX_BATCHES 64
+
+struct batches {
+    uint32_t count;
+    double mean_latency_ms[MAX_BATCHES]; /* successes' mean in each window */
+    double blocked_ratio[MAX_BATCHES];   /* rejected / offered in each window */
+    double mean_in_system[MAX_BATCHES];  /* of service 0 */
+    uint64_t successes[MAX_BATCHES];
+};
+
+/* Loads `file` (with overrides) or fails the test with the loader's errors. */
+struct scenario_set load_or_fail(const char *file, const char *const *sets, uint32_t nsets);
+
+/* Runs `sc`, skipping `warmup` windows, and returns the later windows as
+ * batches. *report_out, if not NULL, receives a copy of the run report
+ * (its pointers are dangling: use only the scalar fields). */
+struct batches run_batches(const struct scenario *sc, uint32_t warmup,
+                           struct run_report *report_out);
+
+struct interval {
+    double mean, half_width;
+};
+
+/* Student-t interval over the first n values at two-sided level 99%. */
+struct interval batch_interval(const double *values, uint32_t n);
+
+#endif

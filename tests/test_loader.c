@@ -1,0 +1,264 @@
+/* Bad input gets one precise line per problem. Each case is a small scenario
+ * and the exact message (or, for syntax errors, the first line) it must
+ * produce; valid cases check the defaults and overrides. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/edge/loader.h"
+
+/* A valid scenario with a hole (%s) where each case puts its own text. */
+#define BASE(services, extra)                                                                      \
+    "{\"name\":\"t\",\"duration_s\":10," extra "\"services\":[" services "],"                     \
+    "\"clients\":[{\"name\":\"c\",\"target\":\"api\",\"arrival\":{\"rate_rps\":10}}]}"
+#define API "{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}"
+
+struct bad_case {
+    const char *json;
+    const char *message; /* the whole expected line */
+};
+
+static char *run_loader(const char *json, const char *const *sets, uint32_t nsets,
+                        enum loader_status *st, uint32_t *errors)
+{
+    struct diag d;
+    diag_init(&d, "a.json");
+    struct scenario_set set;
+    *st = loader_load_text("a.json", json, sets, nsets, NULL, &set, &d);
+    size_t len = 1;
+    for (uint32_t i = 0; i < d.count; i++)
+        len += strlen(d.lines[i]) + 1;
+    char *all = malloc(len);
+    all[0] = '\0';
+    for (uint32_t i = 0; i < d.count; i++) {
+        strcat(all, d.lines[i]);
+        strcat(all, "\n");
+    }
+    *errors = d.errors;
+    if (*st == LOAD_OK)
+        scenario_set_release(&set);
+    diag_release(&d);
+    return all;
+}
+
+static struct bad_case bad_cases[] = {
+    {"{\"name\": \"t\",\n  \"duration_s\": 10,,\n}", "a.json:2:20: error: invalid JSON"},
+    {"[1, 2]", "a.json: error: $: expected an object, got an array"},
+    {BASE(API, ""), NULL}, /* the base itself is valid */
+    {"{\"duration_s\":10,\"services\":[" API "],\"clients\":[{\"name\":\"c\",\"target\":\"api\","
+     "\"arrival\":{\"rate_rps\":1}}]}",
+     "a.json: error: $: missing required key 'name'"},
+    {BASE(API, "\"timout\":1,"), "a.json: error: $: unknown key 'timout'"},
+    {BASE(API, "\"duraton_s\":1,"), "a.json: error: $: unknown key 'duraton_s' (did you mean "
+                                    "'duration_s'?)"},
+    {BASE(API, "\"seed\":1,\"seed\":2,"), "a.json: error: $.seed: duplicate key 'seed'"},
+    {BASE(API, "\"Name\":\"x\","), "a.json: error: $: unknown key 'Name' (did you mean 'name'?)"},
+    {BASE("{\"name\":\"api\",\"workers\":0,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}",
+          ""),
+     "a.json: error: $.services[0].workers: expected integer >= 1, got 0"},
+    {BASE("{\"name\":\"api\",\"workers\":2.5,\"service_time\":{\"dist\":\"constant\",\"value_ms\":"
+          "1}}",
+          ""),
+     "a.json: error: $.services[0].workers: expected integer >= 1, got 2.5"},
+    {BASE("{\"name\":\"api\",\"workers\":\"8\",\"service_time\":{\"dist\":\"constant\","
+          "\"value_ms\":1}}",
+          ""),
+     "a.json: error: $.services[0].workers: expected integer >= 1, got \"8\""},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"expo\",\"mean_ms\":1}}",
+          ""),
+     "a.json: error: $.services[0].service_time.dist: unknown dist 'expo' (expected one of: "
+     "constant, uniform, exponential, lognormal, normal, pareto, mixture, empirical)"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"exponential\","
+          "\"mean_ms\":-3}}",
+          ""),
+     "a.json: error: $.services[0].service_time.mean_ms: expected number > 0, got -3"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"lognormal\","
+          "\"median_ms\":5}}",
+          ""),
+     "a.json: error: $.services[0].service_time: missing required key 'p99_ms'"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"lognormal\","
+          "\"median_ms\":5,\"p99_ms\":2}}",
+          ""),
+     "a.json: error: $.services[0].service_time.p99_ms: must be >= median_ms"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"error_rate\":1.5,\"service_time\":{\"dist\":"
+          "\"constant\",\"value_ms\":1}}",
+          ""),
+     "a.json: error: $.services[0].error_rate: expected number in [0, 1], got 1.5"},
+    {BASE("{\"name\":\"api\",\"workers\":1}", ""),
+     "a.json: error: $.services[0]: missing required key 'service_time'"},
+    {BASE(API ",{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\","
+              "\"value_ms\":1}}",
+          ""),
+     "a.json: error: $.services[1].name: duplicate name 'api' (also at $.services[0])"},
+    {BASE("{\"name\":\"a pi\",\"workers\":1,\"service_time\":{\"dist\":\"constant\","
+          "\"value_ms\":1}}",
+          ""),
+     "a.json: error: $.services[0].name: invalid name 'a pi' (letters, digits, '-' and '_', at "
+     "most 64)"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+          "\"calls\":[{\"service\":\"dbx\"}]}",
+          ""),
+     "a.json: error: $.services[0].calls[0].service: unknown service 'dbx'"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+          "\"calls\":[{\"service\":\"db\"}]},{\"name\":\"db\",\"workers\":1,\"service_time\":{"
+          "\"dist\":\"constant\",\"value_ms\":1},\"calls\":[{\"service\":\"api\"}]}",
+          ""),
+     "a.json: error: $.services: call cycle: 'db' calls 'api', which leads back to it"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+          "\"calls\":[{\"service\":\"api\",\"policy\":\"nope\"}]}",
+          ""),
+     "a.json: error: $.services[0].calls[0].policy: unknown policy 'nope'"},
+    {BASE(API, "\"queue\":1,"), "a.json: error: $: unknown key 'queue'"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"queue\":{\"capacity\":-1,\"discipline\":\"fifo\"},"
+          "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}",
+          ""),
+     "a.json: error: $.services[0].queue.capacity: expected integer >= 0, got -1"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"queue\":{\"discipline\":\"random\"},"
+          "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}",
+          ""),
+     "a.json: error: $.services[0].queue.discipline: unknown discipline 'random' (expected one "
+     "of: fifo, lifo)"},
+    {"{\"name\":\"t\",\"duration_s\":0,\"services\":[" API "],\"clients\":[{\"name\":\"c\","
+     "\"target\":\"api\",\"arrival\":{\"rate_rps\":1}}]}",
+     "a.json: error: $.duration_s: expected number > 0, got 0"},
+    {"{\"name\":\"t\",\"duration_s\":5,\"services\":[],\"clients\":[]}",
+     "a.json: error: $.services: expected at least one element"},
+    {"{\"name\":\"t\",\"duration_s\":5,\"services\":[" API "],\"clients\":[{\"name\":\"c\","
+     "\"target\":\"api\"}]}",
+     "a.json: error: $.clients[0]: a client needs either 'arrival' (open loop) or 'users' with "
+     "'think_time' (closed loop)"},
+    {"{\"name\":\"t\",\"duration_s\":5,\"services\":[" API "],\"clients\":[{\"name\":\"c\","
+     "\"target\":\"api\",\"users\":3}]}",
+     "a.json: error: $.clients[0]: missing required key 'think_time' (closed-loop clients think "
+     "between requests)"},
+    {"{\"name\":\"t\",\"duration_s\":5,\"services\":[" API "],\"clients\":[{\"name\":\"c\","
+     "\"target\":\"db\",\"arrival\":{\"rate_rps\":1}}]}",
+     "a.json: error: $.clients[0].target: unknown service 'db'"},
+    {"{\"name\":\"t\",\"duration_s\":5,\"services\":[" API "],\"clients\":[{\"name\":\"c\","
+     "\"target\":\"api\",\"arrival\":{\"process\":\"bursty\",\"rate_rps\":1}}]}",
+     "a.json: error: $.clients[0].arrival.process: unknown process 'bursty' (expected one of: "
+     "poisson, constant)"},
+    {BASE(API, "\"policies\":{\"p\":{\"timeout_ms\":0}},"),
+     "a.json: error: $.policies.p.timeout_ms: expected number > 0, got 0"},
+    {BASE(API, "\"policies\":{\"p\":{\"timout_ms\":5}},"),
+     "a.json: error: $.policies.p: unknown key 'timout_ms' (did you mean 'timeout_ms'?)"},
+    {BASE(API, "\"variants\":[{\"name\":\"v\",\"set\":{\"services.api.workers\":0}}],"),
+     "a.json: error: variant 'v': $.services[0].workers: expected integer >= 1, got 0"},
+    {BASE(API, "\"variants\":[{\"name\":\"v\",\"set\":{\"services.dbx.workers\":2}}],"),
+     "a.json: error: variant 'v': $.variants[0].set.services.dbx.workers: $.services: no "
+     "element named 'dbx'"},
+    {BASE(API, "\"expect\":[3],"), "a.json: error: $.expect[0]: expected a string, got 3"},
+};
+
+Test(loader, every_bad_input_gets_its_precise_message)
+{
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        enum loader_status st;
+        uint32_t errors;
+        char *out = run_loader(bad_cases[i].json, NULL, 0, &st, &errors);
+        if (!bad_cases[i].message) {
+            cr_assert_eq(st, LOAD_OK, "case %zu should be valid:\n%s", i, out);
+            continue;
+        }
+        cr_assert_eq(st, LOAD_BAD_INPUT, "case %zu accepted: %s", i, bad_cases[i].json);
+        char *first = strtok(out, "\n");
+        cr_assert_str_eq(first, bad_cases[i].message, "case %zu: got %s", i, first);
+        free(out);
+    }
+}
+
+Test(loader, syntax_error_shows_the_line_and_a_caret)
+{
+    enum loader_status st;
+    uint32_t errors;
+    char *out = run_loader("{\"name\": \"t\",\n  \"duration_s\": 10,,\n}", NULL, 0, &st, &errors);
+    cr_assert_str_eq(out, "a.json:2:20: error: invalid JSON\n"
+                          "      \"duration_s\": 10,,\n"
+                          "                       ^\n");
+}
+
+Test(loader, reports_every_problem_not_just_the_first)
+{
+    enum loader_status st;
+    uint32_t errors;
+    run_loader("{\"name\":\"t\",\"duration_s\":-1,\"window_s\":0,\"services\":[{\"name\":\"api\","
+               "\"workers\":0,\"service_time\":{\"dist\":\"exponential\",\"mean_ms\":0}}],"
+               "\"clients\":[{\"name\":\"c\",\"target\":\"nowhere\",\"arrival\":{\"rate_rps\":-5}}]}",
+               NULL, 0, &st, &errors);
+    cr_assert_eq(st, LOAD_BAD_INPUT);
+    cr_assert_eq(errors, 6);
+}
+
+static struct scenario_set load_ok(const char *json, const char *const *sets, uint32_t n)
+{
+    struct diag d;
+    diag_init(&d, "a.json");
+    struct scenario_set set;
+    enum loader_status st = loader_load_text("a.json", json, sets, n, NULL, &set, &d);
+    diag_print(&d, stderr);
+    cr_assert_eq(st, LOAD_OK);
+    diag_release(&d);
+    return set;
+}
+
+Test(loader, contract_defaults)
+{
+    struct scenario_set set = load_ok(BASE(API, ""), NULL, 0);
+    const struct scenario *sc = set.items[0];
+    cr_assert_eq(sc->seed, 1u);
+    cr_assert_eq(sc->window_ns, SIM_S(1));
+    cr_assert_str_eq(sc->variant, "default");
+    cr_assert_eq(sc->services[0].instances, 1u);
+    cr_assert_eq(sc->services[0].queue_capacity, QUEUE_UNBOUNDED);
+    cr_assert_eq(sc->services[0].discipline, QUEUE_FIFO);
+    cr_assert_eq(sc->clients[0].policy, NO_INDEX);
+    cr_assert_eq(sc->clients[0].process, ARRIVAL_POISSON);
+    scenario_set_release(&set);
+}
+
+Test(loader, set_overrides_any_key_by_name_and_creates_missing_ones)
+{
+    const char *sets[] = {"services.api.workers=16", "clients.c.arrival.rate_rps=250",
+                          "policies.edge.timeout_ms=300", "clients.c.policy=edge",
+                          "title=hello world"};
+    struct scenario_set set = load_ok(BASE(API, ""), sets, 5);
+    const struct scenario *sc = set.items[0];
+    cr_assert_eq(sc->services[0].workers, 16u);
+    cr_assert_eq(sc->clients[0].rate_rps, 250.0);
+    cr_assert_eq(sc->policy_count, 1u);
+    cr_assert_eq(sc->policies[0].timeout_ns, SIM_MS(300));
+    cr_assert_eq(sc->clients[0].policy, 0u);
+    cr_assert_str_eq(sc->title, "hello world");
+    scenario_set_release(&set);
+}
+
+Test(loader, a_bad_override_is_reported_like_the_file)
+{
+    const char *sets[] = {"services.api.workers=0", "services.nope.workers=1", "nodot"};
+    enum loader_status st;
+    uint32_t errors;
+    char *out = run_loader(BASE(API, ""), sets, 3, &st, &errors);
+    cr_assert_eq(st, LOAD_BAD_INPUT);
+    cr_assert(strstr(out, "a.json: error: --set services.nope.workers: $.services: no element "
+                          "named 'nope'\n"),
+              "%s", out);
+    cr_assert(strstr(out, "a.json: error: --set: expected PATH=VALUE, got 'nodot'\n"), "%s", out);
+    cr_assert(strstr(out, "a.json: error: $.services[0].workers: expected integer >= 1, got 0\n"),
+              "%s", out);
+}
+
+Test(loader, variants_each_build_their_own_scenario)
+{
+    struct scenario_set set = load_ok(
+        BASE(API, "\"variants\":[{\"name\":\"one\"},{\"name\":\"four\",\"set\":{"
+                  "\"services.api.workers\":4}}],\"expect\":[\"four: goodput_ratio > 0.5\"],"),
+        NULL, 0);
+    cr_assert_eq(set.count, 2u);
+    cr_assert_str_eq(set.items[0]->variant, "one");
+    cr_assert_eq(set.items[0]->services[0].workers, 1u);
+    cr_assert_str_eq(set.items[1]->variant, "four");
+    cr_assert_eq(set.items[1]->services[0].workers, 4u);
+    cr_assert_eq(set.expect_count, 1u);
+    scenario_set_release(&set);
+}
