@@ -62,7 +62,7 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
     s->in_flight++;
     if (s->obs.on_offer)
         s->obs.on_offer(s->obs.ctx, client, s->now);
-    service_call(s, c->cfg->target, r, false, client_timeout(s, c->cfg), SIM_TIME_NEVER);
+    service_call(s, c->cfg->target, r, false, client_timeout(s, c->cfg), false);
 }
 
 void client_on_arrival(struct sim *s, uint32_t client)

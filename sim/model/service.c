@@ -22,6 +22,7 @@ void service_integrate(struct service_rt *svc, sim_time now)
         svc->stats.busy_area_ns += dt * svc->busy;
         svc->stats.queue_area_ns += dt * svc->queued;
         svc->stats.system_area_ns += dt * (svc->busy + svc->queued);
+        svc->stats.wasted_ns += dt * svc->orphan_busy;
         svc->level_since = now;
     }
 }
@@ -83,7 +84,8 @@ static void start_work(struct sim *s, uint32_t j)
     svc->busy++;
     svc->inst[job->instance].busy++;
     job->working = true;
-    job->started_at = s->now;
+    if (job->orphaned)
+        svc->orphan_busy++;
     sim_time work = dist_sample(&svc->cfg->service_time, &svc->work_rng);
     eventq_push(s->q, s->now + work, EV_WORK_DONE, j, job->gen);
 }
@@ -96,10 +98,8 @@ static void release_worker(struct sim *s, struct job *job)
     service_integrate(svc, s->now);
     svc->stats.served++;
     svc->stats.response_ns += (double)(s->now - job->arrived_at);
-    if (job->orphaned_at != SIM_TIME_NEVER) {
-        sim_time from = job->orphaned_at > job->started_at ? job->orphaned_at : job->started_at;
-        svc->stats.wasted_ns += (double)(s->now - from);
-    }
+    if (job->orphaned)
+        svc->orphan_busy--;
     job->working = false;
     svc->busy--;
     in->busy--;
@@ -145,7 +145,7 @@ static void continue_calls(struct sim *s, uint32_t j)
     }
     const struct call_cfg *call = &cfg->calls[job->next_call];
     sim_time timeout = call->policy == NO_INDEX ? 0 : s->sc->policies[call->policy].timeout_ns;
-    service_call(s, call->service, j, true, timeout, job->orphaned_at);
+    service_call(s, call->service, j, true, timeout, job->orphaned);
 }
 
 static void on_call_result(struct sim *s, uint32_t j, enum outcome outcome)
@@ -176,7 +176,7 @@ static uint32_t pick_instance(struct service_rt *svc)
 }
 
 void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job,
-                  sim_time timeout_ns, sim_time orphaned_at)
+                  sim_time timeout_ns, bool orphaned)
 {
     uint32_t j = job_alloc(s); /* may move the pool: fetch pointers after */
     struct job *job = &s->jobs[j];
@@ -189,7 +189,7 @@ void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_
     job->child = NO_INDEX;
     job->next_call = 0;
     job->arrived_at = s->now;
-    job->orphaned_at = orphaned_at;
+    job->orphaned = orphaned;
     job->timer = (struct timer_handle){0, 0};
     if (caller_is_job)
         s->jobs[caller].child = j;
@@ -231,9 +231,15 @@ void service_on_work_done(struct sim *s, uint32_t j, uint32_t gen)
  * and everything its calls in flight do, is wasted. */
 static void orphan(struct sim *s, uint32_t j)
 {
-    while (j != NO_INDEX && s->jobs[j].orphaned_at == SIM_TIME_NEVER) {
-        s->jobs[j].orphaned_at = s->now;
-        j = s->jobs[j].child;
+    while (j != NO_INDEX && !s->jobs[j].orphaned) {
+        struct job *job = &s->jobs[j];
+        job->orphaned = true;
+        if (job->working) { /* its worker's time is waste from now on */
+            struct service_rt *svc = &s->services[job->service];
+            service_integrate(svc, s->now);
+            svc->orphan_busy++;
+        }
+        j = job->child;
     }
 }
 

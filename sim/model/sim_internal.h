@@ -34,8 +34,8 @@ struct job {
     bool caller_gone;       /* the caller's timeout fired: nobody reads the reply */
     bool working;           /* holds a worker */
     uint16_t next_call;
-    sim_time arrived_at, started_at;
-    sim_time orphaned_at;   /* when the chain above gave up; NEVER if it has not */
+    bool orphaned;          /* the caller chain above has given up */
+    sim_time arrived_at;
     struct timer_handle timer; /* the caller's timeout on this job */
 };
 
@@ -59,6 +59,7 @@ struct service_rt {
     uint32_t rr_next;
     struct rng work_rng, error_rng;
     uint32_t busy, queued; /* over all instances */
+    uint32_t orphan_busy;  /* busy workers whose caller chain has given up */
     sim_time level_since;  /* areas are integrated up to here */
     uint32_t window_max_queue, max_queue;
     struct service_stats stats;
@@ -117,7 +118,7 @@ void service_init(struct sim *s, uint32_t service);
 void service_release(struct service_rt *svc);
 /* Sends a new request for `service` from a caller; arms `timeout_ns` (0 = none). */
 void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job,
-                  sim_time timeout_ns, sim_time orphaned_at);
+                  sim_time timeout_ns, bool orphaned);
 void service_on_work_done(struct sim *s, uint32_t job, uint32_t gen);
 void service_on_call_timeout(struct sim *s, uint32_t job, uint32_t gen);
 /* Brings the service's integrated areas up to `now`. */

@@ -1,0 +1,180 @@
+/* The model's behaviour in cases small enough to count by hand. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../sim/edge/loader.h"
+#include "../sim/model/sim.h"
+
+struct run {
+    struct traffic total;
+    uint64_t in_flight;
+    uint64_t latency_count;
+    double latency_sum_ns;
+    sim_time latency_max_ns;
+    struct service_stats services[4];
+};
+
+/* Loads a scenario from text and runs it to the end. */
+static struct run run_text(const char *json)
+{
+    struct diag d;
+    diag_init(&d, "t.json");
+    struct scenario_set set;
+    enum loader_status st = loader_load_text("t.json", json, NULL, 0, NULL, &set, &d);
+    diag_print(&d, stderr);
+    cr_assert_eq(st, LOAD_OK);
+    diag_release(&d);
+    struct sim *s = sim_new(set.items[0], set.items[0]->seed);
+    sim_run(s);
+    const struct run_report *r = sim_report(s);
+    struct run out = {.total = r->total, .in_flight = r->in_flight,
+                      .latency_count = r->latency->count, .latency_sum_ns = r->latency->sum_ns,
+                      .latency_max_ns = r->latency->max_ns};
+    for (uint32_t i = 0; i < r->service_count && i < 4; i++)
+        out.services[i] = r->services[i].delta;
+    sim_free(s);
+    scenario_set_release(&set);
+    return out;
+}
+
+Test(model, timeout_abandons_the_caller_but_the_work_goes_on_and_is_wasted)
+{
+    /* One request a second (constant arrivals at 1..9 s), 300 ms of work, a
+     * 100 ms client timeout: every request times out, the server still
+     * finishes each one, and 200 ms of each is done after the caller left. */
+    struct run r = run_text(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":1,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":300}}],"
+        "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"policy\":\"p\",\"arrival\":{"
+        "\"process\":\"constant\",\"rate_rps\":1}}],\"policies\":{\"p\":{\"timeout_ms\":100}}}");
+    cr_assert_eq(r.total.offered, 9u);
+    cr_assert_eq(r.total.failed[FAIL_TIMEOUT], 9u);
+    cr_assert_eq(r.total.succeeded, 0u);
+    cr_assert_eq(r.services[0].served, 9u);
+    cr_assert_float_eq(r.services[0].busy_area_ns, 9 * 300e6, 1);
+    cr_assert_float_eq(r.services[0].wasted_ns, 9 * 200e6, 1);
+}
+
+Test(model, wasted_work_by_hand_through_two_tiers)
+{
+    /* Two users, 1 ms think, 5 ms timeout; the api does 10 ms of work and
+     * then calls the db (1 ms), holding its one worker throughout.
+     *   1 ms: both users send; A starts on the api, B queues.
+     *   6 ms: both time out. A has done 5 ms of useful-looking work; from
+     *         now on everything A does, its db call included, is waste.
+     *  11 ms: A calls the db, born orphaned: all db work is waste.
+     *  12 ms: A ends; B (abandoned while queued) starts: all waste; and
+     *         so on, every later request waits longer than its timeout.
+     * So over any run longer than 6 ms: api busy - api wasted = 5 ms, and
+     * db wasted = db busy. */
+    struct run r = run_text(
+        "{\"name\":\"t\",\"duration_s\":0.1,\"services\":[{\"name\":\"api\","
+        "\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":10},"
+        "\"calls\":[{\"service\":\"db\"}]},{\"name\":\"db\",\"workers\":1,\"service_time\":{"
+        "\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"c\",\"target\":\"api\",\"policy\":\"p\",\"users\":2,"
+        "\"think_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"policies\":{\"p\":{\"timeout_ms\":5}}}");
+    cr_assert_eq(r.total.succeeded, 0u);
+    cr_assert_eq(r.total.failed[FAIL_TIMEOUT], r.total.offered - r.in_flight);
+    const struct service_stats *api = &r.services[0], *db = &r.services[1];
+    cr_assert_float_eq(api->busy_area_ns, 99e6, 1, "the api is busy from 1 ms to the end");
+    cr_assert_float_eq(api->busy_area_ns - api->wasted_ns, 5e6, 1);
+    cr_assert_gt(db->served, 0u);
+    cr_assert_float_eq(db->wasted_ns, db->busy_area_ns, 1);
+}
+
+Test(model, full_queue_rejects_at_once)
+{
+    /* One worker, no waiting room, 10 ms of work, arrivals every 4 ms (at
+     * 4, 8, ..., 96 ms: 24 of them). A request gets in only when the worker
+     * is free: at 4, 16, 28, ..., 88 ms (8 of them, the last done at 98 ms);
+     * the other 16 are rejected. */
+    struct run r = run_text(
+        "{\"name\":\"t\",\"duration_s\":0.1,\"services\":[{\"name\":\"s\",\"workers\":1,"
+        "\"queue\":{\"capacity\":0},\"service_time\":{\"dist\":\"constant\",\"value_ms\":10}}],"
+        "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"arrival\":{\"process\":\"constant\","
+        "\"rate_rps\":250}}]}");
+    cr_assert_eq(r.total.offered, 24u);
+    cr_assert_eq(r.total.failed[FAIL_REJECTED], 16u);
+    cr_assert_eq(r.total.succeeded, 8u);
+    cr_assert_eq(r.in_flight, 0u);
+    cr_assert_eq(r.services[0].rejected, 16u);
+    cr_assert_eq(r.services[0].served, 8u);
+}
+
+Test(model, lifo_serves_the_newest_first)
+{
+    /* One worker, 10 ms of work, arrivals every 1 ms for 35 ms (34 of them).
+     * Under FIFO the k-th request waits for all before it; under LIFO the
+     * earliest queued ones starve. Served by 35 ms: the requests sent at 1,
+     * 2 and 3 ms under FIFO (latencies 10, 19, 28 ms); under LIFO those sent
+     * at 1, 10 and 20 ms, the newest waiting at each completion (a
+     * completion at 11 ms comes before the arrival at 11 ms, which was
+     * scheduled later): latencies 10, 11, 11 ms. */
+#define LIFO_FMT                                                                                   \
+    "{\"name\":\"t\",\"duration_s\":0.035,\"services\":[{\"name\":\"s\",\"workers\":1,"              \
+    "\"queue\":{\"discipline\":\"%s\"},\"service_time\":{\"dist\":\"constant\",\"value_ms\":10}}]," \
+    "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"arrival\":{\"process\":\"constant\","          \
+    "\"rate_rps\":1000}}]}"
+    char json[1024];
+    snprintf(json, sizeof json, LIFO_FMT, "fifo");
+    struct run fifo = run_text(json);
+    snprintf(json, sizeof json, LIFO_FMT, "lifo");
+    struct run lifo = run_text(json);
+    cr_assert_eq(fifo.total.succeeded, 3u);
+    cr_assert_eq(lifo.total.succeeded, 3u);
+    cr_assert_float_eq(fifo.latency_sum_ns, (10 + 19 + 28) * 1e6, 1);
+    cr_assert_float_eq(lifo.latency_sum_ns, (10 + 11 + 11) * 1e6, 1);
+}
+
+Test(model, a_failed_dependency_fails_the_caller_and_error_rate_is_honoured)
+{
+    /* The db fails 30% of its requests; the api fails exactly those. */
+    struct run r = run_text(
+        "{\"name\":\"t\",\"duration_s\":100,\"services\":[{\"name\":\"api\",\"workers\":100,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},\"calls\":[{\"service\":"
+        "\"db\"}]},{\"name\":\"db\",\"workers\":100,\"error_rate\":0.3,\"service_time\":{"
+        "\"dist\":\"constant\",\"value_ms\":1}}],\"clients\":[{\"name\":\"c\",\"target\":"
+        "\"api\",\"arrival\":{\"rate_rps\":1000}}]}");
+    const struct service_stats *api = &r.services[0], *db = &r.services[1];
+    cr_assert_eq(api->errors, db->errors);
+    cr_assert_eq(r.total.failed[FAIL_ERROR], db->errors);
+    double share = (double)db->errors / (double)db->served;
+    /* binomial sd over ~100k: 0.00145; 5 sd */
+    cr_assert(fabs(share - 0.3) < 0.0073, "error share %.4f", share);
+}
+
+Test(model, closed_loop_obeys_the_interactive_response_time_law)
+{
+    /* N = X (Z + R) for a closed loop with N users and think time Z. */
+    struct run r = run_text(
+        "{\"name\":\"t\",\"duration_s\":200,\"services\":[{\"name\":\"s\",\"workers\":1,"
+        "\"service_time\":{\"dist\":\"exponential\",\"mean_ms\":5}}],"
+        "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"users\":10,\"think_time\":{\"dist\":"
+        "\"exponential\",\"mean_ms\":95}}]}");
+    double x = (double)r.total.succeeded / 200.0;
+    double resp_s = r.latency_sum_ns / (double)r.latency_count / 1e9;
+    double n = x * (0.095 + resp_s);
+    cr_assert(fabs(n - 10) < 0.1, "X (Z + R) = %.3f, expected 10 users", n);
+}
+
+Test(model, timeouts_of_many_durations_all_fire_on_time)
+{
+    /* Client timeouts of 7 ms and a call timeout of 3 ms, on work that never
+     * finishes in time: every attempt fails at exactly its timeout. */
+    struct run r = run_text(
+        "{\"name\":\"t\",\"duration_s\":1,\"services\":[{\"name\":\"api\",\"workers\":1000,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},\"calls\":[{\"service\":\"db\","
+        "\"policy\":\"short\"}]},{\"name\":\"db\",\"workers\":1000,\"service_time\":{\"dist\":"
+        "\"constant\",\"value_ms\":50}}],\"clients\":[{\"name\":\"c\",\"target\":\"api\","
+        "\"policy\":\"long\",\"arrival\":{\"process\":\"constant\",\"rate_rps\":100}}],"
+        "\"policies\":{\"long\":{\"timeout_ms\":7},\"short\":{\"timeout_ms\":3}}}");
+    /* api: 1 ms work, then the db call times out 3 ms later: an error at
+     * 4 ms, before the client's 7 ms timeout. */
+    cr_assert_eq(r.total.failed[FAIL_ERROR], r.total.offered - r.in_flight);
+    cr_assert_eq(r.total.failed[FAIL_TIMEOUT], 0u);
+    cr_assert_float_eq(r.services[0].busy_area_ns, (double)r.services[0].served * 4e6, 1);
+}
