@@ -54,7 +54,7 @@ BIN := $(BUILD)/stampede
 endif
 TEST_BIN := $(BUILD)/tests/unit
 
-.PHONY: all test unit-tests asan run bench clean deps check-deps
+.PHONY: all test asan run bench clean deps check-deps repro-builds
 
 all: $(BIN)
 
@@ -75,19 +75,32 @@ $(BUILD)/tests/%.o: tests/%.c | $(DEPS_STAMP)
 
 $(BUILD)/libstampede-sim.a: $(SIM_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR  $@"
+	@ar rcs $@ $^
 
 $(BIN): $(MAIN_OBJ) $(BUILD)/libstampede-sim.a
-	$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+	@echo "  LD  $@"
+	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
 $(TEST_BIN): $(TEST_OBJ) $(BUILD)/libstampede-sim.a
-	$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(PKG_LIBS) $(LDLIBS)
+	@echo "  LD  $@"
+	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(PKG_LIBS) $(LDLIBS)
 
 # The whole suite: unit and validation tests (Criterion), then the
 # command-line and reproducibility tests, which drive the real binary.
+# In release mode it also builds -O0 and -O2 -march=native binaries, whose
+# outputs must match byte for byte (cross-machine reproducibility).
+ifeq ($(MODE),release)
+REPRO := STAMPEDE_O0=build/debug/stampede STAMPEDE_NATIVE=build/native/stampede
+test: repro-builds
+endif
 test: $(BIN) $(TEST_BIN)
 	$(TEST_BIN) --jobs 2
-	STAMPEDE=$(BIN) tests/cli/run-all.sh
+	STAMPEDE=$(BIN) $(REPRO) tests/cli/run-all.sh
+
+repro-builds: | $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory MODE=debug build/debug/stampede
+	@$(MAKE) --no-print-directory MODE=native build/native/stampede
 
 asan:
 	$(MAKE) MODE=asan test

@@ -159,6 +159,7 @@ Test(loader, every_bad_input_gets_its_precise_message)
         char *out = run_loader(bad_cases[i].json, NULL, 0, &st, &errors);
         if (!bad_cases[i].message) {
             cr_assert_eq(st, LOAD_OK, "case %zu should be valid:\n%s", i, out);
+            free(out);
             continue;
         }
         cr_assert_eq(st, LOAD_BAD_INPUT, "case %zu accepted: %s", i, bad_cases[i].json);
@@ -176,18 +177,20 @@ Test(loader, syntax_error_shows_the_line_and_a_caret)
     cr_assert_str_eq(out, "a.json:2:20: error: invalid JSON\n"
                           "      \"duration_s\": 10,,\n"
                           "                       ^\n");
+    free(out);
 }
 
 Test(loader, reports_every_problem_not_just_the_first)
 {
     enum loader_status st;
     uint32_t errors;
-    run_loader("{\"name\":\"t\",\"duration_s\":-1,\"window_s\":0,\"services\":[{\"name\":\"api\","
+    char *out = run_loader("{\"name\":\"t\",\"duration_s\":-1,\"window_s\":0,\"services\":[{\"name\":\"api\","
                "\"workers\":0,\"service_time\":{\"dist\":\"exponential\",\"mean_ms\":0}}],"
                "\"clients\":[{\"name\":\"c\",\"target\":\"nowhere\",\"arrival\":{\"rate_rps\":-5}}]}",
                NULL, 0, &st, &errors);
     cr_assert_eq(st, LOAD_BAD_INPUT);
-    cr_assert_eq(errors, 6);
+    cr_assert_eq(errors, 6, "%s", out);
+    free(out);
 }
 
 static struct scenario_set load_ok(const char *json, const char *const *sets, uint32_t n)
@@ -246,6 +249,7 @@ Test(loader, a_bad_override_is_reported_like_the_file)
     cr_assert(strstr(out, "a.json: error: --set: expected PATH=VALUE, got 'nodot'\n"), "%s", out);
     cr_assert(strstr(out, "a.json: error: $.services[0].workers: expected integer >= 1, got 0\n"),
               "%s", out);
+    free(out);
 }
 
 Test(loader, variants_each_build_their_own_scenario)

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Command-line tests: drive the real binary as a user would and check exit
+# codes, messages and files. $STAMPEDE is the binary under test;
+# $STAMPEDE_O0 and $STAMPEDE_NATIVE, when set, are -O0 and -O2 -march=native
+# builds whose outputs must match byte for byte.
+set -u
+cd "$(dirname "$0")/../.."
+bin=${STAMPEDE:-build/stampede}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+ok() { echo "[PASS] cli::$1"; passed=$((passed + 1)); }
+fail() { echo "[FAIL] cli::$1: $2"; failed=$((failed + 1)); }
+# check NAME CONDITION-COMMAND...: passes when the command succeeds
+check() { local name=$1; shift; if "$@"; then ok "$name"; else fail "$name" "$*"; fi; }
+
+expect_exit() { # expect_exit CODE cmd...: runs cmd, output in $tmp/out, $tmp/err
+  local want=$1; shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  [ "$got" -eq "$want" ] || { echo "  exit $got, wanted $want; stderr:" >&2; cat "$tmp/err" >&2; return 1; }
+}
+
+# --- usage and help ---
+check usage_without_a_command_exits_2 expect_exit 2 "$bin"
+check help_exits_0 expect_exit 0 "$bin" --help
+check every_command_has_help bash -c "for c in run validate list; do $bin \$c --help >/dev/null || exit 1; done"
+check unknown_command_exits_2 expect_exit 2 "$bin" frobnicate
+
+# --- validate ---
+check bundled_scenarios_are_valid expect_exit 0 "$bin" validate scenarios/*.json
+check list_shows_bundled_scenarios bash -c "$bin list | grep -q '^api-db '"
+
+cat >"$tmp/bad.json" <<'JSON'
+{ "name": "bad", "duration_s": 10,
+  "services": [ { "name": "api", "workers": 0,
+                  "service_time": { "dist": "exponential", "mean_ms": 5 } } ],
+  "clients": [ { "name": "c", "target": "apx", "arrival": { "rate_rps": 5 } } ] }
+JSON
+check schema_errors_exit_2 expect_exit 2 "$bin" validate "$tmp/bad.json"
+cat >"$tmp/want" <<EOT
+$tmp/bad.json: error: \$.services[0].workers: expected integer >= 1, got 0
+$tmp/bad.json: error: \$.clients[0].target: unknown service 'apx'
+EOT
+check schema_errors_all_reported_one_line_each diff "$tmp/want" "$tmp/err"
+printf '{ "name": "x",\n  "duration_s": 10 ]\n' >"$tmp/syntax.json"
+printf '%s\n' "$tmp/syntax.json:2:20: error: invalid JSON" '      "duration_s": 10 ]' '                       ^' >"$tmp/want"
+check syntax_error_exits_2 expect_exit 2 "$bin" validate "$tmp/syntax.json"
+check syntax_error_shows_line_column_and_caret diff "$tmp/want" "$tmp/err"
+check missing_file_exits_3 expect_exit 3 "$bin" validate "$tmp/nope.json"
+
+# --- run: bad input writes nothing ---
+check bad_run_exits_2 expect_exit 2 "$bin" run "$tmp/bad.json" --out "$tmp/badrun"
+check bad_run_writes_nothing test ! -e "$tmp/badrun"
+check bad_set_exits_2 expect_exit 2 "$bin" run scenarios/api-db.json --set services.api.workers=0 --out "$tmp/badset"
+check bad_set_writes_nothing test ! -e "$tmp/badset"
+check bad_seed_exits_2 expect_exit 2 "$bin" run scenarios/api-db.json --seed -4
+
+# --- run: results ---
+check run_writes_results expect_exit 0 "$bin" run api-db --out "$tmp/a"
+check run_prints_a_summary grep -q 'goodput' "$tmp/out"
+for f in summary.json timeseries.csv services.csv events.csv; do
+  check "run_writes_$f" test -s "$tmp/a/$f"
+done
+check no_temporaries_left bash -c "! ls -A '$tmp/a' | grep -q tmp"
+check timeseries_header_follows_the_contract bash -c "head -1 '$tmp/a/timeseries.csv' | grep -q '^t_s,offered_rps,attempts_rps,retries_rps,goodput_rps,failed_rps,'"
+check timeseries_has_a_row_per_window bash -c "[ \$(wc -l < '$tmp/a/timeseries.csv') -eq 61 ]"
+check services_csv_is_long_format bash -c "head -1 '$tmp/a/services.csv' | grep -q '^t_s,service,queue_len,busy,utilization' && [ \$(wc -l < '$tmp/a/services.csv') -eq 121 ]"
+check set_overrides_apply bash -c "$bin run api-db --quiet --out '$tmp/set' --set clients.web.arrival.rate_rps=100 && grep -q '\"offered\": 6' '$tmp/set/summary.json'"
+
+# --- determinism ---
+"$bin" run api-db --quiet --out "$tmp/b" >/dev/null 2>&1
+check same_input_same_bytes diff -r "$tmp/a" "$tmp/b"
+"$bin" run api-db --quiet --seed 2 --out "$tmp/c" >/dev/null 2>&1
+check another_seed_other_bytes bash -c "! cmp -s '$tmp/a/timeseries.csv' '$tmp/c/timeseries.csv'"
+if [ -n "${STAMPEDE_O0:-}" ] && [ -n "${STAMPEDE_NATIVE:-}" ]; then
+  for s in api-db mmc; do
+    "$STAMPEDE_O0" run $s --quiet --set duration_s=60 --out "$tmp/o0-$s" >/dev/null 2>&1
+    "$STAMPEDE_NATIVE" run $s --quiet --set duration_s=60 --out "$tmp/native-$s" >/dev/null 2>&1
+    check "O0_and_O2_march_native_give_identical_bytes_$s" diff -r "$tmp/o0-$s" "$tmp/native-$s"
+  done
+fi
+
+# --- every bundled scenario runs clean (under ASan too, in `make asan`) ---
+for f in scenarios/*.json; do
+  name=$(basename "$f" .json)
+  check "bundled_${name}_runs" expect_exit 0 "$bin" run "$f" --quiet --set duration_s=20 --out "$tmp/all-$name"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
