@@ -228,12 +228,18 @@ static int earliest_list(const struct eventq *q)
     return best;
 }
 
-bool eventq_pop(struct eventq *q, struct event *out)
+/* Removes the earliest event into *out unless the queue is empty or, when
+ * `bounded`, the event is not before `until`. */
+static bool take_earliest(struct eventq *q, bool bounded, sim_time until, struct event *out)
 {
     heap_skip_stale(q);
     int li = earliest_list(q);
     bool from_list =
         li >= 0 && (q->heap_len == 0 || earlier(&q->slots[q->lists[li].head].ev, &q->heap[0]));
+    sim_time next = from_list ? q->slots[q->lists[li].head].ev.at
+                              : (q->heap_len ? q->heap[0].at : SIM_TIME_NEVER);
+    if ((!from_list && q->heap_len == 0) || (bounded && next >= until))
+        return false;
     if (from_list) {
         uint32_t s = q->lists[li].head;
         *out = q->slots[s].ev;
@@ -241,8 +247,6 @@ bool eventq_pop(struct eventq *q, struct event *out)
         slot_release(q, s);
         return true;
     }
-    if (q->heap_len == 0)
-        return false;
     *out = q->heap[0];
     heap_remove_top(q);
     if (out->kind == KIND_TIMER_REF) { /* a live timer kept in the heap */
@@ -252,6 +256,13 @@ bool eventq_pop(struct eventq *q, struct event *out)
         slot_release(q, s);
     }
     return true;
+}
+
+bool eventq_pop(struct eventq *q, struct event *out) { return take_earliest(q, false, 0, out); }
+
+bool eventq_pop_before(struct eventq *q, sim_time until, struct event *out)
+{
+    return take_earliest(q, true, until, out);
 }
 
 sim_time eventq_peek_time(struct eventq *q)

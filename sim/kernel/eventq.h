@@ -60,6 +60,10 @@ bool eventq_cancel(struct eventq *q, struct timer_handle h);
 /* Removes the earliest event into *out; false when the queue is empty. */
 bool eventq_pop(struct eventq *q, struct event *out);
 
+/* Removes the earliest event into *out if it is due before `until`; false
+ * (and nothing removed) otherwise. The run loop's one call per event. */
+bool eventq_pop_before(struct eventq *q, sim_time until, struct event *out);
+
 /* Time of the earliest event, or SIM_TIME_NEVER when empty. */
 sim_time eventq_peek_time(struct eventq *q);
 

@@ -195,7 +195,7 @@ bool sim_advance(struct sim *s, sim_time until)
         until = s->end;
     struct event ev;
     /* Events at exactly `end` belong to no window: the run is [0, end). */
-    while (eventq_peek_time(s->q) < until && eventq_pop(s->q, &ev)) {
+    while (eventq_pop_before(s->q, until, &ev)) {
         s->now = ev.at;
         s->events++;
         dispatch(s, &ev);
