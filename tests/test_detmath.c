@@ -19,6 +19,10 @@ Test(detmath, log_matches_libm_within_a_few_ulp)
                   ours, theirs);
     }
     cr_assert_eq(det_log(1.0), 0.0);
+    /* subnormals and the extremes of the range */
+    cr_assert(fabs(det_log(0x1p-1074) - log(0x1p-1074)) < 1e-12);
+    cr_assert(fabs(det_log(0x1.8p-1030) - log(0x1.8p-1030)) < 1e-12);
+    cr_assert(fabs(det_log(1.7976931348623157e308) - log(1.7976931348623157e308)) < 1e-12);
     cr_assert(isinf(det_log(0.0)) && det_log(0.0) < 0);
     cr_assert(isnan(det_log(-1.0)));
 }

@@ -1,12 +1,35 @@
 #include "detmath.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 /* ln 2 split so that e * LN2_HI is exact for |e| < 2^11 (fdlibm's split). */
 static const double LN2_HI = 6.93147180369123816490e-01;
 static const double LN2_LO = 1.90821492927058770002e-10;
 static const double INV_LN2 = 1.44269504088896338700e+00;
 static const double SQRT_HALF = 0.70710678118654752440;
+
+/* frexp for finite x > 0 by bit manipulation: exact like libm's, but inline
+ * (it sits on the path of every exponential variate). */
+static double split_exponent(double x, int *e)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int biased = (int)(bits >> 52);
+    int adjust = 0;
+    if (biased == 0) { /* subnormal: scale into the normal range first */
+        x *= 0x1p54;
+        memcpy(&bits, &x, sizeof bits);
+        biased = (int)(bits >> 52);
+        adjust = -54;
+    }
+    *e = biased - 1022 + adjust;
+    bits = (bits & 0x000fffffffffffffULL) | 0x3fe0000000000000ULL; /* [0.5, 1) */
+    double m;
+    memcpy(&m, &bits, sizeof m);
+    return m;
+}
 
 double det_log(double x)
 {
@@ -17,7 +40,7 @@ double det_log(double x)
     if (x == INFINITY)
         return INFINITY;
     int e;
-    double m = frexp(x, &e); /* x = m * 2^e, m in [0.5, 1) */
+    double m = split_exponent(x, &e); /* x = m * 2^e, m in [0.5, 1) */
     if (m < SQRT_HALF) {
         m *= 2;
         e -= 1;

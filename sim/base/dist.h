@@ -56,6 +56,8 @@ double dist_sample_ms(const struct dist *d, struct rng *r);
 double dist_mean_ms(const struct dist *d);
 /* Lognormal's mu and sigma from a median and a 99th percentile (both ms). */
 void dist_lognormal_from_quantiles(double median_ms, double p99_ms, double *mu, double *sigma);
+/* A unit-mean exponential variate (ziggurat, 256 blocks). */
+double dist_std_exponential(struct rng *r);
 /* A standard normal variate (Marsaglia's polar method). */
 double dist_std_normal(struct rng *r);
 /* Releases what `d` owns (mixture parts, weights, values), not `d` itself. */

@@ -23,6 +23,13 @@ struct timer_list {
 };
 
 struct eventq {
+    sim_time now; /* time of the last event popped */
+    /* Events pushed for `now` itself: they come after everything already
+     * queued for `now` (their sequence numbers are larger) and before
+     * anything later, so arrival order is their (time, seq) order and they
+     * need no heap. */
+    struct event *fifo;
+    uint32_t fifo_cap, fifo_head, fifo_len;
     struct event *heap;
     uint32_t heap_len, heap_cap;
     uint64_t next_seq;
@@ -40,6 +47,8 @@ struct eventq *eventq_new(void)
     struct eventq *q = xcalloc(1, sizeof *q);
     q->heap_cap = 64;
     q->heap = xmalloc(q->heap_cap * sizeof q->heap[0]);
+    q->fifo_cap = 64;
+    q->fifo = xmalloc(q->fifo_cap * sizeof q->fifo[0]);
     q->slot_cap = 1; /* slot 0 reserved */
     q->slots = xcalloc(1, sizeof q->slots[0]);
     q->free_slot = NO_SLOT;
@@ -51,6 +60,7 @@ void eventq_free(struct eventq *q)
     if (!q)
         return;
     free(q->heap);
+    free(q->fifo);
     free(q->slots);
     free(q);
 }
@@ -59,13 +69,18 @@ void eventq_set_timers_in_heap(struct eventq *q, bool in_heap) { q->timers_in_he
 
 uint64_t eventq_size(const struct eventq *q)
 {
-    return q->heap_len - q->heap_refs + q->timers_armed;
+    return q->heap_len - q->heap_refs + q->timers_armed + q->fifo_len;
 }
 
 static inline bool earlier(const struct event *a, const struct event *b)
 {
     return a->at < b->at || (a->at == b->at && a->seq < b->seq);
 }
+
+/* A 4-ary min-heap: half the depth of a binary heap, and the four children
+ * of a node (4 x 32 bytes) share two cache lines. heap_remove_top's
+ * tournament assumes four. */
+#define HEAP_ARITY 4
 
 static void heap_insert(struct eventq *q, struct event ev)
 {
@@ -75,7 +90,7 @@ static void heap_insert(struct eventq *q, struct event ev)
     }
     uint32_t i = q->heap_len++;
     while (i > 0) { /* sift the hole up, then drop the event in once */
-        uint32_t parent = (i - 1) / 2;
+        uint32_t parent = (i - 1) / HEAP_ARITY;
         if (!earlier(&ev, &q->heap[parent]))
             break;
         q->heap[i] = q->heap[parent];
@@ -89,24 +104,50 @@ static void heap_remove_top(struct eventq *q)
     struct event last = q->heap[--q->heap_len];
     uint32_t n = q->heap_len, i = 0;
     for (;;) {
-        uint32_t child = 2 * i + 1;
-        if (child >= n)
+        uint32_t first = HEAP_ARITY * i + 1;
+        if (first >= n)
             break;
-        if (child + 1 < n && earlier(&q->heap[child + 1], &q->heap[child]))
-            child++;
-        if (!earlier(&q->heap[child], &last))
+        uint32_t best = first;
+        if (first + 3 < n) { /* a full node: a tournament of three comparisons */
+            const struct event *h = q->heap;
+            uint32_t a = earlier(&h[first + 1], &h[first]) ? first + 1 : first;
+            uint32_t b = earlier(&h[first + 3], &h[first + 2]) ? first + 3 : first + 2;
+            best = earlier(&h[b], &h[a]) ? b : a;
+        } else {
+            for (uint32_t c = first + 1; c < n; c++)
+                if (earlier(&q->heap[c], &q->heap[best]))
+                    best = c;
+        }
+        if (!earlier(&q->heap[best], &last))
             break;
-        q->heap[i] = q->heap[child];
-        i = child;
+        q->heap[i] = q->heap[best];
+        i = best;
     }
     if (n)
         q->heap[i] = last;
 }
 
+static void fifo_append(struct eventq *q, struct event ev)
+{
+    if (q->fifo_len == q->fifo_cap) {
+        struct event *bigger = xmalloc(2 * q->fifo_cap * sizeof *bigger);
+        for (uint32_t i = 0; i < q->fifo_len; i++)
+            bigger[i] = q->fifo[(q->fifo_head + i) % q->fifo_cap];
+        free(q->fifo);
+        q->fifo = bigger;
+        q->fifo_cap *= 2;
+        q->fifo_head = 0;
+    }
+    q->fifo[(q->fifo_head + q->fifo_len++) % q->fifo_cap] = ev;
+}
+
 void eventq_push(struct eventq *q, sim_time at, uint32_t kind, uint32_t id, uint64_t arg)
 {
     struct event ev = {.at = at, .seq = q->next_seq++, .kind = kind, .id = id, .arg = arg};
-    heap_insert(q, ev);
+    if (at == q->now)
+        fifo_append(q, ev);
+    else
+        heap_insert(q, ev);
 }
 
 static uint32_t slot_take(struct eventq *q)
@@ -230,30 +271,39 @@ static int earliest_list(const struct eventq *q)
 
 /* Removes the earliest event into *out unless the queue is empty or, when
  * `bounded`, the event is not before `until`. */
+/* Removes the earliest event into *out unless the queue is empty or, when
+ * `bounded`, the event is not before `until`. */
 static bool take_earliest(struct eventq *q, bool bounded, sim_time until, struct event *out)
 {
     heap_skip_stale(q);
+    enum { NONE, FIFO, LIST, HEAP } from = NONE;
+    const struct event *best = NULL;
+    if (q->fifo_len)
+        from = FIFO, best = &q->fifo[q->fifo_head];
     int li = earliest_list(q);
-    bool from_list =
-        li >= 0 && (q->heap_len == 0 || earlier(&q->slots[q->lists[li].head].ev, &q->heap[0]));
-    sim_time next = from_list ? q->slots[q->lists[li].head].ev.at
-                              : (q->heap_len ? q->heap[0].at : SIM_TIME_NEVER);
-    if ((!from_list && q->heap_len == 0) || (bounded && next >= until))
+    if (li >= 0 && (!best || earlier(&q->slots[q->lists[li].head].ev, best)))
+        from = LIST, best = &q->slots[q->lists[li].head].ev;
+    if (q->heap_len && (!best || earlier(&q->heap[0], best)))
+        from = HEAP, best = &q->heap[0];
+    if (from == NONE || (bounded && best->at >= until))
         return false;
-    if (from_list) {
+    *out = *best;
+    q->now = out->at;
+    if (from == FIFO) {
+        q->fifo_head = q->fifo_head + 1 == q->fifo_cap ? 0 : q->fifo_head + 1;
+        q->fifo_len--;
+    } else if (from == LIST) {
         uint32_t s = q->lists[li].head;
-        *out = q->slots[s].ev;
         list_unlink(q, s);
         slot_release(q, s);
-        return true;
-    }
-    *out = q->heap[0];
-    heap_remove_top(q);
-    if (out->kind == KIND_TIMER_REF) { /* a live timer kept in the heap */
-        q->heap_refs--;
-        uint32_t s = out->id;
-        *out = q->slots[s].ev;
-        slot_release(q, s);
+    } else {
+        heap_remove_top(q);
+        if (out->kind == KIND_TIMER_REF) { /* a live timer kept in the heap */
+            q->heap_refs--;
+            uint32_t s = out->id;
+            *out = q->slots[s].ev;
+            slot_release(q, s);
+        }
     }
     return true;
 }
@@ -272,5 +322,7 @@ sim_time eventq_peek_time(struct eventq *q)
     sim_time t = q->heap_len ? q->heap[0].at : SIM_TIME_NEVER;
     if (li >= 0 && q->slots[q->lists[li].head].ev.at < t)
         t = q->slots[q->lists[li].head].ev.at;
+    if (q->fifo_len && q->fifo[q->fifo_head].at < t)
+        t = q->fifo[q->fifo_head].at;
     return t;
 }

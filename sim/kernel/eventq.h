@@ -1,8 +1,8 @@
 /* eventq: the simulator's pending events, in a total (time, sequence) order.
  *
- * Two structures share one sequence counter, so ties are broken by insertion
- * order across both:
- *  - a binary min-heap for ordinary events (arrivals, completions, windows),
+ * Three structures share one sequence counter, so ties are broken by
+ * insertion order across all of them:
+ *  - a 4-ary min-heap for ordinary events (arrivals, completions, windows),
  *    which are never cancelled: an owner that may no longer want one checks a
  *    generation number carried in the event's `arg`;
  *  - cancellable timers. A timer of a duration seen before goes to the tail
@@ -13,7 +13,9 @@
  *    slot and are skipped there once cancelled. Either way, cancelling is O(1)
  *    through a (slot, generation) handle, and a cancelled timer's memory is
  *    reused at once, so memory follows the timers that are live, not the ones
- *    ever armed.
+ *    ever armed;
+ *  - a FIFO for events pushed for the current instant (zero think times,
+ *    zero-latency hops), which need no ordering work at all.
  * Time is sim_time nanoseconds; the queue never reads a clock. The caller
  * owns the queue (eventq_new/eventq_free); events are copied in and out. */
 #ifndef STAMPEDE_EVENTQ_H

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../base/detmath.h"
 #include "../base/xalloc.h"
 #include "sim_internal.h"
 
@@ -24,7 +23,7 @@ static sim_time next_arrival(struct client_rt *c, sim_time now)
 {
     if (c->cfg->process == ARRIVAL_CONSTANT)
         return constant_arrival(c, ++c->arrivals);
-    double gap_s = -det_log(rng_uniform_pos(&c->arrival_rng)) / c->cfg->rate_rps;
+    double gap_s = dist_std_exponential(&c->arrival_rng) / c->cfg->rate_rps;
     return now + sim_time_from_s(gap_s);
 }
 
