@@ -108,8 +108,13 @@ asan:
 run: $(BIN)
 	$(BIN) run scenarios/api-db.json
 
-bench: $(BIN)
-	STAMPEDE=$(BIN) tests/bench/run.sh
+EVENTQ_BENCH := $(BUILD)/tests/bench/eventq_bench
+$(EVENTQ_BENCH): $(BUILD)/tests/bench/eventq_bench.o $(BUILD)/libstampede-sim.a
+	@echo "  LD  $@"
+	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: $(BIN) $(EVENTQ_BENCH)
+	STAMPEDE=$(BIN) EVENTQ_BENCH=$(EVENTQ_BENCH) tests/bench/run.sh
 
 # Layering: each layer includes only those below it (see sim/README.md).
 check-deps:

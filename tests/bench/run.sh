@@ -30,3 +30,11 @@ bench "M/M/4 rho=0.9, 20M customers" scenarios/mmc.json --set duration_s=5556
 bench "M/M/4 rho=0.9, 2M customers" scenarios/mmc.json --set duration_s=556
 bench "two-tier api-db, 10 min" scenarios/api-db.json --set duration_s=600
 bench "timers: 100k users, 1 s timeouts" tests/bench/timers.json
+bench "timers: 50k users (memory scales)" tests/bench/timers.json --set clients.users.users=50000 --set services.svc.workers=50000
+
+# The timer design, measured on the queue alone (why timeouts live in FIFO
+# lists rather than in the heap with lazy cancellation).
+if [ -n "${EVENTQ_BENCH:-}" ]; then
+  echo
+  for mode in lists heap; do "$EVENTQ_BENCH" $mode 100000 5000000; done
+fi
