@@ -94,8 +94,12 @@ ifeq ($(MODE),release)
 REPRO := STAMPEDE_O0=build/debug/stampede STAMPEDE_NATIVE=build/native/stampede
 test: repro-builds
 endif
+# Criterion ignores a LeakSanitizer report from a test's worker process, so
+# the unit log is searched for sanitizer reports as well.
 test: $(BIN) $(TEST_BIN)
-	$(TEST_BIN) --jobs 2
+	@$(TEST_BIN) --jobs 2 >$(BUILD)/unit.log 2>&1; rc=$$?; cat $(BUILD)/unit.log; \
+	  if grep -qE 'ERROR: (Leak|Address)Sanitizer|runtime error:' $(BUILD)/unit.log; then \
+	    echo "sanitizer reports above: failing" >&2; exit 1; fi; exit $$rc
 	STAMPEDE=$(BIN) $(REPRO) tests/cli/run-all.sh
 
 repro-builds: | $(DEPS_STAMP)

@@ -10,15 +10,20 @@ Test(eventq, pops_in_time_order)
     sim_time times[] = {50, 10, 40, 20, 30};
     for (uint32_t i = 0; i < 5; i++)
         eventq_push(q, times[i], 1, i, 0);
+    cr_assert_eq(eventq_peek_time(q), 10);
     struct event ev;
-    sim_time last = -1;
-    int n = 0;
+    cr_assert_not(eventq_pop_before(q, 10, &ev), "10 is not before 10");
+    cr_assert(eventq_pop_before(q, 11, &ev));
+    cr_assert_eq(ev.at, 10);
+    sim_time last = ev.at;
+    int n = 1;
     while (eventq_pop(q, &ev)) {
         cr_assert_gt(ev.at, last);
         last = ev.at;
         n++;
     }
     cr_assert_eq(n, 5);
+    cr_assert_eq(eventq_peek_time(q), SIM_TIME_NEVER);
     eventq_free(q);
 }
 

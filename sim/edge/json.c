@@ -129,6 +129,24 @@ bool json_expect_array(struct diag *d, const cJSON *v, const char *path)
     return false;
 }
 
+const cJSON *json_read_nonempty_list(struct diag *d, const cJSON *obj, const char *path,
+                                     const char *key)
+{
+    char p[JSON_PATH_MAX];
+    const cJSON *list = json_get(obj, key);
+    if (!list) {
+        diag_error(d, path, "missing required key '%s'", key);
+        return NULL;
+    }
+    if (!json_expect_array(d, list, json_path_key(p, path, key)))
+        return NULL;
+    if (cJSON_GetArraySize(list) == 0) {
+        diag_error(d, p, "expected at least one element");
+        return NULL;
+    }
+    return list;
+}
+
 /* The value at obj[key], or NULL (reporting it if required). */
 static const cJSON *lookup(struct diag *d, const cJSON *obj, const char *path, const char *key,
                            bool required)

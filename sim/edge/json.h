@@ -39,6 +39,11 @@ void json_check_keys(struct diag *d, const cJSON *obj, const char *path,
 bool json_expect_object(struct diag *d, const cJSON *v, const char *path);
 bool json_expect_array(struct diag *d, const cJSON *v, const char *path);
 
+/* obj[key], which must be an array with at least one element; NULL after
+ * reporting otherwise. */
+const cJSON *json_read_nonempty_list(struct diag *d, const cJSON *obj, const char *path,
+                                     const char *key);
+
 /* Readers for obj[key]. `required`: a missing key is an error; otherwise
  * a missing key returns false with *out untouched (keep your default). */
 bool json_read_int(struct diag *d, const cJSON *obj, const char *path, const char *key,

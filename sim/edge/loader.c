@@ -233,24 +233,6 @@ static void check_cycles(struct diag *d, const struct scenario *sc)
 
 /* ---- the whole scenario ---- */
 
-/* An array at root[key] (required), or NULL after reporting. */
-static const cJSON *required_list(struct diag *d, const cJSON *root, const char *key)
-{
-    char p[JSON_PATH_MAX];
-    const cJSON *list = json_get(root, key);
-    if (!list) {
-        diag_error(d, "$", "missing required key '%s'", key);
-        return NULL;
-    }
-    if (!json_expect_array(d, list, json_path_key(p, "$", key)))
-        return NULL;
-    if (cJSON_GetArraySize(list) == 0) {
-        diag_error(d, p, "expected at least one element");
-        return NULL;
-    }
-    return list;
-}
-
 static void parse_top_fields(struct diag *d, const cJSON *root, struct scenario *sc)
 {
     const char *s;
@@ -311,8 +293,8 @@ static struct scenario *build(struct diag *d, const cJSON *root, const char *var
 
     struct names nm = {0};
     parse_policies(d, root, sc, &nm);
-    const cJSON *services = required_list(d, root, "services");
-    const cJSON *clients = required_list(d, root, "clients");
+    const cJSON *services = json_read_nonempty_list(d, root, "$", "services");
+    const cJSON *clients = json_read_nonempty_list(d, root, "$", "clients");
     char p[JSON_PATH_MAX];
     if (services) {
         sc->service_count = (uint32_t)cJSON_GetArraySize(services);

@@ -52,19 +52,11 @@ static bool parse_lognormal(struct diag *d, const cJSON *v, const char *path, st
 static bool parse_mixture(struct diag *d, const cJSON *v, const char *path, struct dist *out)
 {
     char p[JSON_PATH_MAX], ip[JSON_PATH_MAX];
-    const cJSON *list = json_get(v, "components");
+    const cJSON *list = json_read_nonempty_list(d, v, path, "components");
+    if (!list)
+        return false;
     json_path_key(p, path, "components");
-    if (!list) {
-        diag_error(d, path, "missing required key 'components'");
-        return false;
-    }
-    if (!json_expect_array(d, list, p))
-        return false;
     int n = cJSON_GetArraySize(list);
-    if (n < 1) {
-        diag_error(d, p, "expected at least one component");
-        return false;
-    }
     out->n = (uint32_t)n;
     out->parts = xcalloc((size_t)n, sizeof *out->parts);
     out->cum_weight = xcalloc((size_t)n, sizeof *out->cum_weight);
@@ -91,19 +83,11 @@ static bool parse_mixture(struct diag *d, const cJSON *v, const char *path, stru
 static bool parse_empirical(struct diag *d, const cJSON *v, const char *path, struct dist *out)
 {
     char p[JSON_PATH_MAX], ip[JSON_PATH_MAX], got[64];
-    const cJSON *list = json_get(v, "values_ms");
+    const cJSON *list = json_read_nonempty_list(d, v, path, "values_ms");
+    if (!list)
+        return false;
     json_path_key(p, path, "values_ms");
-    if (!list) {
-        diag_error(d, path, "missing required key 'values_ms'");
-        return false;
-    }
-    if (!json_expect_array(d, list, p))
-        return false;
     int n = cJSON_GetArraySize(list);
-    if (n < 1) {
-        diag_error(d, p, "expected at least one value");
-        return false;
-    }
     out->n = (uint32_t)n;
     out->values = xcalloc((size_t)n, sizeof *out->values);
     bool ok = true;

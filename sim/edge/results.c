@@ -144,7 +144,6 @@ int results_commit(struct results *r, const struct scenario *sc, uint64_t seed,
                    const struct run_report *report)
 {
     summary_write_json(r->f[F_SUMMARY], sc, seed, report);
-    int rc = 0;
     for (int i = 0; i < F_COUNT; i++) {
         if (ferror(r->f[i]) && !r->error)
             r->error = EIO;
@@ -162,15 +161,14 @@ int results_commit(struct results *r, const struct scenario *sc, uint64_t seed,
         free(to);
     }
     if (r->error) {
-        rc = -1;
         int saved = r->error;
         results_discard(r);
         errno = saved;
-        return rc;
+        return -1;
     }
     free(r->dir);
     free(r);
-    return rc;
+    return 0;
 }
 
 void results_discard(struct results *r)

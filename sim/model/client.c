@@ -7,11 +7,6 @@
 #include "../base/xalloc.h"
 #include "sim_internal.h"
 
-static sim_time client_timeout(const struct sim *s, const struct client_cfg *cfg)
-{
-    return cfg->policy == NO_INDEX ? 0 : s->sc->policies[cfg->policy].timeout_ns;
-}
-
 /* Time of the k-th constant-rate arrival (k from 1), computed from the
  * origin rather than by adding a rounded interval, so it never drifts. */
 static sim_time constant_arrival(const struct client_rt *c, uint64_t k)
@@ -61,7 +56,7 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
     s->in_flight++;
     if (s->obs.on_offer)
         s->obs.on_offer(s->obs.ctx, client, s->now);
-    service_call(s, c->cfg->target, r, false, client_timeout(s, c->cfg), false);
+    service_call(s, c->cfg->target, r, false, scenario_timeout(s->sc, c->cfg->policy), false);
 }
 
 void client_on_arrival(struct sim *s, uint32_t client)

@@ -70,6 +70,12 @@ struct scenario {
     struct policy_cfg *policies;
 };
 
+/* The per-attempt timeout of policy `policy` (NO_INDEX: none), or 0. */
+static inline sim_time scenario_timeout(const struct scenario *sc, uint32_t policy)
+{
+    return policy == NO_INDEX ? 0 : sc->policies[policy].timeout_ns;
+}
+
 void scenario_free(struct scenario *s);
 
 #endif

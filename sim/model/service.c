@@ -144,8 +144,7 @@ static void continue_calls(struct sim *s, uint32_t j)
         return;
     }
     const struct call_cfg *call = &cfg->calls[job->next_call];
-    sim_time timeout = call->policy == NO_INDEX ? 0 : s->sc->policies[call->policy].timeout_ns;
-    service_call(s, call->service, j, true, timeout, job->orphaned);
+    service_call(s, call->service, j, true, scenario_timeout(s->sc, call->policy), job->orphaned);
 }
 
 static void on_call_result(struct sim *s, uint32_t j, enum outcome outcome)

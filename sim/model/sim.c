@@ -8,7 +8,7 @@
 
 /* ---- pools: slots are recycled through free lists; no malloc per event ---- */
 
-#define POOL_GROW(s, arr, cap, free_head)                                                          \
+#define POOL_GROW(arr, cap, free_head)                                                          \
     do {                                                                                           \
         uint32_t old = (cap);                                                                      \
         (cap) = old ? old * 2 : 256;                                                               \
@@ -23,7 +23,7 @@
 uint32_t job_alloc(struct sim *s)
 {
     if (s->job_free == NO_INDEX)
-        POOL_GROW(s, s->jobs, s->job_cap, s->job_free);
+        POOL_GROW(s->jobs, s->job_cap, s->job_free);
     uint32_t j = s->job_free;
     s->job_free = s->jobs[j].next_free;
     return j;
@@ -39,7 +39,7 @@ void job_free(struct sim *s, uint32_t j)
 uint32_t request_alloc(struct sim *s)
 {
     if (s->request_free == NO_INDEX)
-        POOL_GROW(s, s->requests, s->request_cap, s->request_free);
+        POOL_GROW(s->requests, s->request_cap, s->request_free);
     uint32_t r = s->request_free;
     s->request_free = s->requests[r].next_free;
     return r;
