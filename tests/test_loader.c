@@ -149,6 +149,32 @@ static struct bad_case bad_cases[] = {
      "a.json: error: variant 'v': $.variants[0].set.services.dbx.workers: $.services: no "
      "element named 'dbx'"},
     {BASE(API, "\"expect\":[3],"), "a.json: error: $.expect[0]: expected a string, got 3"},
+    {BASE(API, "\"faults\":[{\"kind\":\"meteor\",\"target\":\"api\",\"at_s\":1,\"duration_s\":1}],"),
+     "a.json: error: $.faults[0].kind: unknown kind 'meteor' (expected one of: outage, pause, "
+     "latency, errors, capacity, partition, surge, restart, herd)"},
+    {BASE(API, "\"faults\":[{\"kind\":\"outage\",\"target\":\"db\",\"at_s\":1,\"duration_s\":1}],"),
+     "a.json: error: $.faults[0].target: unknown service 'db'"},
+    {BASE(API, "\"faults\":[{\"kind\":\"outage\",\"target\":\"api\",\"at_s\":10,\"duration_s\":1}],"),
+     "a.json: error: $.faults[0].at_s: the fault starts at or after the end of the run "
+     "(duration_s)"},
+    {BASE(API, "\"faults\":[{\"kind\":\"errors\",\"target\":\"api\",\"at_s\":1,\"duration_s\":1,"
+               "\"rate\":2}],"),
+     "a.json: error: $.faults[0].rate: expected number in (0, 1], got 2"},
+    {BASE(API, "\"faults\":[{\"kind\":\"surge\",\"target\":\"api\",\"at_s\":1,\"duration_s\":1,"
+               "\"factor\":2}],"),
+     "a.json: error: $.faults[0].target: unknown client 'api' (a surge fault targets a client)"},
+    {BASE(API, "\"faults\":[{\"kind\":\"outage\",\"target\":\"api\",\"at_s\":1,\"duration_s\":1,"
+               "\"instances\":2}],"),
+     "a.json: error: $.faults[0].instances: expected integer in [1, 1], got 2"},
+    {BASE(API, "\"faults\":[{\"kind\":\"latency\",\"target\":\"api\",\"at_s\":1,\"duration_s\":1}],"),
+     "a.json: error: $.faults[0]: a latency fault needs 'add_ms', 'factor' or both"},
+    {BASE(API, "\"faults\":[{\"kind\":\"outage\",\"target\":\"api\",\"at_s\":1,\"duration_s\":1,"
+               "\"add_ms\":5}],"),
+     "a.json: error: $.faults[0]: unknown key 'add_ms'"},
+    {BASE(API, "\"faults\":[{\"kind\":\"outage\",\"target\":\"api\",\"at_s\":1,\"duration_s\":2,"
+               "\"every_s\":1,\"count\":3}],"),
+     "a.json: error: $.faults[0]: occurrences overlap: 'every_s' must exceed one occurrence's "
+     "length"},
 };
 
 Test(loader, every_bad_input_gets_its_precise_message)

@@ -149,7 +149,8 @@ static int run_one(const struct run_options *o, const struct scenario *sc, bool 
     }
     double started = wall_seconds();
     struct sim *s = sim_new(sc, seed);
-    struct sim_observer obs = {.ctx = res, .on_window = results_on_window};
+    struct sim_observer obs = {.ctx = res, .on_window = results_on_window,
+                               .on_event = results_on_event};
     sim_set_observer(s, &obs);
     sim_run(s);
     const struct run_report *report = sim_report(s);

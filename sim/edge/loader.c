@@ -255,8 +255,6 @@ static void parse_top_fields(struct diag *d, const cJSON *root, struct scenario 
     sc->seed = 1;
     if (json_read_int(d, root, "$", "seed", false, 0, (int64_t)1 << 53, &seed))
         sc->seed = (uint64_t)seed;
-    if (json_get(root, "faults"))
-        diag_error(d, "$.faults", "fault injection is not available in this version of stampede");
 }
 
 static void parse_policies(struct diag *d, const cJSON *root, struct scenario *sc,
@@ -321,6 +319,8 @@ static struct scenario *build(struct diag *d, const cJSON *root, const char *var
         }
         free(cnames);
     }
+    if (services && clients)
+        loader_parse_faults(d, root, sc);
     free(nm.services);
     free(nm.policies);
     return sc;

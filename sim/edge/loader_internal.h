@@ -3,6 +3,7 @@
 #define STAMPEDE_LOADER_INTERNAL_H
 
 #include "../base/dist.h"
+#include "../model/scenario.h"
 #include "json.h"
 
 /* Reads a distribution object at `path` into *out (which it owns after,
@@ -10,6 +11,9 @@
  * allowed beside the distribution's own. */
 bool loader_parse_dist(struct diag *d, const cJSON *v, const char *path, bool in_mixture,
                        struct dist *out);
+
+/* Reads $.faults against the services and clients already in `sc`. */
+void loader_parse_faults(struct diag *d, const cJSON *root, struct scenario *sc);
 
 /* Applies one override, `dotted.path` = value, to the tree at `root`.
  * Array elements are named by their "name" (services.db.workers) or by

@@ -129,6 +129,34 @@ static void write_service_row(FILE *f, const struct window_report *w,
     csv_num(f, d->wasted_ns / 1e9, '\n');
 }
 
+/* A CSV field, quoted when it holds a comma, a quote or a line break. */
+static void csv_text(FILE *f, const char *text, char sep)
+{
+    if (strpbrk(text, ",\"\n")) {
+        fputc('"', f);
+        for (const char *c = text; *c; c++) {
+            if (*c == '"')
+                fputc('"', f);
+            fputc(*c, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(text, f);
+    }
+    fputc(sep, f);
+}
+
+void results_on_event(void *ctx, sim_time at, const char *kind, const char *subject,
+                      const char *detail)
+{
+    struct results *r = ctx;
+    FILE *f = r->f[F_EVENTS];
+    csv_num(f, sim_time_to_s(at), ',');
+    csv_text(f, kind, ',');
+    csv_text(f, subject, ',');
+    csv_text(f, detail, '\n');
+}
+
 void results_on_window(void *ctx, const struct window_report *w)
 {
     struct results *r = ctx;

@@ -18,6 +18,9 @@ struct results;
 struct results *results_open(const char *dir);
 /* The sim_observer callback: appends one window's rows. */
 void results_on_window(void *results, const struct window_report *w);
+/* The sim_observer callback: appends one row to events.csv. */
+void results_on_event(void *results, sim_time at, const char *kind, const char *subject,
+                      const char *detail);
 /* Writes the summary and moves every file into place; frees `r`. */
 int results_commit(struct results *r, const struct scenario *sc, uint64_t seed,
                    const struct run_report *report);

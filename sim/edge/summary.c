@@ -41,6 +41,7 @@ static void write_service(struct jsonw *w, const struct service_window *s, doubl
     jsonw_uint(w, "ok", t->ok);
     jsonw_uint(w, "errors", t->errors);
     jsonw_uint(w, "rejected", t->rejected);
+    jsonw_uint(w, "lost", t->lost);
     jsonw_uint(w, "max_queue", s->max_queue);
     jsonw_double(w, "mean_queue", summary_ratio(t->queue_area_ns, duration_ns));
     jsonw_double(w, "mean_in_system", summary_ratio(t->system_area_ns, duration_ns));
@@ -83,6 +84,13 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_double(&w, "amplification", summary_ratio((double)t->attempts, (double)t->offered));
     jsonw_double(&w, "goodput_rps", summary_ratio((double)t->succeeded, duration_ns / 1e9));
     write_latency(&w, r->latency);
+    if (r->had_faults) { /* null when there was no pre-fault baseline to return to */
+        if (r->recovery_known)
+            jsonw_bool(&w, "recovered", r->recovered);
+        else
+            jsonw_null(&w, "recovered");
+        jsonw_double(&w, "recovery_s", r->recovery_s);
+    }
     jsonw_begin_object(&w, "services");
     for (uint32_t i = 0; i < r->service_count; i++)
         write_service(&w, &r->services[i], duration_ns);
@@ -115,6 +123,17 @@ void summary_print_table(FILE *out, const struct scenario *sc, uint64_t seed,
         fprintf(out, "  %-12s timeout %" PRIu64 ", error %" PRIu64 ", rejected %" PRIu64 "\n",
                 "failed by", t->failed[FAIL_TIMEOUT], t->failed[FAIL_ERROR],
                 t->failed[FAIL_REJECTED]);
+    if (r->had_faults) {
+        if (!r->recovery_known)
+            fprintf(out, "  %-12s unknown (needs goodput before the first fault and 5 s "
+                         "after the last)\n", "recovery");
+        else if (r->recovered)
+            fprintf(out, "  %-12s %.1f s after the last fault ended\n", "recovered",
+                    r->recovery_s);
+        else
+            fprintf(out, "  %-12s NO: goodput did not return within 5%% of its pre-fault "
+                         "level\n", "recovered");
+    }
     fprintf(out, "  %-12s %12s %12s %10s %9s %9s\n", "service", "util", "served", "max queue",
             "resp ms", "wasted s");
     for (uint32_t i = 0; i < r->service_count; i++) {

@@ -11,15 +11,53 @@
  * origin rather than by adding a rounded interval, so it never drifts. */
 static sim_time constant_arrival(const struct client_rt *c, uint64_t k)
 {
-    return c->interval_origin + (sim_time)((double)k * 1e9 / c->cfg->rate_rps);
+    return c->interval_origin + (sim_time)((double)k * 1e9 / c->rate_rps);
 }
 
 static sim_time next_arrival(struct client_rt *c, sim_time now)
 {
     if (c->cfg->process == ARRIVAL_CONSTANT)
         return constant_arrival(c, ++c->arrivals);
-    double gap_s = dist_std_exponential(&c->arrival_rng) / c->cfg->rate_rps;
+    double gap_s = dist_std_exponential(&c->arrival_rng) / c->rate_rps;
     return now + sim_time_from_s(gap_s);
+}
+
+static void schedule_arrival(struct sim *s, uint32_t client)
+{
+    struct client_rt *c = &s->clients[client];
+    eventq_push(s->q, next_arrival(c, s->now), EV_ARRIVAL, client, c->arrival_gen);
+}
+
+void client_set_rate(struct sim *s, uint32_t client, double rate_rps)
+{
+    struct client_rt *c = &s->clients[client];
+    if (rate_rps == c->rate_rps)
+        return;
+    /* Void the arrival already scheduled and draw the next one at the new
+     * rate. For Poisson arrivals this is exact (the process is memoryless);
+     * a constant-rate client restarts its grid at the new interval. */
+    c->rate_rps = rate_rps;
+    c->arrival_gen++;
+    c->interval_origin = s->now;
+    c->arrivals = 0;
+    schedule_arrival(s, client);
+}
+
+static void schedule_wake(struct sim *s, uint32_t client, uint32_t user, sim_time at)
+{
+    struct client_rt *c = &s->clients[client];
+    c->user_thinking[user] = 1;
+    eventq_push(s->q, at, EV_USER_WAKE, client, user | (uint64_t)c->user_gen[user] << 32);
+}
+
+void client_herd(struct sim *s, uint32_t client)
+{
+    struct client_rt *c = &s->clients[client];
+    for (uint32_t u = 0; u < c->cfg->users; u++)
+        if (c->user_thinking[u]) {
+            c->user_gen[u]++; /* the wake-up already scheduled no longer counts */
+            schedule_wake(s, client, u, s->now);
+        }
 }
 
 void client_start(struct sim *s, uint32_t i)
@@ -29,17 +67,20 @@ void client_start(struct sim *s, uint32_t i)
     char stream[160];
     snprintf(stream, sizeof stream, "client:%s", c->cfg->name);
     rng_init_stream(&c->arrival_rng, s->seed, stream);
+    c->rate_rps = c->cfg->rate_rps;
     if (!c->cfg->closed_loop) {
-        eventq_push(s->q, next_arrival(c, 0), EV_ARRIVAL, i, 0);
+        schedule_arrival(s, i);
         return;
     }
     /* Each user starts with one think time, so a closed loop does not begin
      * with every user firing at t = 0 (that is the `herd` fault's job). */
     snprintf(stream, sizeof stream, "client:%s:think", c->cfg->name);
     c->user_rng = xmalloc(c->cfg->users * sizeof *c->user_rng);
+    c->user_gen = xcalloc(c->cfg->users, sizeof *c->user_gen);
+    c->user_thinking = xcalloc(c->cfg->users, sizeof *c->user_thinking);
     for (uint32_t u = 0; u < c->cfg->users; u++) {
         rng_init_indexed(&c->user_rng[u], s->seed, stream, u);
-        eventq_push(s->q, dist_sample(&c->cfg->think_time, &c->user_rng[u]), EV_USER_WAKE, i, u);
+        schedule_wake(s, i, u, dist_sample(&c->cfg->think_time, &c->user_rng[u]));
     }
 }
 
@@ -59,15 +100,20 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
     service_call(s, c->cfg->target, r, false, scenario_timeout(s->sc, c->cfg->policy), false);
 }
 
-void client_on_arrival(struct sim *s, uint32_t client)
+void client_on_arrival(struct sim *s, uint32_t client, uint32_t gen)
 {
-    struct client_rt *c = &s->clients[client];
-    eventq_push(s->q, next_arrival(c, s->now), EV_ARRIVAL, client, 0);
+    if (gen != s->clients[client].arrival_gen)
+        return; /* voided by a change of rate */
+    schedule_arrival(s, client);
     send_request(s, client, NO_INDEX);
 }
 
-void client_on_user_wake(struct sim *s, uint32_t client, uint32_t user)
+void client_on_user_wake(struct sim *s, uint32_t client, uint32_t user, uint32_t gen)
 {
+    struct client_rt *c = &s->clients[client];
+    if (gen != c->user_gen[user] || !c->user_thinking[user])
+        return; /* voided by a herd */
+    c->user_thinking[user] = 0;
     send_request(s, client, user);
 }
 
@@ -93,8 +139,7 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
     s->in_flight--;
     uint32_t client = req->client, user = req->user;
     request_free(s, r);
-    if (c->cfg->closed_loop) {
-        sim_time think = dist_sample(&c->cfg->think_time, &c->user_rng[user]);
-        eventq_push(s->q, s->now + think, EV_USER_WAKE, client, user);
-    }
+    if (c->cfg->closed_loop)
+        schedule_wake(s, client, user,
+                      s->now + dist_sample(&c->cfg->think_time, &c->user_rng[user]));
 }

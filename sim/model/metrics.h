@@ -10,6 +10,7 @@
 #ifndef STAMPEDE_METRICS_H
 #define STAMPEDE_METRICS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../base/histogram.h"
@@ -42,6 +43,7 @@ struct service_stats {
     uint64_t ok;        /* replied with success */
     uint64_t errors;    /* replied with an error (own or a dependency's) */
     uint64_t rejected;  /* turned away: queue full */
+    uint64_t lost;      /* swallowed on the way in (blackhole, partition) */
     double busy_area_ns;   /* sum over workers of busy time */
     double queue_area_ns;  /* integral of queued requests over time */
     double system_area_ns; /* integral of queued + in-service requests */
@@ -78,6 +80,10 @@ struct run_report {
     const struct service_window *services; /* delta = whole-run totals */
     uint32_t client_count;
     const struct traffic *clients;   /* per client, in scenario order */
+    bool had_faults;
+    bool recovery_known;             /* there was a pre-fault baseline */
+    bool recovered;
+    double recovery_s;               /* NaN unless recovered */
 };
 
 static inline uint64_t traffic_failed(const struct traffic *t)

@@ -2,6 +2,18 @@
 
 #include <stdlib.h>
 
+#define FAULT_NAME(e, s) s,
+const char *const fault_kind_names[FAULT_KIND_COUNT] = {FAULT_KINDS(FAULT_NAME)};
+#undef FAULT_NAME
+
+sim_time fault_end_of(const struct fault_cfg *f, uint32_t k)
+{
+    sim_time start = f->at_ns + (sim_time)k * f->every_ns;
+    if (f->kind == FAULT_RESTART && f->restart == RESTART_ROLLING && f->instance_count > 1)
+        return start + (sim_time)(f->instance_count - 1) * f->interval_ns + f->duration_ns;
+    return start + f->duration_ns;
+}
+
 void scenario_free(struct scenario *s)
 {
     if (!s)
@@ -17,6 +29,9 @@ void scenario_free(struct scenario *s)
     }
     for (uint32_t i = 0; i < s->policy_count; i++)
         free(s->policies[i].name);
+    for (uint32_t i = 0; i < s->fault_count; i++)
+        free(s->faults[i].label);
+    free(s->faults);
     free(s->services);
     free(s->clients);
     free(s->policies);

@@ -56,6 +56,46 @@ struct client_cfg {
     struct dist think_time;
 };
 
+#define FAULT_KINDS(X)                                                                             \
+    X(FAULT_OUTAGE, "outage")                                                                      \
+    X(FAULT_PAUSE, "pause")                                                                        \
+    X(FAULT_LATENCY, "latency")                                                                    \
+    X(FAULT_ERRORS, "errors")                                                                      \
+    X(FAULT_CAPACITY, "capacity")                                                                  \
+    X(FAULT_PARTITION, "partition")                                                                \
+    X(FAULT_SURGE, "surge")                                                                        \
+    X(FAULT_RESTART, "restart")                                                                    \
+    X(FAULT_HERD, "herd")
+
+#define FAULT_ENUM(e, s) e,
+enum fault_kind { FAULT_KINDS(FAULT_ENUM) FAULT_KIND_COUNT };
+#undef FAULT_ENUM
+
+extern const char *const fault_kind_names[FAULT_KIND_COUNT];
+
+enum outage_mode { OUTAGE_REFUSE, OUTAGE_BLACKHOLE };
+enum restart_mode { RESTART_ROLLING, RESTART_ALL };
+
+/* One entry of the chaos timeline. Occurrence k (0 <= k < count) starts at
+ * at_ns + k * every_ns and lasts duration_ns. */
+struct fault_cfg {
+    enum fault_kind kind;
+    uint32_t target;          /* a service, or a client for surge and herd */
+    uint32_t from;            /* partition: the calling service, NO_INDEX for any */
+    bool from_client;         /* partition: `from` is a client index */
+    sim_time at_ns, duration_ns, every_ns;
+    uint32_t count;
+    uint32_t first_instance, instance_count; /* the instances affected */
+    enum outage_mode mode;
+    enum restart_mode restart;
+    sim_time interval_ns;     /* rolling restart: between instances */
+    double factor;            /* latency: service-time multiplier; surge: rate multiplier */
+    sim_time add_ns;          /* latency: added to every service time */
+    double rate;              /* errors: extra failure probability */
+    uint32_t workers_lost;    /* capacity: per instance; all of them removes the instance */
+    char *label;              /* "db latency +400 ms", for events and plots */
+};
+
 struct scenario {
     char *name;
     char *title;
@@ -64,11 +104,16 @@ struct scenario {
     sim_time duration_ns;
     sim_time window_ns;
     uint64_t seed;
-    uint32_t service_count, client_count, policy_count;
+    uint32_t service_count, client_count, policy_count, fault_count;
     struct service_cfg *services;
     struct client_cfg *clients;
     struct policy_cfg *policies;
+    struct fault_cfg *faults;
 };
+
+/* When occurrence `k` of fault `f` ends, everything included (a rolling
+ * restart ends when its last instance is back). */
+sim_time fault_end_of(const struct fault_cfg *f, uint32_t k);
 
 /* The per-attempt timeout of policy `policy` (NO_INDEX: none), or 0. */
 static inline sim_time scenario_timeout(const struct scenario *sc, uint32_t policy)

@@ -6,7 +6,9 @@
  * request server: a slow dependency keeps the caller's workers busy, which is
  * how slowness climbs a call chain), and replies. A caller that times out
  * stops listening, but the job goes on: servers rarely know their caller has
- * gone, and the worker time it keeps spending is counted as wasted. */
+ * gone, and the worker time it keeps spending is counted as wasted.
+ * Faults change an instance's state (instance_state); this file applies
+ * what each change means to the work on it. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -55,11 +57,18 @@ static uint32_t ring_pop(struct instance *in, enum queue_discipline d)
     return job;
 }
 
+static struct instance_state healthy(const struct service_cfg *cfg)
+{
+    return (struct instance_state){.workers = cfg->workers, .latency_factor = 1, .survive = 1};
+}
+
 void service_init(struct sim *s, uint32_t i)
 {
     struct service_rt *svc = &s->services[i];
     svc->cfg = &s->sc->services[i];
     svc->inst = xcalloc(svc->cfg->instances, sizeof *svc->inst);
+    for (uint32_t k = 0; k < svc->cfg->instances; k++)
+        svc->inst[k].st = healthy(svc->cfg);
     char stream[160];
     snprintf(stream, sizeof stream, "service:%s:work", svc->cfg->name);
     rng_init_stream(&svc->work_rng, s->seed, stream);
@@ -76,37 +85,97 @@ void service_release(struct service_rt *svc)
 
 /* ---- a job's life ---- */
 
+static bool can_start(const struct instance *in)
+{
+    return !in->st.down && !in->st.paused && in->busy < in->st.workers;
+}
+
+static void schedule_work_done(struct sim *s, uint32_t j, sim_time at)
+{
+    struct job *job = &s->jobs[j];
+    job->done_at = at;
+    job->work_seq++;
+    eventq_push(s->q, at, EV_WORK_DONE, j, (uint64_t)job->gen << 32 | job->work_seq);
+}
+
 static void start_work(struct sim *s, uint32_t j)
 {
     struct job *job = &s->jobs[j];
     struct service_rt *svc = &s->services[job->service];
+    const struct instance_state *st = &svc->inst[job->instance].st;
     service_integrate(svc, s->now);
     svc->busy++;
     svc->inst[job->instance].busy++;
-    job->working = true;
+    job->state = JOB_WORKING;
     if (job->orphaned)
         svc->orphan_busy++;
     sim_time work = dist_sample(&svc->cfg->service_time, &svc->work_rng);
-    eventq_push(s->q, s->now + work, EV_WORK_DONE, j, job->gen);
+    if (st->latency_factor != 1 || st->latency_add) /* a latency fault */
+        work = (sim_time)((double)work * st->latency_factor) + st->latency_add;
+    schedule_work_done(s, j, s->now + work);
+}
+
+/* Starts waiting jobs while the instance has free workers. */
+static void start_waiting(struct sim *s, struct service_rt *svc, uint32_t instance)
+{
+    struct instance *in = &svc->inst[instance];
+    while (in->queued && can_start(in)) {
+        service_integrate(svc, s->now);
+        svc->queued--;
+        start_work(s, ring_pop(in, svc->cfg->discipline));
+    }
 }
 
 /* Frees the job's worker and hands it to the next waiting job, if any. */
 static void release_worker(struct sim *s, struct job *job)
 {
     struct service_rt *svc = &s->services[job->service];
-    struct instance *in = &svc->inst[job->instance];
     service_integrate(svc, s->now);
     svc->stats.served++;
     svc->stats.response_ns += (double)(s->now - job->arrived_at);
     if (job->orphaned)
         svc->orphan_busy--;
-    job->working = false;
     svc->busy--;
-    in->busy--;
-    if (in->queued) {
-        svc->queued--;
-        start_work(s, ring_pop(in, svc->cfg->discipline));
+    svc->inst[job->instance].busy--;
+    if (svc->inst[job->instance].queued)
+        start_waiting(s, svc, job->instance);
+}
+
+/* The caller chain above `j` has given up: everything `j` does from now on,
+ * and everything its calls in flight do, is wasted. */
+static void orphan(struct sim *s, uint32_t j)
+{
+    while (j != NO_INDEX && !s->jobs[j].orphaned) {
+        struct job *job = &s->jobs[j];
+        job->orphaned = true;
+        if (job->state == JOB_WORKING || job->state == JOB_CALLING || job->state == JOB_PARKED) {
+            struct service_rt *svc = &s->services[job->service];
+            service_integrate(svc, s->now);
+            svc->orphan_busy++;
+        }
+        j = job->child;
     }
+}
+
+static void job_free_swallowed(struct sim *s, uint32_t j)
+{
+    s->jobs[j].state = JOB_FREE;
+    job_free(s, j);
+}
+
+/* The job is going away with a call in flight: that call's caller is gone. */
+static void abandon_child(struct sim *s, struct job *job)
+{
+    uint32_t c = job->child;
+    if (c == NO_INDEX)
+        return;
+    job->child = NO_INDEX;
+    struct job *child = &s->jobs[c];
+    eventq_cancel(s->q, child->timer);
+    child->caller_gone = true;
+    orphan(s, c);
+    if (child->state == JOB_SWALLOWED) /* nobody will ever free it otherwise */
+        job_free_swallowed(s, c);
 }
 
 static void deliver(struct sim *s, uint32_t caller, bool caller_is_job, enum outcome outcome);
@@ -122,7 +191,11 @@ static void finish(struct sim *s, uint32_t j, enum outcome outcome)
         svc->stats.rejected++;
     else
         svc->stats.errors++;
-    if (job->working)
+    abandon_child(s, job);
+    bool held = job->state == JOB_WORKING || job->state == JOB_CALLING ||
+                job->state == JOB_PARKED;
+    job->state = JOB_FREE;
+    if (held)
         release_worker(s, job); /* may start another job: no pool growth */
     job = &s->jobs[j];
     uint32_t caller = job->caller;
@@ -143,6 +216,7 @@ static void continue_calls(struct sim *s, uint32_t j)
         finish(s, j, OUTCOME_OK);
         return;
     }
+    job->state = JOB_CALLING;
     const struct call_cfg *call = &cfg->calls[job->next_call];
     service_call(s, call->service, j, true, scenario_timeout(s->sc, call->policy), job->orphaned);
 }
@@ -151,6 +225,11 @@ static void on_call_result(struct sim *s, uint32_t j, enum outcome outcome)
 {
     struct job *job = &s->jobs[j];
     job->child = NO_INDEX;
+    if (s->services[job->service].inst[job->instance].st.paused) {
+        job->state = JOB_PARKED; /* the process is frozen: it reads this later */
+        job->parked_outcome = (uint8_t)outcome;
+        return;
+    }
     if (outcome != OUTCOME_OK) {
         finish(s, j, OUTCOME_ERROR); /* a failed dependency fails the request */
         return;
@@ -167,11 +246,17 @@ static void deliver(struct sim *s, uint32_t caller, bool caller_is_job, enum out
         request_on_reply(s, caller, outcome);
 }
 
+/* Round robin over the instances in rotation; NO_INDEX if none is. */
 static uint32_t pick_instance(struct service_rt *svc)
 {
-    uint32_t i = svc->rr_next;
-    svc->rr_next = i + 1 == svc->cfg->instances ? 0 : i + 1;
-    return i;
+    uint32_t n = svc->cfg->instances;
+    for (uint32_t tries = 0; tries < n; tries++) {
+        uint32_t i = svc->rr_next;
+        svc->rr_next = i + 1 == n ? 0 : i + 1;
+        if (!svc->inst[i].st.removed)
+            return i;
+    }
+    return NO_INDEX;
 }
 
 void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job,
@@ -184,7 +269,6 @@ void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_
     job->caller = caller;
     job->caller_is_job = caller_is_job;
     job->caller_gone = false;
-    job->working = false;
     job->child = NO_INDEX;
     job->next_call = 0;
     job->arrived_at = s->now;
@@ -194,11 +278,27 @@ void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_
         s->jobs[caller].child = j;
     if (timeout_ns > 0)
         job->timer = eventq_arm(s->q, s->now, timeout_ns, EV_CALL_TIMEOUT, j, job->gen);
-    svc->stats.arrivals++;
 
-    job->instance = pick_instance(svc);
-    struct instance *in = &svc->inst[job->instance];
-    if (in->busy < svc->cfg->workers) {
+    bool partitioned =
+        s->partitions_active && fault_partitioned(s, service, caller, caller_is_job);
+    job->instance = partitioned ? NO_INDEX : pick_instance(svc);
+    if (job->instance == NO_INDEX && !partitioned) {
+        job->state = JOB_QUEUED; /* no instance in rotation: fail fast */
+        svc->stats.arrivals++;
+        finish(s, j, OUTCOME_ERROR);
+        return;
+    }
+    struct instance *in = job->instance == NO_INDEX ? NULL : &svc->inst[job->instance];
+    if (!in || in->st.blackhole) { /* lost on the way: only a timeout notices */
+        job->state = JOB_SWALLOWED;
+        svc->stats.lost++;
+        return;
+    }
+    svc->stats.arrivals++;
+    job->state = JOB_QUEUED;
+    if (in->st.down) {
+        finish(s, j, OUTCOME_ERROR); /* connection refused */
+    } else if (can_start(in) && in->queued == 0) {
         start_work(s, j);
     } else if (in->queued >= svc->cfg->queue_capacity) {
         finish(s, j, OUTCOME_REJECTED);
@@ -213,33 +313,20 @@ void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_
     }
 }
 
-void service_on_work_done(struct sim *s, uint32_t j, uint32_t gen)
+void service_on_work_done(struct sim *s, uint32_t j, uint64_t arg)
 {
     struct job *job = &s->jobs[j];
-    if (job->gen != gen)
-        return;
+    if (job->gen != (uint32_t)(arg >> 32) || job->work_seq != (uint32_t)arg ||
+        job->state != JOB_WORKING)
+        return; /* voided by a pause or a failure */
     struct service_rt *svc = &s->services[job->service];
-    if (svc->cfg->error_rate > 0 && rng_uniform(&svc->error_rng) < svc->cfg->error_rate) {
+    const struct instance_state *st = &svc->inst[job->instance].st;
+    double fail = 1 - (1 - svc->cfg->error_rate) * st->survive;
+    if (fail > 0 && rng_uniform(&svc->error_rng) < fail) {
         finish(s, j, OUTCOME_ERROR);
         return;
     }
     continue_calls(s, j);
-}
-
-/* The caller chain above `j` has given up: everything `j` does from now on,
- * and everything its calls in flight do, is wasted. */
-static void orphan(struct sim *s, uint32_t j)
-{
-    while (j != NO_INDEX && !s->jobs[j].orphaned) {
-        struct job *job = &s->jobs[j];
-        job->orphaned = true;
-        if (job->working) { /* its worker's time is waste from now on */
-            struct service_rt *svc = &s->services[job->service];
-            service_integrate(svc, s->now);
-            svc->orphan_busy++;
-        }
-        j = job->child;
-    }
 }
 
 void service_on_call_timeout(struct sim *s, uint32_t j, uint32_t gen)
@@ -249,7 +336,110 @@ void service_on_call_timeout(struct sim *s, uint32_t j, uint32_t gen)
         return;
     job->caller_gone = true;
     orphan(s, j);
-    if (job->caller_is_job)
-        s->jobs[job->caller].child = NO_INDEX;
-    deliver(s, job->caller, job->caller_is_job, OUTCOME_TIMEOUT);
+    uint32_t caller = job->caller;
+    bool caller_is_job = job->caller_is_job;
+    if (caller_is_job)
+        s->jobs[caller].child = NO_INDEX;
+    if (job->state == JOB_SWALLOWED)
+        job_free_swallowed(s, j);
+    deliver(s, caller, caller_is_job, OUTCOME_TIMEOUT);
+}
+
+/* ---- faults: applying an instance's change of state to its work ---- */
+
+struct job_ref {
+    uint32_t id, gen;
+};
+
+/* The jobs holding a worker on the instance, in pool order (deterministic),
+ * plus its queued jobs when `drain_queue` (which empties the queue). */
+static struct job_ref *collect_jobs(struct sim *s, uint32_t service, uint32_t instance,
+                                    bool drain_queue, uint32_t *count)
+{
+    struct service_rt *svc = &s->services[service];
+    struct instance *in = &svc->inst[instance];
+    uint32_t n = 0, cap = in->busy + (drain_queue ? in->queued : 0) + 1;
+    struct job_ref *refs = xmalloc(cap * sizeof *refs);
+    for (uint32_t j = 0; j < s->job_cap; j++) {
+        const struct job *job = &s->jobs[j];
+        if (job->service == service && job->instance == instance &&
+            (job->state == JOB_WORKING || job->state == JOB_CALLING || job->state == JOB_PARKED))
+            refs[n++] = (struct job_ref){j, job->gen};
+    }
+    if (drain_queue) {
+        service_integrate(svc, s->now);
+        while (in->queued) {
+            uint32_t j = ring_pop(in, QUEUE_FIFO);
+            svc->queued--;
+            refs[n++] = (struct job_ref){j, s->jobs[j].gen};
+        }
+    }
+    *count = n;
+    return refs;
+}
+
+static bool still(const struct sim *s, struct job_ref r)
+{
+    return s->jobs[r.id].gen == r.gen && s->jobs[r.id].state != JOB_FREE;
+}
+
+/* The instance died or left: what it held and queued fails at once. */
+static void fail_everything(struct sim *s, uint32_t service, uint32_t instance)
+{
+    uint32_t n;
+    struct job_ref *refs = collect_jobs(s, service, instance, true, &n);
+    for (uint32_t i = 0; i < n; i++)
+        if (still(s, refs[i])) /* failing one may have finished another */
+            finish(s, refs[i].id, OUTCOME_ERROR);
+    free(refs);
+}
+
+/* Stop the world: work in progress keeps what it has left for later. */
+static void freeze(struct sim *s, uint32_t service, uint32_t instance)
+{
+    uint32_t n;
+    struct job_ref *refs = collect_jobs(s, service, instance, false, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        struct job *job = &s->jobs[refs[i].id];
+        if (job->state == JOB_WORKING) {
+            job->remaining = job->done_at - s->now;
+            job->work_seq++; /* voids the pending EV_WORK_DONE */
+        }
+    }
+    free(refs);
+}
+
+/* The pause is over: work resumes where it stopped, and replies that came
+ * in meanwhile are read, in the order of the pool. */
+static void thaw(struct sim *s, uint32_t service, uint32_t instance)
+{
+    uint32_t n;
+    struct job_ref *refs = collect_jobs(s, service, instance, false, &n);
+    for (uint32_t i = 0; i < n; i++)
+        if (s->jobs[refs[i].id].state == JOB_WORKING)
+            schedule_work_done(s, refs[i].id, s->now + s->jobs[refs[i].id].remaining);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!still(s, refs[i]) || s->jobs[refs[i].id].state != JOB_PARKED)
+            continue;
+        struct job *job = &s->jobs[refs[i].id];
+        job->state = JOB_CALLING;
+        on_call_result(s, refs[i].id, (enum outcome)job->parked_outcome);
+    }
+    free(refs);
+}
+
+void service_refresh_instance(struct sim *s, uint32_t service, uint32_t instance)
+{
+    struct service_rt *svc = &s->services[service];
+    struct instance *in = &svc->inst[instance];
+    struct instance_state old = in->st;
+    in->st = fault_instance_state(s, service, instance);
+    bool was_out = old.down || old.removed, is_out = in->st.down || in->st.removed;
+    if (is_out && !was_out)
+        fail_everything(s, service, instance);
+    if (in->st.paused && !old.paused)
+        freeze(s, service, instance);
+    if (!in->st.paused && old.paused)
+        thaw(s, service, instance);
+    start_waiting(s, svc, instance);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../base/xalloc.h"
+#include "recovery.h"
 #include "sim_internal.h"
 
 /* ---- pools: slots are recycled through free lists; no malloc per event ---- */
@@ -13,6 +14,7 @@
         uint32_t old = (cap);                                                                      \
         (cap) = old ? old * 2 : 256;                                                               \
         (arr) = xreallocarray((arr), (cap), sizeof *(arr));                                        \
+        memset(&(arr)[old], 0, ((cap)-old) * sizeof *(arr)); /* jobs: state JOB_FREE */           \
         for (uint32_t i_ = old; i_ < (cap); i_++) {                                                \
             (arr)[i_].gen = 0;                                                                     \
             (arr)[i_].next_free = i_ + 1 < (cap) ? i_ + 1 : NO_INDEX;                              \
@@ -78,6 +80,10 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
     for (uint32_t i = 0; i < sc->client_count; i++)
         client_start(s, i);
 
+    s->fault_active = xcalloc(sc->fault_count + 1, sizeof *s->fault_active);
+    fault_schedule_all(s);
+    s->recovery = recovery_new(sc);
+
     sim_time first_window_end = sc->window_ns < s->end ? sc->window_ns : s->end;
     if (first_window_end < s->end)
         eventq_push(s->q, first_window_end, EV_WINDOW_END, 0, 0);
@@ -90,8 +96,13 @@ void sim_free(struct sim *s)
         return;
     for (uint32_t i = 0; i < s->sc->service_count; i++)
         service_release(&s->services[i]);
-    for (uint32_t i = 0; i < s->sc->client_count; i++)
+    for (uint32_t i = 0; i < s->sc->client_count; i++) {
         free(s->clients[i].user_rng);
+        free(s->clients[i].user_gen);
+        free(s->clients[i].user_thinking);
+    }
+    free(s->fault_active);
+    recovery_free(s->recovery);
     free(s->services);
     free(s->clients);
     free(s->service_at_window_start);
@@ -151,6 +162,7 @@ static void close_window(struct sim *s)
         .service_count = ns,
         .services = s->window_services,
     };
+    recovery_on_window(s->recovery, w.start_ns, w.end_ns, w.delta.succeeded);
     if (s->obs.on_window)
         s->obs.on_window(s->obs.ctx, &w);
     histogram_merge(&s->total_latency, &s->window_latency);
@@ -166,13 +178,19 @@ static void dispatch(struct sim *s, const struct event *ev)
 {
     switch ((enum event_kind)ev->kind) {
     case EV_ARRIVAL:
-        client_on_arrival(s, ev->id);
+        client_on_arrival(s, ev->id, (uint32_t)ev->arg);
         break;
     case EV_USER_WAKE:
-        client_on_user_wake(s, ev->id, (uint32_t)ev->arg);
+        client_on_user_wake(s, ev->id, (uint32_t)ev->arg, (uint32_t)(ev->arg >> 32));
         break;
     case EV_WORK_DONE:
-        service_on_work_done(s, ev->id, (uint32_t)ev->arg);
+        service_on_work_done(s, ev->id, ev->arg);
+        break;
+    case EV_FAULT_START:
+    case EV_FAULT_END:
+    case EV_RESTART_DOWN:
+    case EV_RESTART_UP:
+        fault_on_event(s, ev);
         break;
     case EV_CALL_TIMEOUT:
         service_on_call_timeout(s, ev->id, (uint32_t)ev->arg);
@@ -236,6 +254,10 @@ const struct run_report *sim_report(struct sim *s)
         .services = s->report_services,
         .client_count = s->sc->client_count,
         .clients = s->report_clients,
+        .had_faults = recovery_has_faults(s->recovery),
+        .recovery_known = recovery_known(s->recovery),
+        .recovered = recovery_recovered(s->recovery),
+        .recovery_s = recovery_seconds(s->recovery),
     };
     return &s->report;
 }

@@ -22,6 +22,10 @@ struct sim_observer {
     void (*on_window)(void *ctx, const struct window_report *w);
     /* Called for every new client request (tests trace arrivals with it). */
     void (*on_offer)(void *ctx, uint32_t client, sim_time at);
+    /* Called for each row of events.csv: fault starts and ends, instances
+     * going down and up, policy state changes. Strings valid for the call. */
+    void (*on_event)(void *ctx, sim_time at, const char *kind, const char *subject,
+                     const char *detail);
 };
 
 /* Builds a run of `sc` seeded with `seed`; nothing happens until sim_run. */

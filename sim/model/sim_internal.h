@@ -15,14 +15,27 @@
 #include "sim.h"
 
 enum event_kind {
-    EV_ARRIVAL,      /* id = client: the next open-loop arrival */
-    EV_USER_WAKE,    /* id = client, arg = user: think time is over */
-    EV_WORK_DONE,    /* id = job, arg = gen: a worker finished its work */
+    EV_ARRIVAL,      /* id = client, arg = arrival generation: the next open-loop arrival */
+    EV_USER_WAKE,    /* id = client, arg = user | wake gen << 32: think time is over */
+    EV_WORK_DONE,    /* id = job, arg = gen << 32 | work_seq: a worker finished its work */
     EV_CALL_TIMEOUT, /* id = job, arg = gen: the caller stops waiting */
     EV_WINDOW_END,
+    EV_FAULT_START,  /* id = fault, arg = occurrence */
+    EV_FAULT_END,    /* id = fault, arg = occurrence */
+    EV_RESTART_DOWN, /* id = fault, arg = instance: a rolling restart takes it down */
+    EV_RESTART_UP,   /* id = fault, arg = instance: and brings it back */
 };
 
 enum outcome { OUTCOME_OK, OUTCOME_TIMEOUT, OUTCOME_ERROR, OUTCOME_REJECTED };
+
+enum job_state {
+    JOB_FREE,
+    JOB_QUEUED,    /* waiting for a worker */
+    JOB_WORKING,   /* holds a worker, doing its own work */
+    JOB_CALLING,   /* holds a worker, waiting for a call */
+    JOB_PARKED,    /* holds a worker; a call's result arrived during a pause */
+    JOB_SWALLOWED, /* lost on the way in (blackhole, partition): never answers */
+};
 
 struct job {
     uint32_t gen;
@@ -30,12 +43,16 @@ struct job {
     uint32_t service, instance;
     uint32_t caller;        /* parent job, or request when !caller_is_job */
     uint32_t child;         /* job of the call in flight, or NO_INDEX */
+    uint32_t work_seq;      /* bumped to void a pending EV_WORK_DONE */
+    uint8_t state;          /* enum job_state */
+    uint8_t parked_outcome; /* enum outcome, while JOB_PARKED */
     bool caller_is_job;
     bool caller_gone;       /* the caller's timeout fired: nobody reads the reply */
-    bool working;           /* holds a worker */
-    uint16_t next_call;
     bool orphaned;          /* the caller chain above has given up */
+    uint16_t next_call;
     sim_time arrived_at;
+    sim_time done_at;       /* JOB_WORKING: when the work completes */
+    sim_time remaining;     /* JOB_WORKING in a pause: work left when it froze */
     struct timer_handle timer; /* the caller's timeout on this job */
 };
 
@@ -46,11 +63,26 @@ struct request {
     sim_time started_at;
 };
 
+/* What the active faults make of one instance, recomputed whenever one of
+ * them starts or ends. */
+struct instance_state {
+    bool down;      /* refuses requests (outage refuse, restart) */
+    bool removed;   /* all workers lost: out of the balancer's rotation */
+    bool blackhole; /* swallows requests */
+    bool paused;    /* stop-the-world: no work progresses */
+    uint32_t workers;     /* workers left */
+    double latency_factor;
+    sim_time latency_add;
+    double survive;       /* probability that no injected error strikes */
+};
+
 struct instance {
     uint32_t busy;
     uint32_t queued;
     uint32_t ring_cap, ring_head; /* deque of waiting job ids */
     uint32_t *ring;
+    uint32_t restarts_down; /* rolling-restart steps holding it down */
+    struct instance_state st;
 };
 
 struct service_rt {
@@ -68,9 +100,14 @@ struct service_rt {
 struct client_rt {
     const struct client_cfg *cfg;
     struct rng arrival_rng;
-    struct rng *user_rng; /* closed loop: one think-time stream per user */
-    uint64_t arrivals;    /* constant-rate arrivals made so far */
+    double rate_rps;      /* the configured rate times active surges */
+    uint32_t arrival_gen; /* voids a scheduled arrival when the rate changes */
+    uint64_t arrivals;    /* constant-rate arrivals since interval_origin */
     sim_time interval_origin;
+    /* closed loop, one entry per user */
+    struct rng *user_rng;  /* think-time streams */
+    uint32_t *user_gen;    /* voids a scheduled wake-up (herd) */
+    uint8_t *user_thinking;
     struct traffic stats;
 };
 
@@ -86,6 +123,9 @@ struct sim {
 
     struct service_rt *services;
     struct client_rt *clients;
+    bool *fault_active;   /* per fault: an occurrence is in progress */
+    uint32_t partitions_active; /* spares every call the partition check */
+    struct recovery *recovery;
 
     struct job *jobs;
     uint32_t job_cap, job_free;
@@ -107,10 +147,26 @@ struct sim {
     struct traffic *report_clients;
 };
 
+/* fault.c */
+void fault_schedule_all(struct sim *s);
+/* The state the active faults give one instance of a service. */
+struct instance_state fault_instance_state(const struct sim *s, uint32_t service,
+                                           uint32_t instance);
+void fault_on_event(struct sim *s, const struct event *ev);
+/* True when an active partition drops calls from this caller to `service`. */
+bool fault_partitioned(const struct sim *s, uint32_t service, uint32_t caller,
+                       bool caller_is_job);
+/* Reports a row for events.csv through the observer. */
+void sim_emit(struct sim *s, const char *kind, const char *subject, const char *detail);
+
 /* client.c */
 void client_start(struct sim *s, uint32_t client);
-void client_on_arrival(struct sim *s, uint32_t client);
-void client_on_user_wake(struct sim *s, uint32_t client, uint32_t user);
+void client_on_arrival(struct sim *s, uint32_t client, uint32_t gen);
+void client_on_user_wake(struct sim *s, uint32_t client, uint32_t user, uint32_t gen);
+/* Sets the client's rate (surges) and reschedules its next arrival. */
+void client_set_rate(struct sim *s, uint32_t client, double rate_rps);
+/* Wakes every thinking user of a closed-loop client now. */
+void client_herd(struct sim *s, uint32_t client);
 void request_on_reply(struct sim *s, uint32_t request, enum outcome outcome);
 
 /* service.c */
@@ -119,7 +175,10 @@ void service_release(struct service_rt *svc);
 /* Sends a new request for `service` from a caller; arms `timeout_ns` (0 = none). */
 void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job,
                   sim_time timeout_ns, bool orphaned);
-void service_on_work_done(struct sim *s, uint32_t job, uint32_t gen);
+void service_on_work_done(struct sim *s, uint32_t job, uint64_t arg);
+/* Recomputes an instance's state from the active faults and applies what
+ * changed (failing, freezing or resuming its work). */
+void service_refresh_instance(struct sim *s, uint32_t service, uint32_t instance);
 void service_on_call_timeout(struct sim *s, uint32_t job, uint32_t gen);
 /* Brings the service's integrated areas up to `now`. */
 void service_integrate(struct service_rt *svc, sim_time now);

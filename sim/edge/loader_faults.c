@@ -1,0 +1,276 @@
+/* The chaos timeline from JSON: "faults": [{"kind": "latency", "target":
+ * "db", "at_s": 60, "duration_s": 10, "add_ms": 400}, ...]. Each fault is
+ * checked against the topology already loaded (targets exist and are of the
+ * right sort, instance ranges fit, the fault starts inside the run). */
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/xalloc.h"
+#include "loader_internal.h"
+
+static const char *const COMMON[] = {"kind", "target", "at_s", "duration_s", "every_s", "count",
+                                     NULL};
+static const char *const EXTRA[FAULT_KIND_COUNT][5] = {
+    [FAULT_OUTAGE] = {"mode", "instances", "first_instance", NULL},
+    [FAULT_PAUSE] = {"instances", "first_instance", NULL},
+    [FAULT_LATENCY] = {"add_ms", "factor", "instances", "first_instance", NULL},
+    [FAULT_ERRORS] = {"rate", "instances", "first_instance", NULL},
+    [FAULT_CAPACITY] = {"workers_lost", "instances", "first_instance", NULL},
+    [FAULT_PARTITION] = {"from", NULL},
+    [FAULT_SURGE] = {"factor", NULL},
+    [FAULT_RESTART] = {"mode", "interval_s", "instances", "first_instance", NULL},
+    [FAULT_HERD] = {NULL},
+};
+static const char *const OUTAGE_MODES[] = {"refuse", "blackhole", NULL};
+static const char *const RESTART_MODES[] = {"rolling", "all", NULL};
+
+#define KIND_NAME(e, s) s,
+static const char *const KIND_NAMES[] = {FAULT_KINDS(KIND_NAME) NULL};
+#undef KIND_NAME
+
+static bool targets_client(enum fault_kind k) { return k == FAULT_SURGE || k == FAULT_HERD; }
+
+static uint32_t find_service(const struct scenario *sc, const char *name)
+{
+    for (uint32_t i = 0; i < sc->service_count; i++)
+        if (sc->services[i].name && strcmp(sc->services[i].name, name) == 0)
+            return i;
+    return NO_INDEX;
+}
+
+static uint32_t find_client(const struct scenario *sc, const char *name)
+{
+    for (uint32_t i = 0; i < sc->client_count; i++)
+        if (sc->clients[i].name && strcmp(sc->clients[i].name, name) == 0)
+            return i;
+    return NO_INDEX;
+}
+
+static bool parse_target(struct diag *d, const cJSON *v, const char *path,
+                         const struct scenario *sc, struct fault_cfg *f)
+{
+    const char *name;
+    char p[JSON_PATH_MAX];
+    if (!json_read_string(d, v, path, "target", true, &name))
+        return false;
+    json_path_key(p, path, "target");
+    if (targets_client(f->kind)) {
+        f->target = find_client(sc, name);
+        if (f->target == NO_INDEX) {
+            diag_error(d, p, "unknown client '%s' (a %s fault targets a client)", name,
+                       fault_kind_names[f->kind]);
+            return false;
+        }
+        const struct client_cfg *c = &sc->clients[f->target];
+        if (f->kind == FAULT_SURGE && c->closed_loop) {
+            diag_error(d, p, "client '%s' is closed loop; surge multiplies an open-loop rate", name);
+            return false;
+        }
+        if (f->kind == FAULT_HERD && !c->closed_loop) {
+            diag_error(d, p, "client '%s' is open loop; a herd fires closed-loop users", name);
+            return false;
+        }
+        return true;
+    }
+    f->target = find_service(sc, name);
+    if (f->target == NO_INDEX) {
+        diag_error(d, p, "unknown service '%s'", name);
+        return false;
+    }
+    return true;
+}
+
+static void parse_instances(struct diag *d, const cJSON *v, const char *path,
+                            const struct scenario *sc, struct fault_cfg *f)
+{
+    if (targets_client(f->kind) || f->kind == FAULT_PARTITION)
+        return;
+    uint32_t total = sc->services[f->target].instances;
+    int64_t n;
+    f->first_instance = 0;
+    f->instance_count = total;
+    if (json_read_int(d, v, path, "first_instance", false, 0, total - 1, &n))
+        f->first_instance = (uint32_t)n;
+    f->instance_count = total - f->first_instance;
+    if (json_read_int(d, v, path, "instances", false, 1, total - f->first_instance, &n))
+        f->instance_count = (uint32_t)n;
+}
+
+static void parse_kind_keys(struct diag *d, const cJSON *v, const char *path,
+                            const struct scenario *sc, struct fault_cfg *f)
+{
+    char p[JSON_PATH_MAX];
+    int mode = 0;
+    double x;
+    int64_t n;
+    switch (f->kind) {
+    case FAULT_OUTAGE:
+        json_read_choice(d, v, path, "mode", false, OUTAGE_MODES, &mode);
+        f->mode = (enum outage_mode)mode;
+        break;
+    case FAULT_LATENCY: {
+        f->factor = 1;
+        bool add = json_read_number(d, v, path, "add_ms", false, 0, false, 1e9, &x);
+        if (add)
+            f->add_ns = sim_time_from_ms(x);
+        bool mul = json_read_number(d, v, path, "factor", false, 0, true, 1e6, &f->factor);
+        if (!add && !mul && !json_get(v, "add_ms") && !json_get(v, "factor"))
+            diag_error(d, path, "a latency fault needs 'add_ms', 'factor' or both");
+        break;
+    }
+    case FAULT_ERRORS:
+        json_read_number(d, v, path, "rate", true, 0, true, 1, &f->rate);
+        break;
+    case FAULT_CAPACITY: {
+        uint32_t workers = sc->services[f->target].workers;
+        f->workers_lost = workers;
+        if (json_read_int(d, v, path, "workers_lost", false, 1, workers, &n))
+            f->workers_lost = (uint32_t)n;
+        break;
+    }
+    case FAULT_PARTITION: {
+        const char *from;
+        f->from = NO_INDEX;
+        if (!json_read_string(d, v, path, "from", false, &from))
+            break;
+        f->from = find_service(sc, from);
+        if (f->from == NO_INDEX) {
+            f->from = find_client(sc, from);
+            f->from_client = true;
+        }
+        if (f->from == NO_INDEX)
+            diag_error(d, json_path_key(p, path, "from"), "unknown service or client '%s'", from);
+        break;
+    }
+    case FAULT_SURGE:
+        json_read_number(d, v, path, "factor", true, 0, true, 1e6, &f->factor);
+        break;
+    case FAULT_RESTART:
+        json_read_choice(d, v, path, "mode", false, RESTART_MODES, &mode);
+        f->restart = (enum restart_mode)mode;
+        f->interval_ns = f->duration_ns;
+        if (json_read_number(d, v, path, "interval_s", false, 0, false, 1e8, &x))
+            f->interval_ns = sim_time_from_s(x);
+        break;
+    case FAULT_PAUSE:
+    case FAULT_HERD:
+    case FAULT_KIND_COUNT:
+        break;
+    }
+}
+
+/* "db latency +400 ms x2 on 1 of 3 instances": what the fault does, for
+ * events.csv and the plots. */
+static char *describe(const struct scenario *sc, const struct fault_cfg *f)
+{
+    char what[160] = "", where[96] = "";
+    const char *target = targets_client(f->kind) ? sc->clients[f->target].name
+                                                 : sc->services[f->target].name;
+    switch (f->kind) {
+    case FAULT_OUTAGE:
+        snprintf(what, sizeof what, "outage (%s)", OUTAGE_MODES[f->mode]);
+        break;
+    case FAULT_LATENCY:
+        snprintf(what, sizeof what, "latency");
+        if (f->add_ns)
+            snprintf(what + strlen(what), sizeof what - strlen(what), " +%g ms",
+                     sim_time_to_ms(f->add_ns));
+        if (f->factor != 1)
+            snprintf(what + strlen(what), sizeof what - strlen(what), " x%g", f->factor);
+        break;
+    case FAULT_ERRORS:
+        snprintf(what, sizeof what, "errors %g%%", f->rate * 100);
+        break;
+    case FAULT_CAPACITY:
+        snprintf(what, sizeof what, "capacity -%u workers", f->workers_lost);
+        break;
+    case FAULT_PARTITION:
+        snprintf(what, sizeof what, "partition from %s",
+                 f->from == NO_INDEX  ? "every caller"
+                 : f->from_client     ? sc->clients[f->from].name
+                                      : sc->services[f->from].name);
+        break;
+    case FAULT_SURGE:
+        snprintf(what, sizeof what, "surge x%g", f->factor);
+        break;
+    case FAULT_RESTART:
+        snprintf(what, sizeof what, "restart (%s)", RESTART_MODES[f->restart]);
+        break;
+    case FAULT_PAUSE:
+    case FAULT_HERD:
+    case FAULT_KIND_COUNT:
+        snprintf(what, sizeof what, "%s", fault_kind_names[f->kind]);
+        break;
+    }
+    if (!targets_client(f->kind) && f->kind != FAULT_PARTITION &&
+        f->instance_count < sc->services[f->target].instances)
+        snprintf(where, sizeof where, " on %u of %u instances", f->instance_count,
+                 sc->services[f->target].instances);
+    size_t n = strlen(target) + strlen(what) + strlen(where) + 2;
+    char *label = xmalloc(n);
+    snprintf(label, n, "%s %s%s", target, what, where);
+    return label;
+}
+
+static void parse_fault(struct diag *d, const cJSON *v, const char *path, const struct scenario *sc,
+                        struct fault_cfg *f)
+{
+    if (!json_expect_object(d, v, path))
+        return;
+    int kind;
+    if (!json_read_choice(d, v, path, "kind", true, KIND_NAMES, &kind))
+        return;
+    f->kind = (enum fault_kind)kind;
+    const char *known[12];
+    int k = 0;
+    for (int i = 0; COMMON[i]; i++)
+        known[k++] = COMMON[i];
+    for (int i = 0; i < 5 && EXTRA[kind][i]; i++)
+        known[k++] = EXTRA[kind][i];
+    known[k] = NULL;
+    json_check_keys(d, v, path, known);
+
+    double x;
+    f->count = 1;
+    if (json_read_number(d, v, path, "at_s", true, 0, false, 1e8, &x)) {
+        f->at_ns = sim_time_from_s(x);
+        if (sc->duration_ns && f->at_ns >= sc->duration_ns) {
+            char p[JSON_PATH_MAX];
+            diag_error(d, json_path_key(p, path, "at_s"),
+                       "the fault starts at or after the end of the run (duration_s)");
+        }
+    }
+    if (f->kind == FAULT_HERD) { /* an instant: duration optional */
+        if (json_read_number(d, v, path, "duration_s", false, 0, false, 1e8, &x))
+            f->duration_ns = sim_time_from_s(x);
+    } else if (json_read_number(d, v, path, "duration_s", true, 0, true, 1e8, &x))
+        f->duration_ns = sim_time_from_s(x);
+    int64_t n;
+    if (json_read_int(d, v, path, "count", false, 1, 1000000, &n))
+        f->count = (uint32_t)n;
+    bool has_every = json_read_number(d, v, path, "every_s", false, 0, true, 1e8, &x);
+    if (has_every)
+        f->every_ns = sim_time_from_s(x);
+    if (f->count > 1 && !has_every)
+        diag_error(d, path, "'count' > 1 needs 'every_s' (the time between occurrences)");
+    if (!parse_target(d, v, path, sc, f))
+        return;
+    parse_instances(d, v, path, sc, f);
+    parse_kind_keys(d, v, path, sc, f);
+    if (f->count > 1 && has_every && f->every_ns <= fault_end_of(f, 0) - f->at_ns)
+        diag_error(d, path, "occurrences overlap: 'every_s' must exceed one occurrence's length");
+    f->label = describe(sc, f);
+}
+
+void loader_parse_faults(struct diag *d, const cJSON *root, struct scenario *sc)
+{
+    const cJSON *list = json_get(root, "faults");
+    if (!list || !json_expect_array(d, list, "$.faults"))
+        return;
+    sc->fault_count = (uint32_t)cJSON_GetArraySize(list);
+    sc->faults = xcalloc(sc->fault_count, sizeof *sc->faults);
+    char p[JSON_PATH_MAX];
+    int i = 0;
+    for (const cJSON *c = list->child; c; c = c->next, i++)
+        parse_fault(d, c, json_path_index(p, "$.faults", i), sc, &sc->faults[i]);
+}

@@ -1,0 +1,199 @@
+/* The chaos timeline: when each fault starts and ends, and what the set of
+ * active faults makes of each instance and client. A fault's end matters as
+ * much as its start: state is always recomputed from every fault still
+ * active, so overlapping faults add up and each end undoes only itself. */
+#include <stdio.h>
+
+#include "sim_internal.h"
+
+void sim_emit(struct sim *s, const char *kind, const char *subject, const char *detail)
+{
+    if (s->obs.on_event)
+        s->obs.on_event(s->obs.ctx, s->now, kind, subject, detail);
+}
+
+void fault_schedule_all(struct sim *s)
+{
+    for (uint32_t f = 0; f < s->sc->fault_count; f++) {
+        const struct fault_cfg *cfg = &s->sc->faults[f];
+        for (uint32_t k = 0; k < cfg->count; k++) {
+            sim_time start = cfg->at_ns + (sim_time)k * cfg->every_ns;
+            if (start >= s->end)
+                break;
+            eventq_push(s->q, start, EV_FAULT_START, f, k); /* start pushes the end */
+        }
+    }
+}
+
+static bool covers(const struct fault_cfg *f, uint32_t instance)
+{
+    return instance >= f->first_instance && instance < f->first_instance + f->instance_count;
+}
+
+struct instance_state fault_instance_state(const struct sim *s, uint32_t service,
+                                           uint32_t instance)
+{
+    const struct service_cfg *cfg = &s->sc->services[service];
+    const struct instance *in = &s->services[service].inst[instance];
+    struct instance_state st = {.workers = cfg->workers, .latency_factor = 1, .survive = 1,
+                                .down = in->restarts_down > 0};
+    uint32_t lost = 0;
+    for (uint32_t f = 0; f < s->sc->fault_count; f++) {
+        const struct fault_cfg *fc = &s->sc->faults[f];
+        if (!s->fault_active[f] || fc->target != service || !covers(fc, instance))
+            continue;
+        switch (fc->kind) {
+        case FAULT_OUTAGE:
+            if (fc->mode == OUTAGE_REFUSE)
+                st.down = true;
+            else
+                st.blackhole = true;
+            break;
+        case FAULT_PAUSE:
+            st.paused = true;
+            break;
+        case FAULT_LATENCY:
+            st.latency_factor *= fc->factor;
+            st.latency_add += fc->add_ns;
+            break;
+        case FAULT_ERRORS:
+            st.survive *= 1 - fc->rate;
+            break;
+        case FAULT_CAPACITY:
+            lost += fc->workers_lost;
+            break;
+        case FAULT_RESTART: /* all at once; rolling steps use restarts_down */
+            if (fc->restart == RESTART_ALL)
+                st.down = true;
+            break;
+        case FAULT_PARTITION:
+        case FAULT_SURGE:
+        case FAULT_HERD:
+        case FAULT_KIND_COUNT:
+            break;
+        }
+    }
+    st.removed = lost >= cfg->workers;
+    st.workers = st.removed ? 0 : cfg->workers - lost;
+    return st;
+}
+
+bool fault_partitioned(const struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job)
+{
+    for (uint32_t f = 0; f < s->sc->fault_count; f++) {
+        const struct fault_cfg *fc = &s->sc->faults[f];
+        if (!s->fault_active[f] || fc->kind != FAULT_PARTITION || fc->target != service)
+            continue;
+        if (fc->from == NO_INDEX)
+            return true;
+        if (caller_is_job && !fc->from_client && s->jobs[caller].service == fc->from)
+            return true;
+        if (!caller_is_job && fc->from_client && s->requests[caller].client == fc->from)
+            return true;
+    }
+    return false;
+}
+
+static void refresh_service(struct sim *s, const struct fault_cfg *fc)
+{
+    for (uint32_t i = fc->first_instance; i < fc->first_instance + fc->instance_count; i++)
+        service_refresh_instance(s, fc->target, i);
+}
+
+/* The product of the active surges on a client, times its configured rate. */
+static void refresh_client_rate(struct sim *s, uint32_t client)
+{
+    double rate = s->sc->clients[client].rate_rps;
+    for (uint32_t f = 0; f < s->sc->fault_count; f++) {
+        const struct fault_cfg *fc = &s->sc->faults[f];
+        if (s->fault_active[f] && fc->kind == FAULT_SURGE && fc->target == client)
+            rate *= fc->factor;
+    }
+    client_set_rate(s, client, rate);
+}
+
+static const char *subject_of(const struct sim *s, const struct fault_cfg *fc)
+{
+    return fc->kind == FAULT_SURGE || fc->kind == FAULT_HERD ? s->sc->clients[fc->target].name
+                                                             : s->sc->services[fc->target].name;
+}
+
+static void restart_step(struct sim *s, uint32_t f, uint32_t instance, bool down)
+{
+    const struct fault_cfg *fc = &s->sc->faults[f];
+    struct instance *in = &s->services[fc->target].inst[instance];
+    in->restarts_down += down ? 1 : (uint32_t)-1;
+    char subject[96];
+    snprintf(subject, sizeof subject, "%s[%u]", s->sc->services[fc->target].name, instance);
+    sim_emit(s, down ? "instance_down" : "instance_up", subject, fc->label);
+    service_refresh_instance(s, fc->target, instance);
+}
+
+static void start(struct sim *s, uint32_t f, uint32_t occurrence)
+{
+    const struct fault_cfg *fc = &s->sc->faults[f];
+    s->fault_active[f] = true;
+    /* Pushed after anything start() schedules, so at equal times the end
+     * comes last (a rolling restart's final instance is up before it). */
+    sim_time end_at = fault_end_of(fc, occurrence);
+    sim_emit(s, "fault_start", subject_of(s, fc), fc->label);
+    switch (fc->kind) {
+    case FAULT_SURGE:
+        refresh_client_rate(s, fc->target);
+        break;
+    case FAULT_HERD:
+        client_herd(s, fc->target);
+        break;
+    case FAULT_PARTITION: /* checked per call */
+        s->partitions_active++;
+        break;
+    case FAULT_RESTART:
+        if (fc->restart == RESTART_ROLLING) {
+            for (uint32_t k = 0; k < fc->instance_count; k++) {
+                sim_time down = s->now + (sim_time)k * fc->interval_ns;
+                eventq_push(s->q, down, EV_RESTART_DOWN, f, fc->first_instance + k);
+                eventq_push(s->q, down + fc->duration_ns, EV_RESTART_UP, f,
+                            fc->first_instance + k);
+            }
+            break;
+        }
+        refresh_service(s, fc);
+        break;
+    default:
+        refresh_service(s, fc);
+        break;
+    }
+    eventq_push(s->q, end_at, EV_FAULT_END, f, occurrence);
+}
+
+static void end(struct sim *s, uint32_t f)
+{
+    const struct fault_cfg *fc = &s->sc->faults[f];
+    s->fault_active[f] = false;
+    sim_emit(s, "fault_end", subject_of(s, fc), fc->label);
+    if (fc->kind == FAULT_PARTITION)
+        s->partitions_active--;
+    if (fc->kind == FAULT_SURGE)
+        refresh_client_rate(s, fc->target);
+    else if (fc->kind != FAULT_HERD && fc->kind != FAULT_PARTITION &&
+             !(fc->kind == FAULT_RESTART && fc->restart == RESTART_ROLLING))
+        refresh_service(s, fc);
+}
+
+void fault_on_event(struct sim *s, const struct event *ev)
+{
+    switch ((enum event_kind)ev->kind) {
+    case EV_FAULT_START:
+        start(s, ev->id, (uint32_t)ev->arg);
+        break;
+    case EV_FAULT_END:
+        end(s, ev->id);
+        break;
+    case EV_RESTART_DOWN:
+    case EV_RESTART_UP:
+        restart_step(s, ev->id, (uint32_t)ev->arg, ev->kind == EV_RESTART_DOWN);
+        break;
+    default:
+        break;
+    }
+}
