@@ -18,6 +18,39 @@ struct scenario_set load_or_fail(const char *file, const char *const *sets, uint
     return set;
 }
 
+struct run_result run_json(const char *json, const struct sim_observer *obs)
+{
+    struct diag d;
+    diag_init(&d, "t.json");
+    struct scenario_set set;
+    enum loader_status st = loader_load_text("t.json", json, NULL, 0, NULL, &set, &d);
+    diag_print(&d, stderr);
+    cr_assert_eq(st, LOAD_OK);
+    diag_release(&d);
+    struct sim *s = sim_new(set.items[0], set.items[0]->seed);
+    if (obs)
+        sim_set_observer(s, obs);
+    sim_run(s);
+    const struct run_report *r = sim_report(s);
+    struct run_result out = {
+        .total = r->total,
+        .in_flight = r->in_flight,
+        .latency_count = r->latency->count,
+        .latency_sum_ms = r->latency->sum_ns / 1e6,
+        .latency_max_ms = sim_time_to_ms(r->latency->max_ns),
+        .latency_p99_ms = sim_time_to_ms(histogram_percentile(r->latency, 99)),
+        .had_faults = r->had_faults,
+        .recovery_known = r->recovery_known,
+        .recovered = r->recovered,
+        .recovery_s = r->recovery_s,
+    };
+    for (uint32_t i = 0; i < r->service_count && i < 8; i++)
+        out.services[i] = r->services[i].delta;
+    sim_free(s);
+    scenario_set_release(&set);
+    return out;
+}
+
 struct collector {
     struct batches *b;
     uint32_t warmup;

@@ -27,6 +27,22 @@ struct scenario_set load_or_fail(const char *file, const char *const *sets, uint
 struct batches run_batches(const struct scenario *sc, uint32_t warmup,
                            struct run_report *report_out);
 
+/* The scalar results of a run, copied out (no dangling pointers). */
+struct run_result {
+    struct traffic total;
+    uint64_t in_flight;
+    uint64_t latency_count;
+    double latency_sum_ms, latency_max_ms, latency_p99_ms;
+    struct service_stats services[8];
+    bool had_faults, recovery_known, recovered;
+    double recovery_s;
+};
+
+/* Loads a scenario from JSON text (failing the test on any loader error),
+ * runs its first variant with its seed, and returns the results. `obs` may
+ * be NULL. */
+struct run_result run_json(const char *json, const struct sim_observer *obs);
+
 struct interval {
     double mean, half_width;
 };

@@ -4,47 +4,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../sim/edge/loader.h"
-#include "../sim/model/sim.h"
+#include "helpers.h"
 
-struct run {
-    struct traffic total;
-    uint64_t in_flight;
-    uint64_t latency_count;
-    double latency_sum_ns;
-    sim_time latency_max_ns;
-    struct service_stats services[4];
-};
-
-/* Loads a scenario from text and runs it to the end. */
-static struct run run_text(const char *json)
-{
-    struct diag d;
-    diag_init(&d, "t.json");
-    struct scenario_set set;
-    enum loader_status st = loader_load_text("t.json", json, NULL, 0, NULL, &set, &d);
-    diag_print(&d, stderr);
-    cr_assert_eq(st, LOAD_OK);
-    diag_release(&d);
-    struct sim *s = sim_new(set.items[0], set.items[0]->seed);
-    sim_run(s);
-    const struct run_report *r = sim_report(s);
-    struct run out = {.total = r->total, .in_flight = r->in_flight,
-                      .latency_count = r->latency->count, .latency_sum_ns = r->latency->sum_ns,
-                      .latency_max_ns = r->latency->max_ns};
-    for (uint32_t i = 0; i < r->service_count && i < 4; i++)
-        out.services[i] = r->services[i].delta;
-    sim_free(s);
-    scenario_set_release(&set);
-    return out;
-}
+/* Runs a scenario given as JSON text (see helpers.c). */
+#define run_text(json) run_json(json, NULL)
 
 Test(model, timeout_abandons_the_caller_but_the_work_goes_on_and_is_wasted)
 {
     /* One request a second (constant arrivals at 1..9 s), 300 ms of work, a
      * 100 ms client timeout: every request times out, the server still
      * finishes each one, and 200 ms of each is done after the caller left. */
-    struct run r = run_text(
+    struct run_result r = run_text(
         "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":1,"
         "\"service_time\":{\"dist\":\"constant\",\"value_ms\":300}}],"
         "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"policy\":\"p\",\"arrival\":{"
@@ -69,7 +39,7 @@ Test(model, wasted_work_by_hand_through_two_tiers)
      *         so on, every later request waits longer than its timeout.
      * So over any run longer than 6 ms: api busy - api wasted = 5 ms, and
      * db wasted = db busy. */
-    struct run r = run_text(
+    struct run_result r = run_text(
         "{\"name\":\"t\",\"duration_s\":0.1,\"services\":[{\"name\":\"api\","
         "\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":10},"
         "\"calls\":[{\"service\":\"db\"}]},{\"name\":\"db\",\"workers\":1,\"service_time\":{"
@@ -92,7 +62,7 @@ Test(model, full_queue_rejects_at_once)
      * 4, 8, ..., 96 ms: 24 of them). A request gets in only when the worker
      * is free: at 4, 16, 28, ..., 88 ms (8 of them, the last done at 98 ms);
      * the other 16 are rejected. */
-    struct run r = run_text(
+    struct run_result r = run_text(
         "{\"name\":\"t\",\"duration_s\":0.1,\"services\":[{\"name\":\"s\",\"workers\":1,"
         "\"queue\":{\"capacity\":0},\"service_time\":{\"dist\":\"constant\",\"value_ms\":10}}],"
         "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"arrival\":{\"process\":\"constant\","
@@ -121,19 +91,19 @@ Test(model, lifo_serves_the_newest_first)
     "\"rate_rps\":1000}}]}"
     char json[1024];
     snprintf(json, sizeof json, LIFO_FMT, "fifo");
-    struct run fifo = run_text(json);
+    struct run_result fifo = run_text(json);
     snprintf(json, sizeof json, LIFO_FMT, "lifo");
-    struct run lifo = run_text(json);
+    struct run_result lifo = run_text(json);
     cr_assert_eq(fifo.total.succeeded, 3u);
     cr_assert_eq(lifo.total.succeeded, 3u);
-    cr_assert_float_eq(fifo.latency_sum_ns, (10 + 19 + 28) * 1e6, 1);
-    cr_assert_float_eq(lifo.latency_sum_ns, (10 + 11 + 11) * 1e6, 1);
+    cr_assert_float_eq(fifo.latency_sum_ms, 10 + 19 + 28, 1e-6);
+    cr_assert_float_eq(lifo.latency_sum_ms, 10 + 11 + 11, 1e-6);
 }
 
 Test(model, a_failed_dependency_fails_the_caller_and_error_rate_is_honoured)
 {
     /* The db fails 30% of its requests; the api fails exactly those. */
-    struct run r = run_text(
+    struct run_result r = run_text(
         "{\"name\":\"t\",\"duration_s\":100,\"services\":[{\"name\":\"api\",\"workers\":100,"
         "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},\"calls\":[{\"service\":"
         "\"db\"}]},{\"name\":\"db\",\"workers\":100,\"error_rate\":0.3,\"service_time\":{"
@@ -150,13 +120,13 @@ Test(model, a_failed_dependency_fails_the_caller_and_error_rate_is_honoured)
 Test(model, closed_loop_obeys_the_interactive_response_time_law)
 {
     /* N = X (Z + R) for a closed loop with N users and think time Z. */
-    struct run r = run_text(
+    struct run_result r = run_text(
         "{\"name\":\"t\",\"duration_s\":200,\"services\":[{\"name\":\"s\",\"workers\":1,"
         "\"service_time\":{\"dist\":\"exponential\",\"mean_ms\":5}}],"
         "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"users\":10,\"think_time\":{\"dist\":"
         "\"exponential\",\"mean_ms\":95}}]}");
     double x = (double)r.total.succeeded / 200.0;
-    double resp_s = r.latency_sum_ns / (double)r.latency_count / 1e9;
+    double resp_s = r.latency_sum_ms / (double)r.latency_count / 1e3;
     double n = x * (0.095 + resp_s);
     cr_assert(fabs(n - 10) < 0.1, "X (Z + R) = %.3f, expected 10 users", n);
 }
@@ -165,7 +135,7 @@ Test(model, timeouts_of_many_durations_all_fire_on_time)
 {
     /* Client timeouts of 7 ms and a call timeout of 3 ms, on work that never
      * finishes in time: every attempt fails at exactly its timeout. */
-    struct run r = run_text(
+    struct run_result r = run_text(
         "{\"name\":\"t\",\"duration_s\":1,\"services\":[{\"name\":\"api\",\"workers\":1000,"
         "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},\"calls\":[{\"service\":\"db\","
         "\"policy\":\"short\"}]},{\"name\":\"db\",\"workers\":1000,\"service_time\":{\"dist\":"

@@ -15,8 +15,12 @@ static const char *const TOP_KEYS[] = {"name",   "title",    "description", "dur
                                        "window_s", "seed",   "services",    "clients",
                                        "policies", "variants", "expect",    "faults",
                                        NULL};
-static const char *const SERVICE_KEYS[] = {"name",  "instances",  "workers", "queue",
-                                           "service_time", "error_rate", "calls", NULL};
+static const char *const SERVICE_KEYS[] = {"name",         "instances",  "workers", "queue",
+                                           "service_time", "error_rate", "calls",   "lb",
+                                           NULL};
+#define LB_NAME(e, s) s,
+static const char *const LB_NAMES[] = {LB_KINDS(LB_NAME) NULL};
+#undef LB_NAME
 static const char *const QUEUE_KEYS[] = {"capacity", "discipline", NULL};
 static const char *const CALL_KEYS[] = {"service", "policy", NULL};
 static const char *const CLIENT_KEYS[] = {"name",  "target",     "policy", "arrival",
@@ -152,6 +156,9 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
         loader_parse_dist(d, st, json_path_key(p, path, "service_time"), false,
                           &out->service_time);
     json_read_number(d, v, path, "error_rate", false, 0, false, 1, &out->error_rate);
+    int lb = LB_ROUND_ROBIN;
+    json_read_choice(d, v, path, "lb", false, LB_NAMES, &lb);
+    out->lb = (enum lb_kind)lb;
     const cJSON *calls = json_get(v, "calls");
     if (calls)
         parse_calls(d, calls, json_path_key(p, path, "calls"), nm, out);

@@ -19,6 +19,16 @@
 
 enum queue_discipline { QUEUE_FIFO, QUEUE_LIFO };
 
+#define LB_KINDS(X)                                                                                \
+    X(LB_ROUND_ROBIN, "round_robin")                                                               \
+    X(LB_RANDOM, "random")                                                                         \
+    X(LB_LEAST_OUTSTANDING, "least_outstanding")                                                   \
+    X(LB_P2C, "p2c")
+
+#define LB_ENUM(e, s) e,
+enum lb_kind { LB_KINDS(LB_ENUM) LB_KIND_COUNT };
+#undef LB_ENUM
+
 struct policy_cfg {
     char *name;
     sim_time timeout_ns; /* per attempt; 0 = wait forever */
@@ -35,6 +45,7 @@ struct service_cfg {
     uint32_t workers; /* per instance */
     uint32_t queue_capacity; /* waiting room per instance, or QUEUE_UNBOUNDED */
     enum queue_discipline discipline;
+    enum lb_kind lb;  /* how callers spread requests over the instances */
     struct dist service_time;
     double error_rate; /* probability that a finished piece of work fails */
     uint32_t call_count;

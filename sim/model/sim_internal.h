@@ -89,7 +89,8 @@ struct service_rt {
     const struct service_cfg *cfg;
     struct instance *inst;
     uint32_t rr_next;
-    struct rng work_rng, error_rng;
+    uint32_t removed;      /* instances out of rotation */
+    struct rng work_rng, error_rng, lb_rng;
     uint32_t busy, queued; /* over all instances */
     uint32_t orphan_busy;  /* busy workers whose caller chain has given up */
     sim_time level_since;  /* areas are integrated up to here */
