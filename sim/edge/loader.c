@@ -22,9 +22,10 @@ static const char *const SERVICE_KEYS[] = {"name",         "instances",  "worker
 static const char *const LB_NAMES[] = {LB_KINDS(LB_NAME) NULL};
 #undef LB_NAME
 static const char *const QUEUE_KEYS[] = {"capacity", "discipline", NULL};
-static const char *const CALL_KEYS[] = {"service", "policy", NULL};
-static const char *const CLIENT_KEYS[] = {"name",  "target",     "policy", "arrival",
-                                          "users", "think_time", NULL};
+static const char *const CALL_KEYS[] = {"service", "policy", "network", NULL};
+static const char *const NETWORK_KEYS[] = {"latency", "loss", NULL};
+static const char *const CLIENT_KEYS[] = {"name",  "target",     "policy",  "arrival",
+                                          "users", "think_time", "network", NULL};
 static const char *const ARRIVAL_KEYS[] = {"process", "rate_rps", NULL};
 static const char *const POLICY_KEYS[] = {"timeout_ms", NULL};
 static const char *const VARIANT_KEYS[] = {"name", "description", "set", NULL};
@@ -103,6 +104,25 @@ static void parse_policy(struct diag *d, const cJSON *v, const char *path, struc
         out->timeout_ns = sim_time_from_ms(ms);
 }
 
+static void parse_network(struct diag *d, const cJSON *parent, const char *parent_path,
+                          struct network_cfg *out)
+{
+    const cJSON *v = json_get(parent, "network");
+    if (!v)
+        return;
+    char p[JSON_PATH_MAX], lp[JSON_PATH_MAX];
+    json_path_key(p, parent_path, "network");
+    if (!json_expect_object(d, v, p))
+        return;
+    json_check_keys(d, v, p, NETWORK_KEYS);
+    out->present = true;
+    json_read_number(d, v, p, "loss", false, 0, false, 1, &out->loss);
+    const cJSON *lat = json_get(v, "latency");
+    if (lat)
+        out->has_latency =
+            loader_parse_dist(d, lat, json_path_key(lp, p, "latency"), false, &out->latency);
+}
+
 static void parse_calls(struct diag *d, const cJSON *v, const char *path, const struct names *nm,
                         struct service_cfg *out)
 {
@@ -121,6 +141,7 @@ static void parse_calls(struct diag *d, const cJSON *v, const char *path, const 
                        &out->calls[i].service);
         read_reference(d, c, p, "policy", false, "policy", nm->policies, nm->policy_count,
                        &out->calls[i].policy);
+        parse_network(d, c, p, &out->calls[i].net);
     }
 }
 
@@ -175,6 +196,7 @@ static void parse_client(struct diag *d, const cJSON *v, const char *path, const
                    &out->target);
     read_reference(d, v, path, "policy", false, "policy", nm->policies, nm->policy_count,
                    &out->policy);
+    parse_network(d, v, path, &out->net);
     const cJSON *arrival = json_get(v, "arrival");
     bool has_users = json_get(v, "users") != NULL;
     if (!arrival == !has_users) {

@@ -67,6 +67,8 @@ void client_start(struct sim *s, uint32_t i)
     char stream[160];
     snprintf(stream, sizeof stream, "client:%s", c->cfg->name);
     rng_init_stream(&c->arrival_rng, s->seed, stream);
+    snprintf(stream, sizeof stream, "net:client:%s", c->cfg->name);
+    edge_init(&c->edge, &c->cfg->net, s->seed, stream);
     c->rate_rps = c->cfg->rate_rps;
     if (!c->cfg->closed_loop) {
         schedule_arrival(s, i);
@@ -97,7 +99,8 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
     s->in_flight++;
     if (s->obs.on_offer)
         s->obs.on_offer(s->obs.ctx, client, s->now);
-    service_call(s, c->cfg->target, r, false, scenario_timeout(s->sc, c->cfg->policy), false);
+    service_call(s, c->cfg->target, r, false, scenario_timeout(s->sc, c->cfg->policy), false,
+                 c->edge.cfg ? &c->edge : NULL);
 }
 
 void client_on_arrival(struct sim *s, uint32_t client, uint32_t gen)

@@ -20,12 +20,15 @@ void scenario_free(struct scenario *s)
         return;
     for (uint32_t i = 0; i < s->service_count; i++) {
         free(s->services[i].name);
+        for (uint32_t k = 0; s->services[i].calls && k < s->services[i].call_count; k++)
+            dist_release(&s->services[i].calls[k].net.latency);
         free(s->services[i].calls);
         dist_release(&s->services[i].service_time);
     }
     for (uint32_t i = 0; i < s->client_count; i++) {
         free(s->clients[i].name);
         dist_release(&s->clients[i].think_time);
+        dist_release(&s->clients[i].net.latency);
     }
     for (uint32_t i = 0; i < s->policy_count; i++)
         free(s->policies[i].name);

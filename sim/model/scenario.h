@@ -34,9 +34,20 @@ struct policy_cfg {
     sim_time timeout_ns; /* per attempt; 0 = wait forever */
 };
 
+/* The network between a caller and a callee, applied to the request and
+ * to the reply separately: each leg takes a latency draw and is lost with
+ * probability `loss` (only the caller's timeout notices a loss). */
+struct network_cfg {
+    bool present;
+    bool has_latency;
+    struct dist latency;
+    double loss;
+};
+
 struct call_cfg {
     uint32_t service; /* index of the callee */
     uint32_t policy;  /* index into scenario.policies, or NO_INDEX */
+    struct network_cfg net;
 };
 
 struct service_cfg {
@@ -58,6 +69,7 @@ struct client_cfg {
     char *name;
     uint32_t target; /* service index */
     uint32_t policy; /* or NO_INDEX */
+    struct network_cfg net;
     bool closed_loop;
     /* open loop */
     enum arrival_process process;

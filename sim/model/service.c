@@ -62,6 +62,24 @@ static struct instance_state healthy(const struct service_cfg *cfg)
     return (struct instance_state){.workers = cfg->workers, .latency_factor = 1, .survive = 1};
 }
 
+void edge_init(struct edge_rt *e, const struct network_cfg *cfg, uint64_t seed,
+               const char *stream)
+{
+    e->cfg = cfg->present ? cfg : NULL;
+    if (e->cfg)
+        rng_init_stream(&e->rng, seed, stream);
+}
+
+/* One leg across an edge: false if the message is lost, else its delay. */
+static bool cross(struct edge_rt *e, sim_time *delay)
+{
+    /* Both draws are always taken, so one leg's fate never shifts the
+     * stream under the next. */
+    *delay = e->cfg->has_latency ? dist_sample(&e->cfg->latency, &e->rng) : 0;
+    bool lost = e->cfg->loss > 0 && rng_uniform(&e->rng) < e->cfg->loss;
+    return !lost;
+}
+
 void service_init(struct sim *s, uint32_t i)
 {
     struct service_rt *svc = &s->services[i];
@@ -76,6 +94,11 @@ void service_init(struct sim *s, uint32_t i)
     rng_init_stream(&svc->error_rng, s->seed, stream);
     snprintf(stream, sizeof stream, "service:%s:lb", svc->cfg->name);
     rng_init_stream(&svc->lb_rng, s->seed, stream);
+    svc->call_edges = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_edges);
+    for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
+        snprintf(stream, sizeof stream, "net:%s#%u", svc->cfg->name, k);
+        edge_init(&svc->call_edges[k], &svc->cfg->calls[k].net, s->seed, stream);
+    }
 }
 
 void service_release(struct service_rt *svc)
@@ -83,6 +106,7 @@ void service_release(struct service_rt *svc)
     for (uint32_t i = 0; svc->inst && i < svc->cfg->instances; i++)
         free(svc->inst[i].ring);
     free(svc->inst);
+    free(svc->call_edges);
 }
 
 /* ---- a job's life ---- */
@@ -176,13 +200,26 @@ static void abandon_child(struct sim *s, struct job *job)
     eventq_cancel(s->q, child->timer);
     child->caller_gone = true;
     orphan(s, c);
-    if (child->state == JOB_SWALLOWED) /* nobody will ever free it otherwise */
-        job_free_swallowed(s, c);
+    if (child->state == JOB_SWALLOWED || child->state == JOB_REPLY_LOST)
+        job_free_swallowed(s, c); /* nobody will ever free it otherwise */
 }
 
 static void deliver(struct sim *s, uint32_t caller, bool caller_is_job, enum outcome outcome);
 
-/* The job is over: free its worker, reply if anyone listens, recycle it. */
+/* Hands the outcome to the caller and recycles the job. */
+static void reply_now(struct sim *s, uint32_t j, enum outcome outcome)
+{
+    struct job *job = &s->jobs[j];
+    uint32_t caller = job->caller;
+    bool caller_is_job = job->caller_is_job;
+    eventq_cancel(s->q, job->timer);
+    job->state = JOB_FREE;
+    job_free(s, j);
+    deliver(s, caller, caller_is_job, outcome);
+}
+
+/* The job is over: free its worker, send the reply if anyone listens (over
+ * the network when there is one), recycle the job once nothing refers to it. */
 static void finish(struct sim *s, uint32_t j, enum outcome outcome)
 {
     struct job *job = &s->jobs[j];
@@ -200,13 +237,36 @@ static void finish(struct sim *s, uint32_t j, enum outcome outcome)
     if (held)
         release_worker(s, job); /* may start another job: no pool growth */
     job = &s->jobs[j];
-    uint32_t caller = job->caller;
-    bool caller_is_job = job->caller_is_job, listening = !job->caller_gone;
-    if (listening)
-        eventq_cancel(s->q, job->timer);
-    job_free(s, j);
-    if (listening)
-        deliver(s, caller, caller_is_job, outcome);
+    if (job->caller_gone) {
+        job_free(s, j);
+        return;
+    }
+    sim_time delay = 0;
+    if (job->edge && !cross(job->edge, &delay)) {
+        job->state = JOB_REPLY_LOST; /* the caller's timeout will free it */
+        svc->stats.lost++;
+        return;
+    }
+    if (delay > 0) {
+        job->state = JOB_REPLYING;
+        job->parked_outcome = (uint8_t)outcome;
+        eventq_push(s->q, s->now + delay, EV_REPLY_IN, j, job->gen);
+        return;
+    }
+    reply_now(s, j, outcome);
+}
+
+void service_on_reply_in(struct sim *s, uint32_t j, uint32_t gen)
+{
+    struct job *job = &s->jobs[j];
+    if (job->gen != gen || job->state != JOB_REPLYING)
+        return;
+    if (job->caller_gone) { /* it timed out while the reply was on its way */
+        job->state = JOB_FREE;
+        job_free(s, j);
+        return;
+    }
+    reply_now(s, j, (enum outcome)job->parked_outcome);
 }
 
 /* Makes the job's next call, or replies once all calls are done. */
@@ -220,7 +280,9 @@ static void continue_calls(struct sim *s, uint32_t j)
     }
     job->state = JOB_CALLING;
     const struct call_cfg *call = &cfg->calls[job->next_call];
-    service_call(s, call->service, j, true, scenario_timeout(s->sc, call->policy), job->orphaned);
+    struct edge_rt *edge = &s->services[job->service].call_edges[job->next_call];
+    service_call(s, call->service, j, true, scenario_timeout(s->sc, call->policy), job->orphaned,
+                 edge->cfg ? edge : NULL);
 }
 
 static void on_call_result(struct sim *s, uint32_t j, enum outcome outcome)
@@ -328,37 +390,22 @@ static uint32_t pick_instance(struct service_rt *svc)
     return round_robin(svc);
 }
 
-void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job,
-                  sim_time timeout_ns, bool orphaned)
+/* The request reaches the service: an instance is picked and it is refused,
+ * started, rejected or queued. */
+static void arrive(struct sim *s, uint32_t j)
 {
-    uint32_t j = job_alloc(s); /* may move the pool: fetch pointers after */
     struct job *job = &s->jobs[j];
-    struct service_rt *svc = &s->services[service];
-    job->service = service;
-    job->caller = caller;
-    job->caller_is_job = caller_is_job;
-    job->caller_gone = false;
-    job->child = NO_INDEX;
-    job->next_call = 0;
+    struct service_rt *svc = &s->services[job->service];
     job->arrived_at = s->now;
-    job->orphaned = orphaned;
-    job->timer = (struct timer_handle){0, 0};
-    if (caller_is_job)
-        s->jobs[caller].child = j;
-    if (timeout_ns > 0)
-        job->timer = eventq_arm(s->q, s->now, timeout_ns, EV_CALL_TIMEOUT, j, job->gen);
-
-    bool partitioned =
-        s->partitions_active && fault_partitioned(s, service, caller, caller_is_job);
-    job->instance = partitioned ? NO_INDEX : pick_instance(svc);
-    if (job->instance == NO_INDEX && !partitioned) {
-        job->state = JOB_QUEUED; /* no instance in rotation: fail fast */
+    job->instance = pick_instance(svc);
+    if (job->instance == NO_INDEX) { /* no instance in rotation: fail fast */
+        job->state = JOB_QUEUED;
         svc->stats.arrivals++;
         finish(s, j, OUTCOME_ERROR);
         return;
     }
-    struct instance *in = job->instance == NO_INDEX ? NULL : &svc->inst[job->instance];
-    if (!in || in->st.blackhole) { /* lost on the way: only a timeout notices */
+    struct instance *in = &svc->inst[job->instance];
+    if (in->st.blackhole) { /* lost on the way: only a timeout notices */
         job->state = JOB_SWALLOWED;
         svc->stats.lost++;
         return;
@@ -380,6 +427,45 @@ void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_
         if (svc->queued > svc->max_queue)
             svc->max_queue = svc->queued;
     }
+}
+
+void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job,
+                  sim_time timeout_ns, bool orphaned, struct edge_rt *edge)
+{
+    uint32_t j = job_alloc(s); /* may move the pool: fetch pointers after */
+    struct job *job = &s->jobs[j];
+    job->service = service;
+    job->caller = caller;
+    job->caller_is_job = caller_is_job;
+    job->caller_gone = false;
+    job->child = NO_INDEX;
+    job->next_call = 0;
+    job->orphaned = orphaned;
+    job->edge = edge;
+    job->timer = (struct timer_handle){0, 0};
+    if (caller_is_job)
+        s->jobs[caller].child = j;
+    if (timeout_ns > 0)
+        job->timer = eventq_arm(s->q, s->now, timeout_ns, EV_CALL_TIMEOUT, j, job->gen);
+    sim_time delay = 0;
+    bool lost = edge && !cross(edge, &delay);
+    if (lost || (s->partitions_active && fault_partitioned(s, service, caller, caller_is_job))) {
+        job->state = JOB_SWALLOWED; /* only the caller's timeout will notice */
+        s->services[service].stats.lost++;
+        return;
+    }
+    if (delay > 0) {
+        job->state = JOB_IN_TRANSIT;
+        eventq_push(s->q, s->now + delay, EV_REQUEST_IN, j, job->gen);
+        return;
+    }
+    arrive(s, j);
+}
+
+void service_on_request_in(struct sim *s, uint32_t j, uint32_t gen)
+{
+    if (s->jobs[j].gen == gen && s->jobs[j].state == JOB_IN_TRANSIT)
+        arrive(s, j);
 }
 
 void service_on_work_done(struct sim *s, uint32_t j, uint64_t arg)
@@ -409,8 +495,8 @@ void service_on_call_timeout(struct sim *s, uint32_t j, uint32_t gen)
     bool caller_is_job = job->caller_is_job;
     if (caller_is_job)
         s->jobs[caller].child = NO_INDEX;
-    if (job->state == JOB_SWALLOWED)
-        job_free_swallowed(s, j);
+    if (job->state == JOB_SWALLOWED || job->state == JOB_REPLY_LOST)
+        job_free_swallowed(s, j); /* nothing else refers to it */
     deliver(s, caller, caller_is_job, OUTCOME_TIMEOUT);
 }
 

@@ -186,6 +186,12 @@ static void dispatch(struct sim *s, const struct event *ev)
     case EV_WORK_DONE:
         service_on_work_done(s, ev->id, ev->arg);
         break;
+    case EV_REQUEST_IN:
+        service_on_request_in(s, ev->id, (uint32_t)ev->arg);
+        break;
+    case EV_REPLY_IN:
+        service_on_reply_in(s, ev->id, (uint32_t)ev->arg);
+        break;
     case EV_FAULT_START:
     case EV_FAULT_END:
     case EV_RESTART_DOWN:

@@ -24,6 +24,8 @@ enum event_kind {
     EV_FAULT_END,    /* id = fault, arg = occurrence */
     EV_RESTART_DOWN, /* id = fault, arg = instance: a rolling restart takes it down */
     EV_RESTART_UP,   /* id = fault, arg = instance: and brings it back */
+    EV_REQUEST_IN,   /* id = job, arg = gen: a request crossed the network */
+    EV_REPLY_IN,     /* id = job, arg = gen: a reply crossed the network */
 };
 
 enum outcome { OUTCOME_OK, OUTCOME_TIMEOUT, OUTCOME_ERROR, OUTCOME_REJECTED };
@@ -34,7 +36,17 @@ enum job_state {
     JOB_WORKING,   /* holds a worker, doing its own work */
     JOB_CALLING,   /* holds a worker, waiting for a call */
     JOB_PARKED,    /* holds a worker; a call's result arrived during a pause */
-    JOB_SWALLOWED, /* lost on the way in (blackhole, partition): never answers */
+    JOB_SWALLOWED, /* lost on the way in (blackhole, partition, network): never answers */
+    JOB_IN_TRANSIT,  /* the request is crossing the network */
+    JOB_REPLYING,    /* done; the reply is crossing the network */
+    JOB_REPLY_LOST,  /* done; the reply was lost: kept until the caller times out */
+};
+
+/* One caller-to-callee edge with a network: its settings and its own
+ * random stream (so a change elsewhere leaves its draws alone). */
+struct edge_rt {
+    const struct network_cfg *cfg;
+    struct rng rng;
 };
 
 struct job {
@@ -54,6 +66,7 @@ struct job {
     sim_time done_at;       /* JOB_WORKING: when the work completes */
     sim_time remaining;     /* JOB_WORKING in a pause: work left when it froze */
     struct timer_handle timer; /* the caller's timeout on this job */
+    struct edge_rt *edge;   /* the network it came over, or NULL for none */
 };
 
 struct request {
@@ -91,6 +104,7 @@ struct service_rt {
     uint32_t rr_next;
     uint32_t removed;      /* instances out of rotation */
     struct rng work_rng, error_rng, lb_rng;
+    struct edge_rt *call_edges; /* per call; cfg NULL where there is no network */
     uint32_t busy, queued; /* over all instances */
     uint32_t orphan_busy;  /* busy workers whose caller chain has given up */
     sim_time level_since;  /* areas are integrated up to here */
@@ -109,6 +123,7 @@ struct client_rt {
     struct rng *user_rng;  /* think-time streams */
     uint32_t *user_gen;    /* voids a scheduled wake-up (herd) */
     uint8_t *user_thinking;
+    struct edge_rt edge;   /* cfg NULL when the client has no network */
     struct traffic stats;
 };
 
@@ -173,9 +188,15 @@ void request_on_reply(struct sim *s, uint32_t request, enum outcome outcome);
 /* service.c */
 void service_init(struct sim *s, uint32_t service);
 void service_release(struct service_rt *svc);
-/* Sends a new request for `service` from a caller; arms `timeout_ns` (0 = none). */
+/* Sends a new request for `service` from a caller over `edge` (NULL: no
+ * network); arms `timeout_ns` (0 = none). */
 void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job,
-                  sim_time timeout_ns, bool orphaned);
+                  sim_time timeout_ns, bool orphaned, struct edge_rt *edge);
+void service_on_request_in(struct sim *s, uint32_t job, uint32_t gen);
+void service_on_reply_in(struct sim *s, uint32_t job, uint32_t gen);
+/* Sets up an edge's stream, or leaves it NULL when `cfg` has no network. */
+void edge_init(struct edge_rt *e, const struct network_cfg *cfg, uint64_t seed,
+               const char *stream);
 void service_on_work_done(struct sim *s, uint32_t job, uint64_t arg);
 /* Recomputes an instance's state from the active faults and applies what
  * changed (failing, freezing or resuming its work). */
