@@ -148,3 +148,34 @@ Test(model, timeouts_of_many_durations_all_fire_on_time)
     cr_assert_eq(r.total.failed[FAIL_TIMEOUT], 0u);
     cr_assert_float_eq(r.services[0].busy_area_ns, (double)r.services[0].served * 4e6, 1);
 }
+
+#define OVERLOAD(drop, discipline)                                                                 \
+    "{\"name\":\"t\",\"duration_s\":20,\"services\":[{\"name\":\"s\",\"workers\":1,"              \
+    "\"drop_expired\":" drop ",\"queue\":{\"discipline\":\"" discipline "\"},"                    \
+    "\"service_time\":{\"dist\":\"constant\",\"value_ms\":20}}],\"clients\":[{\"name\":\"c\","     \
+    "\"target\":\"s\",\"policy\":\"p\",\"arrival\":{\"process\":\"constant\",\"rate_rps\":100}}]," \
+    "\"policies\":{\"p\":{\"timeout_ms\":50}}}"
+
+Test(model, dropping_expired_work_alone_halves_the_waste_but_not_the_failure)
+{
+    /* Twice the load one worker can serve (20 ms of work every 10 ms),
+     * callers waiting 50 ms. Serving in order, the queue grows without end
+     * and everything served is already abandoned. Dropping expired requests
+     * skips those, but the oldest request still in time has waited 30-50 ms,
+     * so its 20 ms of work ends after its caller left: half the work is
+     * still waste and goodput does not come back. Serving the newest first
+     * does: it has waited at most 10 ms. */
+    struct run_result keep = run_text(OVERLOAD("false", "fifo"));
+    struct run_result drop = run_text(OVERLOAD("true", "fifo"));
+    struct run_result lifo = run_text(OVERLOAD("false", "lifo"));
+    double keep_waste = keep.services[0].wasted_ns / keep.services[0].busy_area_ns;
+    double drop_waste = drop.services[0].wasted_ns / drop.services[0].busy_area_ns;
+    cr_assert_lt(keep.total.succeeded, 10u);
+    cr_assert_gt(keep_waste, 0.99);
+    cr_assert_eq(keep.services[0].expired, 0u);
+    cr_assert_lt(drop.total.succeeded, 10u);
+    cr_assert_gt(drop.services[0].expired, 900u);
+    cr_assert(drop_waste > 0.45 && drop_waste < 0.55, "waste share %.3f", drop_waste);
+    cr_assert_gt(lifo.total.succeeded, 990u);
+    cr_assert_lt(lifo.services[0].wasted_ns, 1.0);
+}

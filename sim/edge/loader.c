@@ -17,7 +17,7 @@ static const char *const TOP_KEYS[] = {"name",   "title",    "description", "dur
                                        NULL};
 static const char *const SERVICE_KEYS[] = {"name",         "instances",  "workers", "queue",
                                            "service_time", "error_rate", "calls",   "lb",
-                                           NULL};
+                                           "drop_expired", NULL};
 #define LB_NAME(e, s) s,
 static const char *const LB_NAMES[] = {LB_KINDS(LB_NAME) NULL};
 #undef LB_NAME
@@ -177,6 +177,7 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
         loader_parse_dist(d, st, json_path_key(p, path, "service_time"), false,
                           &out->service_time);
     json_read_number(d, v, path, "error_rate", false, 0, false, 1, &out->error_rate);
+    json_read_bool(d, v, path, "drop_expired", false, &out->drop_expired);
     int lb = LB_ROUND_ROBIN;
     json_read_choice(d, v, path, "lb", false, LB_NAMES, &lb);
     out->lb = (enum lb_kind)lb;

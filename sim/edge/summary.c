@@ -42,6 +42,7 @@ static void write_service(struct jsonw *w, const struct service_window *s, doubl
     jsonw_uint(w, "errors", t->errors);
     jsonw_uint(w, "rejected", t->rejected);
     jsonw_uint(w, "lost", t->lost);
+    jsonw_uint(w, "expired", t->expired);
     jsonw_uint(w, "max_queue", s->max_queue);
     jsonw_double(w, "mean_queue", summary_ratio(t->queue_area_ns, duration_ns));
     jsonw_double(w, "mean_in_system", summary_ratio(t->system_area_ns, duration_ns));

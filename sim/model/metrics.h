@@ -43,7 +43,8 @@ struct service_stats {
     uint64_t ok;        /* replied with success */
     uint64_t errors;    /* replied with an error (own or a dependency's) */
     uint64_t rejected;  /* turned away: queue full */
-    uint64_t lost;      /* swallowed on the way in (blackhole, partition) */
+    uint64_t lost;      /* swallowed on the way (blackhole, partition, network loss) */
+    uint64_t expired;   /* dropped unserved: the caller's deadline had passed */
     double busy_area_ns;   /* sum over workers of busy time */
     double queue_area_ns;  /* integral of queued requests over time */
     double system_area_ns; /* integral of queued + in-service requests */

@@ -59,6 +59,7 @@ struct service_cfg {
     enum lb_kind lb;  /* how callers spread requests over the instances */
     struct dist service_time;
     double error_rate; /* probability that a finished piece of work fails */
+    bool drop_expired; /* discard queued work whose caller's deadline has passed */
     uint32_t call_count;
     struct call_cfg *calls; /* made in sequence after the service's own work */
 };

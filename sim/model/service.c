@@ -141,6 +141,27 @@ static void start_work(struct sim *s, uint32_t j)
     schedule_work_done(s, j, s->now + work);
 }
 
+static void finish(struct sim *s, uint32_t j, enum outcome outcome);
+
+/* With drop_expired, a job whose caller's deadline has passed is not
+ * served: it is dropped (its caller, if somehow still listening, hears a
+ * deadline-exceeded error, as from gRPC). True if it was dropped. */
+static bool drop_if_expired(struct sim *s, uint32_t j)
+{
+    struct job *job = &s->jobs[j];
+    struct service_rt *svc = &s->services[job->service];
+    if (!svc->cfg->drop_expired || s->now < job->deadline)
+        return false;
+    svc->stats.expired++;
+    if (job->caller_gone) {
+        job->state = JOB_FREE;
+        job_free(s, j);
+    } else {
+        finish(s, j, OUTCOME_ERROR);
+    }
+    return true;
+}
+
 /* Starts waiting jobs while the instance has free workers. */
 static void start_waiting(struct sim *s, struct service_rt *svc, uint32_t instance)
 {
@@ -148,7 +169,9 @@ static void start_waiting(struct sim *s, struct service_rt *svc, uint32_t instan
     while (in->queued && can_start(in)) {
         service_integrate(svc, s->now);
         svc->queued--;
-        start_work(s, ring_pop(in, svc->cfg->discipline));
+        uint32_t j = ring_pop(in, svc->cfg->discipline);
+        if (!drop_if_expired(s, j))
+            start_work(s, j);
     }
 }
 
@@ -412,6 +435,8 @@ static void arrive(struct sim *s, uint32_t j)
     }
     svc->stats.arrivals++;
     job->state = JOB_QUEUED;
+    if (drop_if_expired(s, j)) /* it spent its caller's time on the network */
+        return;
     if (in->st.down) {
         finish(s, j, OUTCOME_ERROR); /* connection refused */
     } else if (can_start(in) && in->queued == 0) {
@@ -443,6 +468,7 @@ void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_
     job->orphaned = orphaned;
     job->edge = edge;
     job->timer = (struct timer_handle){0, 0};
+    job->deadline = timeout_ns > 0 ? s->now + timeout_ns : SIM_TIME_NEVER;
     if (caller_is_job)
         s->jobs[caller].child = j;
     if (timeout_ns > 0)

@@ -63,6 +63,7 @@ struct job {
     bool orphaned;          /* the caller chain above has given up */
     uint16_t next_call;
     sim_time arrived_at;
+    sim_time deadline;      /* when the caller's timeout fires; NEVER without one */
     sim_time done_at;       /* JOB_WORKING: when the work completes */
     sim_time remaining;     /* JOB_WORKING in a pause: work left when it froze */
     struct timer_handle timer; /* the caller's timeout on this job */
