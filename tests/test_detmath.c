@@ -40,6 +40,17 @@ Test(detmath, exp_matches_libm_within_a_few_ulp)
     cr_assert_eq(det_exp(-800.0), 0.0);
 }
 
+Test(detmath, sin_matches_libm)
+{
+    struct rng r;
+    rng_init_stream(&r, 4, "detmath");
+    for (int i = 0; i < 200000; i++) {
+        double x = (rng_uniform(&r) - 0.5) * 2e6;
+        cr_assert(fabs(det_sin(x) - sin(x)) < 1e-12, "sin(%a): %a vs %a", x, det_sin(x), sin(x));
+    }
+    cr_assert_eq(det_sin(0.0), 0.0);
+}
+
 Test(detmath, pow_for_pareto)
 {
     cr_assert(rel_err(det_pow(0.25, -0.5), 2.0) < 1e-15);

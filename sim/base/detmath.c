@@ -103,3 +103,37 @@ double det_pow(double x, double y)
         return 1;
     return det_exp(y * det_log(x));
 }
+
+double det_sin(double x)
+{
+    /* Reduce to [-pi, pi] with 2 pi split Cody-Waite style (the high part has
+     * 33 significant bits, so k * TWO_PI_HI is exact for k < 2^20; the rest of
+     * 2 pi is below 1.5e-26), then to [-pi/2, pi/2] by sin(pi - x) = sin(x);
+     * the Taylor series to x^23/23! is then below 1e-17. */
+    static const double TWO_PI_HI = 0x1.921fb544p+2;
+    static const double TWO_PI_LO = 0x1.0b4611a626331p-32;
+    static const double PI = 3.14159265358979311600e+00;
+    static const double HALF_PI = 1.57079632679489655800e+00;
+    if (x != x || x > 6e6 || x < -6e6)
+        return NAN;
+    double k = floor(x / TWO_PI_HI + 0.5);
+    double r = (x - k * TWO_PI_HI) - k * TWO_PI_LO;
+    if (r > HALF_PI)
+        r = PI - r;
+    else if (r < -HALF_PI)
+        r = -PI - r;
+    double z = r * r;
+    double p = -1.0 / 25852016738884976640000.0; /* -1/23! */
+    p = p * z + 1.0 / 51090942171709440000.0;    /* 1/21! */
+    p = p * z - 1.0 / 121645100408832000.0;
+    p = p * z + 1.0 / 355687428096000.0;
+    p = p * z - 1.0 / 1307674368000.0;
+    p = p * z + 1.0 / 6227020800.0;
+    p = p * z - 1.0 / 39916800.0;
+    p = p * z + 1.0 / 362880.0;
+    p = p * z - 1.0 / 5040.0;
+    p = p * z + 1.0 / 120.0;
+    p = p * z - 1.0 / 6.0;
+    p = p * z + 1.0;
+    return r * p;
+}

@@ -13,6 +13,8 @@
 double det_log(double x);
 /* e^x; 0 below about -745, +inf above about 709.78. */
 double det_exp(double x);
+/* sin(x) for |x| <= 6e6 (NaN beyond: reduce the argument first). */
+double det_sin(double x);
 /* x^y for x > 0, as exp(y log x). */
 double det_pow(double x, double y);
 

@@ -26,7 +26,7 @@ static const char *const CALL_KEYS[] = {"service", "policy", "network", NULL};
 static const char *const NETWORK_KEYS[] = {"latency", "loss", NULL};
 static const char *const CLIENT_KEYS[] = {"name",  "target",     "policy",  "arrival",
                                           "users", "think_time", "network", NULL};
-static const char *const ARRIVAL_KEYS[] = {"process", "rate_rps", NULL};
+static const char *const ARRIVAL_KEYS[] = {"process", "rate_rps", "shape", NULL};
 static const char *const POLICY_KEYS[] = {"timeout_ms", NULL};
 static const char *const VARIANT_KEYS[] = {"name", "description", "set", NULL};
 static const char *const DISCIPLINES[] = {"fifo", "lifo", NULL};
@@ -214,7 +214,15 @@ static void parse_client(struct diag *d, const cJSON *v, const char *path, const
         int process = 0;
         json_read_choice(d, arrival, p, "process", false, PROCESSES, &process);
         out->process = (enum arrival_process)process;
-        json_read_number(d, arrival, p, "rate_rps", true, 0, true, 1e9, &out->rate_rps);
+        const cJSON *shape = json_get(arrival, "shape");
+        bool has_rate = json_read_number(d, arrival, p, "rate_rps", !shape, 0, true, 1e9,
+                                         &out->rate_rps);
+        if (shape) {
+            char sp[JSON_PATH_MAX];
+            loader_parse_shape(d, shape, json_path_key(sp, p, "shape"),
+                               has_rate || json_get(arrival, "rate_rps"), out->rate_rps,
+                               &out->shape, &out->rate_rps);
+        }
         if (json_get(v, "think_time"))
             diag_error(d, path, "'think_time' belongs to closed-loop clients (with 'users')");
         return;

@@ -12,6 +12,13 @@
 bool loader_parse_dist(struct diag *d, const cJSON *v, const char *path, bool in_mixture,
                        struct dist *out);
 
+/* Reads an arrival shape at `path`. `has_base`: the client gave rate_rps
+ * (`base_rps`), which ramps, spikes and sines vary and steps and traces must
+ * not have. *first_rps receives the rate at t = 0. Trace files are read
+ * relative to the scenario file (d->file). */
+bool loader_parse_shape(struct diag *d, const cJSON *v, const char *path, bool has_base,
+                        double base_rps, struct rate_shape *s, double *first_rps);
+
 /* Reads $.faults against the services and clients already in `sc`. */
 void loader_parse_faults(struct diag *d, const cJSON *root, struct scenario *sc);
 

@@ -14,8 +14,35 @@ static sim_time constant_arrival(const struct client_rt *c, uint64_t k)
     return c->interval_origin + (sim_time)((double)k * 1e9 / c->rate_rps);
 }
 
-static sim_time next_arrival(struct client_rt *c, sim_time now)
+/* The next arrival of a client whose rate follows a shape. Poisson
+ * arrivals use thinning (Lewis and Shedler 1979): candidates at the shape's
+ * highest rate, each kept with probability rate(t) / highest, which is
+ * exact for any rate function. Constant-rate arrivals step by 1/rate(now). */
+static sim_time next_shaped_arrival(struct client_rt *c, sim_time now, sim_time end)
 {
+    const struct rate_shape *shape = &c->cfg->shape;
+    if (c->cfg->process == ARRIVAL_CONSTANT) {
+        double r = rate_shape_at(shape, c->cfg->rate_rps, sim_time_to_s(now), &c->shape_cursor);
+        if (r * c->surge > 0)
+            return now + sim_time_from_s(1.0 / (r * c->surge));
+        double next = rate_shape_next_positive(shape, sim_time_to_s(now));
+        return next < 0 ? end : sim_time_from_s(next);
+    }
+    double max = shape->max_rps * c->surge;
+    sim_time t = now;
+    while (t < end) {
+        t += sim_time_from_s(dist_std_exponential(&c->arrival_rng) / max);
+        double r = rate_shape_at(shape, c->cfg->rate_rps, sim_time_to_s(t), &c->shape_cursor);
+        if (rng_uniform(&c->arrival_rng) * max < r * c->surge)
+            return t;
+    }
+    return t;
+}
+
+static sim_time next_arrival(struct client_rt *c, sim_time now, sim_time end)
+{
+    if (c->cfg->shape.present)
+        return next_shaped_arrival(c, now, end);
     if (c->cfg->process == ARRIVAL_CONSTANT)
         return constant_arrival(c, ++c->arrivals);
     double gap_s = dist_std_exponential(&c->arrival_rng) / c->rate_rps;
@@ -25,18 +52,19 @@ static sim_time next_arrival(struct client_rt *c, sim_time now)
 static void schedule_arrival(struct sim *s, uint32_t client)
 {
     struct client_rt *c = &s->clients[client];
-    eventq_push(s->q, next_arrival(c, s->now), EV_ARRIVAL, client, c->arrival_gen);
+    eventq_push(s->q, next_arrival(c, s->now, s->end), EV_ARRIVAL, client, c->arrival_gen);
 }
 
-void client_set_rate(struct sim *s, uint32_t client, double rate_rps)
+void client_set_surge(struct sim *s, uint32_t client, double factor)
 {
     struct client_rt *c = &s->clients[client];
-    if (rate_rps == c->rate_rps)
+    if (factor == c->surge)
         return;
     /* Void the arrival already scheduled and draw the next one at the new
      * rate. For Poisson arrivals this is exact (the process is memoryless);
      * a constant-rate client restarts its grid at the new interval. */
-    c->rate_rps = rate_rps;
+    c->surge = factor;
+    c->rate_rps = c->cfg->rate_rps * factor;
     c->arrival_gen++;
     c->interval_origin = s->now;
     c->arrivals = 0;
@@ -70,6 +98,7 @@ void client_start(struct sim *s, uint32_t i)
     snprintf(stream, sizeof stream, "net:client:%s", c->cfg->name);
     edge_init(&c->edge, &c->cfg->net, s->seed, stream);
     c->rate_rps = c->cfg->rate_rps;
+    c->surge = 1;
     if (!c->cfg->closed_loop) {
         schedule_arrival(s, i);
         return;

@@ -100,16 +100,16 @@ static void refresh_service(struct sim *s, const struct fault_cfg *fc)
         service_refresh_instance(s, fc->target, i);
 }
 
-/* The product of the active surges on a client, times its configured rate. */
+/* The product of the active surges on a client. */
 static void refresh_client_rate(struct sim *s, uint32_t client)
 {
-    double rate = s->sc->clients[client].rate_rps;
+    double factor = 1;
     for (uint32_t f = 0; f < s->sc->fault_count; f++) {
         const struct fault_cfg *fc = &s->sc->faults[f];
         if (s->fault_active[f] && fc->kind == FAULT_SURGE && fc->target == client)
-            rate *= fc->factor;
+            factor *= fc->factor;
     }
-    client_set_rate(s, client, rate);
+    client_set_surge(s, client, factor);
 }
 
 static const char *subject_of(const struct sim *s, const struct fault_cfg *fc)

@@ -29,6 +29,7 @@ void scenario_free(struct scenario *s)
         free(s->clients[i].name);
         dist_release(&s->clients[i].think_time);
         dist_release(&s->clients[i].net.latency);
+        rate_shape_release(&s->clients[i].shape);
     }
     for (uint32_t i = 0; i < s->policy_count; i++)
         free(s->policies[i].name);

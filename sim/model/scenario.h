@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../base/dist.h"
+#include "../base/rate_shape.h"
 #include "../base/sim_time.h"
 
 #define NO_INDEX UINT32_MAX
@@ -74,7 +75,8 @@ struct client_cfg {
     bool closed_loop;
     /* open loop */
     enum arrival_process process;
-    double rate_rps;
+    double rate_rps;          /* the base rate (for steps and traces: their first) */
+    struct rate_shape shape;  /* how the rate changes over time, if it does */
     /* closed loop */
     uint32_t users;
     struct dist think_time;

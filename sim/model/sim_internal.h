@@ -117,6 +117,8 @@ struct client_rt {
     const struct client_cfg *cfg;
     struct rng arrival_rng;
     double rate_rps;      /* the configured rate times active surges */
+    double surge;         /* the product of the active surges' factors */
+    uint32_t shape_cursor;
     uint32_t arrival_gen; /* voids a scheduled arrival when the rate changes */
     uint64_t arrivals;    /* constant-rate arrivals since interval_origin */
     sim_time interval_origin;
@@ -180,8 +182,9 @@ void sim_emit(struct sim *s, const char *kind, const char *subject, const char *
 void client_start(struct sim *s, uint32_t client);
 void client_on_arrival(struct sim *s, uint32_t client, uint32_t gen);
 void client_on_user_wake(struct sim *s, uint32_t client, uint32_t user, uint32_t gen);
-/* Sets the client's rate (surges) and reschedules its next arrival. */
-void client_set_rate(struct sim *s, uint32_t client, double rate_rps);
+/* Sets the product of the client's active surges and reschedules its next
+ * arrival at the new rate. */
+void client_set_surge(struct sim *s, uint32_t client, double factor);
 /* Wakes every thinking user of a closed-loop client now. */
 void client_herd(struct sim *s, uint32_t client);
 void request_on_reply(struct sim *s, uint32_t request, enum outcome outcome);
