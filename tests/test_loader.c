@@ -149,6 +149,28 @@ static struct bad_case bad_cases[] = {
      "a.json: error: variant 'v': $.variants[0].set.services.dbx.workers: $.services: no "
      "element named 'dbx'"},
     {BASE(API, "\"expect\":[3],"), "a.json: error: $.expect[0]: expected a string, got 3"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+          "\"calls\":[{\"parallel\":[{\"service\":\"api2\",\"optional\":true}],\"wait\":\"first\"}]},"
+          "{\"name\":\"api2\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}",
+          ""),
+     "a.json: error: $.services[0].calls[0].parallel[0]: 'optional' needs a sequential call or a "
+     "parallel group that waits for all (with 'first' or 'quorum' every branch is already "
+     "allowed to fail)"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+          "\"calls\":[{\"parallel\":[{\"service\":\"api2\"}],\"wait\":\"quorum\",\"quorum\":2}]},"
+          "{\"name\":\"api2\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}",
+          ""),
+     "a.json: error: $.services[0].calls[0].quorum: expected integer in [1, 1], got 2"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+          "\"calls\":[{\"parallel\":[{\"service\":\"api2\"}],\"quorum\":1}]},"
+          "{\"name\":\"api2\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}",
+          ""),
+     "a.json: error: $.services[0].calls[0]: 'quorum' goes with \"wait\": \"quorum\""},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+          "\"calls\":[{\"service\":\"api2\",\"probability\":1.5}]},"
+          "{\"name\":\"api2\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}",
+          ""),
+     "a.json: error: $.services[0].calls[0].probability: expected number in [0, 1], got 1.5"},
     {BASE(API, "\"faults\":[{\"kind\":\"meteor\",\"target\":\"api\",\"at_s\":1,\"duration_s\":1}],"),
      "a.json: error: $.faults[0].kind: unknown kind 'meteor' (expected one of: outage, pause, "
      "latency, errors, capacity, partition, surge, restart, herd)"},

@@ -17,12 +17,15 @@ static const char *const TOP_KEYS[] = {"name",   "title",    "description", "dur
                                        NULL};
 static const char *const SERVICE_KEYS[] = {"name",         "instances",  "workers", "queue",
                                            "service_time", "error_rate", "calls",   "lb",
-                                           "drop_expired", NULL};
+                                           "drop_expired", "work_after_calls", NULL};
 #define LB_NAME(e, s) s,
 static const char *const LB_NAMES[] = {LB_KINDS(LB_NAME) NULL};
 #undef LB_NAME
 static const char *const QUEUE_KEYS[] = {"capacity", "discipline", NULL};
-static const char *const CALL_KEYS[] = {"service", "policy", "network", NULL};
+static const char *const CALL_KEYS[] = {"service", "policy", "network", "probability",
+                                        "optional", NULL};
+static const char *const GROUP_KEYS[] = {"parallel", "wait", "quorum", NULL};
+static const char *const WAIT_MODES[] = {"all", "first", "quorum", NULL};
 static const char *const NETWORK_KEYS[] = {"latency", "loss", NULL};
 static const char *const CLIENT_KEYS[] = {"name",  "target",     "policy",  "arrival",
                                           "users", "think_time", "network", NULL};
@@ -123,25 +126,76 @@ static void parse_network(struct diag *d, const cJSON *parent, const char *paren
             loader_parse_dist(d, lat, json_path_key(lp, p, "latency"), false, &out->latency);
 }
 
+static void parse_one_call(struct diag *d, const cJSON *c, const char *p, const struct names *nm,
+                           bool optional_allowed, struct call_cfg *out)
+{
+    out->probability = 1;
+    if (!json_expect_object(d, c, p))
+        return;
+    json_check_keys(d, c, p, CALL_KEYS);
+    read_reference(d, c, p, "service", true, "service", nm->services, nm->service_count,
+                   &out->service);
+    read_reference(d, c, p, "policy", false, "policy", nm->policies, nm->policy_count,
+                   &out->policy);
+    parse_network(d, c, p, &out->net);
+    json_read_number(d, c, p, "probability", false, 0, false, 1, &out->probability);
+    if (json_read_bool(d, c, p, "optional", false, &out->optional) && out->optional &&
+        !optional_allowed)
+        diag_error(d, p, "'optional' needs a sequential call or a parallel group that waits for "
+                         "all (with 'first' or 'quorum' every branch is already allowed to fail)");
+}
+
+/* A parallel group: {"parallel": [calls], "wait": "all"|"first"|"quorum", "quorum": n}. */
+static void parse_group(struct diag *d, const cJSON *g, const char *p, const struct names *nm,
+                        struct service_cfg *out, struct call_step *step)
+{
+    char lp[JSON_PATH_MAX], cp[JSON_PATH_MAX];
+    json_check_keys(d, g, p, GROUP_KEYS);
+    int wait = WAIT_ALL;
+    json_read_choice(d, g, p, "wait", false, WAIT_MODES, &wait);
+    step->wait = (enum wait_mode)wait;
+    const cJSON *list = json_read_nonempty_list(d, g, p, "parallel");
+    if (!list)
+        return;
+    json_path_key(lp, p, "parallel");
+    int i = 0;
+    for (const cJSON *c = list->child; c; c = c->next, i++)
+        parse_one_call(d, c, json_path_index(cp, lp, i), nm, wait == WAIT_ALL,
+                       &out->calls[step->first + step->count++]);
+    int64_t q;
+    if (wait == WAIT_QUORUM) {
+        if (json_read_int(d, g, p, "quorum", true, 1, step->count, &q))
+            step->quorum = (uint32_t)q;
+    } else if (json_get(g, "quorum")) {
+        diag_error(d, p, "'quorum' goes with \"wait\": \"quorum\"");
+    }
+}
+
 static void parse_calls(struct diag *d, const cJSON *v, const char *path, const struct names *nm,
                         struct service_cfg *out)
 {
     char p[JSON_PATH_MAX];
     if (!json_expect_array(d, v, path))
         return;
-    out->call_count = (uint32_t)cJSON_GetArraySize(v);
-    out->calls = xcalloc(out->call_count, sizeof *out->calls);
+    uint32_t total = 0; /* calls in all steps, to size the flat array */
+    for (const cJSON *c = v->child; c; c = c->next) {
+        const cJSON *par = json_get(c, "parallel");
+        total += cJSON_IsArray(par) ? (uint32_t)cJSON_GetArraySize(par) : 1;
+    }
+    out->calls = xcalloc(total + 1, sizeof *out->calls);
+    out->steps = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *out->steps);
     int i = 0;
     for (const cJSON *c = v->child; c; c = c->next, i++) {
         json_path_index(p, path, i);
-        if (!json_expect_object(d, c, p))
-            continue;
-        json_check_keys(d, c, p, CALL_KEYS);
-        read_reference(d, c, p, "service", true, "service", nm->services, nm->service_count,
-                       &out->calls[i].service);
-        read_reference(d, c, p, "policy", false, "policy", nm->policies, nm->policy_count,
-                       &out->calls[i].policy);
-        parse_network(d, c, p, &out->calls[i].net);
+        struct call_step *step = &out->steps[out->step_count++];
+        step->first = out->call_count;
+        if (cJSON_IsObject(c) && json_get(c, "parallel")) {
+            parse_group(d, c, p, nm, out, step);
+        } else {
+            parse_one_call(d, c, p, nm, true, &out->calls[step->first]);
+            step->count = 1;
+        }
+        out->call_count += step->count;
     }
 }
 
@@ -178,6 +232,7 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
                           &out->service_time);
     json_read_number(d, v, path, "error_rate", false, 0, false, 1, &out->error_rate);
     json_read_bool(d, v, path, "drop_expired", false, &out->drop_expired);
+    json_read_number(d, v, path, "work_after_calls", false, 0, false, 1, &out->work_after_calls);
     int lb = LB_ROUND_ROBIN;
     json_read_choice(d, v, path, "lb", false, LB_NAMES, &lb);
     out->lb = (enum lb_kind)lb;

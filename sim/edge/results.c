@@ -53,7 +53,8 @@ int results_make_dirs(const char *dir)
 
 static const char TIMESERIES_HEADER[] =
     "t_s,offered_rps,attempts_rps,retries_rps,goodput_rps,failed_rps,timeout_rps,error_rps,"
-    "rejected_rps,latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p99_ms,in_flight\n";
+    "rejected_rps,degraded_rps,latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p99_ms,"
+    "in_flight\n";
 static const char SERVICES_HEADER[] =
     "t_s,service,queue_len,busy,utilization,arrivals_rps,served_rps,errors_rps,rejected_rps,"
     "max_queue,mean_queue,mean_in_system,wasted_work_s\n";
@@ -104,6 +105,7 @@ static void write_timeseries_row(FILE *f, const struct window_report *w, double 
     csv_num(f, (double)traffic_failed(t) / secs, ',');
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         csv_num(f, (double)t->failed[i] / secs, ',');
+    csv_num(f, (double)t->degraded / secs, ',');
     csv_num(f, any ? histogram_mean_ns(h) / 1e6 : NAN, ',');
     csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 50)) : NAN, ',');
     csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 90)) : NAN, ',');

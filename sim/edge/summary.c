@@ -39,6 +39,7 @@ static void write_service(struct jsonw *w, const struct service_window *s, doubl
     jsonw_uint(w, "arrivals", t->arrivals);
     jsonw_uint(w, "served", t->served);
     jsonw_uint(w, "ok", t->ok);
+    jsonw_uint(w, "degraded", t->degraded);
     jsonw_uint(w, "errors", t->errors);
     jsonw_uint(w, "rejected", t->rejected);
     jsonw_uint(w, "lost", t->lost);
@@ -58,6 +59,7 @@ static void write_client(struct jsonw *w, const char *name, const struct traffic
     jsonw_uint(w, "offered", t->offered);
     jsonw_uint(w, "attempts", t->attempts);
     jsonw_uint(w, "succeeded", t->succeeded);
+    jsonw_uint(w, "degraded", t->degraded);
     write_failed(w, t);
     jsonw_double(w, "goodput_ratio", summary_ratio((double)t->succeeded, (double)t->offered));
     jsonw_end_object(w);
@@ -79,6 +81,7 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_uint(&w, "attempts", t->attempts);
     jsonw_uint(&w, "retries", t->retries);
     jsonw_uint(&w, "succeeded", t->succeeded);
+    jsonw_uint(&w, "degraded", t->degraded);
     write_failed(&w, t);
     jsonw_uint(&w, "unfinished", r->in_flight);
     jsonw_double(&w, "goodput_ratio", summary_ratio((double)t->succeeded, (double)t->offered));

@@ -129,7 +129,7 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
     if (s->obs.on_offer)
         s->obs.on_offer(s->obs.ctx, client, s->now);
     service_call(s, c->cfg->target, r, false, scenario_timeout(s->sc, c->cfg->policy), false,
-                 c->edge.cfg ? &c->edge : NULL);
+                 c->edge.cfg ? &c->edge : NULL, false);
 }
 
 void client_on_arrival(struct sim *s, uint32_t client, uint32_t gen)
@@ -153,7 +153,12 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
 {
     struct request *req = &s->requests[r];
     struct client_rt *c = &s->clients[req->client];
+    if (outcome == OUTCOME_DEGRADED) { /* a degraded answer is still an answer */
+        c->stats.degraded++;
+        outcome = OUTCOME_OK;
+    }
     switch (outcome) {
+    case OUTCOME_DEGRADED:
     case OUTCOME_OK:
         c->stats.succeeded++;
         histogram_record(&s->window_latency, s->now - req->started_at);

@@ -11,6 +11,7 @@ struct traffic traffic_diff(const struct traffic *a, const struct traffic *b)
         .attempts = a->attempts - b->attempts,
         .retries = a->retries - b->retries,
         .succeeded = a->succeeded - b->succeeded,
+        .degraded = a->degraded - b->degraded,
     };
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         d.failed[i] = a->failed[i] - b->failed[i];
@@ -23,6 +24,7 @@ void traffic_add(struct traffic *a, const struct traffic *b)
     a->attempts += b->attempts;
     a->retries += b->retries;
     a->succeeded += b->succeeded;
+    a->degraded += b->degraded;
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         a->failed[i] += b->failed[i];
 }
@@ -34,6 +36,7 @@ struct service_stats service_stats_diff(const struct service_stats *a,
         .arrivals = a->arrivals - b->arrivals,
         .served = a->served - b->served,
         .ok = a->ok - b->ok,
+        .degraded = a->degraded - b->degraded,
         .errors = a->errors - b->errors,
         .rejected = a->rejected - b->rejected,
         .lost = a->lost - b->lost,

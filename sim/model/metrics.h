@@ -33,6 +33,7 @@ struct traffic {
     uint64_t attempts;  /* attempts sent for them, first tries included */
     uint64_t retries;   /* attempts beyond the first */
     uint64_t succeeded;
+    uint64_t degraded;  /* successes missing an optional dependency's part */
     uint64_t failed[FAIL_KIND_COUNT];
 };
 
@@ -41,6 +42,7 @@ struct service_stats {
     uint64_t arrivals;  /* requests that reached the service */
     uint64_t served;    /* finished by a worker, whatever the outcome */
     uint64_t ok;        /* replied with success */
+    uint64_t degraded;  /* of those, degraded: an optional call failed */
     uint64_t errors;    /* replied with an error (own or a dependency's) */
     uint64_t rejected;  /* turned away: queue full */
     uint64_t lost;      /* swallowed on the way (blackhole, partition, network loss) */

@@ -23,6 +23,7 @@ void scenario_free(struct scenario *s)
         for (uint32_t k = 0; s->services[i].calls && k < s->services[i].call_count; k++)
             dist_release(&s->services[i].calls[k].net.latency);
         free(s->services[i].calls);
+        free(s->services[i].steps);
         dist_release(&s->services[i].service_time);
     }
     for (uint32_t i = 0; i < s->client_count; i++) {

@@ -46,9 +46,22 @@ struct network_cfg {
 };
 
 struct call_cfg {
-    uint32_t service; /* index of the callee */
-    uint32_t policy;  /* index into scenario.policies, or NO_INDEX */
+    uint32_t service;   /* index of the callee */
+    uint32_t policy;    /* index into scenario.policies, or NO_INDEX */
     struct network_cfg net;
+    double probability; /* the call is made with this probability, else skipped */
+    bool optional;      /* its failure degrades the reply instead of failing it */
+};
+
+enum wait_mode { WAIT_ALL, WAIT_FIRST, WAIT_QUORUM };
+
+/* One step of a service's calls: `count` calls starting at calls[first],
+ * made together; the step is done when `wait` says (all of them, the first
+ * success, or `quorum` successes). A single call is a step of one. */
+struct call_step {
+    uint32_t first, count;
+    enum wait_mode wait;
+    uint32_t quorum;
 };
 
 struct service_cfg {
@@ -60,9 +73,12 @@ struct service_cfg {
     enum lb_kind lb;  /* how callers spread requests over the instances */
     struct dist service_time;
     double error_rate; /* probability that a finished piece of work fails */
+    double work_after_calls; /* share of the service time done after the calls */
     bool drop_expired; /* discard queued work whose caller's deadline has passed */
     uint32_t call_count;
-    struct call_cfg *calls; /* made in sequence after the service's own work */
+    struct call_cfg *calls;  /* every call, in the order of the steps */
+    uint32_t step_count;
+    struct call_step *steps; /* made in sequence after the service's own work */
 };
 
 enum arrival_process { ARRIVAL_POISSON, ARRIVAL_CONSTANT };

@@ -94,6 +94,8 @@ void service_init(struct sim *s, uint32_t i)
     rng_init_stream(&svc->error_rng, s->seed, stream);
     snprintf(stream, sizeof stream, "service:%s:lb", svc->cfg->name);
     rng_init_stream(&svc->lb_rng, s->seed, stream);
+    snprintf(stream, sizeof stream, "service:%s:calls", svc->cfg->name);
+    rng_init_stream(&svc->call_rng, s->seed, stream);
     svc->call_edges = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_edges);
     for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
         snprintf(stream, sizeof stream, "net:%s#%u", svc->cfg->name, k);
@@ -138,10 +140,14 @@ static void start_work(struct sim *s, uint32_t j)
     sim_time work = dist_sample(&svc->cfg->service_time, &svc->work_rng);
     if (st->latency_factor != 1 || st->latency_add) /* a latency fault */
         work = (sim_time)((double)work * st->latency_factor) + st->latency_add;
+    job->work_after = 0;
+    if (svc->cfg->work_after_calls > 0) {
+        job->work_after = (sim_time)((double)work * svc->cfg->work_after_calls);
+        work -= job->work_after;
+    }
     schedule_work_done(s, j, s->now + work);
 }
 
-static void finish(struct sim *s, uint32_t j, enum outcome outcome);
 
 /* With drop_expired, a job whose caller's deadline has passed is not
  * served: it is dropped (its caller, if somehow still listening, hears a
@@ -157,7 +163,7 @@ static bool drop_if_expired(struct sim *s, uint32_t j)
         job->state = JOB_FREE;
         job_free(s, j);
     } else {
-        finish(s, j, OUTCOME_ERROR);
+        job_finish(s, j, OUTCOME_ERROR);
     }
     return true;
 }
@@ -190,70 +196,69 @@ static void release_worker(struct sim *s, struct job *job)
         start_waiting(s, svc, job->instance);
 }
 
-/* The caller chain above `j` has given up: everything `j` does from now on,
- * and everything its calls in flight do, is wasted. */
-static void orphan(struct sim *s, uint32_t j)
+void job_orphan(struct sim *s, uint32_t j)
 {
-    while (j != NO_INDEX && !s->jobs[j].orphaned) {
-        struct job *job = &s->jobs[j];
-        job->orphaned = true;
-        if (job->state == JOB_WORKING || job->state == JOB_CALLING || job->state == JOB_PARKED) {
-            struct service_rt *svc = &s->services[job->service];
-            service_integrate(svc, s->now);
-            svc->orphan_busy++;
-        }
-        j = job->child;
+    /* The caller chain above `j` has given up: everything `j` does from now
+     * on, and everything its calls in flight do, is wasted. */
+    struct job *job = &s->jobs[j];
+    if (job->orphaned)
+        return;
+    job->orphaned = true;
+    if (job->state == JOB_WORKING || job->state == JOB_CALLING || job->state == JOB_PARKED) {
+        struct service_rt *svc = &s->services[job->service];
+        service_integrate(svc, s->now);
+        svc->orphan_busy++;
     }
+    for (uint32_t c = job->child; c != NO_INDEX; c = s->jobs[c].sibling)
+        job_orphan(s, c);
 }
 
-static void job_free_swallowed(struct sim *s, uint32_t j)
+void job_release(struct sim *s, uint32_t j)
 {
     s->jobs[j].state = JOB_FREE;
     job_free(s, j);
 }
 
-/* The job is going away with a call in flight: that call's caller is gone. */
-static void abandon_child(struct sim *s, struct job *job)
+static void deliver(struct sim *s, uint32_t caller, bool caller_is_job, enum outcome outcome,
+                    bool optional)
 {
-    uint32_t c = job->child;
-    if (c == NO_INDEX)
-        return;
-    job->child = NO_INDEX;
-    struct job *child = &s->jobs[c];
-    eventq_cancel(s->q, child->timer);
-    child->caller_gone = true;
-    orphan(s, c);
-    if (child->state == JOB_SWALLOWED || child->state == JOB_REPLY_LOST)
-        job_free_swallowed(s, c); /* nobody will ever free it otherwise */
+    if (caller_is_job)
+        calls_on_result(s, caller, outcome, optional);
+    else
+        request_on_reply(s, caller, outcome);
 }
-
-static void deliver(struct sim *s, uint32_t caller, bool caller_is_job, enum outcome outcome);
 
 /* Hands the outcome to the caller and recycles the job. */
 static void reply_now(struct sim *s, uint32_t j, enum outcome outcome)
 {
+    calls_unlink(s, j);
     struct job *job = &s->jobs[j];
     uint32_t caller = job->caller;
-    bool caller_is_job = job->caller_is_job;
+    bool caller_is_job = job->caller_is_job, optional = job->optional;
     eventq_cancel(s->q, job->timer);
     job->state = JOB_FREE;
     job_free(s, j);
-    deliver(s, caller, caller_is_job, outcome);
+    deliver(s, caller, caller_is_job, outcome, optional);
 }
 
 /* The job is over: free its worker, send the reply if anyone listens (over
  * the network when there is one), recycle the job once nothing refers to it. */
-static void finish(struct sim *s, uint32_t j, enum outcome outcome)
+void job_finish(struct sim *s, uint32_t j, enum outcome outcome)
 {
     struct job *job = &s->jobs[j];
     struct service_rt *svc = &s->services[job->service];
-    if (outcome == OUTCOME_OK)
+    if (outcome == OUTCOME_OK && job->degraded)
+        outcome = OUTCOME_DEGRADED;
+    if (outcome_is_success(outcome))
         svc->stats.ok++;
     else if (outcome == OUTCOME_REJECTED)
         svc->stats.rejected++;
     else
         svc->stats.errors++;
-    abandon_child(s, job);
+    if (outcome == OUTCOME_DEGRADED)
+        svc->stats.degraded++;
+    if (job->child != NO_INDEX)
+        calls_abandon(s, j);
     bool held = job->state == JOB_WORKING || job->state == JOB_CALLING ||
                 job->state == JOB_PARKED;
     job->state = JOB_FREE;
@@ -272,7 +277,7 @@ static void finish(struct sim *s, uint32_t j, enum outcome outcome)
     }
     if (delay > 0) {
         job->state = JOB_REPLYING;
-        job->parked_outcome = (uint8_t)outcome;
+        job->reply_outcome = (uint8_t)outcome;
         eventq_push(s->q, s->now + delay, EV_REPLY_IN, j, job->gen);
         return;
     }
@@ -289,128 +294,7 @@ void service_on_reply_in(struct sim *s, uint32_t j, uint32_t gen)
         job_free(s, j);
         return;
     }
-    reply_now(s, j, (enum outcome)job->parked_outcome);
-}
-
-/* Makes the job's next call, or replies once all calls are done. */
-static void continue_calls(struct sim *s, uint32_t j)
-{
-    struct job *job = &s->jobs[j];
-    const struct service_cfg *cfg = s->services[job->service].cfg;
-    if (job->next_call == cfg->call_count) {
-        finish(s, j, OUTCOME_OK);
-        return;
-    }
-    job->state = JOB_CALLING;
-    const struct call_cfg *call = &cfg->calls[job->next_call];
-    struct edge_rt *edge = &s->services[job->service].call_edges[job->next_call];
-    service_call(s, call->service, j, true, scenario_timeout(s->sc, call->policy), job->orphaned,
-                 edge->cfg ? edge : NULL);
-}
-
-static void on_call_result(struct sim *s, uint32_t j, enum outcome outcome)
-{
-    struct job *job = &s->jobs[j];
-    job->child = NO_INDEX;
-    if (s->services[job->service].inst[job->instance].st.paused) {
-        job->state = JOB_PARKED; /* the process is frozen: it reads this later */
-        job->parked_outcome = (uint8_t)outcome;
-        return;
-    }
-    if (outcome != OUTCOME_OK) {
-        finish(s, j, OUTCOME_ERROR); /* a failed dependency fails the request */
-        return;
-    }
-    job->next_call++;
-    continue_calls(s, j);
-}
-
-static void deliver(struct sim *s, uint32_t caller, bool caller_is_job, enum outcome outcome)
-{
-    if (caller_is_job)
-        on_call_result(s, caller, outcome);
-    else
-        request_on_reply(s, caller, outcome);
-}
-
-/* ---- load balancing over the instances in rotation ---- */
-
-static uint32_t round_robin(struct service_rt *svc)
-{
-    uint32_t n = svc->cfg->instances;
-    for (uint32_t tries = 0; tries < n; tries++) {
-        uint32_t i = svc->rr_next;
-        svc->rr_next = i + 1 == n ? 0 : i + 1;
-        if (!svc->inst[i].st.removed)
-            return i;
-    }
-    return NO_INDEX;
-}
-
-/* The k-th instance in rotation (k < instances - removed). */
-static uint32_t nth_in_rotation(const struct service_rt *svc, uint32_t k)
-{
-    if (!svc->removed)
-        return k;
-    for (uint32_t i = 0; i < svc->cfg->instances; i++)
-        if (!svc->inst[i].st.removed && k-- == 0)
-            return i;
-    return NO_INDEX;
-}
-
-static uint32_t outstanding(const struct service_rt *svc, uint32_t i)
-{
-    return svc->inst[i].busy + svc->inst[i].queued;
-}
-
-/* Fewest requests outstanding; ties go to the first after the last pick,
- * so equal instances share the load instead of the lowest index taking it. */
-static uint32_t least_outstanding(struct service_rt *svc)
-{
-    uint32_t n = svc->cfg->instances, best = NO_INDEX;
-    for (uint32_t k = 0; k < n; k++) {
-        uint32_t i = (svc->rr_next + k) % n;
-        if (!svc->inst[i].st.removed &&
-            (best == NO_INDEX || outstanding(svc, i) < outstanding(svc, best)))
-            best = i;
-    }
-    if (best != NO_INDEX)
-        svc->rr_next = (best + 1) % n;
-    return best;
-}
-
-/* Power of two choices: two distinct instances at random, the less loaded
- * wins (Mitzenmacher; Envoy's default least-request). */
-static uint32_t p2c(struct service_rt *svc)
-{
-    uint32_t n = svc->cfg->instances - svc->removed;
-    if (n <= 1)
-        return n ? nth_in_rotation(svc, 0) : NO_INDEX;
-    uint32_t a = (uint32_t)rng_below(&svc->lb_rng, n);
-    uint32_t b = (uint32_t)rng_below(&svc->lb_rng, n - 1);
-    if (b >= a)
-        b++;
-    a = nth_in_rotation(svc, a);
-    b = nth_in_rotation(svc, b);
-    return outstanding(svc, b) < outstanding(svc, a) ? b : a;
-}
-
-static uint32_t pick_instance(struct service_rt *svc)
-{
-    switch (svc->cfg->lb) {
-    case LB_RANDOM: {
-        uint32_t n = svc->cfg->instances - svc->removed;
-        return n ? nth_in_rotation(svc, (uint32_t)rng_below(&svc->lb_rng, n)) : NO_INDEX;
-    }
-    case LB_LEAST_OUTSTANDING:
-        return least_outstanding(svc);
-    case LB_P2C:
-        return p2c(svc);
-    case LB_ROUND_ROBIN:
-    case LB_KIND_COUNT:
-        break;
-    }
-    return round_robin(svc);
+    reply_now(s, j, (enum outcome)job->reply_outcome);
 }
 
 /* The request reaches the service: an instance is picked and it is refused,
@@ -420,11 +304,11 @@ static void arrive(struct sim *s, uint32_t j)
     struct job *job = &s->jobs[j];
     struct service_rt *svc = &s->services[job->service];
     job->arrived_at = s->now;
-    job->instance = pick_instance(svc);
+    job->instance = lb_pick(svc);
     if (job->instance == NO_INDEX) { /* no instance in rotation: fail fast */
         job->state = JOB_QUEUED;
         svc->stats.arrivals++;
-        finish(s, j, OUTCOME_ERROR);
+        job_finish(s, j, OUTCOME_ERROR);
         return;
     }
     struct instance *in = &svc->inst[job->instance];
@@ -438,11 +322,11 @@ static void arrive(struct sim *s, uint32_t j)
     if (drop_if_expired(s, j)) /* it spent its caller's time on the network */
         return;
     if (in->st.down) {
-        finish(s, j, OUTCOME_ERROR); /* connection refused */
+        job_finish(s, j, OUTCOME_ERROR); /* connection refused */
     } else if (can_start(in) && in->queued == 0) {
         start_work(s, j);
     } else if (in->queued >= svc->cfg->queue_capacity) {
-        finish(s, j, OUTCOME_REJECTED);
+        job_finish(s, j, OUTCOME_REJECTED);
     } else {
         service_integrate(svc, s->now);
         ring_push_back(in, j);
@@ -455,7 +339,7 @@ static void arrive(struct sim *s, uint32_t j)
 }
 
 void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job,
-                  sim_time timeout_ns, bool orphaned, struct edge_rt *edge)
+                  sim_time timeout_ns, bool orphaned, struct edge_rt *edge, bool optional)
 {
     uint32_t j = job_alloc(s); /* may move the pool: fetch pointers after */
     struct job *job = &s->jobs[j];
@@ -463,14 +347,17 @@ void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_
     job->caller = caller;
     job->caller_is_job = caller_is_job;
     job->caller_gone = false;
-    job->child = NO_INDEX;
-    job->next_call = 0;
+    job->child = job->sibling = NO_INDEX;
     job->orphaned = orphaned;
+    job->optional = optional;
+    job->degraded = job->spawning = job->after_calls = false;
     job->edge = edge;
     job->timer = (struct timer_handle){0, 0};
     job->deadline = timeout_ns > 0 ? s->now + timeout_ns : SIM_TIME_NEVER;
-    if (caller_is_job)
+    if (caller_is_job) { /* into the parent's list of calls in flight */
+        job->sibling = s->jobs[caller].child;
         s->jobs[caller].child = j;
+    }
     if (timeout_ns > 0)
         job->timer = eventq_arm(s->q, s->now, timeout_ns, EV_CALL_TIMEOUT, j, job->gen);
     sim_time delay = 0;
@@ -500,14 +387,30 @@ void service_on_work_done(struct sim *s, uint32_t j, uint64_t arg)
     if (job->gen != (uint32_t)(arg >> 32) || job->work_seq != (uint32_t)arg ||
         job->state != JOB_WORKING)
         return; /* voided by a pause or a failure */
+    if (job->after_calls) {
+        job_finish(s, j, OUTCOME_OK);
+        return;
+    }
     struct service_rt *svc = &s->services[job->service];
     const struct instance_state *st = &svc->inst[job->instance].st;
     double fail = 1 - (1 - svc->cfg->error_rate) * st->survive;
     if (fail > 0 && rng_uniform(&svc->error_rng) < fail) {
-        finish(s, j, OUTCOME_ERROR);
+        job_finish(s, j, OUTCOME_ERROR);
         return;
     }
-    continue_calls(s, j);
+    calls_start(s, j);
+}
+
+void job_after_calls(struct sim *s, uint32_t j)
+{
+    struct job *job = &s->jobs[j];
+    if (job->work_after <= 0) {
+        job_finish(s, j, OUTCOME_OK);
+        return;
+    }
+    job->state = JOB_WORKING; /* it still holds its worker */
+    job->after_calls = true;
+    schedule_work_done(s, j, s->now + job->work_after);
 }
 
 void service_on_call_timeout(struct sim *s, uint32_t j, uint32_t gen)
@@ -516,14 +419,13 @@ void service_on_call_timeout(struct sim *s, uint32_t j, uint32_t gen)
     if (job->gen != gen || job->caller_gone)
         return;
     job->caller_gone = true;
-    orphan(s, j);
+    job_orphan(s, j);
+    calls_unlink(s, j);
     uint32_t caller = job->caller;
-    bool caller_is_job = job->caller_is_job;
-    if (caller_is_job)
-        s->jobs[caller].child = NO_INDEX;
+    bool caller_is_job = job->caller_is_job, optional = job->optional;
     if (job->state == JOB_SWALLOWED || job->state == JOB_REPLY_LOST)
-        job_free_swallowed(s, j); /* nothing else refers to it */
-    deliver(s, caller, caller_is_job, OUTCOME_TIMEOUT);
+        job_release(s, j); /* nothing else refers to it */
+    deliver(s, caller, caller_is_job, OUTCOME_TIMEOUT, optional);
 }
 
 /* ---- faults: applying an instance's change of state to its work ---- */
@@ -571,7 +473,7 @@ static void fail_everything(struct sim *s, uint32_t service, uint32_t instance)
     struct job_ref *refs = collect_jobs(s, service, instance, true, &n);
     for (uint32_t i = 0; i < n; i++)
         if (still(s, refs[i])) /* failing one may have finished another */
-            finish(s, refs[i].id, OUTCOME_ERROR);
+            job_finish(s, refs[i].id, OUTCOME_ERROR);
     free(refs);
 }
 
@@ -599,13 +501,9 @@ static void thaw(struct sim *s, uint32_t service, uint32_t instance)
     for (uint32_t i = 0; i < n; i++)
         if (s->jobs[refs[i].id].state == JOB_WORKING)
             schedule_work_done(s, refs[i].id, s->now + s->jobs[refs[i].id].remaining);
-    for (uint32_t i = 0; i < n; i++) {
-        if (!still(s, refs[i]) || s->jobs[refs[i].id].state != JOB_PARKED)
-            continue;
-        struct job *job = &s->jobs[refs[i].id];
-        job->state = JOB_CALLING;
-        on_call_result(s, refs[i].id, (enum outcome)job->parked_outcome);
-    }
+    for (uint32_t i = 0; i < n; i++)
+        if (still(s, refs[i]) && s->jobs[refs[i].id].state == JOB_PARKED)
+            calls_resume(s, refs[i].id);
     free(refs);
 }
 

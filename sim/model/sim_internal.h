@@ -28,14 +28,25 @@ enum event_kind {
     EV_REPLY_IN,     /* id = job, arg = gen: a reply crossed the network */
 };
 
-enum outcome { OUTCOME_OK, OUTCOME_TIMEOUT, OUTCOME_ERROR, OUTCOME_REJECTED };
+enum outcome {
+    OUTCOME_OK,
+    OUTCOME_DEGRADED, /* a success missing what an optional call failed to add */
+    OUTCOME_TIMEOUT,
+    OUTCOME_ERROR,
+    OUTCOME_REJECTED,
+};
+
+static inline bool outcome_is_success(enum outcome o)
+{
+    return o == OUTCOME_OK || o == OUTCOME_DEGRADED;
+}
 
 enum job_state {
     JOB_FREE,
     JOB_QUEUED,    /* waiting for a worker */
     JOB_WORKING,   /* holds a worker, doing its own work */
-    JOB_CALLING,   /* holds a worker, waiting for a call */
-    JOB_PARKED,    /* holds a worker; a call's result arrived during a pause */
+    JOB_CALLING,   /* holds a worker, waiting for its calls */
+    JOB_PARKED,    /* holds a worker; call results arrived during a pause, unread */
     JOB_SWALLOWED, /* lost on the way in (blackhole, partition, network): never answers */
     JOB_IN_TRANSIT,  /* the request is crossing the network */
     JOB_REPLYING,    /* done; the reply is crossing the network */
@@ -54,14 +65,21 @@ struct job {
     uint32_t next_free;
     uint32_t service, instance;
     uint32_t caller;        /* parent job, or request when !caller_is_job */
-    uint32_t child;         /* job of the call in flight, or NO_INDEX */
+    uint32_t child;         /* first of its calls in flight, or NO_INDEX */
+    uint32_t sibling;       /* the next call in flight of the same parent */
     uint32_t work_seq;      /* bumped to void a pending EV_WORK_DONE */
     uint8_t state;          /* enum job_state */
-    uint8_t parked_outcome; /* enum outcome, while JOB_PARKED */
+    uint8_t reply_outcome;  /* enum outcome, while JOB_REPLYING */
     bool caller_is_job;
     bool caller_gone;       /* the caller's timeout fired: nobody reads the reply */
     bool orphaned;          /* the caller chain above has given up */
-    uint16_t next_call;
+    bool optional;          /* an optional call of its parent */
+    bool degraded;          /* an optional call of its own failed */
+    bool spawning;          /* making a step's calls: results are counted, not acted on */
+    bool after_calls;       /* JOB_WORKING on the share of work after the calls */
+    uint16_t step;          /* the current step of its calls */
+    uint16_t pending, ok, failed; /* the current step's calls */
+    sim_time work_after;    /* work left for after the calls */
     sim_time arrived_at;
     sim_time deadline;      /* when the caller's timeout fires; NEVER without one */
     sim_time done_at;       /* JOB_WORKING: when the work completes */
@@ -104,7 +122,7 @@ struct service_rt {
     struct instance *inst;
     uint32_t rr_next;
     uint32_t removed;      /* instances out of rotation */
-    struct rng work_rng, error_rng, lb_rng;
+    struct rng work_rng, error_rng, lb_rng, call_rng;
     struct edge_rt *call_edges; /* per call; cfg NULL where there is no network */
     uint32_t busy, queued; /* over all instances */
     uint32_t orphan_busy;  /* busy workers whose caller chain has given up */
@@ -193,9 +211,18 @@ void request_on_reply(struct sim *s, uint32_t request, enum outcome outcome);
 void service_init(struct sim *s, uint32_t service);
 void service_release(struct service_rt *svc);
 /* Sends a new request for `service` from a caller over `edge` (NULL: no
- * network); arms `timeout_ns` (0 = none). */
+ * network); arms `timeout_ns` (0 = none). `optional`: the caller survives
+ * its failure. */
 void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job,
-                  sim_time timeout_ns, bool orphaned, struct edge_rt *edge);
+                  sim_time timeout_ns, bool orphaned, struct edge_rt *edge, bool optional);
+/* Ends a job with `outcome`: frees its worker, replies, recycles it. */
+void job_finish(struct sim *s, uint32_t job, enum outcome outcome);
+/* Frees a job nothing refers to any more (lost, or its reply lost). */
+void job_release(struct sim *s, uint32_t job);
+/* The calls are done: the job does its remaining work, then replies. */
+void job_after_calls(struct sim *s, uint32_t job);
+/* Marks the job and every call below it as given up on (wasted from now). */
+void job_orphan(struct sim *s, uint32_t job);
 void service_on_request_in(struct sim *s, uint32_t job, uint32_t gen);
 void service_on_reply_in(struct sim *s, uint32_t job, uint32_t gen);
 /* Sets up an edge's stream, or leaves it NULL when `cfg` has no network. */
@@ -208,6 +235,19 @@ void service_refresh_instance(struct sim *s, uint32_t service, uint32_t instance
 void service_on_call_timeout(struct sim *s, uint32_t job, uint32_t gen);
 /* Brings the service's integrated areas up to `now`. */
 void service_integrate(struct service_rt *svc, sim_time now);
+
+/* calls.c: a job's calls, in steps, fanned out and gathered */
+void calls_start(struct sim *s, uint32_t job);
+void calls_on_result(struct sim *s, uint32_t job, enum outcome outcome, bool optional);
+/* Evaluates the step again after a pause held its results back. */
+void calls_resume(struct sim *s, uint32_t job);
+/* The job no longer waits for any of its calls in flight. */
+void calls_abandon(struct sim *s, uint32_t job);
+/* Takes a call out of its parent's list of calls in flight. */
+void calls_unlink(struct sim *s, uint32_t child);
+
+/* lb.c: the instance in rotation for the next request, or NO_INDEX. */
+uint32_t lb_pick(struct service_rt *svc);
 
 /* sim.c: pools */
 uint32_t job_alloc(struct sim *s);

@@ -1,0 +1,135 @@
+/* A job's calls: steps made one after another, each step one call or a
+ * parallel group that waits for all of its calls, the first success, or a
+ * quorum of successes. Calls still in flight when a step is decided (the
+ * losers of a race, the rest after a failure) are abandoned: their callers
+ * are gone and what they still do is wasted. An optional call's failure
+ * leaves the reply degraded instead of failed (graceful degradation). */
+#include <stddef.h>
+
+#include "sim_internal.h"
+
+static void step_begin(struct sim *s, uint32_t j);
+
+void calls_start(struct sim *s, uint32_t j)
+{
+    s->jobs[j].step = 0;
+    step_begin(s, j);
+}
+
+void calls_unlink(struct sim *s, uint32_t c)
+{
+    struct job *child = &s->jobs[c];
+    if (!child->caller_is_job)
+        return;
+    uint32_t *link = &s->jobs[child->caller].child;
+    while (*link != NO_INDEX && *link != c)
+        link = &s->jobs[*link].sibling;
+    if (*link == c)
+        *link = child->sibling;
+    child->sibling = NO_INDEX;
+}
+
+void calls_abandon(struct sim *s, uint32_t j)
+{
+    uint32_t c = s->jobs[j].child;
+    s->jobs[j].child = NO_INDEX;
+    while (c != NO_INDEX) {
+        struct job *child = &s->jobs[c];
+        uint32_t next = child->sibling;
+        child->sibling = NO_INDEX;
+        eventq_cancel(s->q, child->timer);
+        child->caller_gone = true;
+        job_orphan(s, c);
+        if (child->state == JOB_SWALLOWED || child->state == JOB_REPLY_LOST)
+            job_release(s, c); /* nothing will ever arrive to free it */
+        c = next;
+    }
+}
+
+/* Decides the current step once its results allow: on to the next step, or
+ * the job fails. */
+static void step_evaluate(struct sim *s, uint32_t j)
+{
+    struct job *job = &s->jobs[j];
+    const struct call_step *st = &s->services[job->service].cfg->steps[job->step];
+    bool ok = false, fail = false;
+    switch (st->wait) {
+    case WAIT_ALL:
+        fail = job->failed > 0; /* like Promise.all: the first failure decides */
+        ok = !fail && job->pending == 0;
+        break;
+    case WAIT_FIRST:
+        ok = job->ok >= 1;
+        fail = !ok && job->pending == 0;
+        break;
+    case WAIT_QUORUM:
+        ok = job->ok >= st->quorum;
+        fail = !ok && job->ok + job->pending < st->quorum;
+        break;
+    }
+    if (!ok && !fail)
+        return;
+    if (job->child != NO_INDEX)
+        calls_abandon(s, j);
+    if (fail) {
+        job_finish(s, j, OUTCOME_ERROR); /* a failed dependency fails the request */
+        return;
+    }
+    s->jobs[j].step++;
+    step_begin(s, j);
+}
+
+static void step_begin(struct sim *s, uint32_t j)
+{
+    const struct service_cfg *cfg = s->services[s->jobs[j].service].cfg;
+    if (s->jobs[j].step == cfg->step_count) {
+        job_after_calls(s, j);
+        return;
+    }
+    const struct call_step *st = &cfg->steps[s->jobs[j].step];
+    struct job *job = &s->jobs[j];
+    job->state = JOB_CALLING;
+    job->pending = job->ok = job->failed = 0;
+    job->spawning = true; /* a call may fail at once: count it, decide after */
+    for (uint32_t k = st->first; k < st->first + st->count; k++) {
+        const struct call_cfg *call = &cfg->calls[k];
+        struct service_rt *svc = &s->services[s->jobs[j].service];
+        if (call->probability < 1 && rng_uniform(&svc->call_rng) >= call->probability) {
+            s->jobs[j].ok++; /* not made this time: nothing to wait for */
+            continue;
+        }
+        s->jobs[j].pending++;
+        struct edge_rt *edge = &svc->call_edges[k];
+        /* service_call may grow the job pool: no job pointer survives it */
+        service_call(s, call->service, j, true, scenario_timeout(s->sc, call->policy),
+                     s->jobs[j].orphaned, edge->cfg ? edge : NULL, call->optional);
+    }
+    s->jobs[j].spawning = false;
+    step_evaluate(s, j);
+}
+
+void calls_on_result(struct sim *s, uint32_t j, enum outcome outcome, bool optional)
+{
+    struct job *job = &s->jobs[j];
+    job->pending--;
+    if (outcome_is_success(outcome) || optional) {
+        job->ok++;
+        if (outcome != OUTCOME_OK)
+            job->degraded = true;
+    } else {
+        job->failed++;
+    }
+    if (job->spawning)
+        return;
+    if (s->services[job->service].inst[job->instance].st.paused) {
+        job->state = JOB_PARKED; /* the process is frozen: it reads this later */
+        return;
+    }
+    step_evaluate(s, j);
+}
+
+void calls_resume(struct sim *s, uint32_t j)
+{
+    s->jobs[j].state = JOB_CALLING;
+    step_evaluate(s, j);
+}

@@ -1,0 +1,84 @@
+/* Load balancing: which instance in rotation gets the next request.
+ * Instances out of rotation (all workers lost) are never picked; an
+ * instance that is down or black-holed still is, until health checks can
+ * tell the balancer otherwise. */
+#include "sim_internal.h"
+
+
+static uint32_t round_robin(struct service_rt *svc)
+{
+    uint32_t n = svc->cfg->instances;
+    for (uint32_t tries = 0; tries < n; tries++) {
+        uint32_t i = svc->rr_next;
+        svc->rr_next = i + 1 == n ? 0 : i + 1;
+        if (!svc->inst[i].st.removed)
+            return i;
+    }
+    return NO_INDEX;
+}
+
+/* The k-th instance in rotation (k < instances - removed). */
+static uint32_t nth_in_rotation(const struct service_rt *svc, uint32_t k)
+{
+    if (!svc->removed)
+        return k;
+    for (uint32_t i = 0; i < svc->cfg->instances; i++)
+        if (!svc->inst[i].st.removed && k-- == 0)
+            return i;
+    return NO_INDEX;
+}
+
+static uint32_t outstanding(const struct service_rt *svc, uint32_t i)
+{
+    return svc->inst[i].busy + svc->inst[i].queued;
+}
+
+/* Fewest requests outstanding; ties go to the first after the last pick,
+ * so equal instances share the load instead of the lowest index taking it. */
+static uint32_t least_outstanding(struct service_rt *svc)
+{
+    uint32_t n = svc->cfg->instances, best = NO_INDEX;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = (svc->rr_next + k) % n;
+        if (!svc->inst[i].st.removed &&
+            (best == NO_INDEX || outstanding(svc, i) < outstanding(svc, best)))
+            best = i;
+    }
+    if (best != NO_INDEX)
+        svc->rr_next = (best + 1) % n;
+    return best;
+}
+
+/* Power of two choices: two distinct instances at random, the less loaded
+ * wins (Mitzenmacher; Envoy's default least-request). */
+static uint32_t p2c(struct service_rt *svc)
+{
+    uint32_t n = svc->cfg->instances - svc->removed;
+    if (n <= 1)
+        return n ? nth_in_rotation(svc, 0) : NO_INDEX;
+    uint32_t a = (uint32_t)rng_below(&svc->lb_rng, n);
+    uint32_t b = (uint32_t)rng_below(&svc->lb_rng, n - 1);
+    if (b >= a)
+        b++;
+    a = nth_in_rotation(svc, a);
+    b = nth_in_rotation(svc, b);
+    return outstanding(svc, b) < outstanding(svc, a) ? b : a;
+}
+
+uint32_t lb_pick(struct service_rt *svc)
+{
+    switch (svc->cfg->lb) {
+    case LB_RANDOM: {
+        uint32_t n = svc->cfg->instances - svc->removed;
+        return n ? nth_in_rotation(svc, (uint32_t)rng_below(&svc->lb_rng, n)) : NO_INDEX;
+    }
+    case LB_LEAST_OUTSTANDING:
+        return least_outstanding(svc);
+    case LB_P2C:
+        return p2c(svc);
+    case LB_ROUND_ROBIN:
+    case LB_KIND_COUNT:
+        break;
+    }
+    return round_robin(svc);
+}
