@@ -173,7 +173,7 @@ static struct bad_case bad_cases[] = {
      "a.json: error: $.services[0].calls[0].probability: expected number in [0, 1], got 1.5"},
     {BASE(API, "\"faults\":[{\"kind\":\"meteor\",\"target\":\"api\",\"at_s\":1,\"duration_s\":1}],"),
      "a.json: error: $.faults[0].kind: unknown kind 'meteor' (expected one of: outage, pause, "
-     "latency, errors, capacity, partition, surge, restart, herd)"},
+     "latency, errors, capacity, partition, surge, restart, herd, cache_flush)"},
     {BASE(API, "\"faults\":[{\"kind\":\"outage\",\"target\":\"db\",\"at_s\":1,\"duration_s\":1}],"),
      "a.json: error: $.faults[0].target: unknown service 'db'"},
     {BASE(API, "\"faults\":[{\"kind\":\"outage\",\"target\":\"api\",\"at_s\":10,\"duration_s\":1}],"),

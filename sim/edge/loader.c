@@ -17,7 +17,8 @@ static const char *const TOP_KEYS[] = {"name",   "title",    "description", "dur
                                        NULL};
 static const char *const SERVICE_KEYS[] = {"name",         "instances",  "workers", "queue",
                                            "service_time", "error_rate", "calls",   "lb",
-                                           "drop_expired", "work_after_calls", NULL};
+                                           "drop_expired", "work_after_calls", "cache", NULL};
+static const char *const CACHE_KEYS[] = {"hit_ratio", "keys", "ttl_s", "zipf_s", "hit_ms", NULL};
 #define LB_NAME(e, s) s,
 static const char *const LB_NAMES[] = {LB_KINDS(LB_NAME) NULL};
 #undef LB_NAME
@@ -199,6 +200,39 @@ static void parse_calls(struct diag *d, const cJSON *v, const char *path, const 
     }
 }
 
+static void parse_cache(struct diag *d, const cJSON *v, const char *path, struct cache_cfg *out)
+{
+    const cJSON *c = json_get(v, "cache");
+    if (!c)
+        return;
+    char p[JSON_PATH_MAX];
+    json_path_key(p, path, "cache");
+    if (!json_expect_object(d, c, p))
+        return;
+    json_check_keys(d, c, p, CACHE_KEYS);
+    out->present = true;
+    double x;
+    if (json_read_number(d, c, p, "hit_ms", false, 0, false, 1e9, &x))
+        out->hit_ns = sim_time_from_ms(x);
+    bool ratio = json_get(c, "hit_ratio") != NULL;
+    if (ratio == (json_get(c, "keys") != NULL)) {
+        diag_error(d, p, "a cache has either 'hit_ratio' or 'keys' with 'ttl_s'");
+        return;
+    }
+    if (ratio) {
+        json_read_number(d, c, p, "hit_ratio", true, 0, false, 1, &out->hit_ratio);
+        if (json_get(c, "ttl_s") || json_get(c, "zipf_s"))
+            diag_error(d, p, "'ttl_s' and 'zipf_s' describe a key space: they go with 'keys'");
+        return;
+    }
+    int64_t n;
+    if (json_read_int(d, c, p, "keys", true, 1, 10000000, &n))
+        out->keys = (uint32_t)n;
+    if (json_read_number(d, c, p, "ttl_s", true, 0, true, 1e8, &x))
+        out->ttl_ns = sim_time_from_s(x);
+    json_read_number(d, c, p, "zipf_s", false, 0, false, 10, &out->zipf_s);
+}
+
 static void parse_service(struct diag *d, const cJSON *v, const char *path, const struct names *nm,
                           struct service_cfg *out)
 {
@@ -232,6 +266,7 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
                           &out->service_time);
     json_read_number(d, v, path, "error_rate", false, 0, false, 1, &out->error_rate);
     json_read_bool(d, v, path, "drop_expired", false, &out->drop_expired);
+    parse_cache(d, v, path, &out->cache);
     json_read_number(d, v, path, "work_after_calls", false, 0, false, 1, &out->work_after_calls);
     int lb = LB_ROUND_ROBIN;
     json_read_choice(d, v, path, "lb", false, LB_NAMES, &lb);

@@ -20,6 +20,7 @@ static const char *const EXTRA[FAULT_KIND_COUNT][5] = {
     [FAULT_SURGE] = {"factor", NULL},
     [FAULT_RESTART] = {"mode", "interval_s", "instances", "first_instance", NULL},
     [FAULT_HERD] = {NULL},
+    [FAULT_CACHE_FLUSH] = {NULL},
 };
 static const char *const OUTAGE_MODES[] = {"refuse", "blackhole", NULL};
 static const char *const RESTART_MODES[] = {"rolling", "all", NULL};
@@ -154,6 +155,7 @@ static void parse_kind_keys(struct diag *d, const cJSON *v, const char *path,
         break;
     case FAULT_PAUSE:
     case FAULT_HERD:
+    case FAULT_CACHE_FLUSH:
     case FAULT_KIND_COUNT:
         break;
     }
@@ -198,11 +200,12 @@ static char *describe(const struct scenario *sc, const struct fault_cfg *f)
         break;
     case FAULT_PAUSE:
     case FAULT_HERD:
+    case FAULT_CACHE_FLUSH:
     case FAULT_KIND_COUNT:
         snprintf(what, sizeof what, "%s", fault_kind_names[f->kind]);
         break;
     }
-    if (!targets_client(f->kind) && f->kind != FAULT_PARTITION &&
+    if (!targets_client(f->kind) && f->kind != FAULT_PARTITION && f->kind != FAULT_CACHE_FLUSH &&
         f->instance_count < sc->services[f->target].instances)
         snprintf(where, sizeof where, " on %u of %u instances", f->instance_count,
                  sc->services[f->target].instances);
@@ -240,7 +243,7 @@ static void parse_fault(struct diag *d, const cJSON *v, const char *path, const 
                        "the fault starts at or after the end of the run (duration_s)");
         }
     }
-    if (f->kind == FAULT_HERD) { /* an instant: duration optional */
+    if (f->kind == FAULT_HERD || f->kind == FAULT_CACHE_FLUSH) { /* instants */
         if (json_read_number(d, v, path, "duration_s", false, 0, false, 1e8, &x))
             f->duration_ns = sim_time_from_s(x);
     } else if (json_read_number(d, v, path, "duration_s", true, 0, true, 1e8, &x))
@@ -255,6 +258,12 @@ static void parse_fault(struct diag *d, const cJSON *v, const char *path, const 
         diag_error(d, path, "'count' > 1 needs 'every_s' (the time between occurrences)");
     if (!parse_target(d, v, path, sc, f))
         return;
+    if (f->kind == FAULT_CACHE_FLUSH && !(sc->services[f->target].cache.keys > 0)) {
+        char p[JSON_PATH_MAX];
+        diag_error(d, json_path_key(p, path, "target"),
+                   "service '%s' has no key-space cache to flush", sc->services[f->target].name);
+        return;
+    }
     parse_instances(d, v, path, sc, f);
     parse_kind_keys(d, v, path, sc, f);
     if (f->count > 1 && has_every && f->every_ns <= fault_end_of(f, 0) - f->at_ns)

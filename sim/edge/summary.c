@@ -43,6 +43,8 @@ static void write_service(struct jsonw *w, const struct service_window *s, doubl
     jsonw_uint(w, "errors", t->errors);
     jsonw_uint(w, "rejected", t->rejected);
     jsonw_uint(w, "lost", t->lost);
+    jsonw_uint(w, "cache_hits", t->cache_hits);
+    jsonw_uint(w, "cache_misses", t->cache_misses);
     jsonw_uint(w, "expired", t->expired);
     jsonw_uint(w, "max_queue", s->max_queue);
     jsonw_double(w, "mean_queue", summary_ratio(t->queue_area_ns, duration_ns));

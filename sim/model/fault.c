@@ -69,6 +69,7 @@ struct instance_state fault_instance_state(const struct sim *s, uint32_t service
         case FAULT_PARTITION:
         case FAULT_SURGE:
         case FAULT_HERD:
+        case FAULT_CACHE_FLUSH:
         case FAULT_KIND_COUNT:
             break;
         }
@@ -144,6 +145,9 @@ static void start(struct sim *s, uint32_t f, uint32_t occurrence)
     case FAULT_HERD:
         client_herd(s, fc->target);
         break;
+    case FAULT_CACHE_FLUSH:
+        cache_flush(&s->services[fc->target].cache);
+        break;
     case FAULT_PARTITION: /* checked per call */
         s->partitions_active++;
         break;
@@ -176,6 +180,7 @@ static void end(struct sim *s, uint32_t f)
     if (fc->kind == FAULT_SURGE)
         refresh_client_rate(s, fc->target);
     else if (fc->kind != FAULT_HERD && fc->kind != FAULT_PARTITION &&
+             fc->kind != FAULT_CACHE_FLUSH &&
              !(fc->kind == FAULT_RESTART && fc->restart == RESTART_ROLLING))
         refresh_service(s, fc);
 }

@@ -47,6 +47,7 @@ struct service_stats {
     uint64_t rejected;  /* turned away: queue full */
     uint64_t lost;      /* swallowed on the way (blackhole, partition, network loss) */
     uint64_t expired;   /* dropped unserved: the caller's deadline had passed */
+    uint64_t cache_hits, cache_misses; /* lookups in the cache in front of it */
     double busy_area_ns;   /* sum over workers of busy time */
     double queue_area_ns;  /* integral of queued requests over time */
     double system_area_ns; /* integral of queued + in-service requests */

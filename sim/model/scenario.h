@@ -64,8 +64,22 @@ struct call_step {
     uint32_t quorum;
 };
 
+/* A cache in front of a service: a hit answers for it. Either a fixed hit
+ * ratio, or a key space: each request asks for one of `keys` keys (uniform,
+ * or Zipf with exponent `zipf_s` > 0); a key is present for `ttl_ns` after
+ * a miss filled it, so an empty cache sends every request through. */
+struct cache_cfg {
+    bool present;
+    double hit_ratio;  /* > 0: a fixed ratio, no key space */
+    uint32_t keys;
+    sim_time ttl_ns;
+    double zipf_s;     /* 0: keys equally popular */
+    sim_time hit_ns;   /* time to answer a hit */
+};
+
 struct service_cfg {
     char *name;
+    struct cache_cfg cache;
     uint32_t instances;
     uint32_t workers; /* per instance */
     uint32_t queue_capacity; /* waiting room per instance, or QUEUE_UNBOUNDED */
@@ -107,7 +121,8 @@ struct client_cfg {
     X(FAULT_PARTITION, "partition")                                                                \
     X(FAULT_SURGE, "surge")                                                                        \
     X(FAULT_RESTART, "restart")                                                                    \
-    X(FAULT_HERD, "herd")
+    X(FAULT_HERD, "herd")                                                                          \
+    X(FAULT_CACHE_FLUSH, "cache_flush")
 
 #define FAULT_ENUM(e, s) e,
 enum fault_kind { FAULT_KINDS(FAULT_ENUM) FAULT_KIND_COUNT };

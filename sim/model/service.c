@@ -96,6 +96,8 @@ void service_init(struct sim *s, uint32_t i)
     rng_init_stream(&svc->lb_rng, s->seed, stream);
     snprintf(stream, sizeof stream, "service:%s:calls", svc->cfg->name);
     rng_init_stream(&svc->call_rng, s->seed, stream);
+    snprintf(stream, sizeof stream, "cache:%s", svc->cfg->name);
+    cache_init(&svc->cache, &svc->cfg->cache, s->seed, stream);
     svc->call_edges = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_edges);
     for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
         snprintf(stream, sizeof stream, "net:%s#%u", svc->cfg->name, k);
@@ -109,6 +111,7 @@ void service_release(struct service_rt *svc)
         free(svc->inst[i].ring);
     free(svc->inst);
     free(svc->call_edges);
+    cache_release(&svc->cache);
 }
 
 /* ---- a job's life ---- */
@@ -233,6 +236,8 @@ static void reply_now(struct sim *s, uint32_t j, enum outcome outcome)
 {
     calls_unlink(s, j);
     struct job *job = &s->jobs[j];
+    if (job->cache_key != NO_INDEX && outcome_is_success(outcome)) /* cache-aside fill */
+        cache_fill(&s->services[job->service].cache, job->cache_key, s->now);
     uint32_t caller = job->caller;
     bool caller_is_job = job->caller_is_job, optional = job->optional;
     eventq_cancel(s->q, job->timer);
@@ -352,6 +357,7 @@ void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_
     job->optional = optional;
     job->degraded = job->spawning = job->after_calls = false;
     job->edge = edge;
+    job->cache_key = NO_INDEX;
     job->timer = (struct timer_handle){0, 0};
     job->deadline = timeout_ns > 0 ? s->now + timeout_ns : SIM_TIME_NEVER;
     if (caller_is_job) { /* into the parent's list of calls in flight */
@@ -360,6 +366,17 @@ void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_
     }
     if (timeout_ns > 0)
         job->timer = eventq_arm(s->q, s->now, timeout_ns, EV_CALL_TIMEOUT, j, job->gen);
+    struct service_rt *svc = &s->services[service];
+    if (svc->cfg->cache.present) {
+        if (cache_lookup(&svc->cache, s->now, &s->jobs[j].cache_key)) {
+            svc->stats.cache_hits++; /* answered by the cache, after hit_ms */
+            s->jobs[j].state = JOB_REPLYING;
+            s->jobs[j].reply_outcome = OUTCOME_OK;
+            eventq_push(s->q, s->now + svc->cfg->cache.hit_ns, EV_REPLY_IN, j, s->jobs[j].gen);
+            return;
+        }
+        svc->stats.cache_misses++;
+    }
     sim_time delay = 0;
     bool lost = edge && !cross(edge, &delay);
     if (lost || (s->partitions_active && fault_partitioned(s, service, caller, caller_is_job))) {

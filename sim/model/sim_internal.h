@@ -12,6 +12,7 @@
 #include "../base/histogram.h"
 #include "../base/rng.h"
 #include "../kernel/eventq.h"
+#include "cache.h"
 #include "sim.h"
 
 enum event_kind {
@@ -86,6 +87,7 @@ struct job {
     sim_time remaining;     /* JOB_WORKING in a pause: work left when it froze */
     struct timer_handle timer; /* the caller's timeout on this job */
     struct edge_rt *edge;   /* the network it came over, or NULL for none */
+    uint32_t cache_key;     /* a cache miss: the key its answer fills, or NO_INDEX */
 };
 
 struct request {
@@ -124,6 +126,7 @@ struct service_rt {
     uint32_t removed;      /* instances out of rotation */
     struct rng work_rng, error_rng, lb_rng, call_rng;
     struct edge_rt *call_edges; /* per call; cfg NULL where there is no network */
+    struct cache_rt cache;      /* cfg->present false: no cache */
     uint32_t busy, queued; /* over all instances */
     uint32_t orphan_busy;  /* busy workers whose caller chain has given up */
     sim_time level_since;  /* areas are integrated up to here */
