@@ -6,6 +6,7 @@
 #include "../base/xalloc.h"
 
 static const double SMOOTHING_S = 5.0;
+static const double BASELINE_S = 30.0; /* the level just before the first fault */
 static const double BAND = 0.05;
 
 struct recovery *recovery_new(const struct scenario *sc)
@@ -48,6 +49,8 @@ void recovery_on_window(struct recovery *r, sim_time start, sim_time end, uint64
             r->skipped_first = true; /* warm-up: the system starts empty */
             return;
         }
+        if (start < r->first_start - sim_time_from_s(BASELINE_S))
+            return; /* too early to say what the level was when the fault hit */
         r->base_count += (double)succeeded;
         r->base_time += end - start;
         return;
@@ -73,7 +76,7 @@ void recovery_on_window(struct recovery *r, sim_time start, sim_time end, uint64
     r->judged = true;
     double base = base_rate(r), rate = count / secs;
     double allowance = fmax(BAND * base, 3 * sqrt(base * secs) / secs);
-    if (fabs(rate - base) <= allowance) {
+    if (rate >= base - allowance) { /* above the baseline is recovered too (a catch-up) */
         if (r->candidate == SIM_TIME_NEVER)
             r->candidate = span_start;
     } else {

@@ -1,10 +1,11 @@
 /* recovery: did goodput come back after the chaos, and how long did it take?
  *
- * The baseline is the mean goodput over the windows that end before the
- * first fault starts (skipping the first window when there are three or
- * more, as the system starts empty). After the last fault ends, goodput is
- * smoothed over a trailing span of 5 s (at least one window) and compared
- * with the baseline; "back" means within 5% of it, widened to three
+ * The baseline is the mean goodput over the 30 s before the first fault
+ * starts (fewer when the fault comes earlier; never the first window when
+ * there are three or more, as the system starts empty). After the last
+ * fault ends, goodput is smoothed over a trailing span of 5 s (at least one
+ * window) and compared with the baseline: "back" means no more than 5%
+ * below it (above it is a catch-up, and counts), the 5% widened to three
  * standard deviations of a Poisson count over the span when the rate is too
  * low for 5% to be measurable. The recovery time runs from the end of the
  * last fault to the start of the first span that is back and after which

@@ -85,7 +85,7 @@ fi
 # --- every bundled scenario runs clean (under ASan too, in `make asan`) ---
 for f in scenarios/*.json; do
   name=$(basename "$f" .json)
-  check "bundled_${name}_runs" expect_exit 0 "$bin" run "$f" --quiet --set duration_s=20 --out "$tmp/all-$name"
+  check "bundled_${name}_runs" expect_exit 0 "$bin" run "$f" --quiet --out "$tmp/all-$name"
 done
 
 echo "$passed passed, $failed failed"
