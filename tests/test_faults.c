@@ -258,3 +258,25 @@ Test(faults, recovery_is_unknown_without_a_baseline)
     cr_assert_not(c->r.recovery_known);
     cr_assert(isnan(c->r.recovery_s));
 }
+
+Test(faults, restarted_instances_come_back_cold_and_warm_up)
+{
+    /* One instance restarts at 1 s for 1 s and comes back 5x slower, the
+     * slowness fading to nothing over 2 s. Work is 10 ms, one request per
+     * 100 ms: a request that starts t seconds after the return takes
+     * 10 x (1 + 4 (1 - t/2)) ms. The one at exactly 2.0 s takes 50 ms. */
+    struct capture *c = run(
+        "{\"name\":\"t\",\"duration_s\":5,\"services\":[{\"name\":\"s\",\"workers\":1,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":10}}],\"clients\":[{\"name\":\"c\","
+        "\"target\":\"s\",\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+        "\"faults\":[{\"kind\":\"restart\",\"target\":\"s\",\"at_s\":1,\"duration_s\":1,"
+        "\"mode\":\"all\",\"cold_factor\":5,\"warmup_s\":2}]}");
+    cr_assert_eq(c->r.total.failed[FAIL_ERROR], 10u, "refused while down: 1.0 .. 1.9 s");
+    cr_assert_float_eq(c->r.latency_max_ms, 50, 1e-6);
+    /* 20 requests in [2, 4): sum of 10 (1 + 4 (1 - k/20)) for k = 0..19 */
+    double cold = 0;
+    for (int k = 0; k < 20; k++)
+        cold += 10 * (1 + 4 * (1 - k / 20.0));
+    double warm = 10.0 * (double)(c->r.total.succeeded - 20);
+    cr_assert_float_eq(c->r.latency_sum_ms, cold + warm, 1e-3);
+}

@@ -10,7 +10,7 @@
 
 static const char *const COMMON[] = {"kind", "target", "at_s", "duration_s", "every_s", "count",
                                      NULL};
-static const char *const EXTRA[FAULT_KIND_COUNT][5] = {
+static const char *const EXTRA[FAULT_KIND_COUNT][7] = {
     [FAULT_OUTAGE] = {"mode", "instances", "first_instance", NULL},
     [FAULT_PAUSE] = {"instances", "first_instance", NULL},
     [FAULT_LATENCY] = {"add_ms", "factor", "instances", "first_instance", NULL},
@@ -18,7 +18,8 @@ static const char *const EXTRA[FAULT_KIND_COUNT][5] = {
     [FAULT_CAPACITY] = {"workers_lost", "instances", "first_instance", NULL},
     [FAULT_PARTITION] = {"from", NULL},
     [FAULT_SURGE] = {"factor", NULL},
-    [FAULT_RESTART] = {"mode", "interval_s", "instances", "first_instance", NULL},
+    [FAULT_RESTART] = {"mode",           "interval_s",  "instances", "first_instance",
+                       "cold_factor",    "warmup_s",    NULL},
     [FAULT_HERD] = {NULL},
     [FAULT_CACHE_FLUSH] = {NULL},
 };
@@ -152,6 +153,12 @@ static void parse_kind_keys(struct diag *d, const cJSON *v, const char *path,
         f->interval_ns = f->duration_ns;
         if (json_read_number(d, v, path, "interval_s", false, 0, false, 1e8, &x))
             f->interval_ns = sim_time_from_s(x);
+        f->cold_factor = 1;
+        json_read_number(d, v, path, "cold_factor", false, 1, false, 1000, &f->cold_factor);
+        if (json_read_number(d, v, path, "warmup_s", false, 0, false, 1e8, &x))
+            f->warmup_ns = sim_time_from_s(x);
+        if ((f->cold_factor != 1) != (f->warmup_ns > 0))
+            diag_error(d, path, "'cold_factor' and 'warmup_s' go together");
         break;
     case FAULT_PAUSE:
     case FAULT_HERD:
@@ -224,11 +231,11 @@ static void parse_fault(struct diag *d, const cJSON *v, const char *path, const 
     if (!json_read_choice(d, v, path, "kind", true, KIND_NAMES, &kind))
         return;
     f->kind = (enum fault_kind)kind;
-    const char *known[12];
+    const char *known[14];
     int k = 0;
     for (int i = 0; COMMON[i]; i++)
         known[k++] = COMMON[i];
-    for (int i = 0; i < 5 && EXTRA[kind][i]; i++)
+    for (int i = 0; i < 7 && EXTRA[kind][i]; i++)
         known[k++] = EXTRA[kind][i];
     known[k] = NULL;
     json_check_keys(d, v, path, known);

@@ -119,11 +119,24 @@ static const char *subject_of(const struct sim *s, const struct fault_cfg *fc)
                                                              : s->sc->services[fc->target].name;
 }
 
+/* The instance is back from a restart: it starts cold. */
+static void start_cold(struct sim *s, const struct fault_cfg *fc, uint32_t instance)
+{
+    struct instance *in = &s->services[fc->target].inst[instance];
+    if (fc->warmup_ns <= 0)
+        return;
+    in->cold_factor = fc->cold_factor;
+    in->warm_from = s->now;
+    in->warm_until = s->now + fc->warmup_ns;
+}
+
 static void restart_step(struct sim *s, uint32_t f, uint32_t instance, bool down)
 {
     const struct fault_cfg *fc = &s->sc->faults[f];
     struct instance *in = &s->services[fc->target].inst[instance];
     in->restarts_down += down ? 1 : (uint32_t)-1;
+    if (!down)
+        start_cold(s, fc, instance);
     char subject[96];
     snprintf(subject, sizeof subject, "%s[%u]", s->sc->services[fc->target].name, instance);
     sim_emit(s, down ? "instance_down" : "instance_up", subject, fc->label);
@@ -175,6 +188,9 @@ static void end(struct sim *s, uint32_t f)
     const struct fault_cfg *fc = &s->sc->faults[f];
     s->fault_active[f] = false;
     sim_emit(s, "fault_end", subject_of(s, fc), fc->label);
+    if (fc->kind == FAULT_RESTART && fc->restart == RESTART_ALL)
+        for (uint32_t i = fc->first_instance; i < fc->first_instance + fc->instance_count; i++)
+            start_cold(s, fc, i);
     if (fc->kind == FAULT_PARTITION)
         s->partitions_active--;
     if (fc->kind == FAULT_SURGE)

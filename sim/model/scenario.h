@@ -146,6 +146,8 @@ struct fault_cfg {
     enum outage_mode mode;
     enum restart_mode restart;
     sim_time interval_ns;     /* rolling restart: between instances */
+    double cold_factor;       /* restart: service-time multiplier on coming back... */
+    sim_time warmup_ns;       /* ...fading linearly to 1 over this long */
     double factor;            /* latency: service-time multiplier; surge: rate multiplier */
     sim_time add_ns;          /* latency: added to every service time */
     double rate;              /* errors: extra failure probability */

@@ -143,6 +143,11 @@ static void start_work(struct sim *s, uint32_t j)
     sim_time work = dist_sample(&svc->cfg->service_time, &svc->work_rng);
     if (st->latency_factor != 1 || st->latency_add) /* a latency fault */
         work = (sim_time)((double)work * st->latency_factor) + st->latency_add;
+    const struct instance *in = &svc->inst[job->instance];
+    if (s->now < in->warm_until) { /* cold after a restart */
+        double left = (double)(in->warm_until - s->now) / (double)(in->warm_until - in->warm_from);
+        work = (sim_time)((double)work * (1 + (in->cold_factor - 1) * left));
+    }
     job->work_after = 0;
     if (svc->cfg->work_after_calls > 0) {
         job->work_after = (sim_time)((double)work * svc->cfg->work_after_calls);

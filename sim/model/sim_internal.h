@@ -116,6 +116,10 @@ struct instance {
     uint32_t ring_cap, ring_head; /* deque of waiting job ids */
     uint32_t *ring;
     uint32_t restarts_down; /* rolling-restart steps holding it down */
+    /* Back from a restart: service times start cold_factor times longer and
+     * fade back to normal by warm_until. */
+    double cold_factor;
+    sim_time warm_from, warm_until;
     struct instance_state st;
 };
 
