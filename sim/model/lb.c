@@ -67,6 +67,8 @@ static uint32_t p2c(struct service_rt *svc)
 
 uint32_t lb_pick(struct service_rt *svc)
 {
+    if (svc->cfg->instances == 1) /* nothing to choose */
+        return svc->removed ? NO_INDEX : 0;
     switch (svc->cfg->lb) {
     case LB_RANDOM: {
         uint32_t n = svc->cfg->instances - svc->removed;

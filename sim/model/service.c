@@ -164,7 +164,7 @@ static bool drop_if_expired(struct sim *s, uint32_t j)
 {
     struct job *job = &s->jobs[j];
     struct service_rt *svc = &s->services[job->service];
-    if (!svc->cfg->drop_expired || s->now < job->deadline)
+    if (s->now < job->deadline)
         return false;
     svc->stats.expired++;
     if (job->caller_gone) {
@@ -184,7 +184,7 @@ static void start_waiting(struct sim *s, struct service_rt *svc, uint32_t instan
         service_integrate(svc, s->now);
         svc->queued--;
         uint32_t j = ring_pop(in, svc->cfg->discipline);
-        if (!drop_if_expired(s, j))
+        if (!svc->cfg->drop_expired || !drop_if_expired(s, j))
             start_work(s, j);
     }
 }
@@ -239,7 +239,8 @@ static void deliver(struct sim *s, uint32_t caller, bool caller_is_job, enum out
 /* Hands the outcome to the caller and recycles the job. */
 static void reply_now(struct sim *s, uint32_t j, enum outcome outcome)
 {
-    calls_unlink(s, j);
+    if (s->jobs[j].caller_is_job)
+        calls_unlink(s, j);
     struct job *job = &s->jobs[j];
     if (job->cache_key != NO_INDEX && outcome_is_success(outcome)) /* cache-aside fill */
         cache_fill(&s->services[job->service].cache, job->cache_key, s->now);
@@ -329,7 +330,7 @@ static void arrive(struct sim *s, uint32_t j)
     }
     svc->stats.arrivals++;
     job->state = JOB_QUEUED;
-    if (drop_if_expired(s, j)) /* it spent its caller's time on the network */
+    if (svc->cfg->drop_expired && drop_if_expired(s, j)) /* late off the network */
         return;
     if (in->st.down) {
         job_finish(s, j, OUTCOME_ERROR); /* connection refused */
@@ -420,7 +421,10 @@ void service_on_work_done(struct sim *s, uint32_t j, uint64_t arg)
         job_finish(s, j, OUTCOME_ERROR);
         return;
     }
-    calls_start(s, j);
+    if (svc->cfg->step_count == 0 && job->work_after <= 0) /* a leaf: done */
+        job_finish(s, j, OUTCOME_OK);
+    else
+        calls_start(s, j);
 }
 
 void job_after_calls(struct sim *s, uint32_t j)
