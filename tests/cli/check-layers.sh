@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Each layer of sim/ may include only itself and the layers below it:
-#   base < kernel < model < edge. viz/ alone may include SDL; sim/edge alone cJSON.
+#   base < prim < kernel < model < edge. viz/ alone may include SDL; sim/edge alone cJSON.
 set -u
 cd "$(dirname "$0")/../.."
-rank() { case $1 in base) echo 0;; kernel) echo 1;; model) echo 2;; edge) echo 3;; *) echo 9;; esac; }
+rank() { case $1 in base) echo 0;; prim) echo 1;; kernel) echo 2;; model) echo 3;; edge) echo 4;; *) echo 9;; esac; }
 bad=0
 for f in sim/*/*.[ch]; do
   layer=$(basename "$(dirname "$f")")
