@@ -1,0 +1,39 @@
+#include "bulkhead.h"
+
+void bulkhead_init(struct bulkhead *b, uint32_t max_concurrent, sim_time max_wait_ns)
+{
+    b->max_concurrent = max_concurrent;
+    b->max_wait_ns = max_wait_ns;
+    b->in_use = b->waiting = 0;
+}
+
+bool bulkhead_try_acquire(struct bulkhead *b, bool *must_wait)
+{
+    *must_wait = false;
+    if (b->in_use < b->max_concurrent && b->waiting == 0) { /* FIFO: no overtaking */
+        b->in_use++;
+        return true;
+    }
+    if (b->max_wait_ns > 0) {
+        b->waiting++;
+        *must_wait = true;
+    }
+    return false;
+}
+
+bool bulkhead_release(struct bulkhead *b)
+{
+    if (b->waiting) { /* the slot passes straight to the oldest waiter */
+        b->waiting--;
+        return true;
+    }
+    if (b->in_use)
+        b->in_use--;
+    return false;
+}
+
+void bulkhead_abandon_wait(struct bulkhead *b)
+{
+    if (b->waiting)
+        b->waiting--;
+}
