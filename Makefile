@@ -54,7 +54,7 @@ BIN := $(BUILD)/stampede
 endif
 TEST_BIN := $(BUILD)/tests/unit
 
-.PHONY: all test asan run bench clean deps check-deps repro-builds
+.PHONY: all test asan run bench clean deps check-deps repro-builds lib
 
 all: $(BIN)
 
@@ -96,11 +96,11 @@ test: repro-builds
 endif
 # Criterion ignores a LeakSanitizer report from a test's worker process, so
 # the unit log is searched for sanitizer reports as well.
-test: $(BIN) $(TEST_BIN)
+test: $(BIN) $(TEST_BIN) lib
 	@$(TEST_BIN) --jobs 2 >$(BUILD)/unit.log 2>&1; rc=$$?; cat $(BUILD)/unit.log; \
 	  if grep -qE 'ERROR: (Leak|Address)Sanitizer|runtime error:' $(BUILD)/unit.log; then \
 	    echo "sanitizer reports above: failing" >&2; exit 1; fi; exit $$rc
-	STAMPEDE=$(BIN) $(REPRO) tests/cli/run-all.sh
+	STAMPEDE=$(BIN) BREAKER_EXAMPLE=$(LIB_DIR)/breaker-example $(REPRO) tests/cli/run-all.sh
 
 repro-builds: | $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory MODE=debug build/debug/stampede
@@ -119,6 +119,22 @@ $(EVENTQ_BENCH): $(BUILD)/tests/bench/eventq_bench.o $(BUILD)/libstampede-sim.a
 
 bench: $(BIN) $(EVENTQ_BENCH)
 	STAMPEDE=$(BIN) EVENTQ_BENCH=$(EVENTQ_BENCH) tests/bench/run.sh
+
+# The resilience primitives as a library of their own: sim/prim and the base
+# pieces they use, with headers, for linking into a real service.
+PRIM_SRC := $(sort $(wildcard sim/prim/*.c)) sim/base/xalloc.c
+PRIM_OBJ := $(PRIM_SRC:%.c=$(BUILD)/%.o)
+LIB_DIR := build/lib
+lib: $(LIB_DIR)/libstampede-prim.a $(LIB_DIR)/breaker-example
+$(LIB_DIR)/libstampede-prim.a: $(PRIM_OBJ)
+	@mkdir -p $(LIB_DIR)/include/stampede/prim $(LIB_DIR)/include/stampede/base
+	@cp sim/prim/*.h $(LIB_DIR)/include/stampede/prim/
+	@cp sim/base/sim_time.h sim/base/xalloc.h $(LIB_DIR)/include/stampede/base/
+	@echo "  AR  $@"
+	@rm -f $@ && ar rcs $@ $^
+$(LIB_DIR)/breaker-example: sim/prim/examples/breaker_clock.c $(LIB_DIR)/libstampede-prim.a
+	@echo "  LD  $@"
+	@$(CC) $(filter-out -MMD -MP,$(BASE_CFLAGS)) $(OPT) -o $@ $< $(LIB_DIR)/libstampede-prim.a -lm
 
 # Layering: each layer includes only those below it (see sim/README.md).
 check-deps:

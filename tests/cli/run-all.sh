@@ -88,5 +88,11 @@ for f in scenarios/*.json; do
   check "bundled_${name}_runs" expect_exit 0 "$bin" run "$f" --quiet --out "$tmp/all-$name"
 done
 
+# --- the primitives library links into an ordinary program on a real clock ---
+if [ -n "${BREAKER_EXAMPLE:-}" ]; then
+  check primitives_library_example_runs_on_the_monotonic_clock bash -c \
+    "'$BREAKER_EXAMPLE' | grep -q 'breaker closed' && '$BREAKER_EXAMPLE' | grep -q 'breaker open'"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
