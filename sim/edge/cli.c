@@ -5,17 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "../base/xalloc.h"
-#include "../model/sim.h"
 #include "cli_internal.h"
 #include "loader.h"
-#include "results.h"
-#include "summary.h"
 
 #define STAMPEDE_VERSION "0.1.0"
 
@@ -25,6 +18,7 @@ static const char USAGE[] =
     "commands:\n"
     "  run FILE        run a scenario, write results, print a summary\n"
     "  validate FILE...  check scenarios without running them\n"
+    "  check FILE...   run scenarios and judge their expect lines (exit 1 on failure)\n"
     "  list            the bundled scenarios\n"
     "\n"
     "FILE may also be the name of a bundled scenario (see `stampede list`).\n"
@@ -119,62 +113,6 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
     return -1; /* go on */
 }
 
-static double wall_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long peak_rss_kib(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-}
-
-/* Runs one variant into its folder; returns an exit code. */
-static int run_one(const struct run_options *o, const struct scenario *sc, bool several)
-{
-    uint64_t seed = o->has_seed ? o->seed : sc->seed;
-    char dir[4096];
-    if (o->out)
-        snprintf(dir, sizeof dir, several ? "%s/%s" : "%s", o->out, sc->variant);
-    else
-        snprintf(dir, sizeof dir, "results/%s/%s", sc->name, sc->variant);
-    struct results *res = results_open(dir);
-    if (!res) {
-        fprintf(stderr, "stampede: error: %s: cannot write results: %s\n", dir, strerror(errno));
-        return 3;
-    }
-    double started = wall_seconds();
-    struct sim *s = sim_new(sc, seed);
-    struct sim_observer obs = {.ctx = res, .on_window = results_on_window,
-                               .on_event = results_on_event};
-    sim_set_observer(s, &obs);
-    sim_run(s);
-    const struct run_report *report = sim_report(s);
-    double wall = wall_seconds() - started;
-    int rc = 0;
-    if (results_commit(res, sc, seed, report) != 0) {
-        fprintf(stderr, "stampede: error: %s: cannot write results: %s\n", dir, strerror(errno));
-        rc = 3;
-    } else if (!o->quiet) {
-        summary_print_table(stdout, sc, seed, report, wall);
-        printf("  results in %s/\n", dir);
-    }
-    if (o->stats) {
-        uint64_t customers = report->total.succeeded + traffic_failed(&report->total);
-        fprintf(stderr,
-                "stats: %s [%s] wall_s=%.3f events=%" PRIu64 " events_per_s=%.0f "
-                "requests=%" PRIu64 " requests_per_s=%.0f peak_rss_kib=%ld\n",
-                sc->name, sc->variant, wall, report->events, (double)report->events / wall,
-                customers, (double)customers / wall, peak_rss_kib());
-    }
-    sim_free(s);
-    return rc;
-}
-
 static int cmd_run(int argc, char **argv)
 {
     struct run_options o;
@@ -198,7 +136,11 @@ static int cmd_run(int argc, char **argv)
     for (uint32_t i = 0; i < set.count && rc <= 0; i++) {
         if (i > 0 && !o.quiet)
             printf("\n");
-        rc = run_one(&o, set.items[i], several);
+        rc = cli_run_variant(&(struct variant_run){.sc = set.items[i], .out = o.out,
+                                                   .several = several, .quiet = o.quiet,
+                                                   .stats = o.stats, .has_seed = o.has_seed,
+                                                   .seed = o.seed},
+                             NULL);
     }
     scenario_set_release(&set);
     return rc < 0 ? 0 : rc;
@@ -260,6 +202,8 @@ int cli_main(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (!strcmp(cmd, "list"))
         return cmd_list(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check"))
+        return cli_check(argc - 2, argv + 2);
     fprintf(stderr, "stampede: error: unknown command '%s'\n%s", cmd, USAGE);
     return 2;
 }

@@ -2,12 +2,33 @@
 #ifndef STAMPEDE_CLI_INTERNAL_H
 #define STAMPEDE_CLI_INTERNAL_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "../model/scenario.h"
 
 /* `arg` itself when it is a readable file, else the bundled scenario of that
  * name when there is one, else `arg` (so the loader reports it). Malloc'ed. */
 char *cli_resolve_scenario(const char *arg);
 /* Prints "name  title" for each bundled scenario; returns an exit code. */
 int cli_list_scenarios(FILE *out);
+
+/* How to run one variant. */
+struct variant_run {
+    const struct scenario *sc;
+    const char *out;   /* results under out/ instead of results/<scenario>/ */
+    bool several;      /* the scenario has variants: out/<variant>/ */
+    bool quiet, stats, no_files;
+    bool has_seed;
+    uint64_t seed;
+};
+
+/* Runs one variant, writes its results (unless no_files), prints its table
+ * (unless quiet); with summary_json, also returns the summary as JSON text
+ * (malloc'ed). Returns an exit code. */
+int cli_run_variant(const struct variant_run *v, char **summary_json);
+/* `stampede check`. */
+int cli_check(int argc, char **argv);
 
 #endif

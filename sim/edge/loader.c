@@ -498,16 +498,42 @@ static void read_expect(struct diag *d, const cJSON *root, struct scenario_set *
     const cJSON *list = json_get(root, "expect");
     if (!list || !json_expect_array(d, list, "$.expect"))
         return;
-    out->expect = xcalloc((size_t)cJSON_GetArraySize(list), sizeof *out->expect);
-    char p[JSON_PATH_MAX], got[64];
+    out->expect = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof *out->expect);
+    char p[JSON_PATH_MAX], got[64], why[160];
     int i = 0;
     for (const cJSON *c = list->child; c; c = c->next, i++) {
+        json_path_index(p, "$.expect", i);
         if (!cJSON_IsString(c)) {
             json_describe(c, got, sizeof got);
-            diag_error(d, json_path_index(p, "$.expect", i), "expected a string, got %s", got);
-            continue;
+            diag_error(d, p, "expected a string, got %s", got);
+        } else if (!expect_parse(c->valuestring, &out->expect[out->expect_count], why,
+                                 sizeof why)) {
+            diag_error(d, p, "%s", why);
+        } else {
+            out->expect[out->expect_count++].index = i;
         }
-        out->expect[out->expect_count++] = xstrdup(c->valuestring);
+    }
+}
+
+/* Every expectation that names a variant names one the file has. */
+static void check_expect_variants(struct diag *d, const cJSON *root,
+                                  const struct scenario_set *set)
+{
+    const cJSON *variants = json_get(root, "variants");
+    for (uint32_t i = 0; i < set->expect_count; i++) {
+        const char *want = set->expect[i].variant;
+        if (!want)
+            continue;
+        bool found = !variants && strcmp(want, "default") == 0;
+        for (const cJSON *v = variants ? variants->child : NULL; v && !found; v = v->next) {
+            const cJSON *name = json_get(v, "name");
+            found = cJSON_IsString(name) && strcmp(name->valuestring, want) == 0;
+        }
+        if (!found) {
+            char p[JSON_PATH_MAX];
+            diag_error(d, json_path_index(p, "$.expect", set->expect[i].index),
+                       "no variant named '%s'", want);
+        }
     }
 }
 
@@ -590,6 +616,7 @@ enum loader_status loader_load_text(const char *file, const char *text,
     for (uint32_t i = 0; i < override_count; i++)
         parse_override(d, root, overrides[i]);
     read_expect(d, root, out);
+    check_expect_variants(d, root, out);
     build_variants(d, root, only_variant, out);
     cJSON_Delete(root);
     if (d->errors) {
@@ -644,7 +671,7 @@ void scenario_set_release(struct scenario_set *set)
     for (uint32_t i = 0; i < set->count; i++)
         scenario_free(set->items[i]);
     for (uint32_t i = 0; i < set->expect_count; i++)
-        free(set->expect[i]);
+        expect_release(&set->expect[i]);
     free(set->items);
     free(set->expect);
     memset(set, 0, sizeof *set);

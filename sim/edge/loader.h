@@ -11,12 +11,13 @@
 
 #include "../base/diag.h"
 #include "../model/scenario.h"
+#include "expect.h"
 
 struct scenario_set {
     uint32_t count;
     struct scenario **items; /* owned; one per variant, in file order */
     uint32_t expect_count;
-    char **expect;           /* the file's expect lines, owned */
+    struct expectation *expect; /* the file's expect lines, parsed, owned */
 };
 
 enum loader_status { LOAD_OK = 0, LOAD_BAD_INPUT = 2, LOAD_IO_ERROR = 3 };

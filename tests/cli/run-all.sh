@@ -82,6 +82,18 @@ if [ -n "${STAMPEDE_O0:-}" ] && [ -n "${STAMPEDE_NATIVE:-}" ]; then
   done
 fi
 
+# --- check: expectations judged, exit codes, JUnit ---
+check bundled_expectations_all_hold expect_exit 0 "$bin" check scenarios/*.json --out "$tmp/check" --junit "$tmp/junit.xml"
+check check_prints_the_closing_line grep -qE '^[0-9]+ passed, 0 failed$' "$tmp/out"
+check junit_report_is_well_formed xmllint --noout "$tmp/junit.xml"
+check junit_counts_every_line bash -c "grep -c '<testcase' '$tmp/junit.xml' | grep -qx \"\$(grep -c '^PASS' '$tmp/out')\""
+check failed_expectation_exits_1 expect_exit 1 "$bin" check api-db --out "$tmp/check2" \
+  --set 'expect=["goodput_ratio > 0.99999999", "latency_ms.p99 < 1000"]'
+check failed_line_says_fail_with_the_measured_value grep -q '^FAIL  api-db \[default\]  goodput_ratio > 0.99999999   (measured 0\.' "$tmp/out"
+check unknown_metric_is_bad_input expect_exit 2 "$bin" check api-db --out "$tmp/check3" --set 'expect=["latency_ms.p98 < 1"]'
+check bad_expect_line_is_bad_input expect_exit 2 "$bin" check api-db --set 'expect=["goodput_ratio >> 1"]'
+check expect_for_unknown_variant_is_bad_input expect_exit 2 "$bin" check api-db --set 'expect=["nope: goodput_ratio > 1"]'
+
 # --- every bundled scenario runs clean (under ASan too, in `make asan`) ---
 for f in scenarios/*.json; do
   name=$(basename "$f" .json)

@@ -1,0 +1,320 @@
+/* `stampede check`: run each scenario's variants and judge its expect lines.
+ * One line per expectation and variant, PASS or FAIL with the measured value
+ * and the threshold, then "N passed, N failed"; exit 1 if any failed. With
+ * --replications R every variant runs on R seeds (seed, seed + 1, ...) and a
+ * line passes if the mean holds (booleans: if it holds in every run); the
+ * 95% Student t interval of the mean is printed. --junit FILE writes the
+ * same judgements as JUnit XML for CI systems. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "../base/numfmt.h"
+#include "../base/xalloc.h"
+#include "cli_internal.h"
+#include "json.h"
+#include "loader.h"
+#include "results.h"
+
+static const char USAGE[] =
+    "usage: stampede check FILE... [--seed N] [--set PATH=VALUE]... [--out DIR]\n"
+    "                              [--replications R] [--junit FILE]\n"
+    "\n"
+    "Runs every variant of each scenario, writes its results as `run` does, and\n"
+    "judges the scenario's `expect` lines: one PASS or FAIL line each with the\n"
+    "measured value, then 'N passed, N failed'. Exit 0 when all pass, 1 when any\n"
+    "fails, 2 for bad input.\n"
+    "\n"
+    "  --replications R   run each variant on R seeds; judge the mean and show\n"
+    "                     its 95% confidence interval (booleans: every run)\n"
+    "  --junit FILE       also write the judgements as JUnit XML\n";
+
+/* Two-sided 95% Student t quantiles for 1..30 degrees of freedom. */
+static const double T_975[31] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+                                 2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+                                 2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
+                                 2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+
+struct check_options {
+    const char **files, **sets;
+    uint32_t file_count, set_count, replications;
+    const char *out, *junit;
+    bool has_seed;
+    uint64_t seed;
+};
+
+struct verdict {
+    char *scenario, *variant, *line, *measured;
+    bool pass;
+};
+
+struct verdicts {
+    struct verdict *v;
+    uint32_t count, failed;
+};
+
+static struct measured lookup(const char *json_text, const char *metric)
+{
+    struct measured m = {.kind = MEASURED_MISSING};
+    cJSON *root = cJSON_Parse(json_text);
+    const cJSON *node = root;
+    char *path = xstrdup(metric), *save = NULL;
+    for (char *seg = strtok_r(path, ".", &save); seg && node; seg = strtok_r(NULL, ".", &save))
+        node = json_get(node, seg);
+    if (cJSON_IsNumber(node))
+        m = (struct measured){.kind = MEASURED_NUMBER, .number = node->valuedouble};
+    else if (cJSON_IsBool(node))
+        m = (struct measured){.kind = MEASURED_BOOL, .boolean = cJSON_IsTrue(node)};
+    else if (cJSON_IsNull(node))
+        m.kind = MEASURED_NULL;
+    free(path);
+    cJSON_Delete(root);
+    return m;
+}
+
+/* Judges one expectation over the replications of one variant. */
+static bool judge(const struct expectation *e, char **summaries, uint32_t reps, char *shown,
+                  size_t shown_size, bool *missing)
+{
+    double sum = 0, sumsq = 0;
+    uint32_t numbers = 0, bools_held = 0;
+    bool any_null = false;
+    *missing = false;
+    char a[NUMFMT_LEN], b[NUMFMT_LEN];
+    for (uint32_t r = 0; r < reps; r++) {
+        struct measured m = lookup(summaries[r], e->metric);
+        if (m.kind == MEASURED_MISSING) {
+            *missing = true;
+            return false;
+        }
+        if (m.kind == MEASURED_NULL)
+            any_null = true;
+        if (m.kind == MEASURED_NUMBER)
+            sum += m.number, sumsq += m.number * m.number, numbers++;
+        if (m.kind == MEASURED_BOOL) {
+            bools_held += expect_holds(e, &m);
+            if (reps == 1)
+                snprintf(shown, shown_size, "%s", m.boolean ? "true" : "false");
+        }
+    }
+    if (e->is_bool) {
+        if (reps > 1)
+            snprintf(shown, shown_size, "held in %u of %u runs", bools_held, reps);
+        return bools_held == reps;
+    }
+    if (any_null || numbers == 0) {
+        snprintf(shown, shown_size, "null");
+        return false;
+    }
+    double mean = sum / numbers;
+    struct measured m = {.kind = MEASURED_NUMBER, .number = mean};
+    if (numbers == 1) {
+        snprintf(shown, shown_size, "%s", numfmt_double(a, mean));
+    } else {
+        double var = (sumsq - numbers * mean * mean) / (numbers - 1);
+        double half = (numbers - 1 <= 30 ? T_975[numbers - 1] : 1.96) *
+                      sqrt(var > 0 ? var : 0) / sqrt(numbers);
+        snprintf(shown, shown_size, "mean %s +- %s (95%%, %u runs)", numfmt_double(a, mean),
+                 numfmt_double(b, half), numbers);
+    }
+    return expect_holds(e, &m);
+}
+
+static void add_verdict(struct verdicts *vs, const char *scenario, const char *variant,
+                        const char *line, const char *shown, bool pass)
+{
+    vs->v = xreallocarray(vs->v, vs->count + 1, sizeof *vs->v);
+    vs->v[vs->count++] = (struct verdict){xstrdup(scenario), xstrdup(variant), xstrdup(line),
+                                          xstrdup(shown), pass};
+    vs->failed += !pass;
+    printf("%s  %s [%s]  %s   (measured %s)\n", pass ? "PASS" : "FAIL", scenario, variant, line,
+           shown);
+}
+
+/* Runs and judges one file; returns an exit code (0, 2 or 3). */
+static int check_file(const struct check_options *o, const char *arg, struct verdicts *vs)
+{
+    char *file = cli_resolve_scenario(arg);
+    struct diag d;
+    diag_init(&d, file);
+    struct scenario_set set;
+    enum loader_status st = loader_load(file, o->sets, o->set_count, NULL, &set, &d);
+    diag_print(&d, stderr);
+    diag_release(&d);
+    free(file);
+    if (st != LOAD_OK)
+        return (int)st;
+    int rc = 0;
+    bool several = set.count > 1 || strcmp(set.items[0]->variant, "default") != 0;
+    for (uint32_t i = 0; i < set.count && rc == 0; i++) {
+        const struct scenario *sc = set.items[i];
+        char **summaries = xcalloc(o->replications, sizeof *summaries);
+        for (uint32_t r = 0; r < o->replications && rc == 0; r++) {
+            uint64_t seed = (o->has_seed ? o->seed : sc->seed) + r;
+            struct variant_run v = {.sc = sc, .out = o->out, .several = several, .quiet = true,
+                                    .no_files = r > 0, .has_seed = true, .seed = seed};
+            rc = cli_run_variant(&v, &summaries[r]);
+            if (!rc && !summaries[r])
+                rc = 3;
+        }
+        for (uint32_t k = 0; k < set.expect_count && rc == 0; k++) {
+            const struct expectation *e = &set.expect[k];
+            if (e->variant && strcmp(e->variant, sc->variant) != 0)
+                continue;
+            char shown[160] = "";
+            bool missing;
+            bool pass = judge(e, summaries, o->replications, shown, sizeof shown, &missing);
+            if (missing) {
+                fprintf(stderr, "stampede: error: %s: $.expect[%d]: summary.json has no metric "
+                                "'%s'\n",
+                        arg, e->index, e->metric);
+                rc = 2;
+                break;
+            }
+            add_verdict(vs, sc->name, sc->variant, e->text, shown, pass);
+        }
+        for (uint32_t r = 0; r < o->replications; r++)
+            free(summaries[r]);
+        free(summaries);
+    }
+    scenario_set_release(&set);
+    return rc;
+}
+
+static void xml_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+/* JUnit XML, written to a temporary name and renamed when complete. */
+static int write_junit(const char *path, const struct verdicts *vs)
+{
+    size_t n = strlen(path) + 8;
+    char *tmp = xmalloc(n);
+    snprintf(tmp, n, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "stampede: error: %s: %s\n", path, strerror(errno));
+        free(tmp);
+        return 3;
+    }
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(f, "<testsuites tests=\"%u\" failures=\"%u\">\n", vs->count, vs->failed);
+    fprintf(f, "  <testsuite name=\"stampede check\" tests=\"%u\" failures=\"%u\">\n", vs->count,
+            vs->failed);
+    for (uint32_t i = 0; i < vs->count; i++) {
+        const struct verdict *v = &vs->v[i];
+        fputs("    <testcase classname=\"", f);
+        xml_text(f, v->scenario);
+        fputc('.', f);
+        xml_text(f, v->variant);
+        fputs("\" name=\"", f);
+        xml_text(f, v->line);
+        fputs("\">", f);
+        if (!v->pass) {
+            fputs("<failure message=\"measured ", f);
+            xml_text(f, v->measured);
+            fputs("\"/>", f);
+        }
+        fputs("</testcase>\n", f);
+    }
+    fprintf(f, "  </testsuite>\n</testsuites>\n");
+    bool bad = ferror(f) != 0;
+    bad = fclose(f) != 0 || bad;
+    if (bad || rename(tmp, path) != 0) {
+        fprintf(stderr, "stampede: error: %s: %s\n", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return 3;
+    }
+    free(tmp);
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, struct check_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->replications = 1;
+    o->files = xcalloc((size_t)argc + 1, sizeof *o->files);
+    o->sets = xcalloc((size_t)argc + 1, sizeof *o->sets);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_value = i + 1 < argc;
+        char *end;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(USAGE, stdout);
+            return 0;
+        } else if (!strcmp(a, "--out") && has_value) {
+            o->out = argv[++i];
+        } else if (!strcmp(a, "--junit") && has_value) {
+            o->junit = argv[++i];
+        } else if (!strcmp(a, "--set") && has_value) {
+            o->sets[o->set_count++] = argv[++i];
+        } else if ((!strcmp(a, "--seed") || !strcmp(a, "--replications")) && has_value) {
+            const char *v = argv[++i];
+            errno = 0;
+            unsigned long long x = strtoull(v, &end, 10);
+            bool reps = !strcmp(a, "--replications");
+            if (errno || *end || !*v || v[0] == '-' || (reps && (x < 1 || x > 1000))) {
+                fprintf(stderr, "stampede: error: %s: expected %s, got '%s'\n", a,
+                        reps ? "an integer from 1 to 1000" : "a non-negative integer", v);
+                return 2;
+            }
+            if (reps)
+                o->replications = (uint32_t)x;
+            else
+                o->has_seed = true, o->seed = x;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "stampede: error: check: unknown option '%s'%s\n", a,
+                    has_value ? "" : " (or missing value)");
+            return 2;
+        } else {
+            o->files[o->file_count++] = a;
+        }
+    }
+    if (!o->file_count) {
+        fputs(USAGE, stderr);
+        return 2;
+    }
+    return -1;
+}
+
+int cli_check(int argc, char **argv)
+{
+    struct check_options o;
+    int rc = parse_options(argc, argv, &o);
+    struct verdicts vs = {0};
+    for (uint32_t i = 0; rc < 0 && i < o.file_count; i++) {
+        int frc = check_file(&o, o.files[i], &vs);
+        if (frc)
+            rc = frc; /* bad input or I/O: stop, report nothing half-judged as success */
+    }
+    if (rc < 0) {
+        printf("%u passed, %u failed\n", vs.count - vs.failed, vs.failed);
+        rc = vs.failed ? 1 : 0;
+        if (o.junit && write_junit(o.junit, &vs))
+            rc = 3;
+    }
+    for (uint32_t i = 0; i < vs.count; i++) {
+        free(vs.v[i].scenario);
+        free(vs.v[i].variant);
+        free(vs.v[i].line);
+        free(vs.v[i].measured);
+    }
+    free(vs.v);
+    free(o.files);
+    free(o.sets);
+    return rc;
+}

@@ -1,0 +1,88 @@
+/* Running one variant of a scenario for a command: seed, result folder,
+ * the summary table, engine statistics, and (for check) the summary as
+ * JSON text in memory. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "../model/sim.h"
+#include "cli_internal.h"
+#include "results.h"
+#include "summary.h"
+
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long peak_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static char *summary_text(const struct scenario *sc, uint64_t seed, const struct run_report *r)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    summary_write_json(f, sc, seed, r);
+    fclose(f);
+    return text;
+}
+
+int cli_run_variant(const struct variant_run *v, char **summary_json)
+{
+    const struct scenario *sc = v->sc;
+    uint64_t seed = v->has_seed ? v->seed : sc->seed;
+    char dir[4096];
+    if (v->out)
+        snprintf(dir, sizeof dir, v->several ? "%s/%s" : "%s", v->out, sc->variant);
+    else
+        snprintf(dir, sizeof dir, "results/%s/%s", sc->name, sc->variant);
+    struct results *res = v->no_files ? NULL : results_open(dir);
+    if (!v->no_files && !res) {
+        fprintf(stderr, "stampede: error: %s: cannot write results: %s\n", dir, strerror(errno));
+        return 3;
+    }
+    double started = wall_seconds();
+    struct sim *s = sim_new(sc, seed);
+    if (res) {
+        struct sim_observer obs = {.ctx = res, .on_window = results_on_window,
+                                   .on_event = results_on_event};
+        sim_set_observer(s, &obs);
+    }
+    sim_run(s);
+    const struct run_report *report = sim_report(s);
+    double wall = wall_seconds() - started;
+    int rc = 0;
+    if (summary_json)
+        *summary_json = summary_text(sc, seed, report);
+    if (res && results_commit(res, sc, seed, report) != 0) {
+        fprintf(stderr, "stampede: error: %s: cannot write results: %s\n", dir, strerror(errno));
+        rc = 3;
+    } else if (!v->quiet) {
+        summary_print_table(stdout, sc, seed, report, wall);
+        if (res)
+            printf("  results in %s/\n", dir);
+    }
+    if (v->stats) {
+        uint64_t customers = report->total.succeeded + traffic_failed(&report->total);
+        fprintf(stderr,
+                "stats: %s [%s] wall_s=%.3f events=%" PRIu64 " events_per_s=%.0f "
+                "requests=%" PRIu64 " requests_per_s=%.0f peak_rss_kib=%ld\n",
+                sc->name, sc->variant, wall, report->events, (double)report->events / wall,
+                customers, (double)customers / wall, peak_rss_kib());
+    }
+    sim_free(s);
+    return rc;
+}
