@@ -52,6 +52,26 @@ static const char LIST_USAGE[] = "usage: stampede list\n\nLists the bundled scen
 
 static bool is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
 
+bool cli_parse_count(const char *option, const char *value, uint64_t min, uint64_t max,
+                     uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(value, &end, 10);
+    if (errno || *end || !*value || value[0] == '-' || x < min || x > max) {
+        if (max == UINT64_MAX)
+            fprintf(stderr, "stampede: error: %s: expected an integer >= %llu, got '%s'\n",
+                    option, (unsigned long long)min, value);
+        else
+            fprintf(stderr, "stampede: error: %s: expected an integer from %llu to %llu, got "
+                            "'%s'\n",
+                    option, (unsigned long long)min, (unsigned long long)max, value);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
 /* ---- run ---- */
 
 struct run_options {
@@ -81,16 +101,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
         } else if (!strcmp(a, "--set") && has_value) {
             o->sets[o->set_count++] = argv[++i];
         } else if (!strcmp(a, "--seed") && has_value) {
-            char *end;
-            errno = 0;
-            unsigned long long s = strtoull(argv[++i], &end, 10);
-            if (errno || *end || argv[i][0] == '-' || !argv[i][0]) {
-                fprintf(stderr, "stampede: error: --seed: expected a non-negative integer, got "
-                                "'%s'\n", argv[i]);
+            if (!cli_parse_count(a, argv[++i], 0, UINT64_MAX, &o->seed))
                 return 2;
-            }
             o->has_seed = true;
-            o->seed = s;
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = true;
         } else if (!strcmp(a, "--stats")) {

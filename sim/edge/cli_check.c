@@ -252,7 +252,6 @@ static int parse_options(int argc, char **argv, struct check_options *o)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool has_value = i + 1 < argc;
-        char *end;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(USAGE, stdout);
             return 0;
@@ -262,20 +261,15 @@ static int parse_options(int argc, char **argv, struct check_options *o)
             o->junit = argv[++i];
         } else if (!strcmp(a, "--set") && has_value) {
             o->sets[o->set_count++] = argv[++i];
-        } else if ((!strcmp(a, "--seed") || !strcmp(a, "--replications")) && has_value) {
-            const char *v = argv[++i];
-            errno = 0;
-            unsigned long long x = strtoull(v, &end, 10);
-            bool reps = !strcmp(a, "--replications");
-            if (errno || *end || !*v || v[0] == '-' || (reps && (x < 1 || x > 1000))) {
-                fprintf(stderr, "stampede: error: %s: expected %s, got '%s'\n", a,
-                        reps ? "an integer from 1 to 1000" : "a non-negative integer", v);
+        } else if (!strcmp(a, "--seed") && has_value) {
+            if (!cli_parse_count(a, argv[++i], 0, UINT64_MAX, &o->seed))
                 return 2;
-            }
-            if (reps)
-                o->replications = (uint32_t)x;
-            else
-                o->has_seed = true, o->seed = x;
+            o->has_seed = true;
+        } else if (!strcmp(a, "--replications") && has_value) {
+            uint64_t reps;
+            if (!cli_parse_count(a, argv[++i], 1, 1000, &reps))
+                return 2;
+            o->replications = (uint32_t)reps;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "stampede: error: check: unknown option '%s'%s\n", a,
                     has_value ? "" : " (or missing value)");

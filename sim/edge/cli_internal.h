@@ -28,6 +28,10 @@ struct variant_run {
  * (unless quiet); with summary_json, also returns the summary as JSON text
  * (malloc'ed). Returns an exit code. */
 int cli_run_variant(const struct variant_run *v, char **summary_json);
+/* Reads an option's integer value in [min, max]; reports a bad one on
+ * stderr and returns false. */
+bool cli_parse_count(const char *option, const char *value, uint64_t min, uint64_t max,
+                     uint64_t *out);
 /* `stampede check`. */
 int cli_check(int argc, char **argv);
 
