@@ -31,7 +31,6 @@ static const char *const NETWORK_KEYS[] = {"latency", "loss", NULL};
 static const char *const CLIENT_KEYS[] = {"name",  "target",     "policy",  "arrival",
                                           "users", "think_time", "network", NULL};
 static const char *const ARRIVAL_KEYS[] = {"process", "rate_rps", "shape", NULL};
-static const char *const POLICY_KEYS[] = {"timeout_ms", NULL};
 static const char *const VARIANT_KEYS[] = {"name", "description", "set", NULL};
 static const char *const DISCIPLINES[] = {"fifo", "lifo", NULL};
 static const char *const PROCESSES[] = {"poisson", "constant", NULL};
@@ -97,16 +96,6 @@ struct names {
     const char **services, **policies;
     uint32_t service_count, policy_count;
 };
-
-static void parse_policy(struct diag *d, const cJSON *v, const char *path, struct policy_cfg *out)
-{
-    if (!json_expect_object(d, v, path))
-        return;
-    json_check_keys(d, v, path, POLICY_KEYS);
-    double ms;
-    if (json_read_number(d, v, path, "timeout_ms", false, 0, true, 1e9, &ms))
-        out->timeout_ns = sim_time_from_ms(ms);
-}
 
 static void parse_network(struct diag *d, const cJSON *parent, const char *parent_path,
                           struct network_cfg *out)
@@ -404,7 +393,7 @@ static void parse_policies(struct diag *d, const cJSON *root, struct scenario *s
             diag_error(d, p, "invalid policy name (letters, digits, '-' and '_', at most 64)");
         nm->policies[i] = c->string;
         sc->policies[i].name = xstrdup(c->string);
-        parse_policy(d, c, p, &sc->policies[i]);
+        loader_parse_policy(d, c, p, &sc->policies[i]);
     }
 }
 

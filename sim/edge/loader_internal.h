@@ -19,6 +19,9 @@ bool loader_parse_dist(struct diag *d, const cJSON *v, const char *path, bool in
 bool loader_parse_shape(struct diag *d, const cJSON *v, const char *path, bool has_base,
                         double base_rps, struct rate_shape *s, double *first_rps);
 
+/* Reads one named policy object. */
+void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struct policy_cfg *out);
+
 /* Reads $.faults against the services and clients already in `sc`. */
 void loader_parse_faults(struct diag *d, const cJSON *root, struct scenario *sc);
 

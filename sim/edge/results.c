@@ -51,13 +51,22 @@ int results_make_dirs(const char *dir)
     return rc;
 }
 
-static const char TIMESERIES_HEADER[] =
-    "t_s,offered_rps,attempts_rps,retries_rps,goodput_rps,failed_rps,timeout_rps,error_rps,"
-    "rejected_rps,degraded_rps,latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p99_ms,"
-    "in_flight\n";
+/* The failure columns follow FAILURE_KINDS, so a new kind cannot leave the
+ * header and the rows out of step. */
+static void write_timeseries_header(FILE *f)
+{
+    fputs("t_s,offered_rps,attempts_rps,retries_rps,goodput_rps,failed_rps,", f);
+    for (int i = 0; i < FAIL_KIND_COUNT; i++)
+        fprintf(f, "%s_rps,", failure_kind_names[i]);
+    fputs("degraded_rps,suppressed_rps,breaker_rejected_rps,latency_mean_ms,latency_p50_ms,"
+          "latency_p90_ms,latency_p99_ms,in_flight\n",
+          f);
+}
+
 static const char SERVICES_HEADER[] =
     "t_s,service,queue_len,busy,utilization,arrivals_rps,served_rps,errors_rps,rejected_rps,"
-    "max_queue,mean_queue,mean_in_system,wasted_work_s\n";
+    "max_queue,mean_queue,mean_in_system,wasted_work_s,retries_out_rps,suppressed_out_rps,"
+    "breaker_rejected_out_rps\n";
 static const char EVENTS_HEADER[] = "t_s,kind,subject,detail\n";
 
 struct results *results_open(const char *dir)
@@ -77,7 +86,7 @@ struct results *results_open(const char *dir)
             return NULL;
         }
     }
-    fputs(TIMESERIES_HEADER, r->f[F_TIMESERIES]);
+    write_timeseries_header(r->f[F_TIMESERIES]);
     fputs(SERVICES_HEADER, r->f[F_SERVICES]);
     fputs(EVENTS_HEADER, r->f[F_EVENTS]);
     return r;
@@ -106,6 +115,8 @@ static void write_timeseries_row(FILE *f, const struct window_report *w, double 
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         csv_num(f, (double)t->failed[i] / secs, ',');
     csv_num(f, (double)t->degraded / secs, ',');
+    csv_num(f, (double)t->suppressed / secs, ',');
+    csv_num(f, (double)t->breaker_rejected / secs, ',');
     csv_num(f, any ? histogram_mean_ns(h) / 1e6 : NAN, ',');
     csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 50)) : NAN, ',');
     csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 90)) : NAN, ',');
@@ -128,7 +139,10 @@ static void write_service_row(FILE *f, const struct window_report *w,
     fprintf(f, "%u,", s->max_queue);
     csv_num(f, summary_ratio(d->queue_area_ns, span_ns), ',');
     csv_num(f, summary_ratio(d->system_area_ns, span_ns), ',');
-    csv_num(f, d->wasted_ns / 1e9, '\n');
+    csv_num(f, d->wasted_ns / 1e9, ',');
+    csv_num(f, (double)d->retries_out / secs, ',');
+    csv_num(f, (double)d->suppressed_out / secs, ',');
+    csv_num(f, (double)d->breaker_rejected_out / secs, '\n');
 }
 
 /* A CSV field, quoted when it holds a comma, a quote or a line break. */

@@ -52,6 +52,9 @@ static void write_service(struct jsonw *w, const struct service_window *s, doubl
     jsonw_double(w, "mean_response_ms", summary_ratio(t->response_ns / 1e6, (double)t->served));
     jsonw_double(w, "wasted_work_s", t->wasted_ns / 1e9);
     jsonw_double(w, "wasted_share", summary_ratio(t->wasted_ns, t->busy_area_ns));
+    jsonw_uint(w, "retries_out", t->retries_out);
+    jsonw_uint(w, "suppressed_out", t->suppressed_out);
+    jsonw_uint(w, "breaker_rejected_out", t->breaker_rejected_out);
     jsonw_end_object(w);
 }
 
@@ -60,6 +63,9 @@ static void write_client(struct jsonw *w, const char *name, const struct traffic
     jsonw_begin_object(w, name);
     jsonw_uint(w, "offered", t->offered);
     jsonw_uint(w, "attempts", t->attempts);
+    jsonw_uint(w, "retries", t->retries);
+    jsonw_uint(w, "suppressed", t->suppressed);
+    jsonw_uint(w, "breaker_rejected", t->breaker_rejected);
     jsonw_uint(w, "succeeded", t->succeeded);
     jsonw_uint(w, "degraded", t->degraded);
     write_failed(w, t);
@@ -82,6 +88,8 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_uint(&w, "offered", t->offered);
     jsonw_uint(&w, "attempts", t->attempts);
     jsonw_uint(&w, "retries", t->retries);
+    jsonw_uint(&w, "suppressed", t->suppressed);
+    jsonw_uint(&w, "breaker_rejected", t->breaker_rejected);
     jsonw_uint(&w, "succeeded", t->succeeded);
     jsonw_uint(&w, "degraded", t->degraded);
     write_failed(&w, t);
@@ -126,9 +134,21 @@ void summary_print_table(FILE *out, const struct scenario *sc, uint64_t seed,
             t->offered ? (double)t->succeeded / (double)t->offered : 0.0,
             ms(histogram_percentile(r->latency, 50)), ms(histogram_percentile(r->latency, 99)));
     if (traffic_failed(t))
-        fprintf(out, "  %-12s timeout %" PRIu64 ", error %" PRIu64 ", rejected %" PRIu64 "\n",
-                "failed by", t->failed[FAIL_TIMEOUT], t->failed[FAIL_ERROR],
-                t->failed[FAIL_REJECTED]);
+    {
+        fprintf(out, "  %-12s", "failed by");
+        const char *sep = " ";
+        for (int i = 0; i < FAIL_KIND_COUNT; i++)
+            if (t->failed[i] || i <= FAIL_REJECTED) {
+                fprintf(out, "%s%s %" PRIu64, sep, failure_kind_names[i], t->failed[i]);
+                sep = ", ";
+            }
+        fprintf(out, "\n");
+    }
+    if (t->retries || t->suppressed || t->breaker_rejected)
+        fprintf(out, "  %-12s %.3f attempts per request; retries %" PRIu64
+                     ", suppressed by budget %" PRIu64 ", refused by breaker %" PRIu64 "\n",
+                "policy", summary_ratio((double)t->attempts, (double)t->offered), t->retries,
+                t->suppressed, t->breaker_rejected);
     if (r->had_faults) {
         if (!r->recovery_known)
             fprintf(out, "  %-12s unknown (needs goodput before the first fault and 5 s "

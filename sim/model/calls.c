@@ -1,8 +1,9 @@
 /* A job's calls: steps made one after another, each step one call or a
  * parallel group that waits for all of its calls, the first success, or a
- * quorum of successes. Calls still in flight when a step is decided (the
- * losers of a race, the rest after a failure) are abandoned: their callers
- * are gone and what they still do is wasted. An optional call's failure
+ * quorum of successes. Each call is a logical call (call.c) with its own
+ * retries. Calls still in flight when a step is decided (the losers of a
+ * race, the rest after a failure) are abandoned: their callers are gone
+ * and what they still do is wasted. An optional call's failure
  * leaves the reply degraded instead of failed (graceful degradation). */
 #include <stddef.h>
 
@@ -16,33 +17,27 @@ void calls_start(struct sim *s, uint32_t j)
     step_begin(s, j);
 }
 
-void calls_unlink(struct sim *s, uint32_t c)
+void calls_unlink(struct sim *s, uint32_t ci)
 {
-    struct job *child = &s->jobs[c];
-    if (!child->caller_is_job)
+    struct call *c = &s->calls[ci];
+    if (!c->caller_is_job)
         return;
-    uint32_t *link = &s->jobs[child->caller].child;
-    while (*link != NO_INDEX && *link != c)
-        link = &s->jobs[*link].sibling;
-    if (*link == c)
-        *link = child->sibling;
-    child->sibling = NO_INDEX;
+    uint32_t *link = &s->jobs[c->caller].child;
+    while (*link != NO_INDEX && *link != ci)
+        link = &s->calls[*link].sibling;
+    if (*link == ci)
+        *link = c->sibling;
+    c->sibling = NO_INDEX;
 }
 
 void calls_abandon(struct sim *s, uint32_t j)
 {
-    uint32_t c = s->jobs[j].child;
+    uint32_t ci = s->jobs[j].child;
     s->jobs[j].child = NO_INDEX;
-    while (c != NO_INDEX) {
-        struct job *child = &s->jobs[c];
-        uint32_t next = child->sibling;
-        child->sibling = NO_INDEX;
-        eventq_cancel(s->q, child->timer);
-        child->caller_gone = true;
-        job_orphan(s, c);
-        if (child->state == JOB_SWALLOWED || child->state == JOB_REPLY_LOST)
-            job_release(s, c); /* nothing will ever arrive to free it */
-        c = next;
+    while (ci != NO_INDEX) {
+        uint32_t next = s->calls[ci].sibling;
+        call_abandon(s, ci);
+        ci = next;
     }
 }
 
@@ -100,9 +95,9 @@ static void step_begin(struct sim *s, uint32_t j)
         }
         s->jobs[j].pending++;
         struct edge_rt *edge = &svc->call_edges[k];
-        /* service_call may grow the job pool: no job pointer survives it */
-        service_call(s, call->service, j, true, scenario_timeout(s->sc, call->policy),
-                     s->jobs[j].orphaned, edge->cfg ? edge : NULL, call->optional);
+        /* call_begin may grow the pools: no job pointer survives it */
+        call_begin(s, j, true, call->service, svc->call_pols[k], edge->cfg ? edge : NULL,
+                   call->optional, s->jobs[j].inherited);
     }
     s->jobs[j].spawning = false;
     step_evaluate(s, j);

@@ -97,6 +97,11 @@ void client_start(struct sim *s, uint32_t i)
     rng_init_stream(&c->arrival_rng, s->seed, stream);
     snprintf(stream, sizeof stream, "net:client:%s", c->cfg->name);
     edge_init(&c->edge, &c->cfg->net, s->seed, stream);
+    if (c->cfg->policy != NO_INDEX) {
+        snprintf(stream, sizeof stream, "%s->%s", c->cfg->name,
+                 s->sc->services[c->cfg->target].name);
+        c->pol = policy_rt_new(&s->sc->policies[c->cfg->policy], s->seed, stream);
+    }
     c->rate_rps = c->cfg->rate_rps;
     c->surge = 1;
     if (!c->cfg->closed_loop) {
@@ -124,12 +129,11 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
     req->user = user;
     req->started_at = s->now;
     c->stats.offered++;
-    c->stats.attempts++;
     s->in_flight++;
     if (s->obs.on_offer)
         s->obs.on_offer(s->obs.ctx, client, s->now);
-    service_call(s, c->cfg->target, r, false, scenario_timeout(s->sc, c->cfg->policy), false,
-                 c->edge.cfg ? &c->edge : NULL, false);
+    call_begin(s, r, false, c->cfg->target, c->pol, c->edge.cfg ? &c->edge : NULL, false,
+               SIM_TIME_NEVER);
 }
 
 void client_on_arrival(struct sim *s, uint32_t client, uint32_t gen)
@@ -171,6 +175,9 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
         break;
     case OUTCOME_REJECTED:
         c->stats.failed[FAIL_REJECTED]++;
+        break;
+    case OUTCOME_BREAKER:
+        c->stats.failed[FAIL_BREAKER]++;
         break;
     }
     s->in_flight--;

@@ -79,8 +79,10 @@ struct instance_state fault_instance_state(const struct sim *s, uint32_t service
     return st;
 }
 
-bool fault_partitioned(const struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job)
+bool fault_partitioned(const struct sim *s, uint32_t service, const struct call *call)
 {
+    uint32_t caller = call->caller;
+    bool caller_is_job = call->caller_is_job;
     for (uint32_t f = 0; f < s->sc->fault_count; f++) {
         const struct fault_cfg *fc = &s->sc->faults[f];
         if (!s->fault_active[f] || fc->kind != FAULT_PARTITION || fc->target != service)

@@ -10,6 +10,8 @@ struct traffic traffic_diff(const struct traffic *a, const struct traffic *b)
         .offered = a->offered - b->offered,
         .attempts = a->attempts - b->attempts,
         .retries = a->retries - b->retries,
+        .suppressed = a->suppressed - b->suppressed,
+        .breaker_rejected = a->breaker_rejected - b->breaker_rejected,
         .succeeded = a->succeeded - b->succeeded,
         .degraded = a->degraded - b->degraded,
     };
@@ -23,6 +25,8 @@ void traffic_add(struct traffic *a, const struct traffic *b)
     a->offered += b->offered;
     a->attempts += b->attempts;
     a->retries += b->retries;
+    a->suppressed += b->suppressed;
+    a->breaker_rejected += b->breaker_rejected;
     a->succeeded += b->succeeded;
     a->degraded += b->degraded;
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
@@ -43,6 +47,9 @@ struct service_stats service_stats_diff(const struct service_stats *a,
         .expired = a->expired - b->expired,
         .cache_hits = a->cache_hits - b->cache_hits,
         .cache_misses = a->cache_misses - b->cache_misses,
+        .retries_out = a->retries_out - b->retries_out,
+        .suppressed_out = a->suppressed_out - b->suppressed_out,
+        .breaker_rejected_out = a->breaker_rejected_out - b->breaker_rejected_out,
         .busy_area_ns = a->busy_area_ns - b->busy_area_ns,
         .queue_area_ns = a->queue_area_ns - b->queue_area_ns,
         .system_area_ns = a->system_area_ns - b->system_area_ns,

@@ -19,7 +19,8 @@
 #define FAILURE_KINDS(X)                                                                           \
     X(FAIL_TIMEOUT, "timeout")                                                                     \
     X(FAIL_ERROR, "error")                                                                         \
-    X(FAIL_REJECTED, "rejected")
+    X(FAIL_REJECTED, "rejected")                                                                   \
+    X(FAIL_BREAKER, "breaker_open")
 
 #define FAIL_ENUM(e, s) e,
 enum failure_kind { FAILURE_KINDS(FAIL_ENUM) FAIL_KIND_COUNT };
@@ -32,6 +33,8 @@ struct traffic {
     uint64_t offered;   /* new requests */
     uint64_t attempts;  /* attempts sent for them, first tries included */
     uint64_t retries;   /* attempts beyond the first */
+    uint64_t suppressed;/* retries a budget or throttle refused */
+    uint64_t breaker_rejected; /* attempts the caller's own open breaker refused */
     uint64_t succeeded;
     uint64_t degraded;  /* successes missing an optional dependency's part */
     uint64_t failed[FAIL_KIND_COUNT];
@@ -48,6 +51,8 @@ struct service_stats {
     uint64_t lost;      /* swallowed on the way (blackhole, partition, network loss) */
     uint64_t expired;   /* dropped unserved: the caller's deadline had passed */
     uint64_t cache_hits, cache_misses; /* lookups in the cache in front of it */
+    /* its own calls to its dependencies, under their policies */
+    uint64_t retries_out, suppressed_out, breaker_rejected_out;
     double busy_area_ns;   /* sum over workers of busy time */
     double queue_area_ns;  /* integral of queued requests over time */
     double system_area_ns; /* integral of queued + in-service requests */

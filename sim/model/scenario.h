@@ -14,6 +14,8 @@
 #include "../base/dist.h"
 #include "../base/rate_shape.h"
 #include "../base/sim_time.h"
+#include "../prim/backoff.h"
+#include "../prim/breaker.h"
 
 #define NO_INDEX UINT32_MAX
 #define QUEUE_UNBOUNDED UINT32_MAX
@@ -30,9 +32,39 @@ enum queue_discipline { QUEUE_FIFO, QUEUE_LIFO };
 enum lb_kind { LB_KINDS(LB_ENUM) LB_KIND_COUNT };
 #undef LB_ENUM
 
+/* Which failed outcomes a retry policy retries (bits). */
+enum retry_on {
+    RETRY_ON_TIMEOUT = 1,
+    RETRY_ON_ERROR = 2,
+    RETRY_ON_REJECTED = 4,   /* overloaded: queue full, shed, limited */
+    RETRY_ON_BREAKER = 8,    /* the caller's own open breaker (resilience4j's default does) */
+};
+
+enum budget_kind { BUDGET_NONE, BUDGET_RATIO, BUDGET_CONCURRENCY, BUDGET_GRPC, BUDGET_AWS,
+                   BUDGET_COUNT };
+
+struct budget_cfg {
+    enum budget_kind kind;
+    double ratio, min_retries_per_s; /* ratio */
+    sim_time ttl_ns;
+    double percent;                  /* concurrency */
+    uint32_t min_concurrency;
+    double max_tokens, token_ratio;  /* grpc */
+    uint32_t capacity, retry_cost, timeout_cost; /* aws */
+    uint32_t max_retries;            /* count */
+    sim_time window_ns, min_interval_ns;
+};
+
 struct policy_cfg {
     char *name;
-    sim_time timeout_ns; /* per attempt; 0 = wait forever */
+    sim_time timeout_ns;  /* per attempt; 0 = wait forever */
+    sim_time deadline_ns; /* across all attempts, propagated to the calls below; 0 = none */
+    uint32_t max_attempts; /* 1 = no retry */
+    struct backoff_cfg backoff;
+    uint32_t retry_on;    /* enum retry_on bits */
+    struct budget_cfg budget;
+    bool has_breaker;
+    struct breaker_cfg breaker;
 };
 
 /* The network between a caller and a callee, applied to the request and
@@ -174,11 +206,6 @@ struct scenario {
  * restart ends when its last instance is back). */
 sim_time fault_end_of(const struct fault_cfg *f, uint32_t k);
 
-/* The per-attempt timeout of policy `policy` (NO_INDEX: none), or 0. */
-static inline sim_time scenario_timeout(const struct scenario *sc, uint32_t policy)
-{
-    return policy == NO_INDEX ? 0 : sc->policies[policy].timeout_ns;
-}
 
 void scenario_free(struct scenario *s);
 

@@ -98,6 +98,15 @@ void service_init(struct sim *s, uint32_t i)
     rng_init_stream(&svc->call_rng, s->seed, stream);
     snprintf(stream, sizeof stream, "cache:%s", svc->cfg->name);
     cache_init(&svc->cache, &svc->cfg->cache, s->seed, stream);
+    svc->call_pols = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_pols);
+    for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
+        const struct call_cfg *call = &svc->cfg->calls[k];
+        if (call->policy == NO_INDEX)
+            continue;
+        snprintf(stream, sizeof stream, "%s->%s", svc->cfg->name,
+                 s->sc->services[call->service].name);
+        svc->call_pols[k] = policy_rt_new(&s->sc->policies[call->policy], s->seed, stream);
+    }
     svc->call_edges = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_edges);
     for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
         snprintf(stream, sizeof stream, "net:%s#%u", svc->cfg->name, k);
@@ -111,6 +120,9 @@ void service_release(struct service_rt *svc)
         free(svc->inst[i].ring);
     free(svc->inst);
     free(svc->call_edges);
+    for (uint32_t k = 0; svc->call_pols && k < svc->cfg->call_count; k++)
+        policy_rt_free(svc->call_pols[k]);
+    free(svc->call_pols);
     cache_release(&svc->cache);
 }
 
@@ -217,8 +229,8 @@ void job_orphan(struct sim *s, uint32_t j)
         service_integrate(svc, s->now);
         svc->orphan_busy++;
     }
-    for (uint32_t c = job->child; c != NO_INDEX; c = s->jobs[c].sibling)
-        job_orphan(s, c);
+    for (uint32_t c = job->child; c != NO_INDEX; c = s->calls[c].sibling)
+        call_orphan(s, c);
 }
 
 void job_release(struct sim *s, uint32_t j)
@@ -227,29 +239,17 @@ void job_release(struct sim *s, uint32_t j)
     job_free(s, j);
 }
 
-static void deliver(struct sim *s, uint32_t caller, bool caller_is_job, enum outcome outcome,
-                    bool optional)
-{
-    if (caller_is_job)
-        calls_on_result(s, caller, outcome, optional);
-    else
-        request_on_reply(s, caller, outcome);
-}
-
-/* Hands the outcome to the caller and recycles the job. */
+/* Hands the outcome to the job's call and recycles the job. */
 static void reply_now(struct sim *s, uint32_t j, enum outcome outcome)
 {
-    if (s->jobs[j].caller_is_job)
-        calls_unlink(s, j);
     struct job *job = &s->jobs[j];
     if (job->cache_key != NO_INDEX && outcome_is_success(outcome)) /* cache-aside fill */
         cache_fill(&s->services[job->service].cache, job->cache_key, s->now);
-    uint32_t caller = job->caller;
-    bool caller_is_job = job->caller_is_job, optional = job->optional;
+    uint32_t ci = job->call;
     eventq_cancel(s->q, job->timer);
     job->state = JOB_FREE;
     job_free(s, j);
-    deliver(s, caller, caller_is_job, outcome, optional);
+    call_on_attempt_result(s, ci, outcome);
 }
 
 /* The job is over: free its worker, send the reply if anyone listens (over
@@ -349,27 +349,23 @@ static void arrive(struct sim *s, uint32_t j)
     }
 }
 
-void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job,
-                  sim_time timeout_ns, bool orphaned, struct edge_rt *edge, bool optional)
+uint32_t service_send(struct sim *s, uint32_t ci, sim_time timeout_ns, sim_time inherited)
 {
     uint32_t j = job_alloc(s); /* may move the pool: fetch pointers after */
     struct job *job = &s->jobs[j];
+    const struct call *c = &s->calls[ci];
+    uint32_t service = c->service;
     job->service = service;
-    job->caller = caller;
-    job->caller_is_job = caller_is_job;
+    job->call = ci;
     job->caller_gone = false;
-    job->child = job->sibling = NO_INDEX;
-    job->orphaned = orphaned;
-    job->optional = optional;
+    job->child = NO_INDEX;
+    job->orphaned = c->orphaned;
     job->degraded = job->spawning = job->after_calls = false;
-    job->edge = edge;
+    job->edge = c->edge;
     job->cache_key = NO_INDEX;
     job->timer = (struct timer_handle){0, 0};
     job->deadline = timeout_ns > 0 ? s->now + timeout_ns : SIM_TIME_NEVER;
-    if (caller_is_job) { /* into the parent's list of calls in flight */
-        job->sibling = s->jobs[caller].child;
-        s->jobs[caller].child = j;
-    }
+    job->inherited = inherited;
     if (timeout_ns > 0)
         job->timer = eventq_arm(s->q, s->now, timeout_ns, EV_CALL_TIMEOUT, j, job->gen);
     struct service_rt *svc = &s->services[service];
@@ -379,23 +375,24 @@ void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_
             s->jobs[j].state = JOB_REPLYING;
             s->jobs[j].reply_outcome = OUTCOME_OK;
             eventq_push(s->q, s->now + svc->cfg->cache.hit_ns, EV_REPLY_IN, j, s->jobs[j].gen);
-            return;
+            return j;
         }
         svc->stats.cache_misses++;
     }
     sim_time delay = 0;
-    bool lost = edge && !cross(edge, &delay);
-    if (lost || (s->partitions_active && fault_partitioned(s, service, caller, caller_is_job))) {
-        job->state = JOB_SWALLOWED; /* only the caller's timeout will notice */
-        s->services[service].stats.lost++;
-        return;
+    bool lost = job->edge && !cross(job->edge, &delay);
+    if (lost || (s->partitions_active && fault_partitioned(s, service, c))) {
+        s->jobs[j].state = JOB_SWALLOWED; /* only the caller's timeout will notice */
+        svc->stats.lost++;
+        return j;
     }
     if (delay > 0) {
-        job->state = JOB_IN_TRANSIT;
-        eventq_push(s->q, s->now + delay, EV_REQUEST_IN, j, job->gen);
-        return;
+        s->jobs[j].state = JOB_IN_TRANSIT;
+        eventq_push(s->q, s->now + delay, EV_REQUEST_IN, j, s->jobs[j].gen);
+        return j;
     }
     arrive(s, j);
+    return j;
 }
 
 void service_on_request_in(struct sim *s, uint32_t j, uint32_t gen)
@@ -446,12 +443,10 @@ void service_on_call_timeout(struct sim *s, uint32_t j, uint32_t gen)
         return;
     job->caller_gone = true;
     job_orphan(s, j);
-    calls_unlink(s, j);
-    uint32_t caller = job->caller;
-    bool caller_is_job = job->caller_is_job, optional = job->optional;
+    uint32_t ci = job->call;
     if (job->state == JOB_SWALLOWED || job->state == JOB_REPLY_LOST)
         job_release(s, j); /* nothing else refers to it */
-    deliver(s, caller, caller_is_job, OUTCOME_TIMEOUT, optional);
+    call_on_attempt_result(s, ci, OUTCOME_TIMEOUT);
 }
 
 /* ---- faults: applying an instance's change of state to its work ---- */

@@ -38,6 +38,22 @@ void job_free(struct sim *s, uint32_t j)
     s->job_free = j;
 }
 
+uint32_t call_alloc(struct sim *s)
+{
+    if (s->call_free == NO_INDEX)
+        POOL_GROW(s->calls, s->call_cap, s->call_free);
+    uint32_t c = s->call_free;
+    s->call_free = s->calls[c].next_free;
+    return c;
+}
+
+void call_free(struct sim *s, uint32_t c)
+{
+    s->calls[c].gen++;
+    s->calls[c].next_free = s->call_free;
+    s->call_free = c;
+}
+
 uint32_t request_alloc(struct sim *s)
 {
     if (s->request_free == NO_INDEX)
@@ -63,7 +79,7 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
     s->seed = seed;
     s->end = sc->duration_ns;
     s->q = eventq_new();
-    s->job_free = s->request_free = NO_INDEX;
+    s->job_free = s->request_free = s->call_free = NO_INDEX;
     histogram_init(&s->window_latency);
     histogram_init(&s->total_latency);
 
@@ -100,6 +116,7 @@ void sim_free(struct sim *s)
         free(s->clients[i].user_rng);
         free(s->clients[i].user_gen);
         free(s->clients[i].user_thinking);
+        policy_rt_free(s->clients[i].pol);
     }
     free(s->fault_active);
     recovery_free(s->recovery);
@@ -110,6 +127,7 @@ void sim_free(struct sim *s)
     free(s->report_services);
     free(s->report_clients);
     free(s->jobs);
+    free(s->calls);
     free(s->requests);
     eventq_free(s->q);
     free(s);
@@ -185,6 +203,9 @@ static void dispatch(struct sim *s, const struct event *ev)
         break;
     case EV_WORK_DONE:
         service_on_work_done(s, ev->id, ev->arg);
+        break;
+    case EV_CALL_RETRY:
+        call_on_retry(s, ev->id, (uint32_t)ev->arg);
         break;
     case EV_REQUEST_IN:
         service_on_request_in(s, ev->id, (uint32_t)ev->arg);

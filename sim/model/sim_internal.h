@@ -13,6 +13,11 @@
 #include "../base/rng.h"
 #include "../kernel/eventq.h"
 #include "cache.h"
+#include "../prim/aws_quota.h"
+#include "../prim/conc_budget.h"
+#include "../prim/count_budget.h"
+#include "../prim/grpc_throttle.h"
+#include "../prim/ratio_budget.h"
 #include "sim.h"
 
 enum event_kind {
@@ -25,6 +30,7 @@ enum event_kind {
     EV_FAULT_END,    /* id = fault, arg = occurrence */
     EV_RESTART_DOWN, /* id = fault, arg = instance: a rolling restart takes it down */
     EV_RESTART_UP,   /* id = fault, arg = instance: and brings it back */
+    EV_CALL_RETRY,   /* id = call, arg = gen: the backoff is over, send the next attempt */
     EV_REQUEST_IN,   /* id = job, arg = gen: a request crossed the network */
     EV_REPLY_IN,     /* id = job, arg = gen: a reply crossed the network */
 };
@@ -35,6 +41,7 @@ enum outcome {
     OUTCOME_TIMEOUT,
     OUTCOME_ERROR,
     OUTCOME_REJECTED,
+    OUTCOME_BREAKER,  /* the caller's own open breaker: never sent */
 };
 
 static inline bool outcome_is_success(enum outcome o)
@@ -54,6 +61,41 @@ enum job_state {
     JOB_REPLY_LOST,  /* done; the reply was lost: kept until the caller times out */
 };
 
+/* A policy in use by one caller (a client, or one call of a service): the
+ * state of its primitives. Scope is per caller, as the libraries keep it
+ * (a breaker per client, a budget per channel). */
+struct policy_rt {
+    const struct policy_cfg *cfg;
+    char label[96];          /* "web->api", for events */
+    struct rng rng;          /* jitter draws */
+    struct breaker breaker;
+    struct ratio_budget ratio;
+    struct grpc_throttle grpc;
+    struct aws_quota aws;
+    struct count_budget count;
+    struct conc_budget conc;
+};
+
+/* One logical call from a caller (a client request, or a job making one of
+ * its calls) to a service, across all its attempts. */
+struct call {
+    uint32_t gen, next_free;
+    uint32_t caller;         /* parent job, or request when !caller_is_job */
+    uint32_t sibling;        /* the next call in flight of the same parent job */
+    uint32_t service;
+    uint32_t attempt;        /* the job of the attempt in flight, or NO_INDEX */
+    uint32_t attempts;       /* made so far */
+    uint32_t breaker_gen;
+    uint32_t aws_taken;      /* what the last retry took from an AWS quota */
+    bool caller_is_job, optional, orphaned, retrying, admitted;
+    struct policy_rt *pol;   /* NULL: no policy */
+    struct edge_rt *edge;
+    sim_time deadline;       /* across attempts; NEVER if none */
+    sim_time attempt_started;
+    struct timer_handle retry_timer;
+    struct backoff_state backoff;
+};
+
 /* One caller-to-callee edge with a network: its settings and its own
  * random stream (so a change elsewhere leaves its draws alone). */
 struct edge_rt {
@@ -65,16 +107,13 @@ struct job {
     uint32_t gen;
     uint32_t next_free;
     uint32_t service, instance;
-    uint32_t caller;        /* parent job, or request when !caller_is_job */
-    uint32_t child;         /* first of its calls in flight, or NO_INDEX */
-    uint32_t sibling;       /* the next call in flight of the same parent */
+    uint32_t call;          /* the call this job is an attempt of */
+    uint32_t child;         /* first of its own calls in flight, or NO_INDEX */
     uint32_t work_seq;      /* bumped to void a pending EV_WORK_DONE */
     uint8_t state;          /* enum job_state */
     uint8_t reply_outcome;  /* enum outcome, while JOB_REPLYING */
-    bool caller_is_job;
-    bool caller_gone;       /* the caller's timeout fired: nobody reads the reply */
+    bool caller_gone;       /* the call stopped waiting: nobody reads the reply */
     bool orphaned;          /* the caller chain above has given up */
-    bool optional;          /* an optional call of its parent */
     bool degraded;          /* an optional call of its own failed */
     bool spawning;          /* making a step's calls: results are counted, not acted on */
     bool after_calls;       /* JOB_WORKING on the share of work after the calls */
@@ -82,7 +121,8 @@ struct job {
     uint16_t pending, ok, failed; /* the current step's calls */
     sim_time work_after;    /* work left for after the calls */
     sim_time arrived_at;
-    sim_time deadline;      /* when the caller's timeout fires; NEVER without one */
+    sim_time deadline;      /* when its caller stops waiting; NEVER if it never does */
+    sim_time inherited;     /* a deadline_ms propagated from above, for its own calls */
     sim_time done_at;       /* JOB_WORKING: when the work completes */
     sim_time remaining;     /* JOB_WORKING in a pause: work left when it froze */
     struct timer_handle timer; /* the caller's timeout on this job */
@@ -130,6 +170,7 @@ struct service_rt {
     uint32_t removed;      /* instances out of rotation */
     struct rng work_rng, error_rng, lb_rng, call_rng;
     struct edge_rt *call_edges; /* per call; cfg NULL where there is no network */
+    struct policy_rt **call_pols; /* per call; NULL where there is no policy */
     struct cache_rt cache;      /* cfg->present false: no cache */
     uint32_t busy, queued; /* over all instances */
     uint32_t orphan_busy;  /* busy workers whose caller chain has given up */
@@ -152,6 +193,7 @@ struct client_rt {
     uint32_t *user_gen;    /* voids a scheduled wake-up (herd) */
     uint8_t *user_thinking;
     struct edge_rt edge;   /* cfg NULL when the client has no network */
+    struct policy_rt *pol; /* NULL when the client has no policy */
     struct traffic stats;
 };
 
@@ -173,6 +215,8 @@ struct sim {
 
     struct job *jobs;
     uint32_t job_cap, job_free;
+    struct call *calls;
+    uint32_t call_cap, call_free;
     struct request *requests;
     uint32_t request_cap, request_free;
     uint64_t in_flight;
@@ -198,8 +242,7 @@ struct instance_state fault_instance_state(const struct sim *s, uint32_t service
                                            uint32_t instance);
 void fault_on_event(struct sim *s, const struct event *ev);
 /* True when an active partition drops calls from this caller to `service`. */
-bool fault_partitioned(const struct sim *s, uint32_t service, uint32_t caller,
-                       bool caller_is_job);
+bool fault_partitioned(const struct sim *s, uint32_t service, const struct call *call);
 /* Reports a row for events.csv through the observer. */
 void sim_emit(struct sim *s, const char *kind, const char *subject, const char *detail);
 
@@ -217,11 +260,10 @@ void request_on_reply(struct sim *s, uint32_t request, enum outcome outcome);
 /* service.c */
 void service_init(struct sim *s, uint32_t service);
 void service_release(struct service_rt *svc);
-/* Sends a new request for `service` from a caller over `edge` (NULL: no
- * network); arms `timeout_ns` (0 = none). `optional`: the caller survives
- * its failure. */
-void service_call(struct sim *s, uint32_t service, uint32_t caller, bool caller_is_job,
-                  sim_time timeout_ns, bool orphaned, struct edge_rt *edge, bool optional);
+/* Sends one attempt of call `call` to its service over the call's edge;
+ * arms `timeout_ns` (0 = none). `inherited` is the deadline propagated to
+ * the attempt's own calls. Returns the attempt's job. */
+uint32_t service_send(struct sim *s, uint32_t call, sim_time timeout_ns, sim_time inherited);
 /* Ends a job with `outcome`: frees its worker, replies, recycles it. */
 void job_finish(struct sim *s, uint32_t job, enum outcome outcome);
 /* Frees a job nothing refers to any more (lost, or its reply lost). */
@@ -243,6 +285,19 @@ void service_on_call_timeout(struct sim *s, uint32_t job, uint32_t gen);
 /* Brings the service's integrated areas up to `now`. */
 void service_integrate(struct service_rt *svc, sim_time now);
 
+/* call.c: a logical call across its attempts: retries, budgets, breaker */
+void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t service,
+                struct policy_rt *pol, struct edge_rt *edge, bool optional, sim_time inherited);
+/* The attempt in flight ended (its reply, or its timeout). */
+void call_on_attempt_result(struct sim *s, uint32_t call, enum outcome outcome);
+void call_on_retry(struct sim *s, uint32_t call, uint32_t gen);
+/* The caller no longer waits: the attempt in flight goes on as waste. */
+void call_abandon(struct sim *s, uint32_t call);
+void call_orphan(struct sim *s, uint32_t call);
+/* A policy's state for one caller; label names the edge in events. */
+struct policy_rt *policy_rt_new(const struct policy_cfg *cfg, uint64_t seed, const char *label);
+void policy_rt_free(struct policy_rt *p);
+
 /* calls.c: a job's calls, in steps, fanned out and gathered */
 void calls_start(struct sim *s, uint32_t job);
 void calls_on_result(struct sim *s, uint32_t job, enum outcome outcome, bool optional);
@@ -251,7 +306,7 @@ void calls_resume(struct sim *s, uint32_t job);
 /* The job no longer waits for any of its calls in flight. */
 void calls_abandon(struct sim *s, uint32_t job);
 /* Takes a call out of its parent's list of calls in flight. */
-void calls_unlink(struct sim *s, uint32_t child);
+void calls_unlink(struct sim *s, uint32_t call);
 
 /* lb.c: the instance in rotation for the next request, or NO_INDEX. */
 uint32_t lb_pick(struct service_rt *svc);
@@ -260,6 +315,8 @@ uint32_t lb_pick(struct service_rt *svc);
 uint32_t job_alloc(struct sim *s);
 void job_free(struct sim *s, uint32_t job);
 uint32_t request_alloc(struct sim *s);
+uint32_t call_alloc(struct sim *s);
+void call_free(struct sim *s, uint32_t call);
 void request_free(struct sim *s, uint32_t request);
 
 #endif

@@ -1,0 +1,238 @@
+/* Policies wired into calls: retries through layers, budgets, the breaker
+ * and its events, deadlines across attempts and down the call chain. The
+ * primitives are tested alone in test_backoff/test_budget/test_breaker;
+ * these tests check what the simulator does with them, with exact counts
+ * where the arithmetic is deterministic. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "helpers.h"
+
+/* Three layers, each call retried 3 times (no backoff), over a leaf that
+ * always fails: every client request costs 3 x 3 x 3 = 27 leaf attempts. */
+Test(policies, retries_multiply_through_layers)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":["
+        "{\"name\":\"a\",\"workers\":100,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+        "\"calls\":[{\"service\":\"b\",\"policy\":\"r\"}]},"
+        "{\"name\":\"b\",\"workers\":100,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+        "\"calls\":[{\"service\":\"c\",\"policy\":\"r\"}]},"
+        "{\"name\":\"c\",\"workers\":100,\"error_rate\":1,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"a\",\"policy\":\"r\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+        "\"policies\":{\"r\":{\"retry\":{\"max_attempts\":3,\"backoff\":\"constant\","
+        "\"base_ms\":0}}}}",
+        NULL);
+    uint64_t n = r.total.offered;
+    cr_assert_eq(n, 99u, "constant arrivals at 0.1 s, 0.2 s, ... before 10 s");
+    cr_assert_eq(r.in_flight, 0u);
+    cr_assert_eq(r.total.failed[FAIL_ERROR], n);
+    cr_assert_eq(r.total.attempts, 3 * n);
+    cr_assert_eq(r.total.retries, 2 * n);
+    cr_assert_eq(r.services[0].arrivals, 3 * n);
+    cr_assert_eq(r.services[1].arrivals, 9 * n);
+    cr_assert_eq(r.services[2].arrivals, 27 * n);
+    cr_assert_eq(r.services[0].retries_out, 6 * n, "a retries 2 of each of its 3 calls' 3");
+    cr_assert_eq(r.services[1].retries_out, 18 * n);
+}
+
+Test(policies, a_retry_waits_for_its_backoff)
+{
+    /* constant 50 ms backoff, 3 attempts, every attempt fails at once after
+     * 10 ms of work: a request fails after 10 + 50 + 10 + 50 + 10 = 130 ms.
+     * The last request (at 0.9 s) is still waiting at the end of a 1 s run. */
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":1,\"services\":[{\"name\":\"s\",\"workers\":10,"
+        "\"error_rate\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":10}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"r\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+        "\"policies\":{\"r\":{\"retry\":{\"max_attempts\":3,\"backoff\":\"constant\","
+        "\"base_ms\":50,\"jitter\":\"none\"}}}}",
+        NULL);
+    cr_assert_eq(r.total.offered, 9u);
+    cr_assert_eq(r.in_flight, 1u, "the request sent at 0.9 s needs until 1.03 s");
+    cr_assert_eq(r.total.failed[FAIL_ERROR], 8u);
+}
+
+Test(policies, retry_on_picks_the_outcomes_retried)
+{
+    /* Only timeouts are retried: errors fail at the first attempt. */
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":10,"
+        "\"error_rate\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"r\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+        "\"policies\":{\"r\":{\"retry\":{\"max_attempts\":5,\"base_ms\":0,\"on\":[\"timeout\"]}}}}",
+        NULL);
+    cr_assert_eq(r.total.retries, 0u);
+    cr_assert_eq(r.total.attempts, r.total.offered);
+}
+
+/* Finagle's budget under total failure: retries stay within ratio x
+ * requests plus the reserve (min_retries_per_s x ttl), and the budget is
+ * used up to that bound, not left idle. */
+Test(policies, ratio_budget_bounds_retries_under_total_failure)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":100,\"services\":[{\"name\":\"s\",\"workers\":100,"
+        "\"error_rate\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"r\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":100}}],"
+        "\"policies\":{\"r\":{\"retry\":{\"max_attempts\":3,\"backoff\":\"constant\","
+        "\"base_ms\":0},\"retry_budget\":{\"kind\":\"ratio\",\"ratio\":0.1,"
+        "\"min_retries_per_s\":1,\"ttl_s\":10}}}}",
+        NULL);
+    double n = (double)r.total.offered;
+    cr_assert_eq(r.total.offered, 9999u);
+    /* over the whole run: 10% of requests, plus the 10-retry reserve that
+     * each ttl renews (at most 100 s / 10 s + 1 windows) */
+    cr_assert_leq((double)r.total.retries, 0.1 * n + 10 * 11);
+    cr_assert_geq((double)r.total.retries, 0.1 * n);
+    /* A request ends refused by the budget (counted as suppressed) or
+     * after its 3 attempts (2 retries): suppressed = offered - those. */
+    cr_assert_leq(r.total.suppressed, r.total.offered);
+    cr_assert_geq(r.total.suppressed, r.total.offered - r.total.retries / 2);
+}
+
+/* gRPC retry throttling (max_tokens 10, token_ratio 0.1): a success adds
+ * 0.1 token, a failure takes 1, retries go while tokens > 5. At 5% failures
+ * the drift is +0.045 a call, so retries keep flowing; at 20% it is -0.12,
+ * so the tokens sink below the threshold and retries stop. */
+static struct run_result grpc_run(double error_rate)
+{
+    char json[1024];
+    snprintf(json, sizeof json,
+             "{\"name\":\"t\",\"duration_s\":100,\"services\":[{\"name\":\"s\",\"workers\":100,"
+             "\"error_rate\":%g,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+             "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"r\","
+             "\"arrival\":{\"process\":\"constant\",\"rate_rps\":100}}],"
+             "\"policies\":{\"r\":{\"retry\":{\"max_attempts\":2,\"backoff\":\"constant\","
+             "\"base_ms\":0},\"retry_budget\":{\"kind\":\"grpc\"}}}}",
+             error_rate);
+    return run_json(json, NULL);
+}
+
+Test(policies, grpc_throttle_keeps_retrying_at_5_percent_failures)
+{
+    struct run_result r = grpc_run(0.05);
+    cr_assert_eq(r.total.suppressed, 0u);
+    /* binomial: 10000 x 0.05 = 500 first-attempt failures, sd 22 */
+    cr_assert(fabs((double)r.total.retries - 500) < 5 * 22, "retries %llu",
+              (unsigned long long)r.total.retries);
+}
+
+Test(policies, grpc_throttle_stops_retrying_at_20_percent_failures)
+{
+    struct run_result r = grpc_run(0.2);
+    /* ~2000 first-attempt failures; only the first few, while the bucket
+     * drains from 10 to 5 tokens, and a handful of upward excursions later,
+     * are retried */
+    cr_assert_lt(r.total.retries, 100u, "retries %llu", (unsigned long long)r.total.retries);
+    cr_assert_gt(r.total.suppressed, 1800u);
+}
+
+struct event_log {
+    uint32_t count;
+    double t[64];
+    char kind[64][24];
+};
+
+static void log_event(void *ctx, sim_time at, const char *kind, const char *subject,
+                      const char *detail)
+{
+    (void)detail;
+    struct event_log *log = ctx;
+    if (strncmp(kind, "breaker_", 8) != 0 || log->count == 64)
+        return;
+    cr_assert_str_eq(subject, "u->s");
+    log->t[log->count] = sim_time_to_s(at);
+    snprintf(log->kind[log->count], sizeof log->kind[0], "%s", kind);
+    log->count++;
+}
+
+/* A consecutive-failures breaker over an errors fault from 10 s to 20 s:
+ * it opens after 5 failures, probes once a second (one half-open call,
+ * which fails and reopens), and closes on the first probe after the fault. */
+Test(policies, breaker_transitions_are_events_and_follow_the_fault)
+{
+    struct event_log log = {0};
+    struct sim_observer obs = {.ctx = &log, .on_event = log_event};
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":30,\"services\":[{\"name\":\"s\",\"workers\":10,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"b\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":100}}],"
+        "\"faults\":[{\"kind\":\"errors\",\"target\":\"s\",\"at_s\":10,\"duration_s\":10,"
+        "\"rate\":1}],"
+        "\"policies\":{\"b\":{\"circuit_breaker\":{\"window\":\"consecutive\","
+        "\"consecutive_failures\":5,\"open_s\":1}}}}",
+        &obs);
+    cr_assert_geq(log.count, 3u);
+    cr_assert_str_eq(log.kind[0], "breaker_opened");
+    cr_assert(log.t[0] >= 10 && log.t[0] < 10.06, "opened at %g", log.t[0]);
+    cr_assert_str_eq(log.kind[1], "breaker_half_open");
+    cr_assert(log.t[1] - log.t[0] >= 1 && log.t[1] - log.t[0] < 1.02);
+    /* each probe in the fault reopens it; the first after 20 s closes it */
+    uint32_t last = log.count - 1;
+    cr_assert_str_eq(log.kind[last], "breaker_closed");
+    cr_assert(log.t[last] >= 20 && log.t[last] < 21.02, "closed at %g", log.t[last]);
+    for (uint32_t i = 1; i < last; i++)
+        cr_assert_str_eq(log.kind[i], i % 2 ? "breaker_half_open" : "breaker_opened");
+    /* while open, calls fail fast without reaching the service: of the
+     * 1000 requests in the fault only the 5 that opened it and one probe
+     * per second get through */
+    cr_assert_geq(r.total.breaker_rejected, 1000u - 5 - 10 - 10);
+    cr_assert_eq(r.total.failed[FAIL_BREAKER], r.total.breaker_rejected);
+    cr_assert_leq(r.services[0].errors, 5u + 10u);
+}
+
+/* A deadline across attempts: 250 ms for 100 ms attempts against a service
+ * that never answers gives 3 attempts (100 + 100 + the 50 ms left), with no
+ * fourth although max_attempts allows 5. */
+Test(policies, a_deadline_caps_the_attempts)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":10,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"d\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+        "\"faults\":[{\"kind\":\"outage\",\"mode\":\"blackhole\",\"target\":\"s\",\"at_s\":0,"
+        "\"duration_s\":10}],"
+        "\"policies\":{\"d\":{\"timeout_ms\":100,\"deadline_ms\":250,\"retry\":{"
+        "\"max_attempts\":5,\"backoff\":\"constant\",\"base_ms\":0}}}}",
+        NULL);
+    uint64_t done = r.total.offered - r.in_flight;
+    cr_assert_eq(r.total.failed[FAIL_TIMEOUT], done);
+    cr_assert_geq(r.total.attempts, 3 * done);
+    cr_assert_leq(r.total.attempts, 3 * r.total.offered);
+    cr_assert_leq(r.in_flight, 3u);
+}
+
+/* The client's deadline travels to the api's call to the db: the api stops
+ * waiting for the db when the client does (at 100 ms), not after its own
+ * 1 s timeout, and does not retry a call that has no time left. */
+Test(policies, a_deadline_propagates_to_the_calls_below)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":20,\"services\":["
+        "{\"name\":\"api\",\"workers\":1000,\"service_time\":{\"dist\":\"constant\","
+        "\"value_ms\":1},\"calls\":[{\"service\":\"db\",\"policy\":\"slow\"}]},"
+        "{\"name\":\"db\",\"workers\":1000,\"service_time\":{\"dist\":\"constant\","
+        "\"value_ms\":500}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"api\",\"policy\":\"d\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+        "\"policies\":{\"d\":{\"deadline_ms\":100},"
+        "\"slow\":{\"timeout_ms\":1000,\"retry\":{\"max_attempts\":5,\"base_ms\":0,"
+        "\"backoff\":\"constant\"}}}}",
+        NULL);
+    cr_assert_eq(r.total.succeeded, 0u);
+    cr_assert_eq(r.services[0].retries_out, 0u, "no time left to retry in");
+    cr_assert_eq(r.services[1].arrivals, r.total.offered);
+    /* the api's worker is held ~100 ms (not 500 ms): its mean response
+     * time shows the call was cut at the propagated deadline */
+    double api_resp_ms = r.services[0].response_ns / 1e6 / (double)r.services[0].served;
+    cr_assert(api_resp_ms > 99 && api_resp_ms < 102, "api held %g ms", api_resp_ms);
+}
