@@ -93,8 +93,8 @@ Test(policies, ratio_budget_bounds_retries_under_total_failure)
     cr_assert_geq((double)r.total.retries, 0.1 * n);
     /* A request ends refused by the budget (counted as suppressed) or
      * after its 3 attempts (2 retries): suppressed = offered - those. */
-    cr_assert_leq(r.total.suppressed, r.total.offered);
-    cr_assert_geq(r.total.suppressed, r.total.offered - r.total.retries / 2);
+    cr_assert_leq(r.total.policy[PC_SUPPRESSED], r.total.offered);
+    cr_assert_geq(r.total.policy[PC_SUPPRESSED], r.total.offered - r.total.retries / 2);
 }
 
 /* gRPC retry throttling (max_tokens 10, token_ratio 0.1): a success adds
@@ -118,7 +118,7 @@ static struct run_result grpc_run(double error_rate)
 Test(policies, grpc_throttle_keeps_retrying_at_5_percent_failures)
 {
     struct run_result r = grpc_run(0.05);
-    cr_assert_eq(r.total.suppressed, 0u);
+    cr_assert_eq(r.total.policy[PC_SUPPRESSED], 0u);
     /* binomial: 10000 x 0.05 = 500 first-attempt failures, sd 22 */
     cr_assert(fabs((double)r.total.retries - 500) < 5 * 22, "retries %llu",
               (unsigned long long)r.total.retries);
@@ -131,7 +131,7 @@ Test(policies, grpc_throttle_stops_retrying_at_20_percent_failures)
      * drains from 10 to 5 tokens, and a handful of upward excursions later,
      * are retried */
     cr_assert_lt(r.total.retries, 100u, "retries %llu", (unsigned long long)r.total.retries);
-    cr_assert_gt(r.total.suppressed, 1800u);
+    cr_assert_gt(r.total.policy[PC_SUPPRESSED], 1800u);
 }
 
 struct event_log {
@@ -184,8 +184,8 @@ Test(policies, breaker_transitions_are_events_and_follow_the_fault)
     /* while open, calls fail fast without reaching the service: of the
      * 1000 requests in the fault only the 5 that opened it and one probe
      * per second get through */
-    cr_assert_geq(r.total.breaker_rejected, 1000u - 5 - 10 - 10);
-    cr_assert_eq(r.total.failed[FAIL_BREAKER], r.total.breaker_rejected);
+    cr_assert_geq(r.total.policy[PC_BREAKER_REJECTED], 1000u - 5 - 10 - 10);
+    cr_assert_eq(r.total.failed[FAIL_BREAKER], r.total.policy[PC_BREAKER_REJECTED]);
     cr_assert_leq(r.services[0].errors, 5u + 10u);
 }
 
@@ -235,4 +235,167 @@ Test(policies, a_deadline_propagates_to_the_calls_below)
      * time shows the call was cut at the propagated deadline */
     double api_resp_ms = r.services[0].response_ns / 1e6 / (double)r.services[0].served;
     cr_assert(api_resp_ms > 99 && api_resp_ms < 102, "api held %g ms", api_resp_ms);
+}
+
+/* Google SRE adaptive throttling, K = 2: 1000/s offered to a backend that
+ * accepts 100/s (its rate limit sheds the rest; the burst lets a Poisson
+ * stream use all 100/s). The client rejects locally
+ * with probability (requests - 2 accepts) / (requests + 1), so about
+ * 2 x 100 = 200/s still reach the backend. */
+Test(policies, adaptive_throttle_with_k_2_sends_twice_the_accepted_rate)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":200,\"services\":[{\"name\":\"s\",\"workers\":100,"
+        "\"rate_limit\":{\"rate_rps\":100,\"burst\":50},"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"t\","
+        "\"arrival\":{\"process\":\"poisson\",\"rate_rps\":1000}}],"
+        "\"policies\":{\"t\":{\"adaptive_throttle\":{\"k\":2}}}}",
+        NULL);
+    double reached = (double)r.services[0].arrivals / 200;
+    cr_assert(reached > 180 && reached < 220, "%.1f/s reached the backend", reached);
+    double accepted = (double)r.services[0].ok / 200;
+    cr_assert(fabs(accepted - 100) < 2, "%.1f/s accepted", accepted);
+    cr_assert_eq(r.total.failed[FAIL_THROTTLED], r.total.policy[PC_ADAPTIVE_THROTTLED]);
+    cr_assert_eq(r.total.failed[FAIL_SHED], r.services[0].shed);
+}
+
+/* A semaphore bulkhead of 10 around 100 ms calls lets at most 100/s
+ * through; with no wait the rest are refused at once. */
+Test(policies, bulkhead_caps_concurrent_attempts)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":20,\"services\":[{\"name\":\"s\",\"workers\":1000,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":100}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"b\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":200}}],"
+        "\"policies\":{\"b\":{\"bulkhead\":{\"max_concurrent\":10}}}}",
+        NULL);
+    double ok = (double)r.total.succeeded / 20;
+    cr_assert(ok > 99 && ok <= 100.5, "%.2f/s through", ok);
+    cr_assert_eq(r.total.policy[PC_BULKHEAD_REJECTED], r.total.failed[FAIL_THROTTLED]);
+    cr_assert_eq(r.total.succeeded + r.total.failed[FAIL_THROTTLED] + r.in_flight,
+                 r.total.offered);
+    cr_assert_leq(r.latency_max_ms, 100.0 + 1e-9, "nobody waited");
+}
+
+/* With max_wait the excess queues for a slot, first come first served, and
+ * gives up after max_wait: throughput is the same 100/s, and no success
+ * waited longer than max_wait before its 100 ms call. */
+Test(policies, bulkhead_waiters_get_slots_in_order_or_give_up)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":20,\"services\":[{\"name\":\"s\",\"workers\":1000,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":100}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"b\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":200}}],"
+        "\"policies\":{\"b\":{\"bulkhead\":{\"max_concurrent\":10,\"max_wait_ms\":300}}}}",
+        NULL);
+    double ok = (double)r.total.succeeded / 20;
+    cr_assert(ok > 98 && ok <= 100.5, "%.2f/s through", ok);
+    cr_assert_gt(r.total.policy[PC_BULKHEAD_REJECTED], 1500u);
+    cr_assert_leq(r.latency_max_ms, 400.0 + 1e-9);
+    cr_assert_geq(r.latency_max_ms, 390.0, "the queue of waiters fills to max_wait");
+}
+
+Test(policies, token_bucket_rate_limit_refuses_the_excess)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":100,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"l\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":100}}],"
+        "\"policies\":{\"l\":{\"rate_limit\":{\"rate_rps\":50,\"burst\":1}}}}",
+        NULL);
+    /* arrivals every 10 ms, a token every 20 ms: every other one passes */
+    cr_assert(r.total.succeeded >= 499 && r.total.succeeded <= 501, "%llu",
+              (unsigned long long)r.total.succeeded);
+    cr_assert_eq(r.total.policy[PC_RATE_LIMITED], r.total.offered - r.total.succeeded);
+}
+
+Test(policies, fixed_window_limiter_passes_its_limit_per_period)
+{
+    /* 10 per second, no waiting: of 100 arrivals a second, 10 pass */
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":100,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"l\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":100}}],"
+        "\"policies\":{\"l\":{\"rate_limit\":{\"limit_for_period\":10,\"refresh_ms\":1000,"
+        "\"timeout_ms\":0}}}}",
+        NULL);
+    cr_assert_eq(r.total.succeeded, 100u);
+}
+
+Test(policies, a_fallback_answers_failed_calls_and_is_counted_apart)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":100,"
+        "\"error_rate\":0.5,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"f\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":100}}],"
+        "\"policies\":{\"f\":{\"fallback\":{\"latency_ms\":2}}}}",
+        NULL);
+    cr_assert_eq(traffic_failed(&r.total), 0u);
+    cr_assert_eq(r.total.succeeded + r.total.policy[PC_FALLBACKS] + r.in_flight,
+                 r.total.offered);
+    /* one fallback per failed call, but for those whose 2 ms fallback is
+     * still under way at the end */
+    cr_assert_leq(r.total.policy[PC_FALLBACKS], r.services[0].errors);
+    cr_assert_leq(r.services[0].errors - r.total.policy[PC_FALLBACKS], r.in_flight);
+    cr_assert_gt(r.total.policy[PC_FALLBACKS], 400u);
+    cr_assert_leq(r.latency_max_ms, 1.0 + 1e-9, "fallback answers are not successes");
+}
+
+/* Where the breaker sits decides what it counts. Outside the retry (the
+ * default) it sees one result per call: five failed calls of three
+ * attempts, 15 attempts, open it. Inside, each attempt counts: 5 attempts. */
+static struct run_result breaker_order_run(const char *order)
+{
+    char json[1400];
+    snprintf(json, sizeof json,
+             "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":10,"
+             "\"error_rate\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+             "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"b\","
+             "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+             "\"policies\":{\"b\":{%s\"retry\":{\"max_attempts\":3,\"backoff\":\"constant\","
+             "\"base_ms\":0},\"circuit_breaker\":{\"consecutive_failures\":5,\"open_s\":60}}}}",
+             order);
+    return run_json(json, NULL);
+}
+
+Test(policies, a_breaker_outside_the_retry_counts_calls_inside_it_attempts)
+{
+    cr_assert_eq(breaker_order_run("").services[0].arrivals, 15u);
+    struct run_result inside =
+        breaker_order_run("\"order\":[\"retry\",\"circuit_breaker\"],");
+    cr_assert_eq(inside.services[0].arrivals, 5u);
+    /* the breaker's refusal is not retried unless `on` says so */
+    cr_assert_eq(inside.total.retries, 2u + 1u);
+}
+
+/* CoDel on an overloaded queue (150/s for a server of 100/s): work that
+ * waited more than 2 x target while the queue has not drained in an
+ * interval is shed, so the queue stays short and the server keeps up with
+ * what it does not shed, instead of a queue growing for the whole run. */
+Test(policies, codel_sheds_to_keep_the_queue_short)
+{
+#define OVERLOADED(shed)                                                                           \
+    "{\"name\":\"t\",\"duration_s\":60,\"services\":[{\"name\":\"s\",\"workers\":1," shed         \
+    "\"service_time\":{\"dist\":\"constant\",\"value_ms\":10}}],"                                   \
+    "\"clients\":[{\"name\":\"u\",\"target\":\"s\","                                                \
+    "\"arrival\":{\"process\":\"poisson\",\"rate_rps\":150}}]}"
+    struct run_result codel =
+        run_json(OVERLOADED("\"shed\":{\"codel\":{\"target_ms\":5,\"interval_ms\":100}},"), NULL);
+    struct run_result plain = run_json(OVERLOADED(""), NULL);
+#undef OVERLOADED
+    cr_assert_gt(plain.in_flight, 2000u, "without shedding the queue grows all run");
+    cr_assert_lt(codel.in_flight, 20u);
+    double shed = (double)codel.services[0].shed / (double)codel.total.offered;
+    /* at least the excess (1/3 of the load, less 1% for Poisson noise over
+     * 9000 arrivals), and not much more: CoDel overshoots a little, as its
+     * 100 ms judgement lags the queue */
+    cr_assert(shed > 0.323 && shed < 0.40, "shed %.3f", shed);
+    double resp_ms = codel.services[0].response_ns / 1e6 / (double)codel.services[0].served;
+    cr_assert_lt(resp_ms, 40, "served work waited little: %.1f ms", resp_ms);
 }

@@ -17,7 +17,10 @@ static const char *const TOP_KEYS[] = {"name",   "title",    "description", "dur
                                        NULL};
 static const char *const SERVICE_KEYS[] = {"name",         "instances",  "workers", "queue",
                                            "service_time", "error_rate", "calls",   "lb",
-                                           "drop_expired", "work_after_calls", "cache", NULL};
+                                           "drop_expired", "work_after_calls", "cache",
+                                           "shed", "rate_limit", NULL};
+static const char *const SHED_KEYS[] = {"codel", "adaptive_lifo", NULL};
+static const char *const CODEL_KEYS[] = {"target_ms", "interval_ms", NULL};
 static const char *const CACHE_KEYS[] = {"hit_ratio", "keys", "ttl_s", "zipf_s", "hit_ms", NULL};
 #define LB_NAME(e, s) s,
 static const char *const LB_NAMES[] = {LB_KINDS(LB_NAME) NULL};
@@ -222,6 +225,38 @@ static void parse_cache(struct diag *d, const cJSON *v, const char *path, struct
     json_read_number(d, c, p, "zipf_s", false, 0, false, 10, &out->zipf_s);
 }
 
+/* "shed": {"codel": {"target_ms": 5, "interval_ms": 100} or true,
+ *          "adaptive_lifo": true} (folly::Codel's defaults). */
+static void parse_shed(struct diag *d, const cJSON *v, const char *path, struct service_cfg *out)
+{
+    if (!json_expect_object(d, v, path))
+        return;
+    json_check_keys(d, v, path, SHED_KEYS);
+    out->codel_target_ns = sim_time_from_ms(5);
+    out->codel_interval_ns = sim_time_from_ms(100);
+    json_read_bool(d, v, path, "adaptive_lifo", false, &out->adaptive_lifo);
+    const cJSON *c = json_get(v, "codel");
+    char p[JSON_PATH_MAX];
+    json_path_key(p, path, "codel");
+    if (!c)
+        return;
+    if (cJSON_IsBool(c)) {
+        out->codel = cJSON_IsTrue(c);
+        return;
+    }
+    if (!json_expect_object(d, c, p))
+        return;
+    json_check_keys(d, c, p, CODEL_KEYS);
+    out->codel = true;
+    double x;
+    if (json_read_number(d, c, p, "target_ms", false, 0, true, 1e9, &x))
+        out->codel_target_ns = sim_time_from_ms(x);
+    if (json_read_number(d, c, p, "interval_ms", false, 0, true, 1e9, &x))
+        out->codel_interval_ns = sim_time_from_ms(x);
+    if (out->codel_target_ns >= out->codel_interval_ns)
+        diag_error(d, p, "target_ms must be below interval_ms");
+}
+
 static void parse_service(struct diag *d, const cJSON *v, const char *path, const struct names *nm,
                           struct service_cfg *out)
 {
@@ -255,6 +290,12 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
                           &out->service_time);
     json_read_number(d, v, path, "error_rate", false, 0, false, 1, &out->error_rate);
     json_read_bool(d, v, path, "drop_expired", false, &out->drop_expired);
+    const cJSON *block;
+    if ((block = json_get(v, "shed")))
+        parse_shed(d, block, json_path_key(p, path, "shed"), out);
+    if ((block = json_get(v, "rate_limit")))
+        loader_parse_rate_limit(d, block, json_path_key(p, path, "rate_limit"), true,
+                                &out->rate_limit);
     parse_cache(d, v, path, &out->cache);
     json_read_number(d, v, path, "work_after_calls", false, 0, false, 1, &out->work_after_calls);
     int lb = LB_ROUND_ROBIN;

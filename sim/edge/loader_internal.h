@@ -20,6 +20,9 @@ bool loader_parse_shape(struct diag *d, const cJSON *v, const char *path, bool h
                         double base_rps, struct rate_shape *s, double *first_rps);
 
 /* Reads one named policy object. */
+/* A rate_limit block: token bucket or (unless token_bucket_only) fixed window. */
+void loader_parse_rate_limit(struct diag *d, const cJSON *v, const char *path,
+                             bool token_bucket_only, struct rate_limit_cfg *out);
 void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struct policy_cfg *out);
 
 /* Reads $.faults against the services and clients already in `sc`. */

@@ -11,8 +11,21 @@ static const char *const POLICY_KEYS[] = {
     "idempotency_key", "order", NULL};
 /* Contract blocks whose wiring into the simulator has not landed yet: refused
  * with a clear error rather than accepted and silently ignored. */
-static const char *const NOT_YET[] = {"bulkhead", "rate_limit", "adaptive_throttle", "hedge",
-                                      "fallback", "idempotency_key", "order", NULL};
+static const char *const NOT_YET[] = {"hedge", "idempotency_key", NULL};
+static const char *const THROTTLE_KEYS[] = {"k", "window_s", NULL};
+static const char *const BULKHEAD_KEYS[] = {"max_concurrent", "max_wait_ms", NULL};
+static const char *const RATE_LIMIT_KEYS[] = {"rate_rps", "burst", "limit_for_period",
+                                              "refresh_ms", "timeout_ms", NULL};
+static const char *const FALLBACK_KEYS[] = {"latency_ms", NULL};
+/* The blocks `order` places, and the key that gives each one. */
+static const char *const ORDER_NAMES[] = {"fallback", "circuit_breaker", "retry",
+                                          "adaptive_throttle", "bulkhead", "rate_limit",
+                                          "timeout", NULL};
+static const char *const ORDER_KEYS[] = {"fallback", "circuit_breaker", "retry",
+                                         "adaptive_throttle", "bulkhead", "rate_limit",
+                                         "timeout_ms", NULL};
+enum { ORD_FALLBACK, ORD_BREAKER, ORD_RETRY, ORD_THROTTLE, ORD_BULKHEAD, ORD_RATE_LIMIT,
+       ORD_TIMEOUT, ORD_COUNT };
 static const char *const RETRY_KEYS[] = {"max_attempts", "backoff", "base_ms", "multiplier",
                                          "max_ms", "jitter", "factor", "cap_after_jitter", "on",
                                          NULL};
@@ -195,6 +208,144 @@ static void parse_breaker(struct diag *d, const cJSON *v, const char *path,
         b->half_open = (enum breaker_half_open)k;
 }
 
+void loader_parse_rate_limit(struct diag *d, const cJSON *v, const char *path,
+                             bool token_bucket_only, struct rate_limit_cfg *out)
+{
+    if (!json_expect_object(d, v, path))
+        return;
+    json_check_keys(d, v, path, RATE_LIMIT_KEYS);
+    double x;
+    int64_t n;
+    bool bucket = json_get(v, "rate_rps") != NULL;
+    bool window = json_get(v, "limit_for_period") != NULL;
+    if (bucket == window) {
+        diag_error(d, path, "expected either 'rate_rps' (token bucket) or 'limit_for_period' "
+                            "(fixed window)");
+        return;
+    }
+    char p[JSON_PATH_MAX];
+    if (bucket) {
+        out->kind = RATE_LIMIT_TOKEN_BUCKET;
+        json_read_number(d, v, path, "rate_rps", true, 0, true, 1e9, &out->rate_rps);
+        out->burst = 1; /* x/time/rate needs a burst of at least one */
+        if (json_read_int(d, v, path, "burst", false, 1, 100000000, &n))
+            out->burst = (uint32_t)n;
+        for (int i = 2; RATE_LIMIT_KEYS[i]; i++)
+            if (json_get(v, RATE_LIMIT_KEYS[i]))
+                diag_error(d, json_path_key(p, path, RATE_LIMIT_KEYS[i]),
+                           "belongs to the fixed window (limit_for_period), not the token bucket");
+        return;
+    }
+    if (token_bucket_only) {
+        diag_error(d, json_path_key(p, path, "limit_for_period"),
+                   "a service's rate limit is a token bucket ('rate_rps', 'burst')");
+        return;
+    }
+    out->kind = RATE_LIMIT_FIXED_WINDOW; /* resilience4j: 50 per 500 ns, wait 5 s */
+    out->refresh_ns = sim_time_from_ms(500);
+    out->timeout_ns = sim_time_from_s(5);
+    if (json_read_int(d, v, path, "limit_for_period", true, 1, 100000000, &n))
+        out->limit_for_period = (uint32_t)n;
+    if (json_read_number(d, v, path, "refresh_ms", false, 0, true, 1e9, &x))
+        out->refresh_ns = sim_time_from_ms(x);
+    if (json_read_number(d, v, path, "timeout_ms", false, 0, false, 1e9, &x))
+        out->timeout_ns = sim_time_from_ms(x);
+    if (json_get(v, "burst"))
+        diag_error(d, json_path_key(p, path, "burst"),
+                   "belongs to the token bucket (rate_rps), not the fixed window");
+}
+
+static void parse_throttle(struct diag *d, const cJSON *v, const char *path,
+                           struct policy_cfg *out)
+{
+    if (!json_expect_object(d, v, path))
+        return;
+    json_check_keys(d, v, path, THROTTLE_KEYS);
+    out->has_throttle = true;
+    out->throttle_k = 2; /* the SRE book */
+    out->throttle_window_ns = sim_time_from_s(120);
+    json_read_number(d, v, path, "k", false, 1, false, 100, &out->throttle_k);
+    double x;
+    if (json_read_number(d, v, path, "window_s", false, 0, true, 3600, &x))
+        out->throttle_window_ns = sim_time_from_s(x);
+}
+
+static void parse_bulkhead(struct diag *d, const cJSON *v, const char *path,
+                           struct policy_cfg *out)
+{
+    if (!json_expect_object(d, v, path))
+        return;
+    json_check_keys(d, v, path, BULKHEAD_KEYS);
+    out->has_bulkhead = true;
+    out->bulkhead_max = 25; /* resilience4j */
+    int64_t n;
+    double x;
+    if (json_read_int(d, v, path, "max_concurrent", false, 1, 100000000, &n))
+        out->bulkhead_max = (uint32_t)n;
+    if (json_read_number(d, v, path, "max_wait_ms", false, 0, false, 1e9, &x))
+        out->bulkhead_wait_ns = sim_time_from_ms(x);
+}
+
+static void parse_fallback(struct diag *d, const cJSON *v, const char *path,
+                           struct policy_cfg *out)
+{
+    if (cJSON_IsBool(v)) { /* "fallback": true, an immediate default answer */
+        out->has_fallback = cJSON_IsTrue(v);
+        return;
+    }
+    if (!json_expect_object(d, v, path))
+        return;
+    json_check_keys(d, v, path, FALLBACK_KEYS);
+    out->has_fallback = true;
+    double x;
+    if (json_read_number(d, v, path, "latency_ms", false, 0, false, 1e9, &x))
+        out->fallback_ns = sim_time_from_ms(x);
+}
+
+/* `order`: the policy's blocks, outermost first, each named once. The
+ * simulator applies adaptive throttling, bulkhead, rate limit and timeout to
+ * each attempt, so they must come after the retry; the breaker may sit on
+ * either side of it; the fallback, if any, is outermost. */
+static void parse_order(struct diag *d, const cJSON *v, const cJSON *list, const char *path,
+                        struct policy_cfg *out)
+{
+    if (!json_expect_array(d, list, path))
+        return;
+    int pos[ORD_COUNT];
+    for (int i = 0; i < ORD_COUNT; i++)
+        pos[i] = -1;
+    char ip[JSON_PATH_MAX];
+    int i = 0;
+    for (const cJSON *c = list->child; c; c = c->next, i++) {
+        json_path_index(ip, path, i);
+        int k = -1;
+        for (int n = 0; ORDER_NAMES[n] && cJSON_IsString(c); n++)
+            if (strcmp(ORDER_NAMES[n], c->valuestring) == 0)
+                k = n;
+        if (k < 0)
+            diag_error(d, ip, "expected one of fallback, circuit_breaker, retry, "
+                              "adaptive_throttle, bulkhead, rate_limit, timeout");
+        else if (pos[k] >= 0)
+            diag_error(d, ip, "'%s' is named twice", ORDER_NAMES[k]);
+        else if (!json_get(v, ORDER_KEYS[k]))
+            diag_error(d, ip, "the policy has no '%s' to place", ORDER_KEYS[k]);
+        else
+            pos[k] = i;
+    }
+    for (int k = 0; k < ORD_COUNT; k++)
+        if (pos[k] < 0 && json_get(v, ORDER_KEYS[k]))
+            diag_error(d, path, "does not place '%s' (name every block of the policy once)",
+                       ORDER_NAMES[k]);
+    if (pos[ORD_FALLBACK] > 0)
+        diag_error(d, path, "the fallback must come first (it answers for everything inside)");
+    for (int k = ORD_THROTTLE; k < ORD_COUNT; k++)
+        if (pos[k] >= 0 && pos[ORD_RETRY] >= 0 && pos[k] < pos[ORD_RETRY])
+            diag_error(d, path, "'%s' before 'retry' is not supported: stampede applies it to "
+                                "each attempt, inside the retry", ORDER_NAMES[k]);
+    out->breaker_inside_retry = pos[ORD_BREAKER] >= 0 && pos[ORD_RETRY] >= 0 &&
+                                pos[ORD_BREAKER] > pos[ORD_RETRY];
+}
+
 void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struct policy_cfg *out)
 {
     out->max_attempts = 1;
@@ -223,4 +374,15 @@ void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struc
         out->has_breaker = true;
         parse_breaker(d, block, json_path_key(p, path, "circuit_breaker"), &out->breaker);
     }
+    if ((block = json_get(v, "adaptive_throttle")))
+        parse_throttle(d, block, json_path_key(p, path, "adaptive_throttle"), out);
+    if ((block = json_get(v, "bulkhead")))
+        parse_bulkhead(d, block, json_path_key(p, path, "bulkhead"), out);
+    if ((block = json_get(v, "rate_limit")))
+        loader_parse_rate_limit(d, block, json_path_key(p, path, "rate_limit"), false,
+                                &out->rate_limit);
+    if ((block = json_get(v, "fallback")))
+        parse_fallback(d, block, json_path_key(p, path, "fallback"), out);
+    if ((block = json_get(v, "order")))
+        parse_order(d, v, block, json_path_key(p, path, "order"), out);
 }

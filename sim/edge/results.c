@@ -58,15 +58,22 @@ static void write_timeseries_header(FILE *f)
     fputs("t_s,offered_rps,attempts_rps,retries_rps,goodput_rps,failed_rps,", f);
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         fprintf(f, "%s_rps,", failure_kind_names[i]);
-    fputs("degraded_rps,suppressed_rps,breaker_rejected_rps,latency_mean_ms,latency_p50_ms,"
-          "latency_p90_ms,latency_p99_ms,in_flight\n",
-          f);
+    fputs("degraded_rps,", f);
+    for (int i = 0; i < PC_COUNT; i++)
+        fprintf(f, "%s_rps,", policy_count_names[i]);
+    fputs("latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p99_ms,in_flight\n", f);
 }
 
-static const char SERVICES_HEADER[] =
-    "t_s,service,queue_len,busy,utilization,arrivals_rps,served_rps,errors_rps,rejected_rps,"
-    "max_queue,mean_queue,mean_in_system,wasted_work_s,retries_out_rps,suppressed_out_rps,"
-    "breaker_rejected_out_rps\n";
+static void write_services_header(FILE *f)
+{
+    fputs("t_s,service,queue_len,busy,utilization,arrivals_rps,served_rps,errors_rps,"
+          "rejected_rps,shed_rps,max_queue,mean_queue,mean_in_system,wasted_work_s,"
+          "retries_out_rps",
+          f);
+    for (int i = 0; i < PC_COUNT; i++)
+        fprintf(f, ",%s_out_rps", policy_count_names[i]);
+    fputc('\n', f);
+}
 static const char EVENTS_HEADER[] = "t_s,kind,subject,detail\n";
 
 struct results *results_open(const char *dir)
@@ -87,7 +94,7 @@ struct results *results_open(const char *dir)
         }
     }
     write_timeseries_header(r->f[F_TIMESERIES]);
-    fputs(SERVICES_HEADER, r->f[F_SERVICES]);
+    write_services_header(r->f[F_SERVICES]);
     fputs(EVENTS_HEADER, r->f[F_EVENTS]);
     return r;
 }
@@ -115,8 +122,8 @@ static void write_timeseries_row(FILE *f, const struct window_report *w, double 
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         csv_num(f, (double)t->failed[i] / secs, ',');
     csv_num(f, (double)t->degraded / secs, ',');
-    csv_num(f, (double)t->suppressed / secs, ',');
-    csv_num(f, (double)t->breaker_rejected / secs, ',');
+    for (int i = 0; i < PC_COUNT; i++)
+        csv_num(f, (double)t->policy[i] / secs, ',');
     csv_num(f, any ? histogram_mean_ns(h) / 1e6 : NAN, ',');
     csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 50)) : NAN, ',');
     csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 90)) : NAN, ',');
@@ -136,13 +143,14 @@ static void write_service_row(FILE *f, const struct window_report *w,
     csv_num(f, (double)d->served / secs, ',');
     csv_num(f, (double)d->errors / secs, ',');
     csv_num(f, (double)d->rejected / secs, ',');
+    csv_num(f, (double)d->shed / secs, ',');
     fprintf(f, "%u,", s->max_queue);
     csv_num(f, summary_ratio(d->queue_area_ns, span_ns), ',');
     csv_num(f, summary_ratio(d->system_area_ns, span_ns), ',');
     csv_num(f, d->wasted_ns / 1e9, ',');
-    csv_num(f, (double)d->retries_out / secs, ',');
-    csv_num(f, (double)d->suppressed_out / secs, ',');
-    csv_num(f, (double)d->breaker_rejected_out / secs, '\n');
+    csv_num(f, (double)d->retries_out / secs, PC_COUNT ? ',' : '\n');
+    for (int i = 0; i < PC_COUNT; i++)
+        csv_num(f, (double)d->policy_out[i] / secs, i + 1 < PC_COUNT ? ',' : '\n');
 }
 
 /* A CSV field, quoted when it holds a comma, a quote or a line break. */

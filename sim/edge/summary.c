@@ -19,6 +19,12 @@ static void write_failed(struct jsonw *w, const struct traffic *t)
     jsonw_end_object(w);
 }
 
+static void write_policy_counts(struct jsonw *w, const struct traffic *t)
+{
+    for (int i = 0; i < PC_COUNT; i++)
+        jsonw_uint(w, policy_count_names[i], t->policy[i]);
+}
+
 static void write_latency(struct jsonw *w, const struct histogram *h)
 {
     jsonw_begin_object(w, "latency_ms");
@@ -52,9 +58,13 @@ static void write_service(struct jsonw *w, const struct service_window *s, doubl
     jsonw_double(w, "mean_response_ms", summary_ratio(t->response_ns / 1e6, (double)t->served));
     jsonw_double(w, "wasted_work_s", t->wasted_ns / 1e9);
     jsonw_double(w, "wasted_share", summary_ratio(t->wasted_ns, t->busy_area_ns));
+    jsonw_uint(w, "shed", t->shed);
     jsonw_uint(w, "retries_out", t->retries_out);
-    jsonw_uint(w, "suppressed_out", t->suppressed_out);
-    jsonw_uint(w, "breaker_rejected_out", t->breaker_rejected_out);
+    for (int i = 0; i < PC_COUNT; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "%s_out", policy_count_names[i]);
+        jsonw_uint(w, key, t->policy_out[i]);
+    }
     jsonw_end_object(w);
 }
 
@@ -64,8 +74,7 @@ static void write_client(struct jsonw *w, const char *name, const struct traffic
     jsonw_uint(w, "offered", t->offered);
     jsonw_uint(w, "attempts", t->attempts);
     jsonw_uint(w, "retries", t->retries);
-    jsonw_uint(w, "suppressed", t->suppressed);
-    jsonw_uint(w, "breaker_rejected", t->breaker_rejected);
+    write_policy_counts(w, t);
     jsonw_uint(w, "succeeded", t->succeeded);
     jsonw_uint(w, "degraded", t->degraded);
     write_failed(w, t);
@@ -88,8 +97,7 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_uint(&w, "offered", t->offered);
     jsonw_uint(&w, "attempts", t->attempts);
     jsonw_uint(&w, "retries", t->retries);
-    jsonw_uint(&w, "suppressed", t->suppressed);
-    jsonw_uint(&w, "breaker_rejected", t->breaker_rejected);
+    write_policy_counts(&w, t);
     jsonw_uint(&w, "succeeded", t->succeeded);
     jsonw_uint(&w, "degraded", t->degraded);
     write_failed(&w, t);
@@ -115,6 +123,22 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_end_object(&w);
     jsonw_uint(&w, "events", r->events);
     jsonw_end_object(&w);
+}
+
+/* One line of what the policies did, naming only the primitives that acted. */
+static void print_policy_line(FILE *out, const struct traffic *t)
+{
+    bool any = t->retries > 0;
+    for (int i = 0; i < PC_COUNT; i++)
+        any |= t->policy[i] > 0;
+    if (!any)
+        return;
+    fprintf(out, "  %-12s %.3f attempts per request, retries %" PRIu64, "policy",
+            summary_ratio((double)t->attempts, (double)t->offered), t->retries);
+    for (int i = 0; i < PC_COUNT; i++)
+        if (t->policy[i])
+            fprintf(out, ", %s %" PRIu64, policy_count_names[i], t->policy[i]);
+    fputc('\n', out);
 }
 
 void summary_print_table(FILE *out, const struct scenario *sc, uint64_t seed,
@@ -144,11 +168,7 @@ void summary_print_table(FILE *out, const struct scenario *sc, uint64_t seed,
             }
         fprintf(out, "\n");
     }
-    if (t->retries || t->suppressed || t->breaker_rejected)
-        fprintf(out, "  %-12s %.3f attempts per request; retries %" PRIu64
-                     ", suppressed by budget %" PRIu64 ", refused by breaker %" PRIu64 "\n",
-                "policy", summary_ratio((double)t->attempts, (double)t->offered), t->retries,
-                t->suppressed, t->breaker_rejected);
+    print_policy_line(out, t);
     if (r->had_faults) {
         if (!r->recovery_known)
             fprintf(out, "  %-12s unknown (needs goodput before the first fault and 5 s "

@@ -1,89 +1,45 @@
 /* A logical call across its attempts: the resilience policy at work.
  *
- * The composition, outermost first, is the usual one: circuit breaker ->
- * retry (with its budget) -> timeout around each attempt, with an overall
- * deadline across attempts that is propagated to the calls below (gRPC).
- * Each attempt is a job at the callee; its result comes back here, is
- * reported to the breaker and the budget, and is either retried after a
- * backoff or handed to the caller. */
-#include <stdio.h>
-#include <stdlib.h>
+ * The composition, outermost first, is the usual one:
+ *   fallback -> circuit breaker -> retry (with its budget) -> adaptive
+ *   throttle -> bulkhead -> rate limit -> timeout around each attempt,
+ * with an overall deadline across attempts that is propagated to the calls
+ * below (gRPC). A policy's `order` may put the breaker inside the retry, so
+ * that every attempt asks it (resilience4j's Retry(CircuitBreaker(...))).
+ *
+ * An attempt passes the per-attempt stages in order; a stage that has to
+ * wait (a backoff, a bulkhead slot, a rate limiter's permit, a fallback's
+ * latency) arms one timer and records where to go on (call->stage). Its
+ * result comes back to call_on_attempt_result, is reported to the breaker,
+ * the budget and the throttle, and is retried after a backoff or handed to
+ * the caller. */
+#include <stddef.h>
 
-#include "../base/xalloc.h"
 #include "sim_internal.h"
 
-struct policy_rt *policy_rt_new(const struct policy_cfg *cfg, uint64_t seed, const char *label)
+/* ---- counting, on the caller's traffic or on the calling service ---- */
+
+static uint64_t *policy_counts(struct sim *s, const struct call *c)
 {
-    struct policy_rt *p = xcalloc(1, sizeof *p);
-    p->cfg = cfg;
-    snprintf(p->label, sizeof p->label, "%s", label);
-    char stream[160];
-    snprintf(stream, sizeof stream, "policy:%s", label);
-    rng_init_stream(&p->rng, seed, stream);
-    if (cfg->has_breaker)
-        breaker_init(&p->breaker, &cfg->breaker);
-    const struct budget_cfg *b = &cfg->budget;
-    switch (b->kind) {
-    case BUDGET_RATIO:
-        ratio_budget_init(&p->ratio, b->ratio, b->min_retries_per_s, b->ttl_ns);
-        break;
-    case BUDGET_CONCURRENCY:
-        conc_budget_init(&p->conc, b->percent, b->min_concurrency);
-        break;
-    case BUDGET_GRPC:
-        grpc_throttle_init(&p->grpc, b->max_tokens, b->token_ratio);
-        break;
-    case BUDGET_AWS:
-        aws_quota_init(&p->aws, b->capacity, b->retry_cost, b->timeout_cost);
-        break;
-    case BUDGET_COUNT:
-        count_budget_init(&p->count, b->max_retries, b->window_ns, b->min_interval_ns);
-        break;
-    case BUDGET_NONE:
-        break;
-    }
-    return p;
+    if (c->caller_is_job)
+        return s->services[s->jobs[c->caller].service].stats.policy_out;
+    return s->clients[s->requests[c->caller].client].stats.policy;
 }
 
-void policy_rt_free(struct policy_rt *p)
+static void count(struct sim *s, const struct call *c, enum policy_count what)
 {
-    if (!p)
-        return;
-    if (p->cfg->has_breaker)
-        breaker_release(&p->breaker);
-    if (p->cfg->budget.kind == BUDGET_COUNT)
-        count_budget_release(&p->count);
-    free(p);
+    policy_counts(s, c)[what]++;
 }
 
-/* Where a call's counts go: the client's traffic, or the calling service. */
-static void count_attempt(struct sim *s, const struct call *c, bool retry)
+static void count_sent(struct sim *s, const struct call *c, bool retry)
 {
     if (c->caller_is_job) {
-        if (retry)
-            s->services[s->jobs[c->caller].service].stats.retries_out++;
+        s->services[s->jobs[c->caller].service].stats.retries_out += retry;
         return;
     }
     struct traffic *t = &s->clients[s->requests[c->caller].client].stats;
     t->attempts++;
     t->retries += retry;
-}
-
-static void count_refusal(struct sim *s, const struct call *c, bool breaker)
-{
-    if (c->caller_is_job) {
-        struct service_stats *st = &s->services[s->jobs[c->caller].service].stats;
-        if (breaker)
-            st->breaker_rejected_out++;
-        else
-            st->suppressed_out++;
-        return;
-    }
-    struct traffic *t = &s->clients[s->requests[c->caller].client].stats;
-    if (breaker)
-        t->breaker_rejected++;
-    else
-        t->suppressed++;
 }
 
 static void breaker_event(struct sim *s, const struct policy_rt *p, enum breaker_transition t)
@@ -94,7 +50,18 @@ static void breaker_event(struct sim *s, const struct policy_rt *p, enum breaker
         sim_emit(s, kinds[t], p->label, p->cfg->name);
 }
 
-static void call_end(struct sim *s, uint32_t ci, enum outcome outcome)
+/* Arms the call's one pending wait: `stage` is where it goes on. */
+static void wait_then(struct sim *s, uint32_t ci, sim_time delay, enum call_stage stage)
+{
+    struct call *c = &s->calls[ci];
+    c->stage = (uint8_t)stage;
+    c->retry_timer = eventq_arm(s->q, s->now, delay, EV_CALL_RESUME, ci, c->gen);
+}
+
+/* ---- the end of a call ---- */
+
+/* Hands the outcome to the caller and frees the call. */
+static void deliver(struct sim *s, uint32_t ci, enum outcome outcome)
 {
     calls_unlink(s, ci);
     struct call *c = &s->calls[ci];
@@ -108,42 +75,152 @@ static void call_end(struct sim *s, uint32_t ci, enum outcome outcome)
         request_on_reply(s, caller, outcome);
 }
 
-static void attempt(struct sim *s, uint32_t ci)
+/* The call's final outcome, seen by the layers outside the retry: the
+ * breaker (unless it sits inside) and the fallback. */
+static void finish(struct sim *s, uint32_t ci, enum outcome outcome)
+{
+    struct call *c = &s->calls[ci];
+    const struct policy_rt *p = c->pol;
+    if (p && p->cfg->has_breaker && !p->cfg->breaker_inside_retry && c->admitted)
+        breaker_event(s, p, breaker_record(&c->pol->breaker, s->now, c->breaker_gen,
+                                           !outcome_is_success(outcome), s->now - c->started));
+    if (p && p->cfg->has_fallback && !outcome_is_success(outcome)) {
+        count(s, c, PC_FALLBACKS);
+        c->failure = (uint8_t)outcome;
+        if (p->cfg->fallback_ns > 0) {
+            wait_then(s, ci, p->cfg->fallback_ns, STAGE_FALLBACK);
+            return;
+        }
+        outcome = OUTCOME_FALLBACK;
+    }
+    deliver(s, ci, outcome);
+}
+
+/* ---- the bulkhead ---- */
+
+/* The attempt gives its slot back; the oldest waiter, if any, takes it. */
+static void release_slot(struct sim *s, struct call *c)
+{
+    struct policy_rt *p = c->pol;
+    c->holds_slot = false;
+    if (!bulkhead_release(&p->bulkhead))
+        return;
+    uint32_t w = policy_waiter_pop(p, s);
+    if (w == NO_INDEX) { /* cannot happen while the counts agree; keep them honest */
+        bulkhead_release(&p->bulkhead);
+        return;
+    }
+    struct call *waiter = &s->calls[w];
+    waiter->waiting_slot = false;
+    waiter->holds_slot = true;
+    eventq_cancel(s->q, waiter->retry_timer); /* its max_wait timer */
+    wait_then(s, w, 0, STAGE_BULKHEAD);
+}
+
+/* ---- an attempt, stage by stage ---- */
+
+static void send(struct sim *s, uint32_t ci)
 {
     struct call *c = &s->calls[ci];
     struct policy_rt *p = c->pol;
-    bool retry = c->attempts > 0;
-    c->admitted = false;
-    if (p && p->cfg->has_breaker) {
-        enum breaker_transition t;
-        bool ok = breaker_allow(&p->breaker, s->now, &c->breaker_gen, &t);
-        breaker_event(s, p, t);
-        if (!ok) { /* fails at once, without touching the dependency */
-            c->attempts++;
-            count_refusal(s, c, true);
-            call_on_attempt_result(s, ci, OUTCOME_BREAKER);
-            return;
-        }
-        c->admitted = true;
-    }
     sim_time timeout = p ? p->cfg->timeout_ns : 0;
     if (c->deadline != SIM_TIME_NEVER) {
         sim_time left = c->deadline - s->now;
-        if (left <= 0) { /* nothing left to try with: deadline exceeded */
-            call_end(s, ci, OUTCOME_TIMEOUT);
+        if (left <= 0) { /* the waits used up the deadline: never sent */
+            if (c->holds_slot)
+                release_slot(s, c);
+            finish(s, ci, OUTCOME_TIMEOUT);
             return;
         }
         if (!timeout || left < timeout)
             timeout = left;
     }
-    c->attempts++;
-    count_attempt(s, c, retry);
+    count_sent(s, c, c->attempts > 1);
     if (p && p->cfg->budget.kind == BUDGET_CONCURRENCY)
         conc_budget_request_started(&p->conc);
+    c->sent = true;
     c->attempt_started = s->now;
     /* The attempt's own calls inherit the deadline (gRPC propagation); a
      * plain per-attempt timeout is the caller's business and is not. */
-    c->attempt = service_send(s, ci, timeout, c->deadline);
+    service_send(s, ci, timeout, c->deadline); /* sets c->attempt, which may end at once */
+}
+
+static void rate_limit_then_send(struct sim *s, uint32_t ci)
+{
+    struct call *c = &s->calls[ci];
+    struct policy_rt *p = c->pol;
+    switch (p ? p->cfg->rate_limit.kind : RATE_LIMIT_NONE) {
+    case RATE_LIMIT_TOKEN_BUCKET:
+        if (!token_bucket_take(&p->bucket, s->now)) {
+            count(s, c, PC_RATE_LIMITED);
+            call_on_attempt_result(s, ci, OUTCOME_THROTTLED);
+            return;
+        }
+        break;
+    case RATE_LIMIT_FIXED_WINDOW: {
+        sim_time wait = fixed_window_acquire(&p->window, s->now);
+        if (wait < 0) { /* resilience4j makes the caller wait its timeout first */
+            wait_then(s, ci, p->cfg->rate_limit.timeout_ns, STAGE_REFUSE);
+            return;
+        }
+        if (wait > 0) {
+            wait_then(s, ci, wait, STAGE_SEND);
+            return;
+        }
+        break;
+    }
+    case RATE_LIMIT_NONE:
+        break;
+    }
+    send(s, ci);
+}
+
+static void attempt(struct sim *s, uint32_t ci)
+{
+    struct call *c = &s->calls[ci];
+    struct policy_rt *p = c->pol;
+    c->sent = false;
+    c->attempts++;
+    if (!p) {
+        send(s, ci);
+        return;
+    }
+    if (p->cfg->has_breaker && p->cfg->breaker_inside_retry) {
+        enum breaker_transition t;
+        c->admitted = breaker_allow(&p->breaker, s->now, &c->breaker_gen, &t);
+        breaker_event(s, p, t);
+        if (!c->admitted) { /* fails at once, without touching the dependency */
+            count(s, c, PC_BREAKER_REJECTED);
+            call_on_attempt_result(s, ci, OUTCOME_BREAKER);
+            return;
+        }
+    }
+    if (c->deadline != SIM_TIME_NEVER && c->deadline <= s->now) {
+        finish(s, ci, OUTCOME_TIMEOUT); /* nothing left to try with */
+        return;
+    }
+    if (p->cfg->has_throttle &&
+        !sre_throttle_admit(&p->throttle, s->now, rng_uniform(&p->rng))) {
+        count(s, c, PC_ADAPTIVE_THROTTLED);
+        call_on_attempt_result(s, ci, OUTCOME_THROTTLED);
+        return;
+    }
+    if (p->cfg->has_bulkhead) {
+        bool must_wait;
+        if (bulkhead_try_acquire(&p->bulkhead, &must_wait)) {
+            c->holds_slot = true;
+        } else if (must_wait) {
+            c->waiting_slot = true;
+            policy_waiter_push(p, s, ci);
+            wait_then(s, ci, p->cfg->bulkhead_wait_ns, STAGE_REFUSE);
+            return;
+        } else {
+            count(s, c, PC_BULKHEAD_REJECTED);
+            call_on_attempt_result(s, ci, OUTCOME_THROTTLED);
+            return;
+        }
+    }
+    rate_limit_then_send(s, ci);
 }
 
 void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t service,
@@ -159,10 +236,11 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
     c->edge = edge;
     c->attempt = NO_INDEX;
     c->attempts = 0;
-    c->retrying = false;
+    c->retrying = c->admitted = c->sent = c->holds_slot = c->waiting_slot = false;
     c->aws_taken = 0;
     c->retry_timer = (struct timer_handle){0, 0};
     c->orphaned = caller_is_job && s->jobs[caller].orphaned;
+    c->started = s->now;
     c->deadline = inherited;
     if (pol && pol->cfg->deadline_ns && s->now + pol->cfg->deadline_ns < c->deadline)
         c->deadline = s->now + pol->cfg->deadline_ns;
@@ -175,9 +253,21 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
         backoff_begin(&c->backoff, &pol->cfg->backoff);
         if (pol->cfg->budget.kind == BUDGET_RATIO) /* each original request deposits */
             ratio_budget_deposit(&pol->ratio, s->now);
+        if (pol->cfg->has_breaker && !pol->cfg->breaker_inside_retry) {
+            enum breaker_transition t;
+            c->admitted = breaker_allow(&pol->breaker, s->now, &c->breaker_gen, &t);
+            breaker_event(s, pol, t);
+            if (!c->admitted) {
+                count(s, c, PC_BREAKER_REJECTED);
+                finish(s, ci, OUTCOME_BREAKER);
+                return;
+            }
+        }
     }
     attempt(s, ci);
 }
+
+/* ---- an attempt's result ---- */
 
 static bool retryable(const struct policy_cfg *p, enum outcome o)
 {
@@ -187,49 +277,67 @@ static bool retryable(const struct policy_cfg *p, enum outcome o)
     case OUTCOME_ERROR:
         return p->retry_on & RETRY_ON_ERROR;
     case OUTCOME_REJECTED:
+    case OUTCOME_SHED:
+    case OUTCOME_THROTTLED:
         return p->retry_on & RETRY_ON_REJECTED;
     case OUTCOME_BREAKER:
         return p->retry_on & RETRY_ON_BREAKER;
     case OUTCOME_OK:
     case OUTCOME_DEGRADED:
+    case OUTCOME_FALLBACK:
         break;
     }
     return false;
 }
 
-/* Asks the budget for one more retry (and takes it if given). */
+/* Asks the budget for one more retry (and takes it if given); a change
+ * between giving and refusing is an event. */
 static bool budget_allows(struct sim *s, struct call *c, enum outcome o)
 {
     struct policy_rt *p = c->pol;
+    bool ok = true;
     switch (p->cfg->budget.kind) {
     case BUDGET_RATIO:
-        return ratio_budget_try_withdraw(&p->ratio, s->now);
+        ok = ratio_budget_try_withdraw(&p->ratio, s->now);
+        break;
     case BUDGET_CONCURRENCY:
-        return c->retrying = conc_budget_try_retry(&p->conc);
+        ok = c->retrying = conc_budget_try_retry(&p->conc);
+        break;
     case BUDGET_GRPC:
-        return grpc_throttle_retry_allowed(&p->grpc);
+        ok = grpc_throttle_retry_allowed(&p->grpc);
+        break;
     case BUDGET_AWS:
         c->aws_taken = aws_quota_acquire(&p->aws, o == OUTCOME_TIMEOUT);
-        return c->aws_taken > 0;
-    case BUDGET_COUNT:
-        return count_budget_try(&p->count, s->now);
-    case BUDGET_NONE:
+        ok = c->aws_taken > 0;
         break;
+    case BUDGET_COUNT:
+        ok = count_budget_try(&p->count, s->now);
+        break;
+    case BUDGET_NONE:
+        return true;
     }
-    return true;
+    if (ok == p->budget_dry) {
+        p->budget_dry = !ok;
+        sim_emit(s, ok ? "budget_available" : "budget_exhausted", p->label, p->cfg->name);
+    }
+    return ok;
 }
 
-/* Reports the attempt's end to the primitives that count outcomes. */
+/* Reports the attempt's end to the primitives that count outcomes. Only an
+ * attempt that went out says anything about the dependency. */
 static void record(struct sim *s, struct call *c, enum outcome o)
 {
     struct policy_rt *p = c->pol;
     bool ok = outcome_is_success(o);
-    if (p->cfg->has_breaker && c->admitted)
+    if (p->cfg->has_breaker && p->cfg->breaker_inside_retry && c->admitted &&
+        o != OUTCOME_BREAKER)
         breaker_event(s, p, breaker_record(&p->breaker, s->now, c->breaker_gen, !ok,
                                            s->now - c->attempt_started));
+    if (c->sent && p->cfg->has_throttle && outcome_is_accept(o))
+        sre_throttle_on_accept(&p->throttle, s->now);
     switch (p->cfg->budget.kind) {
     case BUDGET_GRPC:
-        if (o != OUTCOME_BREAKER) {
+        if (c->sent) {
             if (ok)
                 grpc_throttle_on_success(&p->grpc);
             else
@@ -241,7 +349,7 @@ static void record(struct sim *s, struct call *c, enum outcome o)
             aws_quota_on_success(&p->aws, c->aws_taken);
         break;
     case BUDGET_CONCURRENCY:
-        if (o != OUTCOME_BREAKER)
+        if (c->sent)
             conc_budget_request_done(&p->conc);
         if (c->retrying)
             conc_budget_retry_done(&p->conc), c->retrying = false;
@@ -257,35 +365,62 @@ void call_on_attempt_result(struct sim *s, uint32_t ci, enum outcome outcome)
     c->attempt = NO_INDEX;
     struct policy_rt *p = c->pol;
     if (!p) {
-        call_end(s, ci, outcome);
+        finish(s, ci, outcome);
         return;
     }
+    if (c->holds_slot)
+        release_slot(s, c);
     record(s, c, outcome);
+    c->sent = false;
     if (outcome_is_success(outcome) || !retryable(p->cfg, outcome) ||
         c->attempts >= p->cfg->max_attempts) {
-        call_end(s, ci, outcome);
+        finish(s, ci, outcome);
         return;
     }
     double u = rng_uniform(&p->rng);
     sim_time wait = backoff_delay(&p->cfg->backoff, &c->backoff, c->attempts, u);
     if (c->deadline != SIM_TIME_NEVER && s->now + wait >= c->deadline) {
-        call_end(s, ci, outcome); /* the retry could not finish in time anyway */
+        finish(s, ci, outcome); /* the retry could not finish in time anyway */
         return;
     }
     if (!budget_allows(s, c, outcome)) {
-        count_refusal(s, c, false);
-        call_end(s, ci, outcome);
+        count(s, c, PC_SUPPRESSED);
+        finish(s, ci, outcome);
         return;
     }
-    c->retry_timer = eventq_arm(s->q, s->now, wait, EV_CALL_RETRY, ci, c->gen);
+    wait_then(s, ci, wait, STAGE_ATTEMPT);
 }
 
-void call_on_retry(struct sim *s, uint32_t ci, uint32_t gen)
+void call_on_resume(struct sim *s, uint32_t ci, uint32_t gen)
 {
-    if (s->calls[ci].gen != gen)
+    struct call *c = &s->calls[ci];
+    if (c->gen != gen)
         return;
-    s->calls[ci].retry_timer = (struct timer_handle){0, 0};
-    attempt(s, ci);
+    c->retry_timer = (struct timer_handle){0, 0};
+    switch ((enum call_stage)c->stage) {
+    case STAGE_ATTEMPT:
+        attempt(s, ci);
+        break;
+    case STAGE_BULKHEAD:
+        rate_limit_then_send(s, ci);
+        break;
+    case STAGE_SEND:
+        send(s, ci);
+        break;
+    case STAGE_REFUSE:
+        if (c->waiting_slot) { /* max_wait is over: no slot came free */
+            c->waiting_slot = false;
+            bulkhead_abandon_wait(&c->pol->bulkhead);
+            count(s, c, PC_BULKHEAD_REJECTED);
+        } else {
+            count(s, c, PC_RATE_LIMITED);
+        }
+        call_on_attempt_result(s, ci, OUTCOME_THROTTLED);
+        break;
+    case STAGE_FALLBACK:
+        deliver(s, ci, OUTCOME_FALLBACK);
+        break;
+    }
 }
 
 void call_orphan(struct sim *s, uint32_t ci)
@@ -311,10 +446,17 @@ void call_abandon(struct sim *s, uint32_t ci)
         if (job->state == JOB_SWALLOWED || job->state == JOB_REPLY_LOST)
             job_release(s, j);
     }
-    if (c->pol && c->pol->cfg->budget.kind == BUDGET_CONCURRENCY && c->attempt != NO_INDEX) {
-        conc_budget_request_done(&c->pol->conc);
+    struct policy_rt *p = c->pol;
+    if (p && p->cfg->budget.kind == BUDGET_CONCURRENCY && c->sent) {
+        conc_budget_request_done(&p->conc);
         if (c->retrying)
-            conc_budget_retry_done(&c->pol->conc);
+            conc_budget_retry_done(&p->conc);
     }
+    if (c->waiting_slot) {
+        c->waiting_slot = false;
+        bulkhead_abandon_wait(&p->bulkhead);
+    }
+    if (c->holds_slot)
+        release_slot(s, c); /* the attempt goes on, but its caller's slot is free */
     call_free(s, ci);
 }

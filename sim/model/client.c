@@ -179,6 +179,14 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
     case OUTCOME_BREAKER:
         c->stats.failed[FAIL_BREAKER]++;
         break;
+    case OUTCOME_SHED:
+        c->stats.failed[FAIL_SHED]++;
+        break;
+    case OUTCOME_THROTTLED:
+        c->stats.failed[FAIL_THROTTLED]++;
+        break;
+    case OUTCOME_FALLBACK: /* answered, but not by the service: counted in policy[] */
+        break;
     }
     s->in_flight--;
     uint32_t client = req->client, user = req->user;

@@ -20,7 +20,9 @@
     X(FAIL_TIMEOUT, "timeout")                                                                     \
     X(FAIL_ERROR, "error")                                                                         \
     X(FAIL_REJECTED, "rejected")                                                                   \
-    X(FAIL_BREAKER, "breaker_open")
+    X(FAIL_BREAKER, "breaker_open")                                                                \
+    X(FAIL_SHED, "shed")                                                                           \
+    X(FAIL_THROTTLED, "throttled")
 
 #define FAIL_ENUM(e, s) e,
 enum failure_kind { FAILURE_KINDS(FAIL_ENUM) FAIL_KIND_COUNT };
@@ -28,14 +30,29 @@ enum failure_kind { FAILURE_KINDS(FAIL_ENUM) FAIL_KIND_COUNT };
 
 extern const char *const failure_kind_names[FAIL_KIND_COUNT];
 
+/* What a caller's policy did, beyond the attempts it sent: one counter per
+ * primitive, for a client (its traffic) and for a service's own calls. */
+#define POLICY_COUNTS(X)                                                                           \
+    X(PC_SUPPRESSED, "suppressed")            /* retries its budget refused */                   \
+    X(PC_BREAKER_REJECTED, "breaker_rejected") /* calls its open breaker refused */             \
+    X(PC_BULKHEAD_REJECTED, "bulkhead_rejected") /* attempts refused by a full bulkhead */       \
+    X(PC_RATE_LIMITED, "rate_limited")        /* attempts refused by its rate limiter */         \
+    X(PC_ADAPTIVE_THROTTLED, "adaptive_throttled") /* refused by SRE adaptive throttling */      \
+    X(PC_FALLBACKS, "fallbacks")              /* failed calls answered by the fallback */
+
+#define PC_ENUM(e, s) e,
+enum policy_count { POLICY_COUNTS(PC_ENUM) PC_COUNT };
+#undef PC_ENUM
+
+extern const char *const policy_count_names[PC_COUNT];
+
 /* Client-side traffic: what callers offered and what they got back. */
 struct traffic {
     uint64_t offered;   /* new requests */
     uint64_t attempts;  /* attempts sent for them, first tries included */
     uint64_t retries;   /* attempts beyond the first */
-    uint64_t suppressed;/* retries a budget or throttle refused */
-    uint64_t breaker_rejected; /* attempts the caller's own open breaker refused */
-    uint64_t succeeded;
+    uint64_t policy[PC_COUNT]; /* what the clients' policies did */
+    uint64_t succeeded; /* real answers (fallbacks are counted apart, in policy) */
     uint64_t degraded;  /* successes missing an optional dependency's part */
     uint64_t failed[FAIL_KIND_COUNT];
 };
@@ -52,7 +69,9 @@ struct service_stats {
     uint64_t expired;   /* dropped unserved: the caller's deadline had passed */
     uint64_t cache_hits, cache_misses; /* lookups in the cache in front of it */
     /* its own calls to its dependencies, under their policies */
-    uint64_t retries_out, suppressed_out, breaker_rejected_out;
+    uint64_t retries_out;
+    uint64_t policy_out[PC_COUNT];
+    uint64_t shed;      /* refused by its admission control: CoDel, rate limit */
     double busy_area_ns;   /* sum over workers of busy time */
     double queue_area_ns;  /* integral of queued requests over time */
     double system_area_ns; /* integral of queued + in-service requests */

@@ -55,8 +55,26 @@ struct budget_cfg {
     sim_time window_ns, min_interval_ns;
 };
 
+/* A rate limit: a token bucket (x/time/rate: rate and burst, refuse when
+ * empty) or resilience4j's fixed window (limit_for_period per refresh
+ * period; a caller may wait up to timeout for a later period). */
+enum rate_limit_kind { RATE_LIMIT_NONE, RATE_LIMIT_TOKEN_BUCKET, RATE_LIMIT_FIXED_WINDOW };
+
+struct rate_limit_cfg {
+    enum rate_limit_kind kind;
+    double rate_rps;
+    uint32_t burst;
+    uint32_t limit_for_period;
+    sim_time refresh_ns, timeout_ns;
+};
+
 struct policy_cfg {
     char *name;
+    /* The composition, outermost first, is fallback -> breaker -> retry ->
+     * adaptive throttle -> bulkhead -> rate limit -> timeout; `order` may put
+     * the breaker inside the retry (each attempt asks the breaker, as with
+     * resilience4j's Retry(CircuitBreaker(...))). */
+    bool breaker_inside_retry;
     sim_time timeout_ns;  /* per attempt; 0 = wait forever */
     sim_time deadline_ns; /* across all attempts, propagated to the calls below; 0 = none */
     uint32_t max_attempts; /* 1 = no retry */
@@ -65,6 +83,15 @@ struct policy_cfg {
     struct budget_cfg budget;
     bool has_breaker;
     struct breaker_cfg breaker;
+    bool has_throttle;          /* Google SRE client-side adaptive throttling */
+    double throttle_k;
+    sim_time throttle_window_ns;
+    bool has_bulkhead;          /* semaphore: max concurrent attempts, max wait */
+    uint32_t bulkhead_max;
+    sim_time bulkhead_wait_ns;
+    struct rate_limit_cfg rate_limit;
+    bool has_fallback;          /* a failed call is answered by a fallback... */
+    sim_time fallback_ns;       /* ...after this long */
 };
 
 /* The network between a caller and a callee, applied to the request and
@@ -121,6 +148,13 @@ struct service_cfg {
     double error_rate; /* probability that a finished piece of work fails */
     double work_after_calls; /* share of the service time done after the calls */
     bool drop_expired; /* discard queued work whose caller's deadline has passed */
+    /* Admission at each instance: CoDel sheds work that waited too long
+     * while the queue is overloaded; adaptive LIFO serves newest first while
+     * it is (CoDel's overload signal, with its defaults when CoDel does not
+     * shed); a token bucket caps the rate each instance accepts. */
+    bool codel, adaptive_lifo;
+    sim_time codel_target_ns, codel_interval_ns;
+    struct rate_limit_cfg rate_limit; /* token bucket only */
     uint32_t call_count;
     struct call_cfg *calls;  /* every call, in the order of the steps */
     uint32_t step_count;

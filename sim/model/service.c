@@ -85,8 +85,18 @@ void service_init(struct sim *s, uint32_t i)
     struct service_rt *svc = &s->services[i];
     svc->cfg = &s->sc->services[i];
     svc->inst = xcalloc(svc->cfg->instances, sizeof *svc->inst);
-    for (uint32_t k = 0; k < svc->cfg->instances; k++)
-        svc->inst[k].st = healthy(svc->cfg);
+    const struct service_cfg *cfg = svc->cfg;
+    bool admission = cfg->codel || cfg->adaptive_lifo || cfg->rate_limit.kind != RATE_LIMIT_NONE;
+    for (uint32_t k = 0; k < cfg->instances; k++) {
+        svc->inst[k].st = healthy(cfg);
+        if (!admission)
+            continue;
+        struct admission *adm = xcalloc(1, sizeof *adm);
+        codel_init(&adm->codel, cfg->codel_target_ns, cfg->codel_interval_ns);
+        if (cfg->rate_limit.kind == RATE_LIMIT_TOKEN_BUCKET)
+            token_bucket_init(&adm->bucket, cfg->rate_limit.rate_rps, cfg->rate_limit.burst);
+        svc->inst[k].adm = adm;
+    }
     char stream[160];
     snprintf(stream, sizeof stream, "service:%s:work", svc->cfg->name);
     rng_init_stream(&svc->work_rng, s->seed, stream);
@@ -116,8 +126,10 @@ void service_init(struct sim *s, uint32_t i)
 
 void service_release(struct service_rt *svc)
 {
-    for (uint32_t i = 0; svc->inst && i < svc->cfg->instances; i++)
+    for (uint32_t i = 0; svc->inst && i < svc->cfg->instances; i++) {
         free(svc->inst[i].ring);
+        free(svc->inst[i].adm);
+    }
     free(svc->inst);
     free(svc->call_edges);
     for (uint32_t k = 0; svc->call_pols && k < svc->cfg->call_count; k++)
@@ -188,6 +200,42 @@ static bool drop_if_expired(struct sim *s, uint32_t j)
     return true;
 }
 
+/* Sheds a job refused by admission control (its caller, if listening, hears
+ * an overload refusal it may retry elsewhere or later). */
+static void shed(struct sim *s, uint32_t j)
+{
+    struct job *job = &s->jobs[j];
+    if (job->caller_gone) {
+        s->services[job->service].stats.shed++;
+        job->state = JOB_FREE;
+        job_free(s, j);
+    } else {
+        job_finish(s, j, OUTCOME_SHED);
+    }
+}
+
+/* The next job to serve. With CoDel or adaptive LIFO, the age of the oldest
+ * waiting job is CoDel's sample: the queue is overloaded when it has not
+ * been empty for a whole interval. While overloaded, adaptive LIFO takes the
+ * newest job (its caller is still waiting) and CoDel sheds one that waited
+ * too long. Returns NO_INDEX when the job taken was shed. */
+static uint32_t take_next(struct sim *s, struct service_rt *svc, struct instance *in)
+{
+    const struct service_cfg *cfg = svc->cfg;
+    struct admission *adm = in->adm;
+    if (!adm || !(cfg->codel || cfg->adaptive_lifo))
+        return ring_pop(in, cfg->discipline);
+    sim_time oldest = s->now - s->jobs[in->ring[in->ring_head]].arrived_at;
+    codel_should_drop(&adm->codel, s->now, oldest);
+    bool overloaded = codel_overloaded(&adm->codel);
+    uint32_t j = ring_pop(in, cfg->adaptive_lifo && overloaded ? QUEUE_LIFO : cfg->discipline);
+    if (cfg->codel && codel_sojourn_too_long(&adm->codel, s->now - s->jobs[j].arrived_at)) {
+        shed(s, j);
+        return NO_INDEX;
+    }
+    return j;
+}
+
 /* Starts waiting jobs while the instance has free workers. */
 static void start_waiting(struct sim *s, struct service_rt *svc, uint32_t instance)
 {
@@ -195,8 +243,8 @@ static void start_waiting(struct sim *s, struct service_rt *svc, uint32_t instan
     while (in->queued && can_start(in)) {
         service_integrate(svc, s->now);
         svc->queued--;
-        uint32_t j = ring_pop(in, svc->cfg->discipline);
-        if (!svc->cfg->drop_expired || !drop_if_expired(s, j))
+        uint32_t j = take_next(s, svc, in);
+        if (j != NO_INDEX && (!svc->cfg->drop_expired || !drop_if_expired(s, j)))
             start_work(s, j);
     }
 }
@@ -264,6 +312,8 @@ void job_finish(struct sim *s, uint32_t j, enum outcome outcome)
         svc->stats.ok++;
     else if (outcome == OUTCOME_REJECTED)
         svc->stats.rejected++;
+    else if (outcome == OUTCOME_SHED)
+        svc->stats.shed++;
     else
         svc->stats.errors++;
     if (outcome == OUTCOME_DEGRADED)
@@ -334,6 +384,9 @@ static void arrive(struct sim *s, uint32_t j)
         return;
     if (in->st.down) {
         job_finish(s, j, OUTCOME_ERROR); /* connection refused */
+    } else if (in->adm && svc->cfg->rate_limit.kind == RATE_LIMIT_TOKEN_BUCKET &&
+               !token_bucket_take(&in->adm->bucket, s->now)) {
+        job_finish(s, j, OUTCOME_SHED); /* over the instance's rate limit */
     } else if (can_start(in) && in->queued == 0) {
         start_work(s, j);
     } else if (in->queued >= svc->cfg->queue_capacity) {
@@ -349,7 +402,7 @@ static void arrive(struct sim *s, uint32_t j)
     }
 }
 
-uint32_t service_send(struct sim *s, uint32_t ci, sim_time timeout_ns, sim_time inherited)
+void service_send(struct sim *s, uint32_t ci, sim_time timeout_ns, sim_time inherited)
 {
     uint32_t j = job_alloc(s); /* may move the pool: fetch pointers after */
     struct job *job = &s->jobs[j];
@@ -357,6 +410,9 @@ uint32_t service_send(struct sim *s, uint32_t ci, sim_time timeout_ns, sim_time 
     uint32_t service = c->service;
     job->service = service;
     job->call = ci;
+    /* Before anything can answer it: arrive() may end the attempt at once
+     * (refused, rejected), and the result must find the call pointing here. */
+    s->calls[ci].attempt = j;
     job->caller_gone = false;
     job->child = NO_INDEX;
     job->orphaned = c->orphaned;
@@ -375,7 +431,7 @@ uint32_t service_send(struct sim *s, uint32_t ci, sim_time timeout_ns, sim_time 
             s->jobs[j].state = JOB_REPLYING;
             s->jobs[j].reply_outcome = OUTCOME_OK;
             eventq_push(s->q, s->now + svc->cfg->cache.hit_ns, EV_REPLY_IN, j, s->jobs[j].gen);
-            return j;
+            return;
         }
         svc->stats.cache_misses++;
     }
@@ -384,15 +440,15 @@ uint32_t service_send(struct sim *s, uint32_t ci, sim_time timeout_ns, sim_time 
     if (lost || (s->partitions_active && fault_partitioned(s, service, c))) {
         s->jobs[j].state = JOB_SWALLOWED; /* only the caller's timeout will notice */
         svc->stats.lost++;
-        return j;
+        return;
     }
     if (delay > 0) {
         s->jobs[j].state = JOB_IN_TRANSIT;
         eventq_push(s->q, s->now + delay, EV_REQUEST_IN, j, s->jobs[j].gen);
-        return j;
+        return;
     }
     arrive(s, j);
-    return j;
+    return;
 }
 
 void service_on_request_in(struct sim *s, uint32_t j, uint32_t gen)

@@ -204,8 +204,8 @@ static void dispatch(struct sim *s, const struct event *ev)
     case EV_WORK_DONE:
         service_on_work_done(s, ev->id, ev->arg);
         break;
-    case EV_CALL_RETRY:
-        call_on_retry(s, ev->id, (uint32_t)ev->arg);
+    case EV_CALL_RESUME:
+        call_on_resume(s, ev->id, (uint32_t)ev->arg);
         break;
     case EV_REQUEST_IN:
         service_on_request_in(s, ev->id, (uint32_t)ev->arg);

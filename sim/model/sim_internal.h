@@ -14,10 +14,15 @@
 #include "../kernel/eventq.h"
 #include "cache.h"
 #include "../prim/aws_quota.h"
+#include "../prim/bulkhead.h"
+#include "../prim/codel.h"
 #include "../prim/conc_budget.h"
 #include "../prim/count_budget.h"
+#include "../prim/fixed_window.h"
 #include "../prim/grpc_throttle.h"
 #include "../prim/ratio_budget.h"
+#include "../prim/sre_throttle.h"
+#include "../prim/token_bucket.h"
 #include "sim.h"
 
 enum event_kind {
@@ -30,7 +35,8 @@ enum event_kind {
     EV_FAULT_END,    /* id = fault, arg = occurrence */
     EV_RESTART_DOWN, /* id = fault, arg = instance: a rolling restart takes it down */
     EV_RESTART_UP,   /* id = fault, arg = instance: and brings it back */
-    EV_CALL_RETRY,   /* id = call, arg = gen: the backoff is over, send the next attempt */
+    EV_CALL_RESUME,  /* id = call, arg = gen: a wait is over (backoff, bulkhead, rate
+                        limit, fallback): the call goes on from its stage */
     EV_REQUEST_IN,   /* id = job, arg = gen: a request crossed the network */
     EV_REPLY_IN,     /* id = job, arg = gen: a reply crossed the network */
 };
@@ -42,11 +48,22 @@ enum outcome {
     OUTCOME_ERROR,
     OUTCOME_REJECTED,
     OUTCOME_BREAKER,  /* the caller's own open breaker: never sent */
+    OUTCOME_SHED,     /* the server's admission control refused it (CoDel, rate limit) */
+    OUTCOME_THROTTLED,/* the caller's own limiter refused it: bulkhead, rate limit, SRE */
+    OUTCOME_FALLBACK, /* the call failed and its fallback answered instead */
 };
 
+/* A success as far as the caller's flow goes (a fallback answer included). */
 static inline bool outcome_is_success(enum outcome o)
 {
-    return o == OUTCOME_OK || o == OUTCOME_DEGRADED;
+    return o == OUTCOME_OK || o == OUTCOME_DEGRADED || o == OUTCOME_FALLBACK;
+}
+
+/* The backend answered (it was not an overload refusal or a silence): what
+ * SRE adaptive throttling counts as an accept. */
+static inline bool outcome_is_accept(enum outcome o)
+{
+    return o == OUTCOME_OK || o == OUTCOME_DEGRADED || o == OUTCOME_ERROR;
 }
 
 enum job_state {
@@ -74,6 +91,24 @@ struct policy_rt {
     struct aws_quota aws;
     struct count_budget count;
     struct conc_budget conc;
+    bool budget_dry;         /* the budget refused the last retry it was asked for */
+    struct sre_throttle throttle;
+    struct token_bucket bucket;
+    struct fixed_window window;
+    struct bulkhead bulkhead;
+    /* calls waiting for a bulkhead slot, oldest first: (call, gen) pairs;
+     * entries of calls that stopped waiting are skipped when reached */
+    uint32_t *waiters;
+    uint32_t waiters_cap, waiters_head, waiters_len;
+};
+
+/* Where a call goes on when a wait ends (EV_CALL_RESUME). */
+enum call_stage {
+    STAGE_ATTEMPT,    /* backoff over: a new attempt */
+    STAGE_BULKHEAD,   /* a bulkhead slot was handed over: go on to the rate limit */
+    STAGE_SEND,       /* the rate limiter's wait is over: send */
+    STAGE_REFUSE,     /* waited for a permit or a slot in vain: refused */
+    STAGE_FALLBACK,   /* the fallback's answer is ready */
 };
 
 /* One logical call from a caller (a client request, or a job making one of
@@ -87,12 +122,19 @@ struct call {
     uint32_t attempts;       /* made so far */
     uint32_t breaker_gen;
     uint32_t aws_taken;      /* what the last retry took from an AWS quota */
-    bool caller_is_job, optional, orphaned, retrying, admitted;
+    bool caller_is_job, optional, orphaned, retrying;
+    bool admitted;           /* the breaker let this call (or attempt) through */
+    bool sent;               /* the attempt went out (not refused locally) */
+    bool holds_slot;         /* the attempt holds a bulkhead slot */
+    bool waiting_slot;       /* the attempt waits for a bulkhead slot */
+    uint8_t stage;           /* enum call_stage, for the pending EV_CALL_RESUME */
+    uint8_t failure;         /* enum outcome: what the fallback answers for */
     struct policy_rt *pol;   /* NULL: no policy */
     struct edge_rt *edge;
     sim_time deadline;       /* across attempts; NEVER if none */
+    sim_time started;        /* the call began (a breaker outside the retry times it) */
     sim_time attempt_started;
-    struct timer_handle retry_timer;
+    struct timer_handle retry_timer; /* the pending EV_CALL_RESUME */
     struct backoff_state backoff;
 };
 
@@ -151,6 +193,7 @@ struct instance_state {
 };
 
 struct instance {
+    struct admission *adm; /* NULL: no CoDel, adaptive LIFO or rate limit */
     uint32_t busy;
     uint32_t queued;
     uint32_t ring_cap, ring_head; /* deque of waiting job ids */
@@ -177,6 +220,12 @@ struct service_rt {
     sim_time level_since;  /* areas are integrated up to here */
     uint32_t window_max_queue, max_queue;
     struct service_stats stats;
+};
+
+/* Per-instance admission state, allocated only for services that use it. */
+struct admission {
+    struct codel codel;
+    struct token_bucket bucket;
 };
 
 struct client_rt {
@@ -262,8 +311,9 @@ void service_init(struct sim *s, uint32_t service);
 void service_release(struct service_rt *svc);
 /* Sends one attempt of call `call` to its service over the call's edge;
  * arms `timeout_ns` (0 = none). `inherited` is the deadline propagated to
- * the attempt's own calls. Returns the attempt's job. */
-uint32_t service_send(struct sim *s, uint32_t call, sim_time timeout_ns, sim_time inherited);
+ * the attempt's own calls. Sets the call's `attempt` to the new job (which
+ * may have ended again by the time this returns). */
+void service_send(struct sim *s, uint32_t call, sim_time timeout_ns, sim_time inherited);
 /* Ends a job with `outcome`: frees its worker, replies, recycles it. */
 void job_finish(struct sim *s, uint32_t job, enum outcome outcome);
 /* Frees a job nothing refers to any more (lost, or its reply lost). */
@@ -285,18 +335,24 @@ void service_on_call_timeout(struct sim *s, uint32_t job, uint32_t gen);
 /* Brings the service's integrated areas up to `now`. */
 void service_integrate(struct service_rt *svc, sim_time now);
 
-/* call.c: a logical call across its attempts: retries, budgets, breaker */
+/* call.c: a logical call across its attempts, under its policy */
 void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t service,
                 struct policy_rt *pol, struct edge_rt *edge, bool optional, sim_time inherited);
 /* The attempt in flight ended (its reply, or its timeout). */
 void call_on_attempt_result(struct sim *s, uint32_t call, enum outcome outcome);
-void call_on_retry(struct sim *s, uint32_t call, uint32_t gen);
+void call_on_resume(struct sim *s, uint32_t call, uint32_t gen);
 /* The caller no longer waits: the attempt in flight goes on as waste. */
 void call_abandon(struct sim *s, uint32_t call);
 void call_orphan(struct sim *s, uint32_t call);
-/* A policy's state for one caller; label names the edge in events. */
+
+/* policy_rt.c: a policy's state for one caller; label names the edge in events. */
 struct policy_rt *policy_rt_new(const struct policy_cfg *cfg, uint64_t seed, const char *label);
 void policy_rt_free(struct policy_rt *p);
+/* The bulkhead's waiters, oldest first. */
+void policy_waiter_push(struct policy_rt *p, const struct sim *s, uint32_t call);
+/* The oldest call still waiting for a slot, or NO_INDEX (stale entries of
+ * calls that gave up or ended are dropped on the way). */
+uint32_t policy_waiter_pop(struct policy_rt *p, const struct sim *s);
 
 /* calls.c: a job's calls, in steps, fanned out and gathered */
 void calls_start(struct sim *s, uint32_t job);

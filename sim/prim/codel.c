@@ -24,7 +24,12 @@ bool codel_should_drop(struct codel *c, sim_time now, sim_time delay)
     }
     if (delay < c->min_delay)
         c->min_delay = delay;
-    return c->overloaded && delay > 2 * c->target_ns;
+    return codel_sojourn_too_long(c, delay);
 }
 
 bool codel_overloaded(const struct codel *c) { return c->overloaded; }
+
+bool codel_sojourn_too_long(const struct codel *c, sim_time delay)
+{
+    return c->overloaded && delay > 2 * c->target_ns; /* folly's fixed "slough" threshold */
+}

@@ -24,5 +24,10 @@ void codel_init(struct codel *c, sim_time target_ns, sim_time interval_ns);
 /* An item leaves the queue after waiting `delay`: true if it is dropped. */
 bool codel_should_drop(struct codel *c, sim_time now, sim_time delay);
 bool codel_overloaded(const struct codel *c);
+/* Whether an item that waited `delay` is shed under the current judgement
+ * (overloaded, and over 2 x target): the rule codel_should_drop applies,
+ * for a caller that judges the queue on one sample (its oldest item) and
+ * serves another (adaptive LIFO's newest). */
+bool codel_sojourn_too_long(const struct codel *c, sim_time delay);
 
 #endif
