@@ -106,6 +106,12 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_double(&w, "amplification", summary_ratio((double)t->attempts, (double)t->offered));
     jsonw_double(&w, "goodput_rps", summary_ratio((double)t->succeeded, duration_ns / 1e9));
     write_latency(&w, r->latency);
+    jsonw_begin_object(&w, "peak"); /* the busiest window */
+    jsonw_double(&w, "attempts_rps", r->peak.attempts_rps);
+    jsonw_double(&w, "retries_rps", r->peak.retries_rps);
+    jsonw_double(&w, "failed_rps", r->peak.failed_rps);
+    jsonw_uint(&w, "in_flight", r->peak.in_flight);
+    jsonw_end_object(&w);
     if (r->had_faults) { /* null when there was no pre-fault baseline to return to */
         if (r->recovery_known)
             jsonw_bool(&w, "recovered", r->recovered);

@@ -98,8 +98,16 @@ struct window_report {
     const struct service_window *services;
 };
 
+/* The busiest window of the run: herds and storms show in peaks that
+ * whole-run averages hide. Rates are per second of the window. */
+struct peaks {
+    double attempts_rps, retries_rps, failed_rps;
+    uint64_t in_flight;
+};
+
 struct run_report {
     sim_time duration_ns;
+    struct peaks peak;
     struct traffic total;
     const struct histogram *latency; /* every success, end to end */
     uint64_t in_flight;              /* unfinished when the run ended */

@@ -181,6 +181,19 @@ static void close_window(struct sim *s)
         .services = s->window_services,
     };
     recovery_on_window(s->recovery, w.start_ns, w.end_ns, w.delta.succeeded);
+    double secs = sim_time_to_s(w.end_ns - w.start_ns);
+    if (secs > 0) {
+        double attempts = (double)w.delta.attempts / secs, failed = (double)traffic_failed(&w.delta) / secs;
+        if (attempts > s->peak.attempts_rps)
+            s->peak.attempts_rps = attempts;
+        double retries = (double)w.delta.retries / secs;
+        if (retries > s->peak.retries_rps)
+            s->peak.retries_rps = retries;
+        if (failed > s->peak.failed_rps)
+            s->peak.failed_rps = failed;
+    }
+    if (w.in_flight > s->peak.in_flight)
+        s->peak.in_flight = w.in_flight;
     if (s->obs.on_window)
         s->obs.on_window(s->obs.ctx, &w);
     histogram_merge(&s->total_latency, &s->window_latency);
@@ -273,6 +286,7 @@ const struct run_report *sim_report(struct sim *s)
         s->report_clients[i] = s->clients[i].stats;
     s->report = (struct run_report){
         .duration_ns = s->now,
+        .peak = s->peak,
         .total = traffic_total(s),
         .latency = &s->total_latency,
         .in_flight = s->in_flight,

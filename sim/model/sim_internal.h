@@ -274,6 +274,7 @@ struct sim {
     uint64_t window_index;
     sim_time window_start;
     struct traffic traffic_at_window_start;
+    struct peaks peak;
     struct service_stats *service_at_window_start;
     struct service_window *window_services;
     struct histogram window_latency;
