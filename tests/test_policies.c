@@ -399,3 +399,24 @@ Test(policies, codel_sheds_to_keep_the_queue_short)
     double resp_ms = codel.services[0].response_ns / 1e6 / (double)codel.services[0].served;
     cr_assert_lt(resp_ms, 40, "served work waited little: %.1f ms", resp_ms);
 }
+
+/* An AIMD concurrency limit on an overloaded server (1500/s for 1000/s of
+ * capacity): every reply slower than 50 ms cuts the limit by 10%, every
+ * other one in a busy limiter adds one, so the limit hovers where the wait
+ * is about 50 ms: latency stays bounded, the excess is shed, and the server
+ * stays nearly busy. */
+Test(policies, aimd_concurrency_limit_bounds_latency_under_overload)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":60,\"services\":[{\"name\":\"s\",\"workers\":10,"
+        "\"concurrency_limit\":{\"algorithm\":\"aimd\",\"timeout_ms\":50,\"min\":5},"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":10}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\","
+        "\"arrival\":{\"process\":\"poisson\",\"rate_rps\":1500}}]}",
+        NULL);
+    cr_assert_lt(r.latency_p99_ms, 100);
+    cr_assert_gt(r.services[0].shed, 25000u);
+    double served_rps = (double)r.services[0].ok / 60;
+    cr_assert_gt(served_rps, 900, "%.0f/s served of 1000/s capacity", served_rps);
+    cr_assert_eq(r.total.failed[FAIL_SHED], r.services[0].shed);
+}

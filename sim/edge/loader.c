@@ -18,7 +18,12 @@ static const char *const TOP_KEYS[] = {"name",   "title",    "description", "dur
 static const char *const SERVICE_KEYS[] = {"name",         "instances",  "workers", "queue",
                                            "service_time", "error_rate", "calls",   "lb",
                                            "drop_expired", "work_after_calls", "cache",
-                                           "shed", "rate_limit", NULL};
+                                           "shed", "rate_limit", "concurrency_limit",
+                                           NULL};
+static const char *const CONC_LIMIT_KEYS[] = {"algorithm", "initial", "min", "max",
+                                              "backoff_ratio", "timeout_ms", "smoothing",
+                                              "queue_size", "tolerance", NULL};
+static const char *const CONC_ALGORITHMS[] = {"aimd", "gradient2", NULL};
 static const char *const SHED_KEYS[] = {"codel", "adaptive_lifo", NULL};
 static const char *const CODEL_KEYS[] = {"target_ms", "interval_ms", NULL};
 static const char *const CACHE_KEYS[] = {"hit_ratio", "keys", "ttl_s", "zipf_s", "hit_ms", NULL};
@@ -257,6 +262,39 @@ static void parse_shed(struct diag *d, const cJSON *v, const char *path, struct 
         diag_error(d, p, "target_ms must be below interval_ms");
 }
 
+/* "concurrency_limit": Netflix concurrency-limits' AIMD or Gradient2, with
+ * that library's defaults. */
+static void parse_conc_limit(struct diag *d, const cJSON *v, const char *path,
+                             struct service_cfg *out)
+{
+    if (!json_expect_object(d, v, path))
+        return;
+    json_check_keys(d, v, path, CONC_LIMIT_KEYS);
+    struct conc_limit_cfg *c = &out->conc_limit;
+    int k = CONC_AIMD;
+    json_read_choice(d, v, path, "algorithm", false, CONC_ALGORITHMS, &k);
+    c->algorithm = (enum conc_algorithm)k;
+    c->initial = 20, c->min_limit = 20, c->max_limit = 200;
+    c->backoff_ratio = 0.9, c->timeout_ns = sim_time_from_s(5);
+    c->smoothing = 0.2, c->queue_size = 4, c->tolerance = 1.5;
+    json_read_number(d, v, path, "initial", false, 1, false, 1e6, &c->initial);
+    json_read_number(d, v, path, "min", false, 1, false, 1e6, &c->min_limit);
+    json_read_number(d, v, path, "max", false, 1, false, 1e6, &c->max_limit);
+    char p[JSON_PATH_MAX];
+    if (c->min_limit > c->max_limit)
+        diag_error(d, json_path_key(p, path, "min"), "must not be above max");
+    else if (c->initial < c->min_limit || c->initial > c->max_limit)
+        diag_error(d, json_path_key(p, path, "initial"), "must be within [min, max]");
+    json_read_number(d, v, path, "backoff_ratio", false, 0.5, false, 0.999999, &c->backoff_ratio);
+    double x;
+    if (json_read_number(d, v, path, "timeout_ms", false, 0, true, 1e9, &x))
+        c->timeout_ns = sim_time_from_ms(x);
+    json_read_number(d, v, path, "smoothing", false, 0, true, 1, &c->smoothing);
+    json_read_number(d, v, path, "queue_size", false, 0, false, 1e6, &c->queue_size);
+    json_read_number(d, v, path, "tolerance", false, 1, false, 100, &c->tolerance);
+    out->has_conc_limit = true;
+}
+
 static void parse_service(struct diag *d, const cJSON *v, const char *path, const struct names *nm,
                           struct service_cfg *out)
 {
@@ -296,6 +334,8 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
     if ((block = json_get(v, "rate_limit")))
         loader_parse_rate_limit(d, block, json_path_key(p, path, "rate_limit"), true,
                                 &out->rate_limit);
+    if ((block = json_get(v, "concurrency_limit")))
+        parse_conc_limit(d, block, json_path_key(p, path, "concurrency_limit"), out);
     parse_cache(d, v, path, &out->cache);
     json_read_number(d, v, path, "work_after_calls", false, 0, false, 1, &out->work_after_calls);
     int lb = LB_ROUND_ROBIN;

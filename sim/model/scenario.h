@@ -16,6 +16,7 @@
 #include "../base/sim_time.h"
 #include "../prim/backoff.h"
 #include "../prim/breaker.h"
+#include "../prim/conc_limit.h"
 
 #define NO_INDEX UINT32_MAX
 #define QUEUE_UNBOUNDED UINT32_MAX
@@ -155,6 +156,8 @@ struct service_cfg {
     bool codel, adaptive_lifo;
     sim_time codel_target_ns, codel_interval_ns;
     struct rate_limit_cfg rate_limit; /* token bucket only */
+    bool has_conc_limit;     /* adaptive concurrency limit per instance (Netflix) */
+    struct conc_limit_cfg conc_limit;
     uint32_t call_count;
     struct call_cfg *calls;  /* every call, in the order of the steps */
     uint32_t step_count;

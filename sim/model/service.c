@@ -86,7 +86,8 @@ void service_init(struct sim *s, uint32_t i)
     svc->cfg = &s->sc->services[i];
     svc->inst = xcalloc(svc->cfg->instances, sizeof *svc->inst);
     const struct service_cfg *cfg = svc->cfg;
-    bool admission = cfg->codel || cfg->adaptive_lifo || cfg->rate_limit.kind != RATE_LIMIT_NONE;
+    bool admission = cfg->codel || cfg->adaptive_lifo ||
+                     cfg->rate_limit.kind != RATE_LIMIT_NONE || cfg->has_conc_limit;
     for (uint32_t k = 0; k < cfg->instances; k++) {
         svc->inst[k].st = healthy(cfg);
         if (!admission)
@@ -95,6 +96,8 @@ void service_init(struct sim *s, uint32_t i)
         codel_init(&adm->codel, cfg->codel_target_ns, cfg->codel_interval_ns);
         if (cfg->rate_limit.kind == RATE_LIMIT_TOKEN_BUCKET)
             token_bucket_init(&adm->bucket, cfg->rate_limit.rate_rps, cfg->rate_limit.burst);
+        if (cfg->has_conc_limit)
+            conc_limit_init(&adm->limit, &cfg->conc_limit);
         svc->inst[k].adm = adm;
     }
     char stream[160];
@@ -181,6 +184,23 @@ static void start_work(struct sim *s, uint32_t j)
 }
 
 
+/* The job leaves its instance's concurrency limit with a sample: its time
+ * in the service, dropped if it ended in a timeout or an overload refusal
+ * (the limiter's signal to back off); an application error says nothing
+ * about capacity and is ignored. */
+static void limit_release(struct sim *s, struct job *job, enum outcome outcome)
+{
+    if (!job->limited)
+        return;
+    job->limited = false;
+    struct conc_limit *l = &s->services[job->service].inst[job->instance].adm->limit;
+    if (outcome == OUTCOME_ERROR)
+        conc_limit_ignore(l);
+    else
+        conc_limit_sample(l, s->now - job->arrived_at, job->limit_in_flight,
+                          !outcome_is_success(outcome));
+}
+
 /* With drop_expired, a job whose caller's deadline has passed is not
  * served: it is dropped (its caller, if somehow still listening, hears a
  * deadline-exceeded error, as from gRPC). True if it was dropped. */
@@ -192,6 +212,7 @@ static bool drop_if_expired(struct sim *s, uint32_t j)
         return false;
     svc->stats.expired++;
     if (job->caller_gone) {
+        limit_release(s, job, OUTCOME_TIMEOUT);
         job->state = JOB_FREE;
         job_free(s, j);
     } else {
@@ -207,6 +228,7 @@ static void shed(struct sim *s, uint32_t j)
     struct job *job = &s->jobs[j];
     if (job->caller_gone) {
         s->services[job->service].stats.shed++;
+        limit_release(s, job, OUTCOME_SHED);
         job->state = JOB_FREE;
         job_free(s, j);
     } else {
@@ -308,6 +330,9 @@ void job_finish(struct sim *s, uint32_t j, enum outcome outcome)
     struct service_rt *svc = &s->services[job->service];
     if (outcome == OUTCOME_OK && job->degraded)
         outcome = OUTCOME_DEGRADED;
+    /* a reply nobody waits for any more was, to the limiter, a timeout */
+    limit_release(s, job, job->caller_gone && outcome_is_success(outcome) ? OUTCOME_TIMEOUT
+                                                                          : outcome);
     if (outcome_is_success(outcome))
         svc->stats.ok++;
     else if (outcome == OUTCOME_REJECTED)
@@ -387,6 +412,10 @@ static void arrive(struct sim *s, uint32_t j)
     } else if (in->adm && svc->cfg->rate_limit.kind == RATE_LIMIT_TOKEN_BUCKET &&
                !token_bucket_take(&in->adm->bucket, s->now)) {
         job_finish(s, j, OUTCOME_SHED); /* over the instance's rate limit */
+    } else if (svc->cfg->has_conc_limit &&
+               !(s->jobs[j].limited =
+                     conc_limit_acquire(&in->adm->limit, &s->jobs[j].limit_in_flight))) {
+        job_finish(s, j, OUTCOME_SHED); /* over the instance's concurrency limit */
     } else if (can_start(in) && in->queued == 0) {
         start_work(s, j);
     } else if (in->queued >= svc->cfg->queue_capacity) {
@@ -416,7 +445,7 @@ void service_send(struct sim *s, uint32_t ci, sim_time timeout_ns, sim_time inhe
     job->caller_gone = false;
     job->child = NO_INDEX;
     job->orphaned = c->orphaned;
-    job->degraded = job->spawning = job->after_calls = false;
+    job->degraded = job->spawning = job->after_calls = job->limited = false;
     job->edge = c->edge;
     job->cache_key = NO_INDEX;
     job->timer = (struct timer_handle){0, 0};

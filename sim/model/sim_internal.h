@@ -16,6 +16,7 @@
 #include "../prim/aws_quota.h"
 #include "../prim/bulkhead.h"
 #include "../prim/codel.h"
+#include "../prim/conc_limit.h"
 #include "../prim/conc_budget.h"
 #include "../prim/count_budget.h"
 #include "../prim/fixed_window.h"
@@ -159,6 +160,8 @@ struct job {
     bool degraded;          /* an optional call of its own failed */
     bool spawning;          /* making a step's calls: results are counted, not acted on */
     bool after_calls;       /* JOB_WORKING on the share of work after the calls */
+    bool limited;           /* holds a place in its instance's concurrency limit */
+    uint32_t limit_in_flight; /* the limiter's in-flight count when it was admitted */
     uint16_t step;          /* the current step of its calls */
     uint16_t pending, ok, failed; /* the current step's calls */
     sim_time work_after;    /* work left for after the calls */
@@ -226,6 +229,7 @@ struct service_rt {
 struct admission {
     struct codel codel;
     struct token_bucket bucket;
+    struct conc_limit limit;
 };
 
 struct client_rt {
