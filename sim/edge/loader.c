@@ -19,7 +19,12 @@ static const char *const SERVICE_KEYS[] = {"name",         "instances",  "worker
                                            "service_time", "error_rate", "calls",   "lb",
                                            "drop_expired", "work_after_calls", "cache",
                                            "shed", "rate_limit", "concurrency_limit",
-                                           NULL};
+                                           "health_check", "outlier_detection", NULL};
+static const char *const HEALTH_KEYS[] = {"interval_ms", "timeout_ms", "initial_delay_s",
+                                          "failure_threshold", "success_threshold", NULL};
+static const char *const OUTLIER_KEYS[] = {"consecutive_5xx", "interval_ms", "base_ejection_s",
+                                           "max_ejection_s", "max_ejection_percent",
+                                           "always_eject_one", NULL};
 static const char *const CONC_LIMIT_KEYS[] = {"algorithm", "initial", "min", "max",
                                               "backoff_ratio", "timeout_ms", "smoothing",
                                               "queue_size", "tolerance", NULL};
@@ -295,6 +300,63 @@ static void parse_conc_limit(struct diag *d, const cJSON *v, const char *path,
     out->has_conc_limit = true;
 }
 
+/* "health_check": Kubernetes readiness probe defaults (period 10 s,
+ * timeout 1 s, failure threshold 3, success threshold 1). */
+static void parse_health(struct diag *d, const cJSON *v, const char *path, struct service_cfg *out)
+{
+    if (!json_expect_object(d, v, path))
+        return;
+    json_check_keys(d, v, path, HEALTH_KEYS);
+    out->has_health_check = true;
+    out->hc_interval_ns = sim_time_from_s(10);
+    out->hc_timeout_ns = sim_time_from_s(1);
+    out->hc_failure_threshold = 3;
+    out->hc_success_threshold = 1;
+    double x;
+    int64_t n;
+    if (json_read_number(d, v, path, "interval_ms", false, 0, true, 1e9, &x))
+        out->hc_interval_ns = sim_time_from_ms(x);
+    if (json_read_number(d, v, path, "timeout_ms", false, 0, true, 1e9, &x))
+        out->hc_timeout_ns = sim_time_from_ms(x);
+    if (json_read_number(d, v, path, "initial_delay_s", false, 0, false, 1e6, &x))
+        out->hc_initial_delay_ns = sim_time_from_s(x);
+    if (json_read_int(d, v, path, "failure_threshold", false, 1, 1000, &n))
+        out->hc_failure_threshold = (uint32_t)n;
+    if (json_read_int(d, v, path, "success_threshold", false, 1, 1000, &n))
+        out->hc_success_threshold = (uint32_t)n;
+}
+
+/* "outlier_detection": Envoy's consecutive-5xx defaults. */
+static void parse_outlier(struct diag *d, const cJSON *v, const char *path,
+                          struct service_cfg *out)
+{
+    if (!json_expect_object(d, v, path))
+        return;
+    json_check_keys(d, v, path, OUTLIER_KEYS);
+    struct outlier_cfg *o = &out->outlier;
+    out->has_outlier = true;
+    o->consecutive_5xx = 5;
+    o->interval_ns = sim_time_from_s(10);
+    o->base_ejection_ns = sim_time_from_s(30);
+    o->max_ejection_ns = sim_time_from_s(300);
+    o->max_ejection_percent = 10;
+    double x;
+    int64_t n;
+    if (json_read_int(d, v, path, "consecutive_5xx", false, 1, 1000000, &n))
+        o->consecutive_5xx = (uint32_t)n;
+    if (json_read_number(d, v, path, "interval_ms", false, 0, true, 1e9, &x))
+        o->interval_ns = sim_time_from_ms(x);
+    if (json_read_number(d, v, path, "base_ejection_s", false, 0, true, 1e6, &x))
+        o->base_ejection_ns = sim_time_from_s(x);
+    if (json_read_number(d, v, path, "max_ejection_s", false, 0, true, 1e6, &x))
+        o->max_ejection_ns = sim_time_from_s(x);
+    else if (o->max_ejection_ns < o->base_ejection_ns)
+        o->max_ejection_ns = o->base_ejection_ns; /* Envoy: max(300 s, base) */
+    json_read_number(d, v, path, "max_ejection_percent", false, 0, false, 100,
+                     &o->max_ejection_percent);
+    json_read_bool(d, v, path, "always_eject_one", false, &o->always_eject_one);
+}
+
 static void parse_service(struct diag *d, const cJSON *v, const char *path, const struct names *nm,
                           struct service_cfg *out)
 {
@@ -336,6 +398,10 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
                                 &out->rate_limit);
     if ((block = json_get(v, "concurrency_limit")))
         parse_conc_limit(d, block, json_path_key(p, path, "concurrency_limit"), out);
+    if ((block = json_get(v, "health_check")))
+        parse_health(d, block, json_path_key(p, path, "health_check"), out);
+    if ((block = json_get(v, "outlier_detection")))
+        parse_outlier(d, block, json_path_key(p, path, "outlier_detection"), out);
     parse_cache(d, v, path, &out->cache);
     json_read_number(d, v, path, "work_after_calls", false, 0, false, 1, &out->work_after_calls);
     int lb = LB_ROUND_ROBIN;

@@ -1,7 +1,8 @@
 /* Load balancing: which instance in rotation gets the next request.
- * Instances out of rotation (all workers lost) are never picked; an
- * instance that is down or black-holed still is, until health checks can
- * tell the balancer otherwise. */
+ * Instances out of rotation (all workers lost, ejected as an outlier, or
+ * failing readiness probes) are never picked; an instance that is down or
+ * black-holed still is, unless health checks or outlier detection have
+ * told the balancer otherwise. */
 #include "sim_internal.h"
 
 
@@ -11,7 +12,7 @@ static uint32_t round_robin(struct service_rt *svc)
     for (uint32_t tries = 0; tries < n; tries++) {
         uint32_t i = svc->rr_next;
         svc->rr_next = i + 1 == n ? 0 : i + 1;
-        if (!svc->inst[i].st.removed)
+        if (!svc->inst[i].out)
             return i;
     }
     return NO_INDEX;
@@ -23,7 +24,7 @@ static uint32_t nth_in_rotation(const struct service_rt *svc, uint32_t k)
     if (!svc->removed)
         return k;
     for (uint32_t i = 0; i < svc->cfg->instances; i++)
-        if (!svc->inst[i].st.removed && k-- == 0)
+        if (!svc->inst[i].out && k-- == 0)
             return i;
     return NO_INDEX;
 }
@@ -40,7 +41,7 @@ static uint32_t least_outstanding(struct service_rt *svc)
     uint32_t n = svc->cfg->instances, best = NO_INDEX;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = (svc->rr_next + k) % n;
-        if (!svc->inst[i].st.removed &&
+        if (!svc->inst[i].out &&
             (best == NO_INDEX || outstanding(svc, i) < outstanding(svc, best)))
             best = i;
     }

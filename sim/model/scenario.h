@@ -17,6 +17,7 @@
 #include "../prim/backoff.h"
 #include "../prim/breaker.h"
 #include "../prim/conc_limit.h"
+#include "../prim/outlier.h"
 
 #define NO_INDEX UINT32_MAX
 #define QUEUE_UNBOUNDED UINT32_MAX
@@ -158,6 +159,18 @@ struct service_cfg {
     struct rate_limit_cfg rate_limit; /* token bucket only */
     bool has_conc_limit;     /* adaptive concurrency limit per instance (Netflix) */
     struct conc_limit_cfg conc_limit;
+    /* Active readiness probes (Kubernetes): every interval each instance is
+     * probed; failure_threshold failures in a row take it out of the
+     * balancer's rotation, success_threshold successes bring it back. A
+     * probe fails at once on a refusing instance and after its timeout on
+     * one that hangs (black hole, pause, no workers). */
+    bool has_health_check;
+    sim_time hc_interval_ns, hc_timeout_ns, hc_initial_delay_ns;
+    uint32_t hc_success_threshold, hc_failure_threshold;
+    /* Passive outlier ejection (Envoy consecutive 5xx): errors, refusals and
+     * timeouts of real requests count against the instance that had them. */
+    bool has_outlier;
+    struct outlier_cfg outlier;
     uint32_t call_count;
     struct call_cfg *calls;  /* every call, in the order of the steps */
     uint32_t step_count;

@@ -330,6 +330,8 @@ void job_finish(struct sim *s, uint32_t j, enum outcome outcome)
     struct service_rt *svc = &s->services[job->service];
     if (outcome == OUTCOME_OK && job->degraded)
         outcome = OUTCOME_DEGRADED;
+    if (!job->caller_gone) /* a late reply after a timeout was counted as the timeout */
+        health_on_result(s, job->service, job->instance, !outcome_is_success(outcome));
     /* a reply nobody waits for any more was, to the limiter, a timeout */
     limit_release(s, job, job->caller_gone && outcome_is_success(outcome) ? OUTCOME_TIMEOUT
                                                                           : outcome);
@@ -438,6 +440,7 @@ void service_send(struct sim *s, uint32_t ci, sim_time timeout_ns, sim_time inhe
     const struct call *c = &s->calls[ci];
     uint32_t service = c->service;
     job->service = service;
+    job->instance = NO_INDEX; /* until it reaches one */
     job->call = ci;
     /* Before anything can answer it: arrive() may end the attempt at once
      * (refused, rejected), and the result must find the call pointing here. */
@@ -527,8 +530,9 @@ void service_on_call_timeout(struct sim *s, uint32_t j, uint32_t gen)
     if (job->gen != gen || job->caller_gone)
         return;
     job->caller_gone = true;
+    health_on_result(s, job->service, job->instance, true);
     job_orphan(s, j);
-    uint32_t ci = job->call;
+    uint32_t ci = s->jobs[j].call;
     if (job->state == JOB_SWALLOWED || job->state == JOB_REPLY_LOST)
         job_release(s, j); /* nothing else refers to it */
     call_on_attempt_result(s, ci, OUTCOME_TIMEOUT);
@@ -621,7 +625,7 @@ void service_refresh_instance(struct sim *s, uint32_t service, uint32_t instance
     in->st = fault_instance_state(s, service, instance);
     bool was_out = old.down || old.removed, is_out = in->st.down || in->st.removed;
     if (in->st.removed != old.removed)
-        svc->removed += in->st.removed ? 1 : (uint32_t)-1;
+        health_update_rotation(s, service, instance);
     if (is_out && !was_out)
         fail_everything(s, service, instance);
     if (in->st.paused && !old.paused)

@@ -89,7 +89,7 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
     s->window_services = xcalloc(ns, sizeof *s->window_services);
     s->report_services = xcalloc(ns, sizeof *s->report_services);
     for (uint32_t i = 0; i < ns; i++)
-        service_init(s, i);
+        service_init(s, i), health_start(s, i);
 
     s->clients = xcalloc(sc->client_count, sizeof *s->clients);
     s->report_clients = xcalloc(sc->client_count, sizeof *s->report_clients);
@@ -111,7 +111,7 @@ void sim_free(struct sim *s)
     if (!s)
         return;
     for (uint32_t i = 0; i < s->sc->service_count; i++)
-        service_release(&s->services[i]);
+        health_release(&s->services[i]), service_release(&s->services[i]);
     for (uint32_t i = 0; i < s->sc->client_count; i++) {
         free(s->clients[i].user_rng);
         free(s->clients[i].user_gen);
@@ -225,6 +225,15 @@ static void dispatch(struct sim *s, const struct event *ev)
         break;
     case EV_REPLY_IN:
         service_on_reply_in(s, ev->id, (uint32_t)ev->arg);
+        break;
+    case EV_PROBE:
+        health_on_probe(s, ev->id, (uint32_t)ev->arg);
+        break;
+    case EV_PROBE_FAILED:
+        health_on_probe_failed(s, ev->id, (uint32_t)ev->arg);
+        break;
+    case EV_OUTLIER_TICK:
+        health_on_outlier_tick(s, ev->id);
         break;
     case EV_FAULT_START:
     case EV_FAULT_END:

@@ -21,6 +21,8 @@
 #include "../prim/count_budget.h"
 #include "../prim/fixed_window.h"
 #include "../prim/grpc_throttle.h"
+#include "../prim/outlier.h"
+#include "../prim/probe.h"
 #include "../prim/ratio_budget.h"
 #include "../prim/sre_throttle.h"
 #include "../prim/token_bucket.h"
@@ -40,6 +42,9 @@ enum event_kind {
                         limit, fallback): the call goes on from its stage */
     EV_REQUEST_IN,   /* id = job, arg = gen: a request crossed the network */
     EV_REPLY_IN,     /* id = job, arg = gen: a reply crossed the network */
+    EV_PROBE,        /* id = service, arg = instance: its readiness probe is due */
+    EV_PROBE_FAILED, /* id = service, arg = instance: a hanging probe timed out */
+    EV_OUTLIER_TICK, /* id = service: the outlier detector's interval */
 };
 
 enum outcome {
@@ -197,6 +202,9 @@ struct instance_state {
 
 struct instance {
     struct admission *adm; /* NULL: no CoDel, adaptive LIFO or rate limit */
+    /* Out of the balancer's rotation, for any of: all workers lost (st),
+     * ejected as an outlier, failing its readiness probe. */
+    bool out, ejected, unready;
     uint32_t busy;
     uint32_t queued;
     uint32_t ring_cap, ring_head; /* deque of waiting job ids */
@@ -213,7 +221,9 @@ struct service_rt {
     const struct service_cfg *cfg;
     struct instance *inst;
     uint32_t rr_next;
-    uint32_t removed;      /* instances out of rotation */
+    uint32_t removed;      /* instances out of rotation (instance.out) */
+    struct probe *probes;  /* per instance, with health checks */
+    struct outlier outlier;
     struct rng work_rng, error_rng, lb_rng, call_rng;
     struct edge_rt *call_edges; /* per call; cfg NULL where there is no network */
     struct policy_rt **call_pols; /* per call; NULL where there is no policy */
@@ -368,6 +378,17 @@ void calls_resume(struct sim *s, uint32_t job);
 void calls_abandon(struct sim *s, uint32_t job);
 /* Takes a call out of its parent's list of calls in flight. */
 void calls_unlink(struct sim *s, uint32_t call);
+
+/* health.c: readiness probes and outlier ejection, feeding the balancer */
+void health_start(struct sim *s, uint32_t service);
+void health_release(struct service_rt *svc);
+void health_on_probe(struct sim *s, uint32_t service, uint32_t instance);
+void health_on_probe_failed(struct sim *s, uint32_t service, uint32_t instance);
+void health_on_outlier_tick(struct sim *s, uint32_t service);
+/* A real request's result at an instance, for outlier ejection. */
+void health_on_result(struct sim *s, uint32_t service, uint32_t instance, bool failed);
+/* Recomputes whether the instance is in rotation from all its reasons. */
+void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance);
 
 /* lb.c: the instance in rotation for the next request, or NO_INDEX. */
 uint32_t lb_pick(struct service_rt *svc);
