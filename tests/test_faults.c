@@ -280,3 +280,24 @@ Test(faults, restarted_instances_come_back_cold_and_warm_up)
     double warm = 10.0 * (double)(c->r.total.succeeded - 20);
     cr_assert_float_eq(c->r.latency_sum_ms, cold + warm, 1e-3);
 }
+
+#define TWO_INSTANCES_RESTARTED(drain)                                                             \
+    "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"instances\":2,"           \
+    "\"workers\":20," drain "\"service_time\":{\"dist\":\"constant\",\"value_ms\":100}}],"       \
+    "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"arrival\":{\"process\":\"constant\","      \
+    "\"rate_rps\":100}}],\"faults\":[{\"kind\":\"restart\",\"target\":\"s\",\"mode\":"        \
+    "\"rolling\",\"at_s\":2,\"duration_s\":2,\"interval_s\":3}]}"
+
+Test(faults, draining_finishes_work_in_flight_before_the_instance_goes)
+{
+    /* Two instances, 100 ms of work, 100/s: a rolling restart with a 1 s
+     * drain takes each out of rotation, lets its work finish (at most
+     * 100 ms), and only then takes it down: nothing fails, and the other
+     * instance takes all the traffic meanwhile. Without draining the work
+     * in flight and every request routed to the down instance fail. */
+    struct run_result drained = run_json(TWO_INSTANCES_RESTARTED("\"drain_timeout_s\":1,"), NULL);
+    cr_assert_eq(traffic_failed(&drained.total), 0u);
+    struct run_result killed = run_json(TWO_INSTANCES_RESTARTED(""), NULL);
+    /* half the traffic for 2 s per instance, plus the ~5 in flight on each */
+    cr_assert_geq(traffic_failed(&killed.total), 200u);
+}

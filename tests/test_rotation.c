@@ -19,7 +19,7 @@ static void on_event(void *ctx, sim_time at, const char *kind, const char *subje
     struct changes *c = ctx;
     if (strncmp(kind, "instance_", 9) != 0 || c->count == 32)
         return;
-    cr_assert_str_eq(subject, "api#0");
+    cr_assert_str_eq(subject, "api[0]");
     c->t[c->count] = sim_time_to_s(at);
     snprintf(c->kind[c->count], sizeof c->kind[0], "%s", kind);
     c->count++;

@@ -159,6 +159,8 @@ static void parse_kind_keys(struct diag *d, const cJSON *v, const char *path,
             f->warmup_ns = sim_time_from_s(x);
         if ((f->cold_factor != 1) != (f->warmup_ns > 0))
             diag_error(d, path, "'cold_factor' and 'warmup_s' go together");
+        if (f->restart == RESTART_ROLLING && f->target < sc->service_count)
+            f->drain_ns = sc->services[f->target].drain_ns; /* the end may slip by it */
         break;
     case FAULT_PAUSE:
     case FAULT_HERD:

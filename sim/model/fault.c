@@ -132,17 +132,80 @@ static void start_cold(struct sim *s, const struct fault_cfg *fc, uint32_t insta
     in->warm_until = s->now + fc->warmup_ns;
 }
 
-static void restart_step(struct sim *s, uint32_t f, uint32_t instance, bool down)
+static void instance_event(struct sim *s, const struct fault_cfg *fc, uint32_t instance,
+                           const char *kind)
+{
+    char subject[96];
+    snprintf(subject, sizeof subject, "%s[%u]", s->sc->services[fc->target].name, instance);
+    sim_emit(s, kind, subject, fc->label);
+}
+
+/* A rolling restart takes the instance down now; it is back duration_s
+ * later. */
+static void go_down(struct sim *s, uint32_t f, uint32_t instance)
 {
     const struct fault_cfg *fc = &s->sc->faults[f];
     struct instance *in = &s->services[fc->target].inst[instance];
-    in->restarts_down += down ? 1 : (uint32_t)-1;
-    if (!down)
-        start_cold(s, fc, instance);
-    char subject[96];
-    snprintf(subject, sizeof subject, "%s[%u]", s->sc->services[fc->target].name, instance);
-    sim_emit(s, down ? "instance_down" : "instance_up", subject, fc->label);
+    in->draining = false;
+    in->drain_gen++;
+    in->restarts_down++;
+    instance_event(s, fc, instance, "instance_down");
     service_refresh_instance(s, fc->target, instance);
+    eventq_push(s->q, s->now + fc->duration_ns, EV_RESTART_UP, f, instance);
+}
+
+static void end(struct sim *s, uint32_t f);
+
+/* One step of a rolling restart. Each instance's down step schedules the
+ * next one's, and its up step is scheduled when it actually goes down, so
+ * at equal times an instance is back before the next one leaves; the last
+ * instance back ends the fault. */
+static void restart_step(struct sim *s, uint32_t f, uint32_t instance, bool down)
+{
+    const struct fault_cfg *fc = &s->sc->faults[f];
+    struct service_rt *svc = &s->services[fc->target];
+    struct instance *in = &svc->inst[instance];
+    uint32_t last = fc->first_instance + fc->instance_count - 1;
+    if (down) {
+        if (svc->cfg->drain_ns > 0) { /* graceful: out of rotation, then drain */
+            in->leaving = in->draining = true;
+            health_update_rotation(s, fc->target, instance);
+            instance_event(s, fc, instance, "instance_draining");
+            if (in->busy == 0 && in->queued == 0)
+                go_down(s, f, instance);
+            else
+                eventq_push(s->q, s->now + svc->cfg->drain_ns, EV_DRAIN_TIMEOUT, f,
+                            instance | (uint64_t)in->drain_gen << 32);
+        } else {
+            go_down(s, f, instance);
+        }
+        if (instance < last) /* after this one's way back, for ties */
+            eventq_push(s->q, s->now + fc->interval_ns, EV_RESTART_DOWN, f, instance + 1);
+        return;
+    }
+    in->restarts_down--;
+    start_cold(s, fc, instance);
+    instance_event(s, fc, instance, "instance_up");
+    service_refresh_instance(s, fc->target, instance);
+    if (in->leaving) {
+        in->leaving = false;
+        health_update_rotation(s, fc->target, instance);
+    }
+    if (instance == last)
+        end(s, f);
+}
+
+void fault_instance_drained(struct sim *s, uint32_t service, uint32_t instance)
+{
+    /* which rolling restart is draining it: the first active one naming it */
+    for (uint32_t f = 0; f < s->sc->fault_count; f++) {
+        const struct fault_cfg *fc = &s->sc->faults[f];
+        if (s->fault_active[f] && fc->kind == FAULT_RESTART && fc->target == service &&
+            covers(fc, instance)) {
+            go_down(s, f, instance);
+            return;
+        }
+    }
 }
 
 static void start(struct sim *s, uint32_t f, uint32_t occurrence)
@@ -150,7 +213,8 @@ static void start(struct sim *s, uint32_t f, uint32_t occurrence)
     const struct fault_cfg *fc = &s->sc->faults[f];
     s->fault_active[f] = true;
     /* Pushed after anything start() schedules, so at equal times the end
-     * comes last (a rolling restart's final instance is up before it). */
+     * comes last. (A rolling restart has no end event: its last instance
+     * back ends it.) */
     sim_time end_at = fault_end_of(fc, occurrence);
     sim_emit(s, "fault_start", subject_of(s, fc), fc->label);
     switch (fc->kind) {
@@ -168,13 +232,8 @@ static void start(struct sim *s, uint32_t f, uint32_t occurrence)
         break;
     case FAULT_RESTART:
         if (fc->restart == RESTART_ROLLING) {
-            for (uint32_t k = 0; k < fc->instance_count; k++) {
-                sim_time down = s->now + (sim_time)k * fc->interval_ns;
-                eventq_push(s->q, down, EV_RESTART_DOWN, f, fc->first_instance + k);
-                eventq_push(s->q, down + fc->duration_ns, EV_RESTART_UP, f,
-                            fc->first_instance + k);
-            }
-            break;
+            eventq_push(s->q, s->now, EV_RESTART_DOWN, f, fc->first_instance);
+            return; /* the last instance back ends it (restart_step) */
         }
         refresh_service(s, fc);
         break;
@@ -216,6 +275,13 @@ void fault_on_event(struct sim *s, const struct event *ev)
     case EV_RESTART_UP:
         restart_step(s, ev->id, (uint32_t)ev->arg, ev->kind == EV_RESTART_DOWN);
         break;
+    case EV_DRAIN_TIMEOUT: { /* what is left fails as the instance goes */
+        uint32_t instance = (uint32_t)ev->arg;
+        const struct instance *in = &s->services[s->sc->faults[ev->id].target].inst[instance];
+        if (in->draining && in->drain_gen == (uint32_t)(ev->arg >> 32))
+            go_down(s, ev->id, instance);
+        break;
+    }
     default:
         break;
     }

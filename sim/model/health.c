@@ -16,7 +16,7 @@
 static void instance_event(struct sim *s, const char *kind, uint32_t service, uint32_t instance)
 {
     char subject[96];
-    snprintf(subject, sizeof subject, "%s#%u", s->sc->services[service].name, instance);
+    snprintf(subject, sizeof subject, "%s[%u]", s->sc->services[service].name, instance);
     sim_emit(s, kind, subject, "");
 }
 
@@ -24,7 +24,7 @@ void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance)
 {
     struct service_rt *svc = &s->services[service];
     struct instance *in = &svc->inst[instance];
-    bool out = in->st.removed || in->ejected || in->unready;
+    bool out = in->st.removed || in->ejected || in->unready || in->leaving;
     if (out != in->out) {
         in->out = out;
         svc->removed += out ? 1 : (uint32_t)-1;

@@ -10,7 +10,8 @@ sim_time fault_end_of(const struct fault_cfg *f, uint32_t k)
 {
     sim_time start = f->at_ns + (sim_time)k * f->every_ns;
     if (f->kind == FAULT_RESTART && f->restart == RESTART_ROLLING && f->instance_count > 1)
-        return start + (sim_time)(f->instance_count - 1) * f->interval_ns + f->duration_ns;
+        return start + (sim_time)(f->instance_count - 1) * f->interval_ns + f->duration_ns +
+               f->drain_ns;
     return start + f->duration_ns;
 }
 

@@ -171,6 +171,12 @@ struct service_cfg {
      * timeouts of real requests count against the instance that had them. */
     bool has_outlier;
     struct outlier_cfg outlier;
+    /* Graceful draining in a rolling restart: a leaving instance is taken
+     * out of rotation at once, finishes its queued and in-flight work for up
+     * to drain_ns, then goes down (failing what is left); it rejoins the
+     * rotation when it is back. 0: it goes down at once, mid-request, and
+     * stays in rotation (refusing) unless probes take it out. */
+    sim_time drain_ns;
     uint32_t call_count;
     struct call_cfg *calls;  /* every call, in the order of the steps */
     uint32_t step_count;
@@ -230,6 +236,7 @@ struct fault_cfg {
     sim_time interval_ns;     /* rolling restart: between instances */
     double cold_factor;       /* restart: service-time multiplier on coming back... */
     sim_time warmup_ns;       /* ...fading linearly to 1 over this long */
+    sim_time drain_ns;        /* restart: the target's drain timeout (the end may slip by it) */
     double factor;            /* latency: service-time multiplier; surge: rate multiplier */
     sim_time add_ns;          /* latency: added to every service time */
     double rate;              /* errors: extra failure probability */

@@ -281,9 +281,12 @@ static void release_worker(struct sim *s, struct job *job)
     if (job->orphaned)
         svc->orphan_busy--;
     svc->busy--;
-    svc->inst[job->instance].busy--;
-    if (svc->inst[job->instance].queued)
+    struct instance *in = &svc->inst[job->instance];
+    in->busy--;
+    if (in->queued)
         start_waiting(s, svc, job->instance);
+    else if (in->draining && in->busy == 0)
+        fault_instance_drained(s, job->service, job->instance);
 }
 
 void job_orphan(struct sim *s, uint32_t j)

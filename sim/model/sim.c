@@ -232,6 +232,9 @@ static void dispatch(struct sim *s, const struct event *ev)
     case EV_PROBE_FAILED:
         health_on_probe_failed(s, ev->id, (uint32_t)ev->arg);
         break;
+    case EV_DRAIN_TIMEOUT:
+        fault_on_event(s, ev);
+        break;
     case EV_OUTLIER_TICK:
         health_on_outlier_tick(s, ev->id);
         break;

@@ -45,6 +45,7 @@ enum event_kind {
     EV_PROBE,        /* id = service, arg = instance: its readiness probe is due */
     EV_PROBE_FAILED, /* id = service, arg = instance: a hanging probe timed out */
     EV_OUTLIER_TICK, /* id = service: the outlier detector's interval */
+    EV_DRAIN_TIMEOUT,/* id = fault, arg = instance | drain gen << 32: stop draining */
 };
 
 enum outcome {
@@ -205,6 +206,9 @@ struct instance {
     /* Out of the balancer's rotation, for any of: all workers lost (st),
      * ejected as an outlier, failing its readiness probe. */
     bool out, ejected, unready;
+    bool leaving;          /* drained or restarting in a graceful rolling deploy */
+    bool draining;         /* finishing its work before it goes down */
+    uint32_t drain_gen;    /* voids a drain timeout once it went down */
     uint32_t busy;
     uint32_t queued;
     uint32_t ring_cap, ring_head; /* deque of waiting job ids */
@@ -305,6 +309,8 @@ void fault_schedule_all(struct sim *s);
 struct instance_state fault_instance_state(const struct sim *s, uint32_t service,
                                            uint32_t instance);
 void fault_on_event(struct sim *s, const struct event *ev);
+/* A draining instance has finished its work: it goes down now. */
+void fault_instance_drained(struct sim *s, uint32_t service, uint32_t instance);
 /* True when an active partition drops calls from this caller to `service`. */
 bool fault_partitioned(const struct sim *s, uint32_t service, const struct call *call);
 /* Reports a row for events.csv through the observer. */
