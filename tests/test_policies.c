@@ -420,3 +420,32 @@ Test(policies, aimd_concurrency_limit_bounds_latency_under_overload)
     cr_assert_gt(served_rps, 900, "%.0f/s served of 1000/s capacity", served_rps);
     cr_assert_eq(r.total.failed[FAIL_SHED], r.services[0].shed);
 }
+
+/* Retried writes: 300 ms of work, a 100 ms timeout, three attempts with
+ * no backoff. Each attempt times out while still executing and executes
+ * to the end anyway: three executions, two duplicates, per request. With
+ * an idempotency key the second and third attempts arrive while the first
+ * is running and are refused as conflicts: one execution, no duplicate. */
+#define WRITES(key)                                                                                \
+    "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":100,"            \
+    "\"service_time\":{\"dist\":\"constant\",\"value_ms\":300}}],\"clients\":[{\"name\":\"u\","   \
+    "\"target\":\"s\",\"policy\":\"w\",\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}]," \
+    "\"policies\":{\"w\":{" key "\"timeout_ms\":100,\"retry\":{\"max_attempts\":3,"               \
+    "\"backoff\":\"constant\",\"base_ms\":0}}}}"
+
+Test(policies, retried_writes_execute_again_unless_keyed)
+{
+    struct run_result plain = run_json(WRITES(""), NULL);
+    uint64_t done = plain.total.offered - plain.in_flight;
+    cr_assert_eq(plain.total.failed[FAIL_TIMEOUT], done);
+    /* a request sent at t executes at t + 0.3, 0.4 and 0.5 s: all but the
+     * last five (after 9.5 s) are complete by the end of the run */
+    cr_assert_geq(plain.services[0].duplicates, 2 * (plain.total.offered - 5));
+    cr_assert_leq(plain.services[0].duplicates, 2 * plain.total.offered);
+    struct run_result keyed = run_json(WRITES("\"idempotency_key\":true,"), NULL);
+    cr_assert_eq(keyed.services[0].duplicates, 0u);
+    /* every finished request: two conflicts, and a failure (rejected) */
+    cr_assert_eq(keyed.services[0].conflicts, 2 * (keyed.total.offered - keyed.in_flight));
+    cr_assert_eq(keyed.total.failed[FAIL_REJECTED], keyed.total.offered - keyed.in_flight);
+    cr_assert_geq(keyed.services[0].served, keyed.total.offered - 3, "one execution each");
+}

@@ -11,7 +11,8 @@ static const char *const POLICY_KEYS[] = {
     "idempotency_key", "order", NULL};
 /* Contract blocks whose wiring into the simulator has not landed yet: refused
  * with a clear error rather than accepted and silently ignored. */
-static const char *const NOT_YET[] = {"hedge", "idempotency_key", NULL};
+static const char *const NOT_YET[] = {"hedge", NULL};
+static const char *const IDEM_KEYS[] = {"retention_s", NULL};
 static const char *const THROTTLE_KEYS[] = {"k", "window_s", NULL};
 static const char *const BULKHEAD_KEYS[] = {"max_concurrent", "max_wait_ms", NULL};
 static const char *const RATE_LIMIT_KEYS[] = {"rate_rps", "burst", "limit_for_period",
@@ -383,6 +384,19 @@ void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struc
                                 &out->rate_limit);
     if ((block = json_get(v, "fallback")))
         parse_fallback(d, block, json_path_key(p, path, "fallback"), out);
+    if ((block = json_get(v, "idempotency_key"))) {
+        json_path_key(p, path, "idempotency_key");
+        out->idem_retention_ns = sim_time_from_s(300);
+        if (cJSON_IsBool(block)) {
+            out->idempotency = cJSON_IsTrue(block);
+        } else if (json_expect_object(d, block, p)) {
+            json_check_keys(d, block, p, IDEM_KEYS);
+            out->idempotency = true;
+            double x;
+            if (json_read_number(d, block, p, "retention_s", false, 0, true, 1e7, &x))
+                out->idem_retention_ns = sim_time_from_s(x);
+        }
+    }
     if ((block = json_get(v, "order")))
         parse_order(d, v, block, json_path_key(p, path, "order"), out);
 }

@@ -59,6 +59,9 @@ static void write_service(struct jsonw *w, const struct service_window *s, doubl
     jsonw_double(w, "wasted_work_s", t->wasted_ns / 1e9);
     jsonw_double(w, "wasted_share", summary_ratio(t->wasted_ns, t->busy_area_ns));
     jsonw_uint(w, "shed", t->shed);
+    jsonw_uint(w, "duplicates", t->duplicates);
+    jsonw_uint(w, "replayed", t->replayed);
+    jsonw_uint(w, "conflicts", t->conflicts);
     jsonw_uint(w, "retries_out", t->retries_out);
     for (int i = 0; i < PC_COUNT; i++) {
         char key[64];

@@ -241,6 +241,10 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
     c->retry_timer = (struct timer_handle){0, 0};
     c->orphaned = caller_is_job && s->jobs[caller].orphaned;
     c->started = s->now;
+    c->rec = NO_INDEX;
+    if (pol && pol->cfg->max_attempts > 1) /* it may execute twice: keep count */
+        c->rec = rec_alloc(s);
+    c = &s->calls[ci];
     c->deadline = inherited;
     if (pol && pol->cfg->deadline_ns && s->now + pol->cfg->deadline_ns < c->deadline)
         c->deadline = s->now + pol->cfg->deadline_ns;

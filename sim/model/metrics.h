@@ -72,6 +72,9 @@ struct service_stats {
     uint64_t retries_out;
     uint64_t policy_out[PC_COUNT];
     uint64_t shed;      /* refused by its admission control: CoDel, rate limit */
+    uint64_t duplicates;/* executions of a logical call that had already executed */
+    uint64_t replayed;  /* repeats answered from the idempotency-key store */
+    uint64_t conflicts; /* repeats refused while the first was still executing */
     double busy_area_ns;   /* sum over workers of busy time */
     double queue_area_ns;  /* integral of queued requests over time */
     double system_area_ns; /* integral of queued + in-service requests */

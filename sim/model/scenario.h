@@ -92,6 +92,8 @@ struct policy_cfg {
     uint32_t bulkhead_max;
     sim_time bulkhead_wait_ns;
     struct rate_limit_cfg rate_limit;
+    bool idempotency;           /* attempts carry a key the callee deduplicates on... */
+    sim_time idem_retention_ns; /* ...for this long after it executed one */
     bool has_fallback;          /* a failed call is answered by a fallback... */
     sim_time fallback_ns;       /* ...after this long */
 };

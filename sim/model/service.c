@@ -139,6 +139,8 @@ void service_release(struct service_rt *svc)
         policy_rt_free(svc->call_pols[k]);
     free(svc->call_pols);
     cache_release(&svc->cache);
+    if (svc->has_idem)
+        idem_store_release(&svc->idem);
 }
 
 /* ---- a job's life ---- */
@@ -184,12 +186,17 @@ static void start_work(struct sim *s, uint32_t j)
 }
 
 
-/* The job leaves its instance's concurrency limit with a sample: its time
+/* The job leaves the instance: no longer running for its idempotency key,
+ * and out of its instance's concurrency limit with a sample: its time
  * in the service, dropped if it ended in a timeout or an overload refusal
  * (the limiter's signal to back off); an application error says nothing
  * about capacity and is ignored. */
-static void limit_release(struct sim *s, struct job *job, enum outcome outcome)
+static void job_leaves(struct sim *s, struct job *job, enum outcome outcome)
 {
+    if (job->running) {
+        job->running = false;
+        s->recs[job->rec].running--;
+    }
     if (!job->limited)
         return;
     job->limited = false;
@@ -212,7 +219,7 @@ static bool drop_if_expired(struct sim *s, uint32_t j)
         return false;
     svc->stats.expired++;
     if (job->caller_gone) {
-        limit_release(s, job, OUTCOME_TIMEOUT);
+        job_leaves(s, job, OUTCOME_TIMEOUT);
         job->state = JOB_FREE;
         job_free(s, j);
     } else {
@@ -228,7 +235,7 @@ static void shed(struct sim *s, uint32_t j)
     struct job *job = &s->jobs[j];
     if (job->caller_gone) {
         s->services[job->service].stats.shed++;
-        limit_release(s, job, OUTCOME_SHED);
+        job_leaves(s, job, OUTCOME_SHED);
         job->state = JOB_FREE;
         job_free(s, j);
     } else {
@@ -336,7 +343,7 @@ void job_finish(struct sim *s, uint32_t j, enum outcome outcome)
     if (!job->caller_gone) /* a late reply after a timeout was counted as the timeout */
         health_on_result(s, job->service, job->instance, !outcome_is_success(outcome));
     /* a reply nobody waits for any more was, to the limiter, a timeout */
-    limit_release(s, job, job->caller_gone && outcome_is_success(outcome) ? OUTCOME_TIMEOUT
+    job_leaves(s, job, job->caller_gone && outcome_is_success(outcome) ? OUTCOME_TIMEOUT
                                                                           : outcome);
     if (outcome_is_success(outcome))
         svc->stats.ok++;
@@ -388,6 +395,34 @@ void service_on_reply_in(struct sim *s, uint32_t j, uint32_t gen)
     reply_now(s, j, (enum outcome)job->reply_outcome);
 }
 
+/* An idempotent server looks up the request's key first: a key it executed
+ * within the retention time gets the stored answer, a key executing right
+ * now gets a conflict (which the caller may retry), any other goes on and is
+ * marked running. True if the request was answered here. */
+static bool answered_by_key(struct sim *s, uint32_t j)
+{
+    struct job *job = &s->jobs[j];
+    struct service_rt *svc = &s->services[job->service];
+    struct exec_rec *rec = &s->recs[job->rec];
+    if (!svc->has_idem) {
+        idem_store_init(&svc->idem, s->calls[job->call].pol->cfg->idem_retention_ns);
+        svc->has_idem = true;
+    }
+    if (idem_store_seen(&svc->idem, rec->key, s->now)) {
+        svc->stats.replayed++;
+        job_finish(s, j, OUTCOME_OK);
+        return true;
+    }
+    if (rec->running) {
+        svc->stats.conflicts++;
+        job_finish(s, j, OUTCOME_REJECTED);
+        return true;
+    }
+    rec->running++;
+    job->running = true;
+    return false;
+}
+
 /* The request reaches the service: an instance is picked and it is refused,
  * started, rejected or queued. */
 static void arrive(struct sim *s, uint32_t j)
@@ -414,6 +449,8 @@ static void arrive(struct sim *s, uint32_t j)
         return;
     if (in->st.down) {
         job_finish(s, j, OUTCOME_ERROR); /* connection refused */
+    } else if (s->jobs[j].keyed && answered_by_key(s, j)) {
+        /* a repeat, answered from the key store or refused as a conflict */
     } else if (in->adm && svc->cfg->rate_limit.kind == RATE_LIMIT_TOKEN_BUCKET &&
                !token_bucket_take(&in->adm->bucket, s->now)) {
         job_finish(s, j, OUTCOME_SHED); /* over the instance's rate limit */
@@ -451,7 +488,11 @@ void service_send(struct sim *s, uint32_t ci, sim_time timeout_ns, sim_time inhe
     job->caller_gone = false;
     job->child = NO_INDEX;
     job->orphaned = c->orphaned;
-    job->degraded = job->spawning = job->after_calls = job->limited = false;
+    job->degraded = job->spawning = job->after_calls = job->limited = job->running = false;
+    job->rec = c->rec;
+    if (job->rec != NO_INDEX)
+        s->recs[job->rec].refs++;
+    job->keyed = job->rec != NO_INDEX && c->pol->cfg->idempotency;
     job->edge = c->edge;
     job->cache_key = NO_INDEX;
     job->timer = (struct timer_handle){0, 0};
@@ -508,6 +549,13 @@ void service_on_work_done(struct sim *s, uint32_t j, uint64_t arg)
     if (fail > 0 && rng_uniform(&svc->error_rng) < fail) {
         job_finish(s, j, OUTCOME_ERROR);
         return;
+    }
+    if (job->rec != NO_INDEX) { /* its work, a write, is done: count it, remember the key */
+        struct exec_rec *rec = &s->recs[job->rec];
+        if (rec->executed++)
+            svc->stats.duplicates++;
+        if (job->keyed)
+            idem_store_put(&svc->idem, rec->key, s->now);
     }
     if (svc->cfg->step_count == 0 && job->work_after <= 0) /* a leaf: done */
         job_finish(s, j, OUTCOME_OK);

@@ -33,6 +33,8 @@ uint32_t job_alloc(struct sim *s)
 
 void job_free(struct sim *s, uint32_t j)
 {
+    rec_unref(s, s->jobs[j].rec);
+    s->jobs[j].rec = NO_INDEX;
     s->jobs[j].gen++;
     s->jobs[j].next_free = s->job_free;
     s->job_free = j;
@@ -49,9 +51,33 @@ uint32_t call_alloc(struct sim *s)
 
 void call_free(struct sim *s, uint32_t c)
 {
+    rec_unref(s, s->calls[c].rec);
+    s->calls[c].rec = NO_INDEX;
     s->calls[c].gen++;
     s->calls[c].next_free = s->call_free;
     s->call_free = c;
+}
+
+uint32_t rec_alloc(struct sim *s)
+{
+    if (s->rec_free == NO_INDEX)
+        POOL_GROW(s->recs, s->rec_cap, s->rec_free);
+    uint32_t r = s->rec_free;
+    struct exec_rec *rec = &s->recs[r];
+    s->rec_free = rec->next_free;
+    rec->refs = 1;
+    rec->executed = rec->running = 0;
+    rec->key = ++s->next_key;
+    return r;
+}
+
+void rec_unref(struct sim *s, uint32_t r)
+{
+    if (r == NO_INDEX || --s->recs[r].refs)
+        return;
+    s->recs[r].gen++;
+    s->recs[r].next_free = s->rec_free;
+    s->rec_free = r;
 }
 
 uint32_t request_alloc(struct sim *s)
@@ -79,7 +105,7 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
     s->seed = seed;
     s->end = sc->duration_ns;
     s->q = eventq_new();
-    s->job_free = s->request_free = s->call_free = NO_INDEX;
+    s->job_free = s->request_free = s->call_free = s->rec_free = NO_INDEX;
     histogram_init(&s->window_latency);
     histogram_init(&s->total_latency);
 
@@ -128,6 +154,7 @@ void sim_free(struct sim *s)
     free(s->report_clients);
     free(s->jobs);
     free(s->calls);
+    free(s->recs);
     free(s->requests);
     eventq_free(s->q);
     free(s);

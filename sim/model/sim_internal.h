@@ -21,6 +21,7 @@
 #include "../prim/count_budget.h"
 #include "../prim/fixed_window.h"
 #include "../prim/grpc_throttle.h"
+#include "../prim/idem_store.h"
 #include "../prim/outlier.h"
 #include "../prim/probe.h"
 #include "../prim/ratio_budget.h"
@@ -138,11 +139,22 @@ struct call {
     uint8_t failure;         /* enum outcome: what the fallback answers for */
     struct policy_rt *pol;   /* NULL: no policy */
     struct edge_rt *edge;
+    uint32_t rec;            /* exec_rec of a call that may execute twice, or NO_INDEX */
     sim_time deadline;       /* across attempts; NEVER if none */
     sim_time started;        /* the call began (a breaker outside the retry times it) */
     sim_time attempt_started;
     struct timer_handle retry_timer; /* the pending EV_CALL_RESUME */
     struct backoff_state backoff;
+};
+
+/* What the attempts of one logical call did at the callee, shared by the
+ * call and its attempt jobs (which may outlive it) and freed with the last
+ * of them: how many executed (more than one is a duplicate write), how many
+ * are executing now (an idempotent server refuses a concurrent repeat). */
+struct exec_rec {
+    uint32_t gen, next_free;
+    uint32_t refs, executed, running;
+    uint64_t key;            /* the idempotency key the attempts carry */
 };
 
 /* One caller-to-callee edge with a network: its settings and its own
@@ -167,6 +179,9 @@ struct job {
     bool spawning;          /* making a step's calls: results are counted, not acted on */
     bool after_calls;       /* JOB_WORKING on the share of work after the calls */
     bool limited;           /* holds a place in its instance's concurrency limit */
+    bool keyed;             /* carries its call's idempotency key */
+    bool running;           /* counted in its exec_rec's running */
+    uint32_t rec;           /* its call's exec_rec, or NO_INDEX */
     uint32_t limit_in_flight; /* the limiter's in-flight count when it was admitted */
     uint16_t step;          /* the current step of its calls */
     uint16_t pending, ok, failed; /* the current step's calls */
@@ -232,6 +247,8 @@ struct service_rt {
     struct edge_rt *call_edges; /* per call; cfg NULL where there is no network */
     struct policy_rt **call_pols; /* per call; NULL where there is no policy */
     struct cache_rt cache;      /* cfg->present false: no cache */
+    bool has_idem;              /* idem: set up by the first keyed request */
+    struct idem_store idem;     /* idempotency keys of requests it executed */
     uint32_t busy, queued; /* over all instances */
     uint32_t orphan_busy;  /* busy workers whose caller chain has given up */
     sim_time level_since;  /* areas are integrated up to here */
@@ -286,6 +303,9 @@ struct sim {
     uint32_t call_cap, call_free;
     struct request *requests;
     uint32_t request_cap, request_free;
+    struct exec_rec *recs;
+    uint32_t rec_cap, rec_free;
+    uint64_t next_key;
     uint64_t in_flight;
 
     /* windows */
@@ -406,5 +426,9 @@ uint32_t request_alloc(struct sim *s);
 uint32_t call_alloc(struct sim *s);
 void call_free(struct sim *s, uint32_t call);
 void request_free(struct sim *s, uint32_t request);
+/* An exec_rec with one reference and a fresh key. */
+uint32_t rec_alloc(struct sim *s);
+/* Drops a reference (NO_INDEX: none); the last one frees the record. */
+void rec_unref(struct sim *s, uint32_t rec);
 
 #endif
