@@ -449,3 +449,29 @@ Test(policies, retried_writes_execute_again_unless_keyed)
     cr_assert_eq(keyed.total.failed[FAIL_REJECTED], keyed.total.offered - keyed.in_flight);
     cr_assert_geq(keyed.services[0].served, keyed.total.offered - 3, "one execution each");
 }
+
+/* Hedging against a bimodal service: 90% of requests take 10 ms, 10% take
+ * 500 ms. A hedge after 50 ms goes out for the slow 10%; it is slow again
+ * only 10% of the time, so the mean falls from 0.9 x 10 + 0.1 x 500 = 59 ms
+ * to 0.9 x 10 + 0.09 x 60 + 0.01 x 500 = 19.4 ms, for about 10% more
+ * attempts, and the losers' work is wasted. */
+Test(policies, hedging_cuts_the_tail_for_a_few_extra_attempts)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":100,\"services\":[{\"name\":\"s\",\"workers\":1000,"
+        "\"service_time\":{\"dist\":\"mixture\",\"components\":[{\"dist\":\"constant\","
+        "\"value_ms\":10,\"weight\":0.9},{\"dist\":\"constant\",\"value_ms\":500,"
+        "\"weight\":0.1}]}}],\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"h\","
+        "\"arrival\":{\"process\":\"poisson\",\"rate_rps\":100}}],"
+        "\"policies\":{\"h\":{\"hedge\":{\"delay_ms\":50}}}}",
+        NULL);
+    double n = (double)r.total.offered;
+    /* binomial(n, 0.1): sd = sqrt(n x 0.09) ~ 30; 5 sd */
+    cr_assert(fabs((double)r.total.policy[PC_HEDGES] - 0.1 * n) < 150, "%llu hedges",
+              (unsigned long long)r.total.policy[PC_HEDGES]);
+    cr_assert_eq(r.total.attempts, r.total.offered + r.total.policy[PC_HEDGES]);
+    cr_assert_eq(r.total.retries, 0u);
+    double mean = r.latency_sum_ms / (double)r.total.succeeded;
+    cr_assert(mean > 18 && mean < 21, "mean %.2f ms", mean);
+    cr_assert_gt(r.services[0].wasted_ns, 0, "the losers' work goes on for nobody");
+}

@@ -9,9 +9,7 @@ static const char *const POLICY_KEYS[] = {
     "timeout_ms", "deadline_ms",       "retry",  "retry_budget", "circuit_breaker",
     "bulkhead",   "rate_limit",        "adaptive_throttle", "hedge", "fallback",
     "idempotency_key", "order", NULL};
-/* Contract blocks whose wiring into the simulator has not landed yet: refused
- * with a clear error rather than accepted and silently ignored. */
-static const char *const NOT_YET[] = {"hedge", NULL};
+static const char *const HEDGE_KEYS[] = {"delay_ms", "max_hedged", "delay_percentile", NULL};
 static const char *const IDEM_KEYS[] = {"retention_s", NULL};
 static const char *const THROTTLE_KEYS[] = {"k", "window_s", NULL};
 static const char *const BULKHEAD_KEYS[] = {"max_concurrent", "max_wait_ms", NULL};
@@ -354,10 +352,6 @@ void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struc
         return;
     json_check_keys(d, v, path, POLICY_KEYS);
     char p[JSON_PATH_MAX];
-    for (int i = 0; NOT_YET[i]; i++)
-        if (json_get(v, NOT_YET[i]))
-            diag_error(d, json_path_key(p, path, NOT_YET[i]),
-                       "this policy block is not applied by this version of stampede yet");
     double ms;
     if (json_read_number(d, v, path, "timeout_ms", false, 0, true, 1e9, &ms))
         out->timeout_ns = sim_time_from_ms(ms);
@@ -384,6 +378,30 @@ void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struc
                                 &out->rate_limit);
     if ((block = json_get(v, "fallback")))
         parse_fallback(d, block, json_path_key(p, path, "fallback"), out);
+    if ((block = json_get(v, "hedge"))) {
+        json_path_key(p, path, "hedge");
+        if (json_expect_object(d, block, p)) {
+            json_check_keys(d, block, p, HEDGE_KEYS);
+            out->has_hedge = true;
+            out->max_hedged = 1;
+            out->hedge_delay_ns = sim_time_from_ms(100);
+            double x;
+            int64_t n;
+            bool has_pct = json_read_number(d, block, p, "delay_percentile", false, 0, true, 100,
+                                            &out->hedge_percentile);
+            if (json_read_number(d, block, p, "delay_ms", !has_pct, 0, false, 1e9, &x))
+                out->hedge_delay_ns = sim_time_from_ms(x);
+            if (json_read_int(d, block, p, "max_hedged", false, 1, MAX_HEDGED, &n))
+                out->max_hedged = (uint32_t)n;
+            if (json_get(v, "retry"))
+                diag_error(d, p, "a policy hedges or retries, not both (as in gRPC)");
+            static const char *const alone[] = {"bulkhead", "rate_limit", "adaptive_throttle",
+                                                NULL};
+            for (int i = 0; alone[i]; i++)
+                if (json_get(v, alone[i]))
+                    diag_error(d, p, "hedging together with '%s' is not supported yet", alone[i]);
+        }
+    }
     if ((block = json_get(v, "idempotency_key"))) {
         json_path_key(p, path, "idempotency_key");
         out->idem_retention_ns = sim_time_from_s(300);

@@ -10,12 +10,22 @@
  * An attempt passes the per-attempt stages in order; a stage that has to
  * wait (a backoff, a bulkhead slot, a rate limiter's permit, a fallback's
  * latency) arms one timer and records where to go on (call->stage). Its
- * result comes back to call_on_attempt_result, is reported to the breaker,
+ * result comes back to attempt_result, is reported to the breaker,
  * the budget and the throttle, and is retried after a backoff or handed to
- * the caller. */
+ * the caller.
+ *
+ * A hedging policy (gRPC: a policy hedges or retries, never both) sends
+ * another attempt each time the hedging delay passes without an answer, up
+ * to max_hedged more; the first success wins and the others are cancelled
+ * (their callers gone: a server that drops expired work drops them, others
+ * finish them as waste); the call fails when every attempt has failed. */
 #include <stddef.h>
 
 #include "sim_internal.h"
+
+static void attempt_result(struct sim *s, uint32_t ci, enum outcome outcome);
+static void cancel_attempt(struct sim *s, uint32_t j, bool cancelled);
+static void cancel_earlier(struct sim *s, struct call *c);
 
 /* ---- counting, on the caller's traffic or on the calling service ---- */
 
@@ -65,6 +75,9 @@ static void deliver(struct sim *s, uint32_t ci, enum outcome outcome)
 {
     calls_unlink(s, ci);
     struct call *c = &s->calls[ci];
+    if (c->attempt != NO_INDEX) /* hedged attempts still out: nobody will read them */
+        cancel_attempt(s, c->attempt, true), c->attempt = NO_INDEX;
+    cancel_earlier(s, c);
     uint32_t caller = c->caller;
     bool caller_is_job = c->caller_is_job, optional = c->optional;
     eventq_cancel(s->q, c->retry_timer);
@@ -135,14 +148,23 @@ static void send(struct sim *s, uint32_t ci)
         if (!timeout || left < timeout)
             timeout = left;
     }
-    count_sent(s, c, c->attempts > 1);
+    count_sent(s, c, c->attempts > 1 && !(p && p->cfg->has_hedge));
     if (p && p->cfg->budget.kind == BUDGET_CONCURRENCY)
         conc_budget_request_started(&p->conc);
     c->sent = true;
     c->attempt_started = s->now;
+    uint32_t gen = c->gen; /* the attempt may end the call at once */
     /* The attempt's own calls inherit the deadline (gRPC propagation); a
      * plain per-attempt timeout is the caller's business and is not. */
     service_send(s, ci, timeout, c->deadline); /* sets c->attempt, which may end at once */
+    c = &s->calls[ci];
+    if (p && p->cfg->has_hedge && c->gen == gen && c->attempt != NO_INDEX &&
+        c->hedges_sent < p->cfg->max_hedged) {
+        sim_time delay = p->cfg->hedge_delay_ns;
+        if (p->latency && p->latency->count >= 100) /* enough seen to trust the percentile */
+            delay = histogram_percentile(p->latency, p->cfg->hedge_percentile);
+        wait_then(s, ci, delay, STAGE_HEDGE);
+    }
 }
 
 static void rate_limit_then_send(struct sim *s, uint32_t ci)
@@ -153,7 +175,7 @@ static void rate_limit_then_send(struct sim *s, uint32_t ci)
     case RATE_LIMIT_TOKEN_BUCKET:
         if (!token_bucket_take(&p->bucket, s->now)) {
             count(s, c, PC_RATE_LIMITED);
-            call_on_attempt_result(s, ci, OUTCOME_THROTTLED);
+            attempt_result(s, ci, OUTCOME_THROTTLED);
             return;
         }
         break;
@@ -191,7 +213,7 @@ static void attempt(struct sim *s, uint32_t ci)
         breaker_event(s, p, t);
         if (!c->admitted) { /* fails at once, without touching the dependency */
             count(s, c, PC_BREAKER_REJECTED);
-            call_on_attempt_result(s, ci, OUTCOME_BREAKER);
+            attempt_result(s, ci, OUTCOME_BREAKER);
             return;
         }
     }
@@ -202,7 +224,7 @@ static void attempt(struct sim *s, uint32_t ci)
     if (p->cfg->has_throttle &&
         !sre_throttle_admit(&p->throttle, s->now, rng_uniform(&p->rng))) {
         count(s, c, PC_ADAPTIVE_THROTTLED);
-        call_on_attempt_result(s, ci, OUTCOME_THROTTLED);
+        attempt_result(s, ci, OUTCOME_THROTTLED);
         return;
     }
     if (p->cfg->has_bulkhead) {
@@ -216,7 +238,7 @@ static void attempt(struct sim *s, uint32_t ci)
             return;
         } else {
             count(s, c, PC_BULKHEAD_REJECTED);
-            call_on_attempt_result(s, ci, OUTCOME_THROTTLED);
+            attempt_result(s, ci, OUTCOME_THROTTLED);
             return;
         }
     }
@@ -236,6 +258,7 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
     c->edge = edge;
     c->attempt = NO_INDEX;
     c->attempts = 0;
+    c->earlier_count = c->hedges_sent = 0;
     c->retrying = c->admitted = c->sent = c->holds_slot = c->waiting_slot = false;
     c->aws_taken = 0;
     c->retry_timer = (struct timer_handle){0, 0};
@@ -363,7 +386,7 @@ static void record(struct sim *s, struct call *c, enum outcome o)
     }
 }
 
-void call_on_attempt_result(struct sim *s, uint32_t ci, enum outcome outcome)
+static void attempt_result(struct sim *s, uint32_t ci, enum outcome outcome)
 {
     struct call *c = &s->calls[ci];
     c->attempt = NO_INDEX;
@@ -395,6 +418,87 @@ void call_on_attempt_result(struct sim *s, uint32_t ci, enum outcome outcome)
     wait_then(s, ci, wait, STAGE_ATTEMPT);
 }
 
+/* ---- hedging ---- */
+
+/* The attempt's caller is gone: it goes on for nobody (or is dropped by a
+ * server that drops expired work, as a cancelled RPC would be). */
+static void cancel_attempt(struct sim *s, uint32_t j, bool cancelled)
+{
+    struct job *job = &s->jobs[j];
+    eventq_cancel(s->q, job->timer);
+    job->caller_gone = true;
+    if (cancelled && job->deadline > s->now)
+        job->deadline = s->now;
+    job_orphan(s, j);
+    if (job->state == JOB_SWALLOWED || job->state == JOB_REPLY_LOST)
+        job_release(s, j);
+}
+
+static void cancel_earlier(struct sim *s, struct call *c)
+{
+    for (uint32_t i = 0; i < c->earlier_count; i++)
+        cancel_attempt(s, c->earlier[i], true);
+    c->earlier_count = 0;
+}
+
+/* Takes a finished attempt out of the hedged call's set in flight. */
+static void forget_attempt(struct call *c, uint32_t j)
+{
+    if (c->attempt == j) {
+        c->attempt = NO_INDEX;
+        return;
+    }
+    for (uint32_t i = 0; i < c->earlier_count; i++)
+        if (c->earlier[i] == j) {
+            c->earlier[i] = c->earlier[--c->earlier_count];
+            return;
+        }
+}
+
+static void hedge_now(struct sim *s, uint32_t ci)
+{
+    struct call *c = &s->calls[ci];
+    if (c->attempt != NO_INDEX)
+        c->earlier[c->earlier_count++] = c->attempt;
+    c->attempt = NO_INDEX;
+    c->hedges_sent++;
+    count(s, c, PC_HEDGES);
+    attempt(s, ci);
+}
+
+static void hedged_reply(struct sim *s, uint32_t ci, uint32_t j, enum outcome outcome)
+{
+    struct call *c = &s->calls[ci];
+    struct policy_rt *p = c->pol;
+    forget_attempt(c, j);
+    if (outcome_is_success(outcome)) { /* the first answer wins */
+        if (p->latency)
+            histogram_record(p->latency, s->now - c->started);
+        if (c->attempt != NO_INDEX)
+            cancel_attempt(s, c->attempt, true), c->attempt = NO_INDEX;
+        cancel_earlier(s, c);
+        finish(s, ci, outcome);
+        return;
+    }
+    if (c->attempt != NO_INDEX || c->earlier_count)
+        return; /* another attempt may still answer */
+    if (c->hedges_sent < p->cfg->max_hedged) { /* gRPC: a failure sends the next at once */
+        eventq_cancel(s->q, c->retry_timer);
+        hedge_now(s, ci);
+        return;
+    }
+    finish(s, ci, outcome);
+}
+
+void call_on_reply(struct sim *s, uint32_t ci, uint32_t j, enum outcome outcome)
+{
+    const struct call *c = &s->calls[ci];
+    if (c->pol && c->pol->cfg->has_hedge)
+        hedged_reply(s, ci, j, outcome);
+    else
+        attempt_result(s, ci, outcome);
+}
+
 void call_on_resume(struct sim *s, uint32_t ci, uint32_t gen)
 {
     struct call *c = &s->calls[ci];
@@ -419,10 +523,13 @@ void call_on_resume(struct sim *s, uint32_t ci, uint32_t gen)
         } else {
             count(s, c, PC_RATE_LIMITED);
         }
-        call_on_attempt_result(s, ci, OUTCOME_THROTTLED);
+        attempt_result(s, ci, OUTCOME_THROTTLED);
         break;
     case STAGE_FALLBACK:
         deliver(s, ci, OUTCOME_FALLBACK);
+        break;
+    case STAGE_HEDGE:
+        hedge_now(s, ci);
         break;
     }
 }
@@ -435,21 +542,18 @@ void call_orphan(struct sim *s, uint32_t ci)
     c->orphaned = true;
     if (c->attempt != NO_INDEX)
         job_orphan(s, c->attempt);
+    for (uint32_t i = 0; i < c->earlier_count; i++)
+        job_orphan(s, c->earlier[i]);
 }
 
 void call_abandon(struct sim *s, uint32_t ci)
 {
     struct call *c = &s->calls[ci];
     eventq_cancel(s->q, c->retry_timer);
-    uint32_t j = c->attempt;
-    if (j != NO_INDEX) { /* the attempt goes on, for nobody */
-        struct job *job = &s->jobs[j];
-        eventq_cancel(s->q, job->timer);
-        job->caller_gone = true;
-        job_orphan(s, j);
-        if (job->state == JOB_SWALLOWED || job->state == JOB_REPLY_LOST)
-            job_release(s, j);
-    }
+    if (c->attempt != NO_INDEX) /* the attempt goes on, for nobody */
+        cancel_attempt(s, c->attempt, false);
+    for (uint32_t i = 0; i < c->earlier_count; i++)
+        cancel_attempt(s, c->earlier[i], false);
     struct policy_rt *p = c->pol;
     if (p && p->cfg->budget.kind == BUDGET_CONCURRENCY && c->sent) {
         conc_budget_request_done(&p->conc);

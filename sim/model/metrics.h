@@ -38,7 +38,8 @@ extern const char *const failure_kind_names[FAIL_KIND_COUNT];
     X(PC_BULKHEAD_REJECTED, "bulkhead_rejected") /* attempts refused by a full bulkhead */       \
     X(PC_RATE_LIMITED, "rate_limited")        /* attempts refused by its rate limiter */         \
     X(PC_ADAPTIVE_THROTTLED, "adaptive_throttled") /* refused by SRE adaptive throttling */      \
-    X(PC_FALLBACKS, "fallbacks")              /* failed calls answered by the fallback */
+    X(PC_FALLBACKS, "fallbacks")              /* failed calls answered by the fallback */    \
+    X(PC_HEDGES, "hedges")                    /* extra attempts sent by hedging */
 
 #define PC_ENUM(e, s) e,
 enum policy_count { POLICY_COUNTS(PC_ENUM) PC_COUNT };

@@ -45,6 +45,10 @@ struct policy_rt *policy_rt_new(const struct policy_cfg *cfg, uint64_t seed, con
         sre_throttle_init(&p->throttle, cfg->throttle_k, cfg->throttle_window_ns);
     if (cfg->has_bulkhead)
         bulkhead_init(&p->bulkhead, cfg->bulkhead_max, cfg->bulkhead_wait_ns);
+    if (cfg->has_hedge && cfg->hedge_percentile > 0) {
+        p->latency = xmalloc(sizeof *p->latency);
+        histogram_init(p->latency);
+    }
     const struct rate_limit_cfg *rl = &cfg->rate_limit;
     if (rl->kind == RATE_LIMIT_TOKEN_BUCKET)
         token_bucket_init(&p->bucket, rl->rate_rps, rl->burst);
@@ -62,6 +66,7 @@ void policy_rt_free(struct policy_rt *p)
     if (p->cfg->budget.kind == BUDGET_COUNT)
         count_budget_release(&p->count);
     free(p->waiters);
+    free(p->latency);
     free(p);
 }
 

@@ -21,6 +21,7 @@
 
 #define NO_INDEX UINT32_MAX
 #define QUEUE_UNBOUNDED UINT32_MAX
+#define MAX_HEDGED 4
 
 enum queue_discipline { QUEUE_FIFO, QUEUE_LIFO };
 
@@ -92,6 +93,10 @@ struct policy_cfg {
     uint32_t bulkhead_max;
     sim_time bulkhead_wait_ns;
     struct rate_limit_cfg rate_limit;
+    bool has_hedge;             /* gRPC-style hedging: another attempt every delay... */
+    sim_time hedge_delay_ns;    /* ...(or the callee's observed latency percentile, */
+    double hedge_percentile;    /*  0 = fixed delay), up to max_hedged extra attempts */
+    uint32_t max_hedged;
     bool idempotency;           /* attempts carry a key the callee deduplicates on... */
     sim_time idem_retention_ns; /* ...for this long after it executed one */
     bool has_fallback;          /* a failed call is answered by a fallback... */

@@ -329,7 +329,7 @@ static void reply_now(struct sim *s, uint32_t j, enum outcome outcome)
     eventq_cancel(s->q, job->timer);
     job->state = JOB_FREE;
     job_free(s, j);
-    call_on_attempt_result(s, ci, outcome);
+    call_on_reply(s, ci, j, outcome);
 }
 
 /* The job is over: free its worker, send the reply if anyone listens (over
@@ -586,7 +586,7 @@ void service_on_call_timeout(struct sim *s, uint32_t j, uint32_t gen)
     uint32_t ci = s->jobs[j].call;
     if (job->state == JOB_SWALLOWED || job->state == JOB_REPLY_LOST)
         job_release(s, j); /* nothing else refers to it */
-    call_on_attempt_result(s, ci, OUTCOME_TIMEOUT);
+    call_on_reply(s, ci, j, OUTCOME_TIMEOUT);
 }
 
 /* ---- faults: applying an instance's change of state to its work ---- */

@@ -103,6 +103,7 @@ struct policy_rt {
     struct sre_throttle throttle;
     struct token_bucket bucket;
     struct fixed_window window;
+    struct histogram *latency; /* hedging on a percentile: calls' latencies so far */
     struct bulkhead bulkhead;
     /* calls waiting for a bulkhead slot, oldest first: (call, gen) pairs;
      * entries of calls that stopped waiting are skipped when reached */
@@ -117,6 +118,7 @@ enum call_stage {
     STAGE_SEND,       /* the rate limiter's wait is over: send */
     STAGE_REFUSE,     /* waited for a permit or a slot in vain: refused */
     STAGE_FALLBACK,   /* the fallback's answer is ready */
+    STAGE_HEDGE,      /* the hedging delay passed with no answer: another attempt */
 };
 
 /* One logical call from a caller (a client request, or a job making one of
@@ -126,7 +128,9 @@ struct call {
     uint32_t caller;         /* parent job, or request when !caller_is_job */
     uint32_t sibling;        /* the next call in flight of the same parent job */
     uint32_t service;
-    uint32_t attempt;        /* the job of the attempt in flight, or NO_INDEX */
+    uint32_t attempt;        /* the job of the latest attempt in flight, or NO_INDEX */
+    uint32_t earlier[MAX_HEDGED]; /* hedging: earlier attempts still in flight */
+    uint8_t earlier_count, hedges_sent;
     uint32_t attempts;       /* made so far */
     uint32_t breaker_gen;
     uint32_t aws_taken;      /* what the last retry took from an AWS quota */
@@ -379,8 +383,8 @@ void service_integrate(struct service_rt *svc, sim_time now);
 /* call.c: a logical call across its attempts, under its policy */
 void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t service,
                 struct policy_rt *pol, struct edge_rt *edge, bool optional, sim_time inherited);
-/* The attempt in flight ended (its reply, or its timeout). */
-void call_on_attempt_result(struct sim *s, uint32_t call, enum outcome outcome);
+/* An attempt ended (its reply, or its timeout): `job` was its job. */
+void call_on_reply(struct sim *s, uint32_t call, uint32_t job, enum outcome outcome);
 void call_on_resume(struct sim *s, uint32_t call, uint32_t gen);
 /* The caller no longer waits: the attempt in flight goes on as waste. */
 void call_abandon(struct sim *s, uint32_t call);
