@@ -475,3 +475,24 @@ Test(policies, hedging_cuts_the_tail_for_a_few_extra_attempts)
     cr_assert(mean > 18 && mean < 21, "mean %.2f ms", mean);
     cr_assert_gt(r.services[0].wasted_ns, 0, "the losers' work goes on for nobody");
 }
+
+/* A server that says Retry-After: 250 ms on every refusal. A caller that
+ * honours it retries a refused request 250 ms later, not after its own
+ * 10 ms backoff, so its retried successes take at least 250 + 50 ms; one
+ * that ignores it never waits that long. */
+#define REFUSING_WITH_HINT(honor)                                                                 \
+    "{\"name\":\"t\",\"duration_s\":100,\"services\":[{\"name\":\"s\",\"workers\":1,"            \
+    "\"queue\":{\"capacity\":0},\"retry_after_ms\":250,"                                         \
+    "\"service_time\":{\"dist\":\"constant\",\"value_ms\":50}}],\"clients\":[{\"name\":\"u\","   \
+    "\"target\":\"s\",\"policy\":\"r\",\"arrival\":{\"process\":\"poisson\",\"rate_rps\":10}}]," \
+    "\"policies\":{\"r\":{\"retry\":{\"max_attempts\":2,\"backoff\":\"constant\",\"base_ms\":10," \
+    "\"jitter\":\"none\",\"honor_retry_after\":" honor "}}}}"
+
+Test(policies, a_retry_after_hint_replaces_the_backoff)
+{
+    struct run_result honoured = run_json(REFUSING_WITH_HINT("true"), NULL);
+    cr_assert_gt(honoured.total.retries, 100u);
+    cr_assert_geq(honoured.latency_max_ms, 300.0);
+    struct run_result ignored = run_json(REFUSING_WITH_HINT("false"), NULL);
+    cr_assert_lt(ignored.latency_max_ms, 250.0);
+}

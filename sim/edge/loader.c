@@ -20,7 +20,7 @@ static const char *const SERVICE_KEYS[] = {"name",         "instances",  "worker
                                            "drop_expired", "work_after_calls", "cache",
                                            "shed", "rate_limit", "concurrency_limit",
                                            "health_check", "outlier_detection",
-                                           "drain_timeout_s", NULL};
+                                           "drain_timeout_s", "retry_after_ms", NULL};
 static const char *const HEALTH_KEYS[] = {"interval_ms", "timeout_ms", "initial_delay_s",
                                           "failure_threshold", "success_threshold", NULL};
 static const char *const OUTLIER_KEYS[] = {"consecutive_5xx", "interval_ms", "base_ejection_s",
@@ -399,6 +399,9 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
                                 &out->rate_limit);
     if ((block = json_get(v, "concurrency_limit")))
         parse_conc_limit(d, block, json_path_key(p, path, "concurrency_limit"), out);
+    double after_ms;
+    if (json_read_number(d, v, path, "retry_after_ms", false, 0, false, 1e9, &after_ms))
+        out->retry_after_ns = sim_time_from_ms(after_ms);
     double drain_s;
     if (json_read_number(d, v, path, "drain_timeout_s", false, 0, false, 1e6, &drain_s))
         out->drain_ns = sim_time_from_s(drain_s);

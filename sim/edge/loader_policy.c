@@ -27,7 +27,7 @@ enum { ORD_FALLBACK, ORD_BREAKER, ORD_RETRY, ORD_THROTTLE, ORD_BULKHEAD, ORD_RAT
        ORD_TIMEOUT, ORD_COUNT };
 static const char *const RETRY_KEYS[] = {"max_attempts", "backoff", "base_ms", "multiplier",
                                          "max_ms", "jitter", "factor", "cap_after_jitter", "on",
-                                         NULL};
+                                         "honor_retry_after", NULL};
 static const char *const BACKOFFS[] = {"constant", "linear", "exponential", NULL};
 static const char *const JITTERS[] = {"none", "full", "equal", "decorrelated", "proportional",
                                       NULL};
@@ -105,6 +105,8 @@ static void parse_retry(struct diag *d, const cJSON *v, const char *path, struct
         b->jitter = (enum jitter_kind)k;
     json_read_number(d, v, path, "factor", false, 0, false, 1, &b->factor);
     json_read_bool(d, v, path, "cap_after_jitter", false, &b->cap_after_jitter);
+    p->honor_retry_after = true;
+    json_read_bool(d, v, path, "honor_retry_after", false, &p->honor_retry_after);
     p->retry_on = RETRY_ON_TIMEOUT | RETRY_ON_ERROR | RETRY_ON_REJECTED;
     parse_retry_on(d, v, path, &p->retry_on);
 }

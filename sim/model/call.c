@@ -259,6 +259,7 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
     c->attempt = NO_INDEX;
     c->attempts = 0;
     c->earlier_count = c->hedges_sent = 0;
+    c->retry_after = 0;
     c->retrying = c->admitted = c->sent = c->holds_slot = c->waiting_slot = false;
     c->aws_taken = 0;
     c->retry_timer = (struct timer_handle){0, 0};
@@ -406,6 +407,9 @@ static void attempt_result(struct sim *s, uint32_t ci, enum outcome outcome)
     }
     double u = rng_uniform(&p->rng);
     sim_time wait = backoff_delay(&p->cfg->backoff, &c->backoff, c->attempts, u);
+    if (c->retry_after > 0 && p->cfg->honor_retry_after)
+        wait = c->retry_after; /* the server said when (gRPC pushback, HTTP Retry-After) */
+    c->retry_after = 0;
     if (c->deadline != SIM_TIME_NEVER && s->now + wait >= c->deadline) {
         finish(s, ci, outcome); /* the retry could not finish in time anyway */
         return;

@@ -83,6 +83,7 @@ struct policy_cfg {
     uint32_t max_attempts; /* 1 = no retry */
     struct backoff_cfg backoff;
     uint32_t retry_on;    /* enum retry_on bits */
+    bool honor_retry_after; /* a server's Retry-After hint replaces the backoff (gRPC pushback) */
     struct budget_cfg budget;
     bool has_breaker;
     struct breaker_cfg breaker;
@@ -184,6 +185,7 @@ struct service_cfg {
      * rotation when it is back. 0: it goes down at once, mid-request, and
      * stays in rotation (refusing) unless probes take it out. */
     sim_time drain_ns;
+    sim_time retry_after_ns; /* a refusal carries this Retry-After hint (0: none) */
     uint32_t call_count;
     struct call_cfg *calls;  /* every call, in the order of the steps */
     uint32_t step_count;

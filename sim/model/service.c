@@ -326,6 +326,8 @@ static void reply_now(struct sim *s, uint32_t j, enum outcome outcome)
     if (job->cache_key != NO_INDEX && outcome_is_success(outcome)) /* cache-aside fill */
         cache_fill(&s->services[job->service].cache, job->cache_key, s->now);
     uint32_t ci = job->call;
+    if (outcome == OUTCOME_REJECTED || outcome == OUTCOME_SHED) /* Retry-After, if it says one */
+        s->calls[ci].retry_after = s->services[job->service].cfg->retry_after_ns;
     eventq_cancel(s->q, job->timer);
     job->state = JOB_FREE;
     job_free(s, j);

@@ -147,6 +147,7 @@ struct call {
     sim_time deadline;       /* across attempts; NEVER if none */
     sim_time started;        /* the call began (a breaker outside the retry times it) */
     sim_time attempt_started;
+    sim_time retry_after;    /* the hint that came with the last refusal, or 0 */
     struct timer_handle retry_timer; /* the pending EV_CALL_RESUME */
     struct backoff_state backoff;
 };
