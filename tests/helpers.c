@@ -46,6 +46,10 @@ struct run_result run_json(const char *json, const struct sim_observer *obs)
     };
     for (uint32_t i = 0; i < r->service_count && i < 8; i++)
         out.services[i] = r->services[i].delta;
+    for (uint32_t i = 0; i < r->policy_count && i < 8; i++) {
+        out.breaker_open_s[i] = r->policies[i].breaker_open_s;
+        out.breaker_opened[i] = r->policies[i].breaker_opened;
+    }
     sim_free(s);
     scenario_set_release(&set);
     return out;

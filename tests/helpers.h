@@ -34,6 +34,8 @@ struct run_result {
     uint64_t latency_count;
     double latency_sum_ms, latency_max_ms, latency_p99_ms;
     struct service_stats services[8];
+    double breaker_open_s[8];   /* per policy in use, clients' first */
+    uint64_t breaker_opened[8];
     bool had_faults, recovery_known, recovered;
     double recovery_s;
 };

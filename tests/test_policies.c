@@ -187,6 +187,11 @@ Test(policies, breaker_transitions_are_events_and_follow_the_fault)
     cr_assert_geq(r.total.policy[PC_BREAKER_REJECTED], 1000u - 5 - 10 - 10);
     cr_assert_eq(r.total.failed[FAIL_BREAKER], r.total.policy[PC_BREAKER_REJECTED]);
     cr_assert_leq(r.services[0].errors, 5u + 10u);
+    /* open from ~10 s to ~20 s but for the probes' instants: the run's
+     * summary has the total, and one opening per probe that failed */
+    cr_assert(r.breaker_open_s[0] > 9.9 && r.breaker_open_s[0] < 10.1, "open %g s",
+              r.breaker_open_s[0]);
+    cr_assert_eq(r.breaker_opened[0], (uint64_t)(last + 1) / 2);
 }
 
 /* A deadline across attempts: 250 ms for 100 ms attempts against a service

@@ -12,9 +12,9 @@
 #include "../base/xalloc.h"
 #include "summary.h"
 
-enum { F_TIMESERIES, F_SERVICES, F_EVENTS, F_SUMMARY, F_COUNT };
-static const char *const FILE_NAMES[F_COUNT] = {"timeseries.csv", "services.csv", "events.csv",
-                                                "summary.json"};
+enum { F_TIMESERIES, F_SERVICES, F_POLICIES, F_EVENTS, F_SUMMARY, F_COUNT };
+static const char *const FILE_NAMES[F_COUNT] = {"timeseries.csv", "services.csv", "policies.csv",
+                                                "events.csv", "summary.json"};
 
 struct results {
     char *dir;
@@ -75,6 +75,9 @@ static void write_services_header(FILE *f)
     fputc('\n', f);
 }
 static const char EVENTS_HEADER[] = "t_s,kind,subject,detail\n";
+static const char POLICIES_HEADER[] =
+    "t_s,edge,policy,breaker_state,breaker_open_s,breaker_opened,bulkhead_in_use,"
+    "bulkhead_waiting,budget_level,throttle_p\n";
 
 struct results *results_open(const char *dir)
 {
@@ -96,6 +99,7 @@ struct results *results_open(const char *dir)
     write_timeseries_header(r->f[F_TIMESERIES]);
     write_services_header(r->f[F_SERVICES]);
     fputs(EVENTS_HEADER, r->f[F_EVENTS]);
+    fputs(POLICIES_HEADER, r->f[F_POLICIES]);
     return r;
 }
 
@@ -181,6 +185,30 @@ void results_on_event(void *ctx, sim_time at, const char *kind, const char *subj
     csv_text(f, detail, '\n');
 }
 
+/* A count that a policy may not have (-1): empty when it does not. */
+static void csv_count(FILE *f, int64_t n, char sep)
+{
+    if (n >= 0)
+        fprintf(f, "%" PRId64, n);
+    fputc(sep, f);
+}
+
+static void write_policy_row(FILE *f, const struct window_report *w, const struct policy_window *p)
+{
+    csv_num(f, sim_time_to_s(w->start_ns), ',');
+    csv_text(f, p->edge, ',');
+    csv_text(f, p->policy, ',');
+    fprintf(f, "%s,", p->breaker_state >= 0
+                          ? breaker_state_name((enum breaker_state)p->breaker_state)
+                          : "");
+    csv_num(f, p->breaker_state >= 0 ? p->breaker_open_s : NAN, ',');
+    csv_count(f, p->breaker_state >= 0 ? (int64_t)p->breaker_opened : -1, ',');
+    csv_count(f, p->bulkhead_in_use, ',');
+    csv_count(f, p->bulkhead_waiting, ',');
+    csv_num(f, p->budget_level, ',');
+    csv_num(f, p->throttle_p, '\n');
+}
+
 void results_on_window(void *ctx, const struct window_report *w)
 {
     struct results *r = ctx;
@@ -190,6 +218,8 @@ void results_on_window(void *ctx, const struct window_report *w)
     write_timeseries_row(r->f[F_TIMESERIES], w, secs);
     for (uint32_t i = 0; i < w->service_count; i++)
         write_service_row(r->f[F_SERVICES], w, &w->services[i], secs);
+    for (uint32_t i = 0; i < w->policy_count; i++)
+        write_policy_row(r->f[F_POLICIES], w, &w->policies[i]);
 }
 
 int results_commit(struct results *r, const struct scenario *sc, uint64_t seed,

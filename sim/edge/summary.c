@@ -130,6 +130,18 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     for (uint32_t i = 0; i < r->client_count; i++)
         write_client(&w, sc->clients[i].name, &r->clients[i]);
     jsonw_end_object(&w);
+    jsonw_begin_object(&w, "policies"); /* per caller edge: what its breaker went through */
+    for (uint32_t i = 0; i < r->policy_count; i++) {
+        const struct policy_window *p = &r->policies[i];
+        jsonw_begin_object(&w, p->edge);
+        jsonw_string(&w, "policy", p->policy);
+        if (p->breaker_state >= 0) {
+            jsonw_double(&w, "breaker_open_s", p->breaker_open_s);
+            jsonw_uint(&w, "breaker_opened", p->breaker_opened);
+        }
+        jsonw_end_object(&w);
+    }
+    jsonw_end_object(&w);
     jsonw_uint(&w, "events", r->events);
     jsonw_end_object(&w);
 }

@@ -52,12 +52,21 @@ static void count_sent(struct sim *s, const struct call *c, bool retry)
     t->retries += retry;
 }
 
-static void breaker_event(struct sim *s, const struct policy_rt *p, enum breaker_transition t)
+static void breaker_event(struct sim *s, struct policy_rt *p, enum breaker_transition t)
 {
     static const char *const kinds[] = {NULL, "breaker_opened", "breaker_half_open",
                                          "breaker_closed"};
-    if (t != BREAKER_NO_CHANGE)
-        sim_emit(s, kinds[t], p->label, p->cfg->name);
+    if (t == BREAKER_NO_CHANGE)
+        return;
+    if (t == BREAKER_OPENED) {
+        if (p->open_since == SIM_TIME_NEVER)
+            p->open_since = s->now;
+        p->opened++;
+    } else if (p->open_since != SIM_TIME_NEVER) { /* half-open or closed: no longer open */
+        p->open_total_ns += (double)(s->now - p->open_since);
+        p->open_since = SIM_TIME_NEVER;
+    }
+    sim_emit(s, kinds[t], p->label, p->cfg->name);
 }
 
 /* Arms the call's one pending wait: `stage` is where it goes on. */
@@ -93,7 +102,7 @@ static void deliver(struct sim *s, uint32_t ci, enum outcome outcome)
 static void finish(struct sim *s, uint32_t ci, enum outcome outcome)
 {
     struct call *c = &s->calls[ci];
-    const struct policy_rt *p = c->pol;
+    struct policy_rt *p = c->pol;
     if (p && p->cfg->has_breaker && !p->cfg->breaker_inside_retry && c->admitted)
         breaker_event(s, p, breaker_record(&c->pol->breaker, s->now, c->breaker_gen,
                                            !outcome_is_success(outcome), s->now - c->started));

@@ -92,6 +92,21 @@ struct service_window {
     struct service_stats delta; /* counters and areas within the window */
 };
 
+/* One caller's policy (a client's, or one call edge of a service): the
+ * state of its primitives at the end of a window, and the breaker's time
+ * open within it. Fields a policy does not have are -1 (counts) or NaN. */
+struct policy_window {
+    const char *edge;        /* "web->api" */
+    const char *policy;      /* its name in the scenario */
+    int breaker_state;       /* enum breaker_state, or -1 without a breaker */
+    double breaker_open_s;   /* time the breaker spent open in the window */
+    uint64_t breaker_opened; /* times it opened in the window */
+    int64_t bulkhead_in_use, bulkhead_waiting;
+    double budget_level;     /* retries the budget would allow now (ratio), its tokens
+                                (grpc) or its capacity (aws) */
+    double throttle_p;       /* SRE adaptive throttling's local rejection probability */
+};
+
 struct window_report {
     uint64_t index;
     sim_time start_ns, end_ns;
@@ -100,6 +115,8 @@ struct window_report {
     uint64_t in_flight;              /* client requests outstanding at the end */
     uint32_t service_count;
     const struct service_window *services;
+    uint32_t policy_count;
+    const struct policy_window *policies;
 };
 
 /* The busiest window of the run: herds and storms show in peaks that
@@ -120,6 +137,8 @@ struct run_report {
     const struct service_window *services; /* delta = whole-run totals */
     uint32_t client_count;
     const struct traffic *clients;   /* per client, in scenario order */
+    uint32_t policy_count;
+    const struct policy_window *policies; /* breaker_open_s, breaker_opened: whole run */
     bool had_faults;
     bool recovery_known;             /* there was a pre-fault baseline */
     bool recovered;

@@ -34,6 +34,7 @@ struct policy_rt *policy_rt_new(const struct policy_cfg *cfg, uint64_t seed, con
 {
     struct policy_rt *p = xcalloc(1, sizeof *p);
     p->cfg = cfg;
+    p->open_since = SIM_TIME_NEVER;
     snprintf(p->label, sizeof p->label, "%s", label);
     char stream[160];
     snprintf(stream, sizeof stream, "policy:%s", label);

@@ -116,8 +116,15 @@ void service_init(struct sim *s, uint32_t i)
         const struct call_cfg *call = &svc->cfg->calls[k];
         if (call->policy == NO_INDEX)
             continue;
-        snprintf(stream, sizeof stream, "%s->%s", svc->cfg->name,
-                 s->sc->services[call->service].name);
+        uint32_t same = 0; /* calls to the same callee get their own state and name */
+        for (uint32_t e = 0; e < k; e++)
+            same += svc->cfg->calls[e].service == call->service;
+        if (same)
+            snprintf(stream, sizeof stream, "%s->%s#%u", svc->cfg->name,
+                     s->sc->services[call->service].name, same + 1);
+        else
+            snprintf(stream, sizeof stream, "%s->%s", svc->cfg->name,
+                     s->sc->services[call->service].name);
         svc->call_pols[k] = policy_rt_new(&s->sc->policies[call->policy], s->seed, stream);
     }
     svc->call_edges = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_edges);

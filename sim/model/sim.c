@@ -1,5 +1,6 @@
 #include "sim.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +97,65 @@ void request_free(struct sim *s, uint32_t r)
     s->request_free = r;
 }
 
+/* ---- policies, for the reports ---- */
+
+static void collect_policies(struct sim *s)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->sc->client_count; i++)
+        n += s->clients[i].pol != NULL;
+    for (uint32_t i = 0; i < s->sc->service_count; i++)
+        for (uint32_t k = 0; k < s->sc->services[i].call_count; k++)
+            n += s->services[i].call_pols[k] != NULL;
+    s->pols = xcalloc(n + 1, sizeof *s->pols);
+    s->window_pols = xcalloc(n + 1, sizeof *s->window_pols);
+    s->report_pols = xcalloc(n + 1, sizeof *s->report_pols);
+    s->pol_open_at_window_start = xcalloc(n + 1, sizeof *s->pol_open_at_window_start);
+    s->pol_opened_at_window_start = xcalloc(n + 1, sizeof *s->pol_opened_at_window_start);
+    for (uint32_t i = 0; i < s->sc->client_count; i++)
+        if (s->clients[i].pol)
+            s->pols[s->pol_count++] = s->clients[i].pol;
+    for (uint32_t i = 0; i < s->sc->service_count; i++)
+        for (uint32_t k = 0; k < s->sc->services[i].call_count; k++)
+            if (s->services[i].call_pols[k])
+                s->pols[s->pol_count++] = s->services[i].call_pols[k];
+}
+
+/* The policy's state now; its breaker's open time and openings so far. */
+static void fill_policy_window(struct sim *s, struct policy_rt *p, struct policy_window *w)
+{
+    const struct policy_cfg *cfg = p->cfg;
+    if (p->open_since != SIM_TIME_NEVER) { /* bring the open time up to now */
+        p->open_total_ns += (double)(s->now - p->open_since);
+        p->open_since = s->now;
+    }
+    *w = (struct policy_window){
+        .edge = p->label,
+        .policy = cfg->name,
+        .breaker_state = cfg->has_breaker ? (int)p->breaker.state : -1,
+        .breaker_open_s = p->open_total_ns / 1e9,
+        .breaker_opened = p->opened,
+        .bulkhead_in_use = cfg->has_bulkhead ? (int64_t)p->bulkhead.in_use : -1,
+        .bulkhead_waiting = cfg->has_bulkhead ? (int64_t)p->bulkhead.waiting : -1,
+        .budget_level = NAN,
+        .throttle_p = cfg->has_throttle ? sre_throttle_reject_probability(&p->throttle, s->now)
+                                        : NAN,
+    };
+    switch (cfg->budget.kind) {
+    case BUDGET_RATIO:
+        w->budget_level = ratio_budget_balance(&p->ratio, s->now);
+        break;
+    case BUDGET_GRPC:
+        w->budget_level = grpc_throttle_tokens(&p->grpc);
+        break;
+    case BUDGET_AWS:
+        w->budget_level = (double)p->aws.available;
+        break;
+    default:
+        break;
+    }
+}
+
 /* ---- lifecycle ---- */
 
 struct sim *sim_new(const struct scenario *sc, uint64_t seed)
@@ -121,6 +181,8 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
     s->report_clients = xcalloc(sc->client_count, sizeof *s->report_clients);
     for (uint32_t i = 0; i < sc->client_count; i++)
         client_start(s, i);
+
+    collect_policies(s);
 
     s->fault_active = xcalloc(sc->fault_count + 1, sizeof *s->fault_active);
     fault_schedule_all(s);
@@ -152,6 +214,11 @@ void sim_free(struct sim *s)
     free(s->window_services);
     free(s->report_services);
     free(s->report_clients);
+    free(s->pols);
+    free(s->window_pols);
+    free(s->report_pols);
+    free(s->pol_open_at_window_start);
+    free(s->pol_opened_at_window_start);
     free(s->jobs);
     free(s->calls);
     free(s->recs);
@@ -196,6 +263,16 @@ static void close_window(struct sim *s)
         s->service_at_window_start[i] = svc->stats;
         svc->window_max_queue = svc->queued;
     }
+    for (uint32_t i = 0; i < s->pol_count; i++) {
+        struct policy_window *pw = &s->window_pols[i];
+        fill_policy_window(s, s->pols[i], pw);
+        double open_s = pw->breaker_open_s;
+        uint64_t opened = pw->breaker_opened;
+        pw->breaker_open_s -= s->pol_open_at_window_start[i];
+        pw->breaker_opened -= s->pol_opened_at_window_start[i];
+        s->pol_open_at_window_start[i] = open_s;
+        s->pol_opened_at_window_start[i] = opened;
+    }
     struct traffic total = traffic_total(s);
     struct window_report w = {
         .index = s->window_index,
@@ -206,6 +283,8 @@ static void close_window(struct sim *s)
         .in_flight = s->in_flight,
         .service_count = ns,
         .services = s->window_services,
+        .policy_count = s->pol_count,
+        .policies = s->window_pols,
     };
     recovery_on_window(s->recovery, w.start_ns, w.end_ns, w.delta.succeeded);
     double secs = sim_time_to_s(w.end_ns - w.start_ns);
@@ -323,6 +402,8 @@ const struct run_report *sim_report(struct sim *s)
     }
     for (uint32_t i = 0; i < s->sc->client_count; i++)
         s->report_clients[i] = s->clients[i].stats;
+    for (uint32_t i = 0; i < s->pol_count; i++)
+        fill_policy_window(s, s->pols[i], &s->report_pols[i]);
     s->report = (struct run_report){
         .duration_ns = s->now,
         .peak = s->peak,
@@ -334,6 +415,8 @@ const struct run_report *sim_report(struct sim *s)
         .services = s->report_services,
         .client_count = s->sc->client_count,
         .clients = s->report_clients,
+        .policy_count = s->pol_count,
+        .policies = s->report_pols,
         .had_faults = recovery_has_faults(s->recovery),
         .recovery_known = recovery_known(s->recovery),
         .recovered = recovery_recovered(s->recovery),

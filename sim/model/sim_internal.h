@@ -100,6 +100,9 @@ struct policy_rt {
     struct count_budget count;
     struct conc_budget conc;
     bool budget_dry;         /* the budget refused the last retry it was asked for */
+    sim_time open_since;     /* the breaker opened then, or NEVER if it is not open */
+    double open_total_ns;    /* time open so far (up to open_since) */
+    uint64_t opened;         /* times it opened */
     struct sre_throttle throttle;
     struct token_bucket bucket;
     struct fixed_window window;
@@ -322,6 +325,12 @@ struct sim {
     struct service_window *window_services;
     struct histogram window_latency;
     struct histogram total_latency;
+
+    struct policy_rt **pols; /* every caller's policy, clients first, for reports */
+    uint32_t pol_count;
+    struct policy_window *window_pols, *report_pols;
+    double *pol_open_at_window_start;
+    uint64_t *pol_opened_at_window_start;
 
     struct run_report report;
     struct service_window *report_services;
