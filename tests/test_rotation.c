@@ -91,3 +91,30 @@ Test(rotation, outlier_detection_ejects_a_hanging_instance_for_longer_each_time)
      * a quarter of 400/s over 100 ms plus the five */
     cr_assert_leq(r.total.failed[FAIL_TIMEOUT], (uint64_t)c.count * 20);
 }
+
+/* A liveness probe on an instance that hangs (a 20 s stop-the-world pause
+ * from 10 s): three failed probes (each failing after its 1 s timeout) and
+ * the kubelet restarts it: down and out of rotation for restart_s, its
+ * work lost; it comes back still paused and is killed again: a crash
+ * loop, as a too-eager liveness probe makes of a long GC pause. */
+Test(rotation, a_failing_liveness_probe_restarts_the_instance)
+{
+    struct changes c = {0};
+    struct sim_observer obs = {.ctx = &c, .on_event = on_event};
+    run_json("{\"name\":\"t\",\"duration_s\":40,\"services\":[{\"name\":\"api\",\"instances\":2,"
+             "\"workers\":10,\"health_check\":{\"kind\":\"liveness\",\"interval_ms\":1000,"
+             "\"failure_threshold\":3,\"restart_s\":5},"
+             "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+             "\"clients\":[{\"name\":\"u\",\"target\":\"api\",\"arrival\":{\"process\":"
+             "\"constant\",\"rate_rps\":100}}],\"faults\":[{\"kind\":\"pause\",\"target\":\"api\","
+             "\"first_instance\":0,\"instances\":1,\"at_s\":10,\"duration_s\":20}]}",
+             &obs);
+    cr_assert_geq(c.count, 4u);
+    cr_assert_str_eq(c.kind[0], "instance_killed");
+    /* probes at 10, 11, 12 s (instance 0's phase) each fail a second later */
+    cr_assert(c.t[0] >= 12 && c.t[0] <= 14, "killed at %g", c.t[0]);
+    cr_assert_str_eq(c.kind[1], "instance_restarted");
+    cr_assert_float_eq(c.t[1] - c.t[0], 5, 1e-9);
+    cr_assert_str_eq(c.kind[2], "instance_killed", "still paused: killed again");
+    cr_assert_str_eq(c.kind[c.count - 1], "instance_restarted");
+}

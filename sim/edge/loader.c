@@ -22,7 +22,9 @@ static const char *const SERVICE_KEYS[] = {"name",         "instances",  "worker
                                            "health_check", "outlier_detection",
                                            "drain_timeout_s", "retry_after_ms", NULL};
 static const char *const HEALTH_KEYS[] = {"interval_ms", "timeout_ms", "initial_delay_s",
-                                          "failure_threshold", "success_threshold", NULL};
+                                          "failure_threshold", "success_threshold", "kind",
+                                          "restart_s", NULL};
+static const char *const PROBE_KINDS[] = {"readiness", "liveness", NULL};
 static const char *const OUTLIER_KEYS[] = {"consecutive_5xx", "interval_ms", "base_ejection_s",
                                            "max_ejection_s", "max_ejection_percent",
                                            "always_eject_one", NULL};
@@ -325,6 +327,15 @@ static void parse_health(struct diag *d, const cJSON *v, const char *path, struc
         out->hc_failure_threshold = (uint32_t)n;
     if (json_read_int(d, v, path, "success_threshold", false, 1, 1000, &n))
         out->hc_success_threshold = (uint32_t)n;
+    int kind = 0;
+    json_read_choice(d, v, path, "kind", false, PROBE_KINDS, &kind);
+    out->hc_liveness = kind == 1;
+    out->hc_restart_ns = sim_time_from_s(10);
+    if (json_read_number(d, v, path, "restart_s", false, 0, true, 1e6, &x))
+        out->hc_restart_ns = sim_time_from_s(x);
+    char q[JSON_PATH_MAX];
+    if (!out->hc_liveness && json_get(v, "restart_s"))
+        diag_error(d, json_path_key(q, path, "restart_s"), "belongs to a liveness probe");
 }
 
 /* "outlier_detection": Envoy's consecutive-5xx defaults. */

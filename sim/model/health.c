@@ -60,12 +60,46 @@ void health_release(struct service_rt *svc)
         outlier_release(&svc->outlier);
 }
 
+/* A failed liveness probe: the kubelet restarts the container. It is down
+ * (its work lost) and out of rotation until it is back. */
+static void kill(struct sim *s, uint32_t service, uint32_t instance)
+{
+    struct service_rt *svc = &s->services[service];
+    struct instance *in = &svc->inst[instance];
+    in->restarts_down++;
+    in->unready = true;
+    instance_event(s, "instance_killed", service, instance);
+    health_update_rotation(s, service, instance);
+    service_refresh_instance(s, service, instance);
+    eventq_push(s->q, s->now + svc->cfg->hc_restart_ns, EV_LIVENESS_UP, service, instance);
+}
+
+void health_on_liveness_up(struct sim *s, uint32_t service, uint32_t instance)
+{
+    struct service_rt *svc = &s->services[service];
+    struct instance *in = &svc->inst[instance];
+    in->restarts_down--;
+    in->unready = false;
+    probe_init(&svc->probes[instance], svc->cfg->hc_success_threshold,
+               svc->cfg->hc_failure_threshold, true);
+    instance_event(s, "instance_restarted", service, instance);
+    service_refresh_instance(s, service, instance);
+    health_update_rotation(s, service, instance);
+}
+
 static void probe_result(struct sim *s, uint32_t service, uint32_t instance, bool ok)
 {
     struct service_rt *svc = &s->services[service];
+    if (svc->cfg->hc_liveness && svc->inst[instance].unready)
+        return; /* restarting: nothing to probe */
     enum probe_change c = probe_on_result(&svc->probes[instance], ok);
     if (c == PROBE_NO_CHANGE)
         return;
+    if (svc->cfg->hc_liveness) {
+        if (c == PROBE_BECAME_UNREADY)
+            kill(s, service, instance);
+        return;
+    }
     svc->inst[instance].unready = c == PROBE_BECAME_UNREADY;
     instance_event(s, c == PROBE_BECAME_UNREADY ? "instance_unready" : "instance_ready", service,
                    instance);

@@ -175,6 +175,8 @@ struct service_cfg {
     bool has_health_check;
     sim_time hc_interval_ns, hc_timeout_ns, hc_initial_delay_ns;
     uint32_t hc_success_threshold, hc_failure_threshold;
+    bool hc_liveness;        /* a liveness probe: failing restarts the instance... */
+    sim_time hc_restart_ns;  /* ...which is down (and out of rotation) this long */
     /* Passive outlier ejection (Envoy consecutive 5xx): errors, refusals and
      * timeouts of real requests count against the instance that had them. */
     bool has_outlier;

@@ -341,6 +341,9 @@ static void dispatch(struct sim *s, const struct event *ev)
     case EV_DRAIN_TIMEOUT:
         fault_on_event(s, ev);
         break;
+    case EV_LIVENESS_UP:
+        health_on_liveness_up(s, ev->id, (uint32_t)ev->arg);
+        break;
     case EV_OUTLIER_TICK:
         health_on_outlier_tick(s, ev->id);
         break;

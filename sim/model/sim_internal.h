@@ -47,6 +47,7 @@ enum event_kind {
     EV_PROBE_FAILED, /* id = service, arg = instance: a hanging probe timed out */
     EV_OUTLIER_TICK, /* id = service: the outlier detector's interval */
     EV_DRAIN_TIMEOUT,/* id = fault, arg = instance | drain gen << 32: stop draining */
+    EV_LIVENESS_UP,  /* id = service, arg = instance: back from a liveness restart */
 };
 
 enum outcome {
@@ -425,6 +426,7 @@ void health_release(struct service_rt *svc);
 void health_on_probe(struct sim *s, uint32_t service, uint32_t instance);
 void health_on_probe_failed(struct sim *s, uint32_t service, uint32_t instance);
 void health_on_outlier_tick(struct sim *s, uint32_t service);
+void health_on_liveness_up(struct sim *s, uint32_t service, uint32_t instance);
 /* A real request's result at an instance, for outlier ejection. */
 void health_on_result(struct sim *s, uint32_t service, uint32_t instance, bool failed);
 /* Recomputes whether the instance is in rotation from all its reasons. */
