@@ -501,3 +501,47 @@ Test(policies, a_retry_after_hint_replaces_the_backoff)
     struct run_result ignored = run_json(REFUSING_WITH_HINT("false"), NULL);
     cr_assert_lt(ignored.latency_max_ms, 250.0);
 }
+
+/* `order` places limiters on either side of the retry. A bulkhead outside
+ * it holds its slot across all of a call's attempts and backoffs (3 x 1 ms
+ * + 2 x 100 ms here, against 100 calls/s: 20 slots wanted, 10 there);
+ * inside, an attempt holds it for its 1 ms only, and nobody is refused. */
+#define BULKHEAD_ORDER(order)                                                                      \
+    "{\"name\":\"t\",\"duration_s\":20,\"services\":[{\"name\":\"s\",\"workers\":100,"            \
+    "\"error_rate\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"                 \
+    "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"b\",\"arrival\":{\"process\":"     \
+    "\"constant\",\"rate_rps\":100}}],\"policies\":{\"b\":{\"bulkhead\":{\"max_concurrent\":10},"  \
+    "\"retry\":{\"max_attempts\":3,\"backoff\":\"constant\",\"base_ms\":100,\"jitter\":\"none\"}," \
+    "\"order\":" order "}}}"
+
+Test(policies, a_bulkhead_outside_the_retry_holds_its_slot_across_attempts)
+{
+    struct run_result inside = run_json(BULKHEAD_ORDER("[\"retry\",\"bulkhead\"]"), NULL);
+    cr_assert_eq(inside.total.policy[PC_BULKHEAD_REJECTED], 0u);
+    struct run_result outside = run_json(BULKHEAD_ORDER("[\"bulkhead\",\"retry\"]"), NULL);
+    /* 10 slots held 203 ms each: about 49 calls/s get one, of 100/s */
+    double refused = (double)outside.total.policy[PC_BULKHEAD_REJECTED] / 20;
+    cr_assert(refused > 45 && refused < 55, "%.1f/s refused", refused);
+    cr_assert_eq(outside.total.failed[FAIL_THROTTLED],
+                 outside.total.policy[PC_BULKHEAD_REJECTED]);
+}
+
+/* A timeout outside the retry is one timeout around all the attempts: a
+ * call to a service that never answers makes one attempt and fails after
+ * 100 ms, where a timeout per attempt makes three and fails after 300 ms. */
+#define TIMEOUT_ORDER(order)                                                                       \
+    "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":10,"             \
+    "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],\"clients\":[{\"name\":\"u\","    \
+    "\"target\":\"s\",\"policy\":\"t\",\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"  \
+    "\"faults\":[{\"kind\":\"outage\",\"mode\":\"blackhole\",\"target\":\"s\",\"at_s\":0,"        \
+    "\"duration_s\":10}],\"policies\":{\"t\":{\"timeout_ms\":100,\"retry\":{\"max_attempts\":3,"  \
+    "\"backoff\":\"constant\",\"base_ms\":0},\"order\":" order "}}}"
+
+Test(policies, a_timeout_outside_the_retry_bounds_all_the_attempts)
+{
+    struct run_result per_attempt = run_json(TIMEOUT_ORDER("[\"retry\",\"timeout\"]"), NULL);
+    struct run_result overall = run_json(TIMEOUT_ORDER("[\"timeout\",\"retry\"]"), NULL);
+    cr_assert_eq(overall.total.attempts, overall.total.offered);
+    cr_assert_eq(overall.total.failed[FAIL_TIMEOUT], overall.total.offered - overall.in_flight);
+    cr_assert_geq(per_attempt.total.attempts, 3 * (per_attempt.total.offered - 1));
+}

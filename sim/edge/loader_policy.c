@@ -339,10 +339,12 @@ static void parse_order(struct diag *d, const cJSON *v, const cJSON *list, const
                        ORDER_NAMES[k]);
     if (pos[ORD_FALLBACK] > 0)
         diag_error(d, path, "the fallback must come first (it answers for everything inside)");
+    static const unsigned outer_bit[ORD_COUNT] = {
+        [ORD_THROTTLE] = OUTER_THROTTLE, [ORD_BULKHEAD] = OUTER_BULKHEAD,
+        [ORD_RATE_LIMIT] = OUTER_RATE_LIMIT, [ORD_TIMEOUT] = OUTER_TIMEOUT};
     for (int k = ORD_THROTTLE; k < ORD_COUNT; k++)
         if (pos[k] >= 0 && pos[ORD_RETRY] >= 0 && pos[k] < pos[ORD_RETRY])
-            diag_error(d, path, "'%s' before 'retry' is not supported: stampede applies it to "
-                                "each attempt, inside the retry", ORDER_NAMES[k]);
+            out->outer |= outer_bit[k];
     out->breaker_inside_retry = pos[ORD_BREAKER] >= 0 && pos[ORD_RETRY] >= 0 &&
                                 pos[ORD_BREAKER] > pos[ORD_RETRY];
 }

@@ -24,6 +24,8 @@
 #include "sim_internal.h"
 
 static void attempt_result(struct sim *s, uint32_t ci, enum outcome outcome);
+static void attempt(struct sim *s, uint32_t ci);
+static void release_slot(struct sim *s, struct call *c);
 static void cancel_attempt(struct sim *s, uint32_t j, bool cancelled);
 static void cancel_earlier(struct sim *s, struct call *c);
 
@@ -87,6 +89,8 @@ static void deliver(struct sim *s, uint32_t ci, enum outcome outcome)
     if (c->attempt != NO_INDEX) /* hedged attempts still out: nobody will read them */
         cancel_attempt(s, c->attempt, true), c->attempt = NO_INDEX;
     cancel_earlier(s, c);
+    if (c->holds_slot) /* a bulkhead outside the retry holds its slot until now */
+        release_slot(s, c);
     uint32_t caller = c->caller;
     bool caller_is_job = c->caller_is_job, optional = c->optional;
     eventq_cancel(s->q, c->retry_timer);
@@ -145,12 +149,11 @@ static void send(struct sim *s, uint32_t ci)
 {
     struct call *c = &s->calls[ci];
     struct policy_rt *p = c->pol;
-    sim_time timeout = p ? p->cfg->timeout_ns : 0;
+    /* a timeout placed outside the retry is part of the deadline instead */
+    sim_time timeout = p && !(p->cfg->outer & OUTER_TIMEOUT) ? p->cfg->timeout_ns : 0;
     if (c->deadline != SIM_TIME_NEVER) {
         sim_time left = c->deadline - s->now;
         if (left <= 0) { /* the waits used up the deadline: never sent */
-            if (c->holds_slot)
-                release_slot(s, c);
             finish(s, ci, OUTCOME_TIMEOUT);
             return;
         }
@@ -176,34 +179,85 @@ static void send(struct sim *s, uint32_t ci)
     }
 }
 
-static void rate_limit_then_send(struct sim *s, uint32_t ci)
+/* A limiter refused: before the first attempt (a limiter placed outside
+ * the retry) the call fails; after it, the attempt fails and the retry
+ * decides. */
+static void refused(struct sim *s, uint32_t ci, enum policy_count what)
+{
+    count(s, &s->calls[ci], what);
+    if (s->calls[ci].attempts == 0)
+        finish(s, ci, OUTCOME_THROTTLED);
+    else
+        attempt_result(s, ci, OUTCOME_THROTTLED);
+}
+
+enum limiter { LIM_THROTTLE, LIM_BULKHEAD, LIM_RATE, LIM_DONE };
+
+/* The limiters on this side of the retry, from `from` on: once for the
+ * call before its first attempt (those `order` puts outside the retry),
+ * then for each attempt (the others); then the attempt starts, or goes out.
+ * A limiter that has to wait arms the call's timer and resumes here. */
+static void run_limiters(struct sim *s, uint32_t ci, enum limiter from)
 {
     struct call *c = &s->calls[ci];
     struct policy_rt *p = c->pol;
-    switch (p ? p->cfg->rate_limit.kind : RATE_LIMIT_NONE) {
-    case RATE_LIMIT_TOKEN_BUCKET:
-        if (!token_bucket_take(&p->bucket, s->now)) {
-            count(s, c, PC_RATE_LIMITED);
-            attempt_result(s, ci, OUTCOME_THROTTLED);
-            return;
+    const struct policy_cfg *cfg = p->cfg;
+    bool outer = c->attempts == 0;
+    for (enum limiter step = from; step < LIM_DONE; step++) {
+        switch (step) {
+        case LIM_THROTTLE:
+            if (!cfg->has_throttle || outer != ((cfg->outer & OUTER_THROTTLE) != 0))
+                break;
+            if (!sre_throttle_admit(&p->throttle, s->now, rng_uniform(&p->rng))) {
+                refused(s, ci, PC_ADAPTIVE_THROTTLED);
+                return;
+            }
+            break;
+        case LIM_BULKHEAD: {
+            if (!cfg->has_bulkhead || outer != ((cfg->outer & OUTER_BULKHEAD) != 0))
+                break;
+            bool must_wait;
+            if (bulkhead_try_acquire(&p->bulkhead, &must_wait)) {
+                c->holds_slot = true;
+            } else if (must_wait) {
+                c->waiting_slot = true;
+                policy_waiter_push(p, s, ci);
+                wait_then(s, ci, cfg->bulkhead_wait_ns, STAGE_REFUSE);
+                return;
+            } else {
+                refused(s, ci, PC_BULKHEAD_REJECTED);
+                return;
+            }
+            break;
         }
-        break;
-    case RATE_LIMIT_FIXED_WINDOW: {
-        sim_time wait = fixed_window_acquire(&p->window, s->now);
-        if (wait < 0) { /* resilience4j makes the caller wait its timeout first */
-            wait_then(s, ci, p->cfg->rate_limit.timeout_ns, STAGE_REFUSE);
-            return;
+        case LIM_RATE:
+            if (outer != ((cfg->outer & OUTER_RATE_LIMIT) != 0))
+                break;
+            if (cfg->rate_limit.kind == RATE_LIMIT_TOKEN_BUCKET &&
+                !token_bucket_take(&p->bucket, s->now)) {
+                refused(s, ci, PC_RATE_LIMITED);
+                return;
+            }
+            if (cfg->rate_limit.kind == RATE_LIMIT_FIXED_WINDOW) {
+                sim_time wait = fixed_window_acquire(&p->window, s->now);
+                if (wait < 0) { /* resilience4j makes the caller wait its timeout first */
+                    wait_then(s, ci, cfg->rate_limit.timeout_ns, STAGE_REFUSE);
+                    return;
+                }
+                if (wait > 0) {
+                    wait_then(s, ci, wait, STAGE_SEND);
+                    return;
+                }
+            }
+            break;
+        case LIM_DONE:
+            break;
         }
-        if (wait > 0) {
-            wait_then(s, ci, wait, STAGE_SEND);
-            return;
-        }
-        break;
     }
-    case RATE_LIMIT_NONE:
-        break;
-    }
-    send(s, ci);
+    if (outer)
+        attempt(s, ci);
+    else
+        send(s, ci);
 }
 
 static void attempt(struct sim *s, uint32_t ci)
@@ -230,28 +284,7 @@ static void attempt(struct sim *s, uint32_t ci)
         finish(s, ci, OUTCOME_TIMEOUT); /* nothing left to try with */
         return;
     }
-    if (p->cfg->has_throttle &&
-        !sre_throttle_admit(&p->throttle, s->now, rng_uniform(&p->rng))) {
-        count(s, c, PC_ADAPTIVE_THROTTLED);
-        attempt_result(s, ci, OUTCOME_THROTTLED);
-        return;
-    }
-    if (p->cfg->has_bulkhead) {
-        bool must_wait;
-        if (bulkhead_try_acquire(&p->bulkhead, &must_wait)) {
-            c->holds_slot = true;
-        } else if (must_wait) {
-            c->waiting_slot = true;
-            policy_waiter_push(p, s, ci);
-            wait_then(s, ci, p->cfg->bulkhead_wait_ns, STAGE_REFUSE);
-            return;
-        } else {
-            count(s, c, PC_BULKHEAD_REJECTED);
-            attempt_result(s, ci, OUTCOME_THROTTLED);
-            return;
-        }
-    }
-    rate_limit_then_send(s, ci);
+    run_limiters(s, ci, LIM_THROTTLE);
 }
 
 void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t service,
@@ -281,6 +314,9 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
     c->deadline = inherited;
     if (pol && pol->cfg->deadline_ns && s->now + pol->cfg->deadline_ns < c->deadline)
         c->deadline = s->now + pol->cfg->deadline_ns;
+    if (pol && (pol->cfg->outer & OUTER_TIMEOUT) && pol->cfg->timeout_ns &&
+        s->now + pol->cfg->timeout_ns < c->deadline) /* a timeout around all the attempts */
+        c->deadline = s->now + pol->cfg->timeout_ns;
     c->sibling = NO_INDEX;
     if (caller_is_job) { /* into the parent's list of calls in flight */
         c->sibling = s->jobs[caller].child;
@@ -300,6 +336,8 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
                 return;
             }
         }
+        run_limiters(s, ci, LIM_THROTTLE); /* those outside the retry, then the first attempt */
+        return;
     }
     attempt(s, ci);
 }
@@ -405,7 +443,7 @@ static void attempt_result(struct sim *s, uint32_t ci, enum outcome outcome)
         finish(s, ci, outcome);
         return;
     }
-    if (c->holds_slot)
+    if (c->holds_slot && !(p->cfg->outer & OUTER_BULKHEAD))
         release_slot(s, c);
     record(s, c, outcome);
     c->sent = false;
@@ -523,20 +561,19 @@ void call_on_resume(struct sim *s, uint32_t ci, uint32_t gen)
         attempt(s, ci);
         break;
     case STAGE_BULKHEAD:
-        rate_limit_then_send(s, ci);
+        run_limiters(s, ci, LIM_RATE);
         break;
     case STAGE_SEND:
-        send(s, ci);
+        run_limiters(s, ci, LIM_DONE);
         break;
     case STAGE_REFUSE:
         if (c->waiting_slot) { /* max_wait is over: no slot came free */
             c->waiting_slot = false;
             bulkhead_abandon_wait(&c->pol->bulkhead);
-            count(s, c, PC_BULKHEAD_REJECTED);
+            refused(s, ci, PC_BULKHEAD_REJECTED);
         } else {
-            count(s, c, PC_RATE_LIMITED);
+            refused(s, ci, PC_RATE_LIMITED);
         }
-        attempt_result(s, ci, OUTCOME_THROTTLED);
         break;
     case STAGE_FALLBACK:
         deliver(s, ci, OUTCOME_FALLBACK);

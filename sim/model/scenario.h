@@ -43,6 +43,10 @@ enum retry_on {
     RETRY_ON_BREAKER = 8,    /* the caller's own open breaker (resilience4j's default does) */
 };
 
+/* Blocks that `order` may place outside the retry: once per call instead of
+ * once per attempt (a timeout outside is a timeout around all attempts). */
+enum outer_block { OUTER_THROTTLE = 1, OUTER_BULKHEAD = 2, OUTER_RATE_LIMIT = 4, OUTER_TIMEOUT = 8 };
+
 enum budget_kind { BUDGET_NONE, BUDGET_RATIO, BUDGET_CONCURRENCY, BUDGET_GRPC, BUDGET_AWS,
                    BUDGET_COUNT };
 
@@ -78,6 +82,7 @@ struct policy_cfg {
      * the breaker inside the retry (each attempt asks the breaker, as with
      * resilience4j's Retry(CircuitBreaker(...))). */
     bool breaker_inside_retry;
+    unsigned outer;       /* enum outer_block bits: placed outside the retry by `order` */
     sim_time timeout_ns;  /* per attempt; 0 = wait forever */
     sim_time deadline_ns; /* across all attempts, propagated to the calls below; 0 = none */
     uint32_t max_attempts; /* 1 = no retry */
