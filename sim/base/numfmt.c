@@ -20,3 +20,17 @@ char *numfmt_double(char *buf, double x)
     }
     return buf;
 }
+
+char *numfmt_short(char *buf, double x)
+{
+    double a = x < 0 ? -x : x;
+    if (x != x || a == 1.0 / 0.0)
+        snprintf(buf, NUMFMT_LEN, "null");
+    else if (a >= 1e6)
+        snprintf(buf, NUMFMT_LEN, "%.3e", x);
+    else if (a >= 1000 || x == (double)(long long)x)
+        snprintf(buf, NUMFMT_LEN, "%.0f", x);
+    else
+        snprintf(buf, NUMFMT_LEN, "%.4g", x);
+    return buf;
+}

@@ -12,5 +12,8 @@
 /* Writes `x` into buf (at least NUMFMT_LEN bytes) and returns buf. NaN and
  * infinities come out as "null", the one spelling JSON and our CSVs share. */
 char *numfmt_double(char *buf, double x);
+/* For people, not for reading back: 4 significant digits, no exponent
+ * below a million ("0.9987", "47.58", "1234", "12345"). */
+char *numfmt_short(char *buf, double x);
 
 #endif

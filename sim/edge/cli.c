@@ -19,6 +19,7 @@ static const char USAGE[] =
     "  run FILE        run a scenario, write results, print a summary\n"
     "  validate FILE...  check scenarios without running them\n"
     "  check FILE...   run scenarios and judge their expect lines (exit 1 on failure)\n"
+    "  compare FILE    run a scenario's variants and print them side by side\n"
     "  list            the bundled scenarios\n"
     "\n"
     "FILE may also be the name of a bundled scenario (see `stampede list`).\n"
@@ -29,7 +30,7 @@ static const char RUN_USAGE[] =
     "                         [--quiet] [--stats]\n"
     "\n"
     "Runs every variant of the scenario (or only --variant V) and writes\n"
-    "summary.json, timeseries.csv, services.csv and events.csv to\n"
+    "summary.json, timeseries.csv, services.csv, policies.csv and events.csv to\n"
     "results/<scenario>/<variant>/ (or DIR/<variant>/ with --out DIR).\n"
     "\n"
     "  --variant V        run only variant V (\"default\" when there are none)\n"
@@ -217,6 +218,8 @@ int cli_main(int argc, char **argv)
         return cmd_list(argc - 2, argv + 2);
     if (!strcmp(cmd, "check"))
         return cli_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "compare"))
+        return cli_compare(argc - 2, argv + 2);
     fprintf(stderr, "stampede: error: unknown command '%s'\n%s", cmd, USAGE);
     return 2;
 }

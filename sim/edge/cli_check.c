@@ -18,6 +18,7 @@
 #include "cli_internal.h"
 #include "json.h"
 #include "loader.h"
+#include "metrics_read.h"
 #include "results.h"
 
 static const char USAGE[] =
@@ -32,12 +33,6 @@ static const char USAGE[] =
     "  --replications R   run each variant on R seeds; judge the mean and show\n"
     "                     its 95% confidence interval (booleans: every run)\n"
     "  --junit FILE       also write the judgements as JUnit XML\n";
-
-/* Two-sided 95% Student t quantiles for 1..30 degrees of freedom. */
-static const double T_975[31] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
-                                 2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-                                 2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
-                                 2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
 
 struct check_options {
     const char **files, **sets;
@@ -57,44 +52,25 @@ struct verdicts {
     uint32_t count, failed;
 };
 
-static struct measured lookup(const char *json_text, const char *metric)
-{
-    struct measured m = {.kind = MEASURED_MISSING};
-    cJSON *root = cJSON_Parse(json_text);
-    const cJSON *node = root;
-    char *path = xstrdup(metric), *save = NULL;
-    for (char *seg = strtok_r(path, ".", &save); seg && node; seg = strtok_r(NULL, ".", &save))
-        node = json_get(node, seg);
-    if (cJSON_IsNumber(node))
-        m = (struct measured){.kind = MEASURED_NUMBER, .number = node->valuedouble};
-    else if (cJSON_IsBool(node))
-        m = (struct measured){.kind = MEASURED_BOOL, .boolean = cJSON_IsTrue(node)};
-    else if (cJSON_IsNull(node))
-        m.kind = MEASURED_NULL;
-    free(path);
-    cJSON_Delete(root);
-    return m;
-}
-
 /* Judges one expectation over the replications of one variant. */
 static bool judge(const struct expectation *e, char **summaries, uint32_t reps, char *shown,
                   size_t shown_size, bool *missing)
 {
-    double sum = 0, sumsq = 0;
+    double *values = xcalloc(reps, sizeof *values);
     uint32_t numbers = 0, bools_held = 0;
-    bool any_null = false;
+    bool any_null = false, pass = false;
     *missing = false;
     char a[NUMFMT_LEN], b[NUMFMT_LEN];
     for (uint32_t r = 0; r < reps; r++) {
-        struct measured m = lookup(summaries[r], e->metric);
+        struct measured m = metrics_lookup(summaries[r], e->metric);
         if (m.kind == MEASURED_MISSING) {
             *missing = true;
-            return false;
+            goto out;
         }
         if (m.kind == MEASURED_NULL)
             any_null = true;
         if (m.kind == MEASURED_NUMBER)
-            sum += m.number, sumsq += m.number * m.number, numbers++;
+            values[numbers++] = m.number;
         if (m.kind == MEASURED_BOOL) {
             bools_held += expect_holds(e, &m);
             if (reps == 1)
@@ -104,24 +80,23 @@ static bool judge(const struct expectation *e, char **summaries, uint32_t reps, 
     if (e->is_bool) {
         if (reps > 1)
             snprintf(shown, shown_size, "held in %u of %u runs", bools_held, reps);
-        return bools_held == reps;
+        pass = bools_held == reps;
+        goto out;
     }
     if (any_null || numbers == 0) {
         snprintf(shown, shown_size, "null");
-        return false;
+        goto out;
     }
-    double mean = sum / numbers;
-    struct measured m = {.kind = MEASURED_NUMBER, .number = mean};
-    if (numbers == 1) {
-        snprintf(shown, shown_size, "%s", numfmt_double(a, mean));
-    } else {
-        double var = (sumsq - numbers * mean * mean) / (numbers - 1);
-        double half = (numbers - 1 <= 30 ? T_975[numbers - 1] : 1.96) *
-                      sqrt(var > 0 ? var : 0) / sqrt(numbers);
-        snprintf(shown, shown_size, "mean %s +- %s (95%%, %u runs)", numfmt_double(a, mean),
-                 numfmt_double(b, half), numbers);
-    }
-    return expect_holds(e, &m);
+    struct interval iv = interval_of(values, numbers);
+    if (numbers == 1)
+        snprintf(shown, shown_size, "%s", numfmt_double(a, iv.mean));
+    else
+        snprintf(shown, shown_size, "mean %s +- %s (95%%, %u runs)", numfmt_double(a, iv.mean),
+                 numfmt_double(b, iv.half), numbers);
+    pass = expect_holds(e, &(struct measured){.kind = MEASURED_NUMBER, .number = iv.mean});
+out:
+    free(values);
+    return pass;
 }
 
 static void add_verdict(struct verdicts *vs, const char *scenario, const char *variant,

@@ -32,7 +32,8 @@ int cli_run_variant(const struct variant_run *v, char **summary_json);
  * stderr and returns false. */
 bool cli_parse_count(const char *option, const char *value, uint64_t min, uint64_t max,
                      uint64_t *out);
-/* `stampede check`. */
+/* `stampede check`, `compare`, `sweep`, `merge`. */
 int cli_check(int argc, char **argv);
+int cli_compare(int argc, char **argv);
 
 #endif

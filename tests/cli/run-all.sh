@@ -25,7 +25,7 @@ expect_exit() { # expect_exit CODE cmd...: runs cmd, output in $tmp/out, $tmp/er
 # --- usage and help ---
 check usage_without_a_command_exits_2 expect_exit 2 "$bin"
 check help_exits_0 expect_exit 0 "$bin" --help
-check every_command_has_help bash -c "for c in run validate list; do $bin \$c --help >/dev/null || exit 1; done"
+check every_command_has_help bash -c "for c in run validate list check compare; do $bin \$c --help >/dev/null || exit 1; done"
 check unknown_command_exits_2 expect_exit 2 "$bin" frobnicate
 
 # --- validate ---
@@ -60,7 +60,7 @@ check bad_seed_exits_2 expect_exit 2 "$bin" run scenarios/api-db.json --seed -4
 # --- run: results ---
 check run_writes_results expect_exit 0 "$bin" run api-db --out "$tmp/a"
 check run_prints_a_summary grep -q 'goodput' "$tmp/out"
-for f in summary.json timeseries.csv services.csv events.csv; do
+for f in summary.json timeseries.csv services.csv policies.csv events.csv; do
   check "run_writes_$f" test -s "$tmp/a/$f"
 done
 check no_temporaries_left bash -c "! ls -A '$tmp/a' | grep -q tmp"
@@ -93,6 +93,29 @@ check failed_line_says_fail_with_the_measured_value grep -q '^FAIL  api-db \[def
 check unknown_metric_is_bad_input expect_exit 2 "$bin" check api-db --out "$tmp/check3" --set 'expect=["latency_ms.p98 < 1"]'
 check bad_expect_line_is_bad_input expect_exit 2 "$bin" check api-db --set 'expect=["goodput_ratio >> 1"]'
 check expect_for_unknown_variant_is_bad_input expect_exit 2 "$bin" check api-db --set 'expect=["nope: goodput_ratio > 1"]'
+
+# --- compare: variants side by side, common random numbers ---
+cat >"$tmp/twins.json" <<'JSON'
+{ "name": "twins", "duration_s": 30,
+  "services": [ { "name": "api", "workers": 4, "queue": { "capacity": 20 },
+                  "service_time": { "dist": "exponential", "mean_ms": 10 } } ],
+  "clients": [ { "name": "c", "target": "api", "policy": "p", "arrival": { "rate_rps": 350 } } ],
+  "policies": { "p": { "timeout_ms": 100, "retry": { "max_attempts": 2 } } },
+  "variants": [ { "name": "a" }, { "name": "b" },
+                { "name": "budget", "set": { "policies.p.retry_budget": { "kind": "ratio", "ratio": 0.05 } } } ] }
+JSON
+check compare_exits_0 expect_exit 0 "$bin" compare "$tmp/twins.json" --replications 3 --out "$tmp/cmp"
+check compare_prints_variants_side_by_side grep -qE '^ +a +b +budget$' "$tmp/out"
+check compare_marks_the_best grep -q 'goodput ratio.*\*' "$tmp/out"
+check compare_writes_compare_csv bash -c "head -1 '$tmp/cmp/compare.csv' | grep -qx 'metric,variant,mean,half_width,runs,best,overlaps_best'"
+# two variants with identical policies see the same arrivals and service
+# times, so every metric and every result file is identical
+check identical_variants_give_identical_metrics bash -c \
+  "diff <(grep ',a,' '$tmp/cmp/compare.csv' | cut -d, -f1,3-5) <(grep ',b,' '$tmp/cmp/compare.csv' | cut -d, -f1,3-5)"
+check identical_variants_give_identical_files bash -c \
+  "for f in timeseries.csv services.csv events.csv; do cmp -s '$tmp/cmp/a/'\$f '$tmp/cmp/b/'\$f || exit 1; done"
+check compare_unknown_option_exits_2 expect_exit 2 "$bin" compare "$tmp/twins.json" --frobnicate
+check compare_bad_metric_direction_exits_2 expect_exit 2 "$bin" compare "$tmp/twins.json" --metric goodput_ratio:up
 
 # --- every bundled scenario runs clean (under ASan too, in `make asan`) ---
 for f in scenarios/*.json; do
