@@ -13,5 +13,7 @@ void *xcalloc(size_t count, size_t size);
  * multiplication for overflow. */
 void *xreallocarray(void *ptr, size_t count, size_t size);
 char *xstrdup(const char *s);
+/* The first n bytes of s (fewer if it is shorter), terminated. */
+char *xstrndup(const char *s, size_t n);
 
 #endif

@@ -9,6 +9,7 @@
 #include "../base/xalloc.h"
 #include "cli_internal.h"
 #include "loader.h"
+#include "sweep_csv.h"
 
 #define STAMPEDE_VERSION "0.1.0"
 
@@ -20,6 +21,8 @@ static const char USAGE[] =
     "  validate FILE...  check scenarios without running them\n"
     "  check FILE...   run scenarios and judge their expect lines (exit 1 on failure)\n"
     "  compare FILE    run a scenario's variants and print them side by side\n"
+    "  sweep FILE      run a scenario over a grid of settings into sweep.csv\n"
+    "  merge SHARD...  join the sweep.csv files of a sharded sweep\n"
     "  list            the bundled scenarios\n"
     "\n"
     "FILE may also be the name of a bundled scenario (see `stampede list`).\n"
@@ -220,6 +223,10 @@ int cli_main(int argc, char **argv)
         return cli_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "compare"))
         return cli_compare(argc - 2, argv + 2);
+    if (!strcmp(cmd, "sweep"))
+        return cli_sweep(argc - 2, argv + 2);
+    if (!strcmp(cmd, "merge"))
+        return sweep_csv_merge_main(argc - 2, argv + 2);
     fprintf(stderr, "stampede: error: unknown command '%s'\n%s", cmd, USAGE);
     return 2;
 }

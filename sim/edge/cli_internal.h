@@ -35,5 +35,6 @@ bool cli_parse_count(const char *option, const char *value, uint64_t min, uint64
 /* `stampede check`, `compare`, `sweep`, `merge`. */
 int cli_check(int argc, char **argv);
 int cli_compare(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
 
 #endif

@@ -25,7 +25,7 @@ expect_exit() { # expect_exit CODE cmd...: runs cmd, output in $tmp/out, $tmp/er
 # --- usage and help ---
 check usage_without_a_command_exits_2 expect_exit 2 "$bin"
 check help_exits_0 expect_exit 0 "$bin" --help
-check every_command_has_help bash -c "for c in run validate list check compare; do $bin \$c --help >/dev/null || exit 1; done"
+check every_command_has_help bash -c "for c in run validate list check compare sweep merge; do $bin \$c --help >/dev/null || exit 1; done"
 check unknown_command_exits_2 expect_exit 2 "$bin" frobnicate
 
 # --- validate ---
@@ -116,6 +116,26 @@ check identical_variants_give_identical_files bash -c \
   "for f in timeseries.csv services.csv events.csv; do cmp -s '$tmp/cmp/a/'\$f '$tmp/cmp/b/'\$f || exit 1; done"
 check compare_unknown_option_exits_2 expect_exit 2 "$bin" compare "$tmp/twins.json" --frobnicate
 check compare_bad_metric_direction_exits_2 expect_exit 2 "$bin" compare "$tmp/twins.json" --metric goodput_ratio:up
+
+# --- sweep: a grid into sweep.csv, in parallel, sharded and merged ---
+grid=(--grid clients.c.arrival.rate_rps=250..254 --grid policies.p.timeout_ms=50,100,200)
+check sweep_exits_0 expect_exit 0 "$bin" sweep "$tmp/twins.json" "${grid[@]}" -j 1 --out "$tmp/sw1"
+check sweep_header_names_the_axes bash -c "head -1 '$tmp/sw1/sweep.csv' | grep -q '^point,clients.c.arrival.rate_rps,policies.p.timeout_ms,variant,seed,offered,'"
+# 5 x 3 points x 3 variants, in point order, the last axis fastest
+check sweep_has_a_row_per_point_and_variant bash -c "[ \$(wc -l < '$tmp/sw1/sweep.csv') -eq 46 ]"
+check sweep_rows_are_in_point_order bash -c "sed -n '2p;5p;8p;46p' '$tmp/sw1/sweep.csv' | cut -d, -f1-4 | tr '\n' ' ' | grep -qx '0,250,50,a 1,250,100,a 2,250,200,a 14,254,200,budget '"
+check sweep_j2_writes_the_same_bytes bash -c "$bin sweep '$tmp/twins.json' ${grid[*]} -j 2 --out '$tmp/sw2' >/dev/null && cmp '$tmp/sw1/sweep.csv' '$tmp/sw2/sweep.csv'"
+check sweep_sharded_three_ways_through_gnu_parallel bash -c \
+  "parallel --halt now,fail=1 $bin sweep '$tmp/twins.json' ${grid[*]} -j 1 --shard {}/3 --out '$tmp/shard{}' ::: 1 2 3 >/dev/null"
+check merge_of_the_shards_is_byte_identical bash -c \
+  "$bin merge '$tmp/shard1' '$tmp/shard2' '$tmp/shard3' -o '$tmp/merged.csv' >/dev/null && cmp '$tmp/merged.csv' '$tmp/sw1/sweep.csv'"
+check merge_with_a_shard_missing_exits_2 expect_exit 2 "$bin" merge "$tmp/shard1" "$tmp/shard3" -o "$tmp/m2.csv"
+check merge_says_which_point_is_missing grep -q "point 1 is missing" "$tmp/err"
+check merge_of_a_shard_twice_exits_2 expect_exit 2 "$bin" merge "$tmp/shard1" "$tmp/shard1" "$tmp/shard2" "$tmp/shard3" -o "$tmp/m3.csv"
+check sweep_bad_point_exits_2 expect_exit 2 "$bin" sweep "$tmp/twins.json" --grid policies.p.timeout_ms=10,0 --out "$tmp/swbad"
+check sweep_bad_point_writes_nothing test ! -e "$tmp/swbad"
+check sweep_bad_grid_exits_2 expect_exit 2 "$bin" sweep "$tmp/twins.json" --grid policies.p.timeout_ms=5..1
+check sweep_bad_shard_exits_2 expect_exit 2 "$bin" sweep "$tmp/twins.json" "${grid[@]}" --shard 4/3
 
 # --- every bundled scenario runs clean (under ASan too, in `make asan`) ---
 for f in scenarios/*.json; do
