@@ -32,15 +32,15 @@ else
 $(error unknown MODE '$(MODE)': release, debug, native or asan)
 endif
 
-PKG_CFLAGS = $(shell pkg-config --cflags libcjson 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs libcjson 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags libcjson sdl2 SDL2_image SDL2_ttf 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs libcjson sdl2 SDL2_image SDL2_ttf 2>/dev/null)
 CRIT_CFLAGS = $(shell pkg-config --cflags criterion 2>/dev/null)
 CRIT_LIBS = $(shell pkg-config --libs criterion 2>/dev/null)
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS := -lm
 
-SIM_SRC := $(sort $(wildcard sim/base/*.c sim/prim/*.c sim/kernel/*.c sim/model/*.c sim/edge/*.c))
+SIM_SRC := $(sort $(wildcard sim/base/*.c sim/prim/*.c sim/kernel/*.c sim/model/*.c sim/edge/*.c viz/*.c))
 SIM_LIB_SRC := $(filter-out sim/edge/main.c,$(SIM_SRC))
 SIM_OBJ := $(SIM_LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/sim/edge/main.o
@@ -54,7 +54,7 @@ BIN := $(BUILD)/stampede
 endif
 TEST_BIN := $(BUILD)/tests/unit
 
-.PHONY: all test asan run bench clean deps check-deps repro-builds lib
+.PHONY: all test asan run bench clean deps check-deps repro-builds lib gallery
 
 all: $(BIN)
 
@@ -110,7 +110,15 @@ asan:
 	$(MAKE) MODE=asan test
 
 run: $(BIN)
-	$(BIN) run scenarios/api-db.json
+	$(BIN) run scenarios/api-db.json --plot
+
+# Every bundled scenario drawn into results/gallery/ (variants side by side).
+gallery: $(BIN)
+	@mkdir -p results/gallery
+	@for f in scenarios/*.json; do n=$$(basename $$f .json); \
+	  $(BIN) run $$f --quiet --out build/gallery/$$n && \
+	  $(BIN) plot $$(tests/tools/variant-dirs.sh $$f build/gallery/$$n) -o results/gallery/$$n.png \
+	    --size 1600x1000 >/dev/null && echo "  results/gallery/$$n.png"; done
 
 EVENTQ_BENCH := $(BUILD)/tests/bench/eventq_bench
 $(EVENTQ_BENCH): $(BUILD)/tests/bench/eventq_bench.o $(BUILD)/libstampede-sim.a

@@ -23,6 +23,8 @@ static const char USAGE[] =
     "  compare FILE    run a scenario's variants and print them side by side\n"
     "  sweep FILE      run a scenario over a grid of settings into sweep.csv\n"
     "  merge SHARD...  join the sweep.csv files of a sharded sweep\n"
+    "  plot DIR|CSV    draw results (or a sweep's heatmap) into a PNG\n"
+    "  view FILE       watch a scenario run, live, in a window\n"
     "  list            the bundled scenarios\n"
     "\n"
     "FILE may also be the name of a bundled scenario (see `stampede list`).\n"
@@ -30,7 +32,7 @@ static const char USAGE[] =
 
 static const char RUN_USAGE[] =
     "usage: stampede run FILE [--variant V] [--seed N] [--set PATH=VALUE]... [--out DIR]\n"
-    "                         [--quiet] [--stats]\n"
+    "                         [--quiet] [--stats] [--plot]\n"
     "\n"
     "Runs every variant of the scenario (or only --variant V) and writes\n"
     "summary.json, timeseries.csv, services.csv, policies.csv and events.csv to\n"
@@ -42,7 +44,8 @@ static const char RUN_USAGE[] =
     "                     --set services.db.workers=16 --set policies.edge.timeout_ms=250\n"
     "  --out DIR          write results under DIR instead of results/<scenario>\n"
     "  --quiet            print no summary table\n"
-    "  --stats            print engine statistics (events/s, peak memory) to stderr\n";
+    "  --stats            print engine statistics (events/s, peak memory) to stderr\n"
+    "  --plot             also draw the graphs into plot.png beside the CSV files\n";
 
 static const char VALIDATE_USAGE[] =
     "usage: stampede validate FILE...\n"
@@ -82,7 +85,7 @@ struct run_options {
     const char *file;
     const char *variant;
     const char *out;
-    bool has_seed, quiet, stats;
+    bool has_seed, quiet, stats, plot;
     uint64_t seed;
     const char **sets;
     uint32_t set_count;
@@ -112,6 +115,8 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
             o->quiet = true;
         } else if (!strcmp(a, "--stats")) {
             o->stats = true;
+        } else if (!strcmp(a, "--plot")) {
+            o->plot = true;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "stampede: error: run: unknown option '%s'%s\n", a,
                     has_value ? "" : " (or missing value)");
@@ -155,8 +160,8 @@ static int cmd_run(int argc, char **argv)
             printf("\n");
         rc = cli_run_variant(&(struct variant_run){.sc = set.items[i], .out = o.out,
                                                    .several = several, .quiet = o.quiet,
-                                                   .stats = o.stats, .has_seed = o.has_seed,
-                                                   .seed = o.seed},
+                                                   .stats = o.stats, .plot = o.plot,
+                                                   .has_seed = o.has_seed, .seed = o.seed},
                              NULL);
     }
     scenario_set_release(&set);
@@ -225,6 +230,10 @@ int cli_main(int argc, char **argv)
         return cli_compare(argc - 2, argv + 2);
     if (!strcmp(cmd, "sweep"))
         return cli_sweep(argc - 2, argv + 2);
+    if (!strcmp(cmd, "plot"))
+        return cli_plot(argc - 2, argv + 2);
+    if (!strcmp(cmd, "view"))
+        return cli_view(argc - 2, argv + 2);
     if (!strcmp(cmd, "merge"))
         return sweep_csv_merge_main(argc - 2, argv + 2);
     fprintf(stderr, "stampede: error: unknown command '%s'\n%s", cmd, USAGE);

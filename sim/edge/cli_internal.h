@@ -19,7 +19,7 @@ struct variant_run {
     const struct scenario *sc;
     const char *out;   /* results under out/ instead of results/<scenario>/ */
     bool several;      /* the scenario has variants: out/<variant>/ */
-    bool quiet, stats, no_files;
+    bool quiet, stats, no_files, plot;
     bool has_seed;
     uint64_t seed;
 };
@@ -36,5 +36,10 @@ bool cli_parse_count(const char *option, const char *value, uint64_t min, uint64
 int cli_check(int argc, char **argv);
 int cli_compare(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
+int cli_plot(int argc, char **argv);
+int cli_view(int argc, char **argv);
+/* The graphs of a result folder (or of its variant folders side by side)
+ * into a PNG of w x h; returns an exit code. */
+int cli_plot_results(const char *const *dirs, unsigned count, const char *png, int w, int h);
 
 #endif

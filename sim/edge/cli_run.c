@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "../model/sim.h"
+#include "../../viz/viz.h"
 #include "cli_internal.h"
 #include "results.h"
 #include "summary.h"
@@ -70,10 +71,18 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
     if (res && results_commit(res, sc, seed, report) != 0) {
         fprintf(stderr, "stampede: error: %s: cannot write results: %s\n", dir, strerror(errno));
         rc = 3;
-    } else if (!v->quiet) {
-        summary_print_table(stdout, sc, seed, report, wall);
-        if (res)
-            printf("  results in %s/\n", dir);
+    } else {
+        if (res && v->plot) { /* drawn from the files just written, as `plot` would */
+            char png[4200];
+            snprintf(png, sizeof png, "%s/plot.png", dir);
+            const char *dirs[] = {dir};
+            rc = cli_plot_results(dirs, 1, png, VIZ_PNG_W, VIZ_PNG_H);
+        }
+        if (!v->quiet) {
+            summary_print_table(stdout, sc, seed, report, wall);
+            if (res)
+                printf("  results in %s/%s\n", dir, v->plot ? " (with plot.png)" : "");
+        }
     }
     if (v->stats) {
         uint64_t customers = report->total.succeeded + traffic_failed(&report->total);

@@ -95,6 +95,7 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_begin_object(&w, NULL);
     jsonw_string(&w, "scenario", sc->name);
     jsonw_string(&w, "variant", sc->variant);
+    jsonw_string(&w, "title", sc->title ? sc->title : sc->name);
     jsonw_uint(&w, "seed", seed);
     jsonw_double(&w, "duration_s", sim_time_to_s(r->duration_ns));
     jsonw_uint(&w, "offered", t->offered);

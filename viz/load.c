@@ -1,0 +1,267 @@
+/* Reading a result folder back into a series, for `stampede plot DIR`.
+ * Columns are found by their header names, so files with more columns
+ * (later versions) still load. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/base/xalloc.h"
+#include "series.h"
+
+#define MAX_FIELDS 128
+
+/* Splits a CSV line in place into fields (quotes understood). */
+static uint32_t split(char *line, char **fields)
+{
+    uint32_t n = 0;
+    char *c = line, *out = line;
+    while (n < MAX_FIELDS) {
+        fields[n++] = out;
+        if (*c == '"') {
+            for (c++; *c && !(*c == '"' && c[1] != '"'); c++) {
+                if (*c == '"')
+                    c++;
+                *out++ = *c;
+            }
+            if (*c == '"')
+                c++;
+        } else {
+            while (*c && *c != ',' && *c != '\n' && *c != '\r')
+                *out++ = *c++;
+        }
+        bool more = *c == ',';
+        *out++ = '\0';
+        if (!more)
+            break;
+        c++;
+    }
+    return n;
+}
+
+static int column(char **header, uint32_t n, const char *name)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!strcmp(header[i], name))
+            return (int)i;
+    return -1;
+}
+
+static double num(char **f, uint32_t n, int col)
+{
+    if (col < 0 || (uint32_t)col >= n || !*f[col] || !strcmp(f[col], "null"))
+        return NAN;
+    return strtod(f[col], NULL);
+}
+
+struct table {
+    FILE *f;
+    char *header_line, *line;
+    size_t hcap, cap;
+    char *header[MAX_FIELDS];
+    uint32_t columns;
+};
+
+static bool table_open(struct table *t, const char *dir, const char *name)
+{
+    memset(t, 0, sizeof *t);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    t->f = fopen(path, "rb");
+    if (!t->f || getline(&t->header_line, &t->hcap, t->f) <= 0)
+        return false;
+    t->columns = split(t->header_line, t->header);
+    return true;
+}
+
+static uint32_t table_next(struct table *t, char **fields)
+{
+    if (getline(&t->line, &t->cap, t->f) <= 0)
+        return 0;
+    return split(t->line, fields);
+}
+
+static void table_close(struct table *t)
+{
+    if (t->f)
+        fclose(t->f);
+    free(t->header_line);
+    free(t->line);
+}
+
+/* the window index of time t (windows start at multiples of window_s) */
+static int64_t window_of(const struct viz_series *v, double t)
+{
+    for (uint32_t i = 0; i < v->n; i++)
+        if (fabs(v->t[i] - t) < 1e-9)
+            return i;
+    return -1;
+}
+
+static void load_services(struct viz_series *v, const char *dir)
+{
+    struct table t;
+    if (table_open(&t, dir, "services.csv")) {
+        int ct = column(t.header, t.columns, "t_s"), cs = column(t.header, t.columns, "service");
+        int cq = column(t.header, t.columns, "queue_len");
+        int cu = column(t.header, t.columns, "utilization");
+        char *f[MAX_FIELDS];
+        uint32_t n;
+        while ((n = table_next(&t, f)) > 0) {
+            if (cs < 0 || (uint32_t)cs >= n)
+                continue;
+            uint32_t s = 0;
+            while (s < v->services && strcmp(v->service_name[s], f[cs]))
+                s++;
+            if (s == v->services) {
+                if (s == VIZ_MAX_SERVICES)
+                    continue;
+                snprintf(v->service_name[s], sizeof v->service_name[s], "%s", f[cs]);
+                v->services++;
+                for (uint32_t i = 0; i < v->n; i++)
+                    v->queue[s][i] = v->util[s][i] = NAN;
+            }
+            int64_t i = window_of(v, num(f, n, ct));
+            if (i >= 0) {
+                v->queue[s][i] = num(f, n, cq);
+                v->util[s][i] = num(f, n, cu);
+            }
+        }
+    }
+    table_close(&t);
+}
+
+static void load_policies(struct viz_series *v, const char *dir)
+{
+    struct table t;
+    if (table_open(&t, dir, "policies.csv")) {
+        int ct = column(t.header, t.columns, "t_s"), ce = column(t.header, t.columns, "edge");
+        int cb = column(t.header, t.columns, "breaker_state");
+        int co = column(t.header, t.columns, "breaker_open_s");
+        int cl = column(t.header, t.columns, "budget_level");
+        char *f[MAX_FIELDS];
+        uint32_t n;
+        while ((n = table_next(&t, f)) > 0) {
+            if (ce < 0 || (uint32_t)ce >= n)
+                continue;
+            uint32_t p = 0;
+            while (p < v->policies && strcmp(v->policy_edge[p], f[ce]))
+                p++;
+            if (p == v->policies) {
+                if (p == VIZ_MAX_POLICIES)
+                    continue;
+                snprintf(v->policy_edge[p], sizeof v->policy_edge[p], "%s", f[ce]);
+                v->policies++;
+                for (uint32_t i = 0; i < v->n; i++)
+                    v->breaker[p][i] = -1, v->budget[p][i] = NAN;
+            }
+            int64_t i = window_of(v, num(f, n, ct));
+            if (i < 0)
+                continue;
+            const char *state = cb >= 0 && (uint32_t)cb < n ? f[cb] : "";
+            double open = num(f, n, co);
+            v->breaker[p][i] = (int8_t)(!*state                 ? -1
+                                        : open > 0              ? 1
+                                        : !strcmp(state, "open") ? 1
+                                        : !strcmp(state, "half_open") ? 2
+                                                                     : 0);
+            v->budget[p][i] = num(f, n, cl);
+        }
+    }
+    table_close(&t);
+}
+
+static void load_events(struct viz_series *v, const char *dir)
+{
+    struct table t;
+    if (table_open(&t, dir, "events.csv")) {
+        char *f[MAX_FIELDS];
+        uint32_t n;
+        while ((n = table_next(&t, f)) >= 4)
+            viz_series_on_event(v, sim_time_from_s(strtod(f[0], NULL)), f[1], f[2], f[3]);
+    }
+    table_close(&t);
+    v->narration[0] = '\0';
+}
+
+/* Name, variant and title from summary.json, without a JSON library (viz
+ * reads only the simulator's public outputs): "key": "value" lines. */
+static void load_names(struct viz_series *v, const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    FILE *f = fopen(path, "rb");
+    char *line = NULL;
+    size_t cap = 0;
+    struct {
+        const char *key;
+        char *out;
+        size_t size;
+    } want[] = {{"\"scenario\": \"", v->name, sizeof v->name},
+                {"\"variant\": \"", v->variant, sizeof v->variant},
+                {"\"title\": \"", v->title, sizeof v->title}};
+    while (f && getline(&line, &cap, f) > 0)
+        for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+            char *at = strstr(line, want[k].key);
+            if (at && !*want[k].out) {
+                at += strlen(want[k].key);
+                char *end = strrchr(at, '"');
+                if (end)
+                    snprintf(want[k].out, want[k].size, "%.*s", (int)(end - at), at);
+            }
+        }
+    free(line);
+    if (f)
+        fclose(f);
+    if (!*v->title)
+        snprintf(v->title, sizeof v->title, "%s", v->name);
+}
+
+struct viz_series *viz_series_load(const char *dir, char *err, size_t err_size)
+{
+    struct table t;
+    if (!table_open(&t, dir, "timeseries.csv")) {
+        snprintf(err, err_size, "%s/timeseries.csv: %s", dir,
+                 errno ? strerror(errno) : "empty or unreadable");
+        table_close(&t);
+        return NULL;
+    }
+    struct scenario sc = {.name = (char *)"", .variant = (char *)""};
+    struct viz_series *v = viz_series_new(&sc);
+    int ct = column(t.header, t.columns, "t_s");
+    int cols[] = {column(t.header, t.columns, "offered_rps"),
+                  column(t.header, t.columns, "attempts_rps"),
+                  column(t.header, t.columns, "goodput_rps"),
+                  column(t.header, t.columns, "failed_rps"),
+                  column(t.header, t.columns, "latency_p50_ms"),
+                  column(t.header, t.columns, "latency_p90_ms"),
+                  column(t.header, t.columns, "latency_p99_ms"),
+                  column(t.header, t.columns, "shed_rps"),
+                  column(t.header, t.columns, "throttled_rps")};
+    char *f[MAX_FIELDS];
+    uint32_t n;
+    while ((n = table_next(&t, f)) > 0) {
+        if (v->n == v->cap)
+            viz_series_grow(v);
+        uint32_t i = v->n++;
+        v->t[i] = num(f, n, ct);
+        double *dst[] = {v->offered, v->attempts, v->goodput, v->failed, v->p50,
+                         v->p90,     v->p99,      v->shed,    v->throttled};
+        for (size_t k = 0; k < sizeof dst / sizeof dst[0]; k++)
+            dst[k][i] = num(f, n, cols[k]);
+    }
+    table_close(&t);
+    if (v->n >= 2)
+        v->window_s = v->t[1] - v->t[0];
+    else
+        v->window_s = 1;
+    v->duration_s = v->n ? v->t[v->n - 1] + v->window_s : 0;
+    v->now_s = v->duration_s;
+    v->finished = true;
+    load_services(v, dir);
+    load_policies(v, dir);
+    load_events(v, dir);
+    load_names(v, dir);
+    return v;
+}

@@ -1,0 +1,314 @@
+/* Pictures on disk: the run's graphs, or a sweep's heatmap, drawn with a
+ * software renderer onto a surface and saved with SDL2_image. No display
+ * is needed. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL_image.h>
+
+#include "../sim/base/xalloc.h"
+#include "viz.h"
+
+SDL_Surface *viz_render_surface(struct viz_series *const *runs, unsigned count, int w, int h,
+                                const struct viz_draw_opts *o)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s)
+        return NULL;
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
+    if (!r) {
+        SDL_FreeSurface(s);
+        return NULL;
+    }
+    struct viz_fonts fonts = {viz_font_open(r, 15, false), viz_font_open(r, 12, false)};
+    viz_draw(r, &fonts, w, h, runs, count, o);
+    SDL_RenderPresent(r);
+    viz_font_close(fonts.text);
+    viz_font_close(fonts.small);
+    SDL_DestroyRenderer(r);
+    return s;
+}
+
+static int save(SDL_Surface *s, const char *path, char *err, size_t err_size)
+{
+    /* written under a temporary name and renamed: complete or absent */
+    size_t n = strlen(path) + 8;
+    char *tmp = xmalloc(n);
+    snprintf(tmp, n, "%s.tmp", path);
+    int rc = 0;
+    if (IMG_SavePNG(s, tmp) != 0 || rename(tmp, path) != 0) {
+        snprintf(err, err_size, "%s: cannot write: %s", path, IMG_GetError());
+        remove(tmp);
+        rc = -1;
+    }
+    free(tmp);
+    return rc;
+}
+
+int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, const char *path,
+                 char *err, size_t err_size)
+{
+    SDL_Surface *s = viz_render_surface(runs, count, w, h, NULL);
+    if (!s) {
+        snprintf(err, err_size, "cannot draw: %s", SDL_GetError());
+        return -1;
+    }
+    int rc = save(s, path, err, err_size);
+    SDL_FreeSurface(s);
+    return rc;
+}
+
+/* ---- heatmap ---- */
+
+struct sweep_table {
+    char **header;
+    unsigned columns;
+    char ***rows;
+    unsigned count;
+};
+
+/* Splits a CSV line (quotes understood) into malloc'ed fields. */
+static char **split(const char *line, unsigned *n)
+{
+    char **f = NULL;
+    *n = 0;
+    const char *c = line;
+    for (;;) {
+        size_t len = 0;
+        char *out = xmalloc(strlen(c) + 1);
+        if (*c == '"') {
+            for (c++; *c && !(*c == '"' && c[1] != '"'); c++) {
+                if (*c == '"')
+                    c++;
+                out[len++] = *c;
+            }
+            if (*c == '"')
+                c++;
+        } else {
+            while (*c && *c != ',' && *c != '\n' && *c != '\r')
+                out[len++] = *c++;
+        }
+        out[len] = '\0';
+        f = xreallocarray(f, *n + 1, sizeof *f);
+        f[(*n)++] = out;
+        if (*c != ',')
+            break;
+        c++;
+    }
+    return f;
+}
+
+static void free_fields(char **f, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        free(f[i]);
+    free(f);
+}
+
+static int read_table(const char *path, struct sweep_table *t, char *err, size_t err_size)
+{
+    memset(t, 0, sizeof *t);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "%s: cannot read", path);
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    if (getline(&line, &cap, f) > 0)
+        t->header = split(line, &t->columns);
+    unsigned n;
+    while (getline(&line, &cap, f) > 0) {
+        char **row = split(line, &n);
+        if (n != t->columns) {
+            free_fields(row, n);
+            continue;
+        }
+        t->rows = xreallocarray(t->rows, t->count + 1, sizeof *t->rows);
+        t->rows[t->count++] = row;
+    }
+    free(line);
+    fclose(f);
+    if (!t->header || strcmp(t->header[0], "point") != 0) {
+        snprintf(err, err_size, "%s: not a sweep.csv (its header should start with point)", path);
+        return -1;
+    }
+    return 0;
+}
+
+static void free_table(struct sweep_table *t)
+{
+    for (unsigned r = 0; r < t->count; r++)
+        free_fields(t->rows[r], t->columns);
+    free(t->rows);
+    if (t->header)
+        free_fields(t->header, t->columns);
+}
+
+static int find(const struct sweep_table *t, const char *name)
+{
+    for (unsigned i = 0; i < t->columns; i++)
+        if (!strcmp(t->header[i], name))
+            return (int)i;
+    return -1;
+}
+
+/* The distinct values of a column, in order of first appearance. */
+static unsigned distinct(const struct sweep_table *t, int col, const char **out, unsigned max)
+{
+    unsigned n = 0;
+    for (unsigned r = 0; r < t->count; r++) {
+        unsigned k = 0;
+        while (k < n && strcmp(out[k], t->rows[r][col]))
+            k++;
+        if (k == n && n < max)
+            out[n++] = t->rows[r][col];
+    }
+    return n;
+}
+
+/* viridis-like, from dark blue through green to yellow: readable by every
+ * common colour-vision deficiency, and in greyscale. */
+static SDL_Color ramp(double f)
+{
+    static const SDL_Color stops[] = {{68, 1, 84, 255},    {59, 82, 139, 255},
+                                      {33, 145, 140, 255}, {94, 201, 98, 255},
+                                      {253, 231, 37, 255}};
+    f = f < 0 ? 0 : f > 1 ? 1 : f;
+    double x = f * 4;
+    int i = x >= 4 ? 3 : (int)x;
+    double u = x - i;
+    SDL_Color a = stops[i], b = stops[i + 1];
+    return (SDL_Color){(Uint8)(a.r + (b.r - a.r) * u), (Uint8)(a.g + (b.g - a.g) * u),
+                       (Uint8)(a.b + (b.b - a.b) * u), 255};
+}
+
+int viz_heatmap_png(const char *sweep_csv, const char *x, const char *y, const char *metric,
+                    const char *variant, const char *path, int w, int h, char *err,
+                    size_t err_size)
+{
+    struct sweep_table t;
+    if (read_table(sweep_csv, &t, err, err_size) != 0) {
+        free_table(&t);
+        return -1;
+    }
+    int cvar = find(&t, "variant");
+    int cx = x ? find(&t, x) : (cvar > 1 ? 1 : -1);
+    int cy = y ? find(&t, y) : (cvar > 2 ? 2 : -1);
+    int cm = find(&t, metric);
+    int rc = -1;
+    if (cx < 0 || cy < 0 || cx == cy)
+        snprintf(err, err_size, "%s: needs two grid axes (--x and --y name them)", sweep_csv);
+    else if (cm < 0)
+        snprintf(err, err_size, "%s: no column '%s'", sweep_csv, metric);
+    if (cx < 0 || cy < 0 || cx == cy || cm < 0) {
+        free_table(&t);
+        return -1;
+    }
+    const char *want = variant ? variant : t.count ? t.rows[0][cvar] : "";
+    const char *xs[256], *ys[256];
+    unsigned nx = distinct(&t, cx, xs, 256), ny = distinct(&t, cy, ys, 256);
+    double *cell = xcalloc((size_t)nx * ny, sizeof *cell);
+    for (unsigned i = 0; i < nx * ny; i++)
+        cell[i] = NAN;
+    double lo = INFINITY, hi = -INFINITY;
+    unsigned used = 0;
+    for (unsigned r = 0; r < t.count; r++) {
+        char **row = t.rows[r];
+        if (strcmp(row[cvar], want))
+            continue;
+        unsigned i = 0, j = 0;
+        while (i < nx && strcmp(xs[i], row[cx]))
+            i++;
+        while (j < ny && strcmp(ys[j], row[cy]))
+            j++;
+        double v = !*row[cm]                  ? NAN
+                   : !strcmp(row[cm], "true")  ? 1
+                   : !strcmp(row[cm], "false") ? 0
+                                               : strtod(row[cm], NULL);
+        cell[j * nx + i] = v;
+        used++;
+        if (v == v) {
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+    }
+    if (!used) {
+        snprintf(err, err_size, "%s: no rows for variant '%s'", sweep_csv, want);
+        goto out;
+    }
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = s ? SDL_CreateSoftwareRenderer(s) : NULL;
+    if (!r) {
+        snprintf(err, err_size, "cannot draw: %s", SDL_GetError());
+        if (s)
+            SDL_FreeSurface(s);
+        goto out;
+    }
+    struct viz_font *text = viz_font_open(r, 15, false), *small = viz_font_open(r, 12, false);
+    SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+    SDL_RenderClear(r);
+    SDL_Color ink = {34, 34, 34, 255}, muted = {102, 102, 102, 255};
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s over %s x %s  [%s]", metric, t.header[cx], t.header[cy], want);
+    viz_text(text, 16, 10, buf, ink);
+    int left = 130, top = 50, right = 120, bottom = 70;
+    int gw = w - left - right, gh = h - top - bottom;
+    int cw = gw / (int)nx, ch = gh / (int)ny;
+    for (unsigned j = 0; j < ny; j++)
+        for (unsigned i = 0; i < nx; i++) {
+            double v = cell[j * nx + i];
+            /* the first y value at the bottom, as on a chart */
+            SDL_Rect c = {left + (int)i * cw, top + (int)(ny - 1 - j) * ch, cw - 1, ch - 1};
+            SDL_Color col = v == v ? ramp(hi > lo ? (v - lo) / (hi - lo) : 0.5)
+                                   : (SDL_Color){200, 200, 200, 255};
+            SDL_SetRenderDrawColor(r, col.r, col.g, col.b, 255);
+            SDL_RenderFillRect(r, &c);
+            if (v == v)
+                snprintf(buf, sizeof buf, "%.3g", v);
+            else
+                snprintf(buf, sizeof buf, "none");
+            int tw = viz_text_width(small, buf);
+            if (tw < cw - 4 && viz_font_height(small) < ch - 2) {
+                bool dark = v == v && (hi > lo ? (v - lo) / (hi - lo) : 0.5) < 0.6;
+                SDL_Color tc = dark ? (SDL_Color){255, 255, 255, 255} : ink;
+                viz_text(small, c.x + (cw - tw) / 2, c.y + (ch - viz_font_height(small)) / 2, buf,
+                         tc);
+            }
+        }
+    for (unsigned i = 0; i < nx; i++) { /* x labels, thinned to fit */
+        int tw = viz_text_width(small, xs[i]);
+        unsigned every = (unsigned)((tw + 8) / (cw > 0 ? cw : 1)) + 1;
+        if (i % every == 0)
+            viz_text(small, left + (int)i * cw + (cw - tw) / 2, top + gh + 4, xs[i], muted);
+    }
+    for (unsigned j = 0; j < ny; j++) {
+        int tw = viz_text_width(small, ys[j]);
+        viz_text(small, left - tw - 6,
+                 top + (int)(ny - 1 - j) * ch + (ch - viz_font_height(small)) / 2, ys[j], muted);
+    }
+    viz_text(small, left + gw / 2 - viz_text_width(small, t.header[cx]) / 2, top + gh + 26,
+             t.header[cx], ink);
+    viz_text(small, 8, top - 18, t.header[cy], ink);
+    for (int k = 0; k < gh; k++) { /* the colour bar */
+        SDL_Color col = ramp(1 - (double)k / gh);
+        SDL_SetRenderDrawColor(r, col.r, col.g, col.b, 255);
+        SDL_RenderDrawLine(r, w - right + 30, top + k, w - right + 50, top + k);
+    }
+    snprintf(buf, sizeof buf, "%.3g", hi);
+    viz_text(small, w - right + 56, top, buf, muted);
+    snprintf(buf, sizeof buf, "%.3g", lo);
+    viz_text(small, w - right + 56, top + gh - viz_font_height(small), buf, muted);
+    SDL_RenderPresent(r);
+    viz_font_close(text);
+    viz_font_close(small);
+    SDL_DestroyRenderer(r);
+    rc = save(s, path, err, err_size);
+    SDL_FreeSurface(s);
+out:
+    free(cell);
+    free_table(&t);
+    return rc;
+}

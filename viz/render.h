@@ -1,0 +1,50 @@
+/* render: the graphs, drawn with an SDL renderer, the same for the live
+ * window and for a PNG on disk.
+ *
+ * Each run (a variant) is a column of stacked panels sharing one time axis:
+ * load (offered, attempts, goodput, failed), latency (p50, p90, p99), each
+ * service's queue and utilisation, and policy state (breaker open and
+ * half-open as bands, shed and throttled rates, budget level). Fault
+ * windows are shaded across every panel and labelled; a caption gives the
+ * title and narrates the latest event. Colours are Okabe-Ito, readable with
+ * the common colour-vision deficiencies. */
+#ifndef STAMPEDE_VIZ_RENDER_H
+#define STAMPEDE_VIZ_RENDER_H
+
+#include <stdbool.h>
+
+#include <SDL.h>
+
+#include "font.h"
+#include "series.h"
+
+/* The series a viewer may hide with the number keys. */
+enum viz_line {
+    VIZ_OFFERED, VIZ_ATTEMPTS, VIZ_GOODPUT, VIZ_FAILED, VIZ_P50, VIZ_P90, VIZ_P99,
+    VIZ_LINE_COUNT
+};
+
+struct viz_draw_opts {
+    bool hidden[VIZ_LINE_COUNT];
+    bool help;          /* the key help overlay */
+    const char *status; /* right of the caption: speed, paused... (may be NULL) */
+};
+
+struct viz_fonts {
+    struct viz_font *text, *small;
+};
+
+/* The panels' geometry, for tests that look for pixels. */
+enum viz_panel { VIZ_PANEL_LOAD, VIZ_PANEL_LATENCY, VIZ_PANEL_QUEUE, VIZ_PANEL_UTIL,
+                 VIZ_PANEL_POLICY, VIZ_PANEL_COUNT };
+SDL_Rect viz_panel_rect(int w, int h, unsigned runs, unsigned run, enum viz_panel p);
+/* The x pixel of time t (s) in a panel of a run lasting duration_s. */
+int viz_time_x(SDL_Rect panel, double duration_s, double t);
+
+extern const SDL_Color viz_color_offered, viz_color_attempts, viz_color_goodput,
+    viz_color_failed, viz_color_fault, viz_color_breaker_open;
+
+void viz_draw(SDL_Renderer *r, const struct viz_fonts *fonts, int w, int h,
+              struct viz_series *const *runs, unsigned count, const struct viz_draw_opts *o);
+
+#endif

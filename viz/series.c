@@ -1,0 +1,130 @@
+#include "series.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/base/xalloc.h"
+
+void viz_series_grow(struct viz_series *v)
+{
+    uint32_t cap = v->cap ? v->cap * 2 : 128;
+    double **cols[] = {&v->t,   &v->offered, &v->attempts, &v->goodput, &v->failed,
+                       &v->p50, &v->p90,     &v->p99,      &v->shed,    &v->throttled};
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        *cols[i] = xreallocarray(*cols[i], cap, sizeof **cols[i]);
+    for (uint32_t s = 0; s < VIZ_MAX_SERVICES; s++) {
+        v->queue[s] = xreallocarray(v->queue[s], cap, sizeof *v->queue[s]);
+        v->util[s] = xreallocarray(v->util[s], cap, sizeof *v->util[s]);
+    }
+    for (uint32_t p = 0; p < VIZ_MAX_POLICIES; p++) {
+        v->breaker[p] = xreallocarray(v->breaker[p], cap, sizeof *v->breaker[p]);
+        v->budget[p] = xreallocarray(v->budget[p], cap, sizeof *v->budget[p]);
+    }
+    v->cap = cap;
+}
+
+static struct viz_series *blank(void)
+{
+    struct viz_series *v = xcalloc(1, sizeof *v);
+    viz_series_grow(v);
+    return v;
+}
+
+struct viz_series *viz_series_new(const struct scenario *sc)
+{
+    struct viz_series *v = blank();
+    snprintf(v->name, sizeof v->name, "%s", sc->name);
+    snprintf(v->variant, sizeof v->variant, "%s", sc->variant);
+    snprintf(v->title, sizeof v->title, "%s", sc->title ? sc->title : sc->name);
+    v->description = xstrdup(sc->description ? sc->description : "");
+    v->duration_s = sim_time_to_s(sc->duration_ns);
+    v->window_s = sim_time_to_s(sc->window_ns);
+    return v;
+}
+
+void viz_series_free(struct viz_series *v)
+{
+    if (!v)
+        return;
+    double *cols[] = {v->t,   v->offered, v->attempts, v->goodput, v->failed,
+                      v->p50, v->p90,     v->p99,      v->shed,    v->throttled};
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        free(cols[i]);
+    for (uint32_t s = 0; s < VIZ_MAX_SERVICES; s++)
+        free(v->queue[s]), free(v->util[s]);
+    for (uint32_t p = 0; p < VIZ_MAX_POLICIES; p++)
+        free(v->breaker[p]), free(v->budget[p]);
+    free(v->description);
+    free(v);
+}
+
+void viz_series_on_window(void *ctx, const struct window_report *w)
+{
+    struct viz_series *v = ctx;
+    double secs = sim_time_to_s(w->end_ns - w->start_ns);
+    if (secs <= 0)
+        return;
+    if (v->n == v->cap)
+        viz_series_grow(v);
+    uint32_t i = v->n++;
+    const struct traffic *t = &w->delta;
+    v->t[i] = sim_time_to_s(w->start_ns);
+    v->offered[i] = (double)t->offered / secs;
+    v->attempts[i] = (double)t->attempts / secs;
+    v->goodput[i] = (double)t->succeeded / secs;
+    v->failed[i] = (double)traffic_failed(t) / secs;
+    v->shed[i] = (double)t->failed[FAIL_SHED] / secs;
+    v->throttled[i] = (double)t->failed[FAIL_THROTTLED] / secs;
+    bool any = !histogram_is_empty(w->latency);
+    v->p50[i] = any ? sim_time_to_ms(histogram_percentile(w->latency, 50)) : NAN;
+    v->p90[i] = any ? sim_time_to_ms(histogram_percentile(w->latency, 90)) : NAN;
+    v->p99[i] = any ? sim_time_to_ms(histogram_percentile(w->latency, 99)) : NAN;
+    v->services = w->service_count < VIZ_MAX_SERVICES ? w->service_count : VIZ_MAX_SERVICES;
+    for (uint32_t s = 0; s < v->services; s++) {
+        const struct service_window *sw = &w->services[s];
+        snprintf(v->service_name[s], sizeof v->service_name[s], "%s", sw->name);
+        v->queue[s][i] = sw->queue_len;
+        double cap = sw->capacity * (double)(w->end_ns - w->start_ns);
+        v->util[s][i] = cap > 0 ? sw->delta.busy_area_ns / cap : 0;
+    }
+    v->policies = w->policy_count < VIZ_MAX_POLICIES ? w->policy_count : VIZ_MAX_POLICIES;
+    for (uint32_t p = 0; p < v->policies; p++) {
+        const struct policy_window *pw = &w->policies[p];
+        snprintf(v->policy_edge[p], sizeof v->policy_edge[p], "%s", pw->edge);
+        /* a breaker that was open for part of the window shows as open */
+        v->breaker[p][i] = (int8_t)(pw->breaker_state < 0       ? -1
+                                    : pw->breaker_open_s > 0    ? 1
+                                                                : pw->breaker_state);
+        v->budget[p][i] = pw->budget_level;
+    }
+    v->now_s = sim_time_to_s(w->end_ns);
+}
+
+void viz_series_on_event(void *ctx, sim_time at, const char *kind, const char *subject,
+                         const char *detail)
+{
+    struct viz_series *v = ctx;
+    double t = sim_time_to_s(at);
+    if (!strcmp(kind, "fault_start") && v->faults < VIZ_MAX_FAULTS) {
+        struct viz_fault *f = &v->fault[v->faults++];
+        f->start = t;
+        f->end = NAN;
+        snprintf(f->label, sizeof f->label, "%s", detail);
+    } else if (!strcmp(kind, "fault_end")) {
+        for (uint32_t i = v->faults; i-- > 0;)
+            if (isnan(v->fault[i].end) && !strcmp(v->fault[i].label, detail)) {
+                v->fault[i].end = t;
+                break;
+            }
+    }
+    /* narrate what a class should notice: faults, breakers, budgets, instances */
+    char what[80];
+    snprintf(what, sizeof what, "%s", kind);
+    for (char *c = what; *c; c++)
+        if (*c == '_')
+            *c = ' ';
+    snprintf(v->narration, sizeof v->narration, "%.1f s: %s %s%s%s", t, what, subject,
+             detail && *detail ? " - " : "", detail ? detail : "");
+}

@@ -1,0 +1,64 @@
+/* series: what the graphs show, one run (a scenario's variant) at a time.
+ *
+ * Filled either live, window by window, from the simulator's observer (the
+ * public window reports and events, nothing inside the simulator), or after
+ * the fact from a result folder's CSV files. Memory is per window, for the
+ * run's windows only. */
+#ifndef STAMPEDE_VIZ_SERIES_H
+#define STAMPEDE_VIZ_SERIES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../sim/model/sim.h"
+
+#define VIZ_MAX_SERVICES 8
+#define VIZ_MAX_POLICIES 8
+#define VIZ_MAX_FAULTS 64
+
+struct viz_fault {
+    double start, end; /* end is NaN while the fault lasts */
+    char label[96];
+};
+
+/* A breaker's state per window: -1 none, 0 closed, 1 open, 2 half-open. */
+struct viz_series {
+    char name[64], variant[64], title[160];
+    char *description;
+    double duration_s, window_s;
+    uint32_t n, cap;
+    double *t; /* start of each window, s */
+    double *offered, *attempts, *goodput, *failed; /* per second */
+    double *p50, *p90, *p99;                        /* ms; NaN without successes */
+    double *shed, *throttled;                       /* failures by those reasons, per second */
+    uint32_t services;
+    char service_name[VIZ_MAX_SERVICES][48];
+    double *queue[VIZ_MAX_SERVICES], *util[VIZ_MAX_SERVICES];
+    uint32_t policies;
+    char policy_edge[VIZ_MAX_POLICIES][64];
+    int8_t *breaker[VIZ_MAX_POLICIES];
+    double *budget[VIZ_MAX_POLICIES];
+    uint32_t faults;
+    struct viz_fault fault[VIZ_MAX_FAULTS];
+    char narration[200]; /* the latest thing that happened, for the caption */
+    double now_s;        /* simulated time reached */
+    bool finished;
+};
+
+/* An empty series for a run of `sc` (names, duration, windows). */
+struct viz_series *viz_series_new(const struct scenario *sc);
+void viz_series_free(struct viz_series *v);
+/* Doubles the room for windows. */
+void viz_series_grow(struct viz_series *v);
+
+/* Observer callbacks (ctx is the series). */
+void viz_series_on_window(void *ctx, const struct window_report *w);
+void viz_series_on_event(void *ctx, sim_time at, const char *kind, const char *subject,
+                         const char *detail);
+
+/* Loads a result folder (timeseries.csv, services.csv, policies.csv,
+ * events.csv, summary.json); NULL with a message in err if it cannot. */
+struct viz_series *viz_series_load(const char *dir, char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,45 @@
+/* viz: pictures of runs. The one header the command line uses.
+ *
+ * `plot` draws a finished run (or several variants side by side) into a PNG
+ * with no display; `view` opens a window whose graphs grow while the
+ * simulation runs. Both use the same renderer (render.h), and read only
+ * the simulator's public outputs: its window reports and events, or the
+ * result files. */
+#ifndef STAMPEDE_VIZ_H
+#define STAMPEDE_VIZ_H
+
+#include <stddef.h>
+
+#include <SDL.h>
+
+#include "render.h"
+#include "series.h"
+
+#define VIZ_PNG_W 1400
+#define VIZ_PNG_H 1000
+
+/* Draws the runs into a new surface of w x h (NULL on failure). */
+SDL_Surface *viz_render_surface(struct viz_series *const *runs, unsigned count, int w, int h,
+                                const struct viz_draw_opts *o);
+/* Draws the runs into a PNG at `path`; 0, or -1 with a message in err. */
+int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, const char *path,
+                 char *err, size_t err_size);
+
+/* A heatmap of `metric` over two axes of a sweep.csv (x and y: axis column
+ * names, NULL for the first and second), for `variant` (NULL: the first). */
+int viz_heatmap_png(const char *sweep_csv, const char *x, const char *y, const char *metric,
+                    const char *variant, const char *path, int w, int h, char *err,
+                    size_t err_size);
+
+/* The live viewer; see view.c. Returns an exit code. */
+struct viz_view_options {
+    double speed;           /* simulated seconds per wall second; 0: as fast as possible */
+    const char *keys;       /* scripted key presses (tests), one per frame, or NULL */
+    const char *screenshot; /* save the last frame here on exit, or NULL */
+    int width, height;
+    double max_wall_s;      /* quit after this long (0: never) */
+};
+int viz_view(const struct scenario *const *variants, unsigned count, uint64_t seed,
+             const struct viz_view_options *o);
+
+#endif
