@@ -86,6 +86,12 @@ $(TEST_BIN): $(TEST_OBJ) $(BUILD)/libstampede-sim.a
 	@echo "  LD  $@"
 	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(PKG_LIBS) $(LDLIBS)
 
+PNGSTAT := $(BUILD)/tests/pngstat
+$(PNGSTAT): tests/tools/pngstat.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  LD  $@"
+	@$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDOPT) -o $@ $< $(PKG_LIBS)
+
 # The whole suite: unit and validation tests (Criterion), then the
 # command-line and reproducibility tests, which drive the real binary.
 # In release mode it also builds -O0 and -O2 -march=native binaries, whose
@@ -96,11 +102,12 @@ test: repro-builds
 endif
 # Criterion ignores a LeakSanitizer report from a test's worker process, so
 # the unit log is searched for sanitizer reports as well.
-test: $(BIN) $(TEST_BIN) lib
+test: $(BIN) $(TEST_BIN) lib $(PNGSTAT)
 	@$(TEST_BIN) --jobs 2 >$(BUILD)/unit.log 2>&1; rc=$$?; cat $(BUILD)/unit.log; \
 	  if grep -qE 'ERROR: (Leak|Address)Sanitizer|runtime error:' $(BUILD)/unit.log; then \
 	    echo "sanitizer reports above: failing" >&2; exit 1; fi; exit $$rc
-	STAMPEDE=$(BIN) BREAKER_EXAMPLE=$(LIB_DIR)/breaker-example $(REPRO) tests/cli/run-all.sh
+	STAMPEDE=$(BIN) BREAKER_EXAMPLE=$(LIB_DIR)/breaker-example PNGSTAT=$(PNGSTAT) $(REPRO) \
+	  tests/cli/run-all.sh
 
 repro-builds: | $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory MODE=debug build/debug/stampede

@@ -25,7 +25,7 @@ expect_exit() { # expect_exit CODE cmd...: runs cmd, output in $tmp/out, $tmp/er
 # --- usage and help ---
 check usage_without_a_command_exits_2 expect_exit 2 "$bin"
 check help_exits_0 expect_exit 0 "$bin" --help
-check every_command_has_help bash -c "for c in run validate list check compare sweep merge; do $bin \$c --help >/dev/null || exit 1; done"
+check every_command_has_help bash -c "for c in run validate list check compare sweep merge plot view; do $bin \$c --help >/dev/null || exit 1; done"
 check unknown_command_exits_2 expect_exit 2 "$bin" frobnicate
 
 # --- validate ---
@@ -136,6 +136,25 @@ check sweep_bad_point_exits_2 expect_exit 2 "$bin" sweep "$tmp/twins.json" --gri
 check sweep_bad_point_writes_nothing test ! -e "$tmp/swbad"
 check sweep_bad_grid_exits_2 expect_exit 2 "$bin" sweep "$tmp/twins.json" --grid policies.p.timeout_ms=5..1
 check sweep_bad_shard_exits_2 expect_exit 2 "$bin" sweep "$tmp/twins.json" "${grid[@]}" --shard 4/3
+
+# --- pictures: plot, run --plot, heatmaps, the live viewer under Xvfb ---
+pngstat=${PNGSTAT:-build/release/tests/pngstat}
+check run_plot_writes_plot_png bash -c "$bin run retry-storm --variant naive --quiet --plot --out '$tmp/rp' && test -s '$tmp/rp/naive/plot.png'"
+check plot_png_decodes_to_the_default_size bash -c "$pngstat '$tmp/rp/naive/plot.png' | grep -q '^1400 1000 '"
+check plot_draws_results_side_by_side bash -c "$bin run retry-storm --quiet --out '$tmp/rs' && $bin plot '$tmp/rs/naive' '$tmp/rs/budget' -o '$tmp/two.png' --size 1000x700 >/dev/null && $pngstat '$tmp/two.png' | grep -q '^1000 700 '"
+mkdir -p "$tmp/empty"
+check plot_without_results_exits_2 expect_exit 2 "$bin" plot "$tmp/empty"
+check plot_heatmap_of_a_sweep bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio --variant budget -o '$tmp/heat.png' >/dev/null && $pngstat '$tmp/heat.png' | awk '{exit !(\$1 == 1400 && \$3 > 50)}'"
+check plot_heatmap_unknown_metric_exits_2 expect_exit 2 "$bin" plot "$tmp/sw1/sweep.csv" --metric nope
+check view_without_a_display_says_so_and_exits_2 bash -c "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER $bin view api-db 2>'$tmp/verr'; [ \$? -eq 2 ] && grep -q 'needs a display' '$tmp/verr' && grep -q 'stampede plot' '$tmp/verr' && [ \$(wc -l < '$tmp/verr') -eq 1 ]"
+if command -v xvfb-run >/dev/null; then
+  # keys through SDL's event queue: help on, faster x3, help off, faster,
+  # pause, one step, resume; then a screenshot when it quits
+  check view_runs_under_xvfb_with_scripted_keys bash -c \
+    "xvfb-run -a -s '-screen 0 1280x900x24' $bin view retry-storm --variant naive --variant budget --keys 'h+++h+ . ' --max-wall-s 3 --screenshot '$tmp/view.png' 2>'$tmp/vlog'"
+  check view_screenshot_is_not_blank bash -c "$pngstat '$tmp/view.png' | awk '{exit !(\$1 == 1280 && \$3 > 20)}'"
+  check view_reports_frame_times grep -q 'work per frame (simulation + drawing) median' "$tmp/vlog"
+fi
 
 # --- every bundled scenario runs clean (under ASan too, in `make asan`) ---
 for f in scenarios/*.json; do

@@ -1,0 +1,167 @@
+/* The renderer, off screen: pixels that must be there, and PNG files that
+ * decode to the size asked for. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <SDL_image.h>
+
+#include "../sim/edge/loader.h"
+#include "../viz/viz.h"
+
+/* 60 s at 100 requests/s, an outage from 20 s to 40 s. */
+static const char SCENARIO[] =
+    "{\"name\":\"v\",\"title\":\"viz test\",\"duration_s\":60,\"services\":[{\"name\":\"s\","
+    "\"workers\":4,\"service_time\":{\"dist\":\"exponential\",\"mean_ms\":10}}],"
+    "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"arrival\":{\"rate_rps\":100}}],"
+    "\"faults\":[{\"kind\":\"outage\",\"target\":\"s\",\"at_s\":20,\"duration_s\":20}]}";
+
+static struct viz_series *run_series(void)
+{
+    struct scenario_set set;
+    struct diag d;
+    diag_init(&d, "v.json");
+    cr_assert_eq(loader_load_text("v.json", SCENARIO, NULL, 0, NULL, &set, &d), LOAD_OK);
+    diag_release(&d);
+    struct viz_series *v = viz_series_new(set.items[0]);
+    struct sim *s = sim_new(set.items[0], 1);
+    struct sim_observer obs = {.ctx = v, .on_window = viz_series_on_window,
+                               .on_event = viz_series_on_event};
+    sim_set_observer(s, &obs);
+    sim_run(s);
+    v->finished = true;
+    sim_free(s);
+    /* the series keeps its own copies of every string: the scenario may go */
+    scenario_set_release(&set);
+    return v;
+}
+
+static SDL_Color pixel(SDL_Surface *s, int x, int y)
+{
+    Uint32 p = ((Uint32 *)s->pixels)[y * (s->pitch / 4) + x];
+    SDL_Color c;
+    SDL_GetRGBA(p, s->format, &c.r, &c.g, &c.b, &c.a);
+    return c;
+}
+
+static bool near(SDL_Color a, SDL_Color b, int tol)
+{
+    return abs(a.r - b.r) <= tol && abs(a.g - b.g) <= tol && abs(a.b - b.b) <= tol;
+}
+
+Test(viz, the_fault_window_is_shaded_at_the_right_x_in_every_panel)
+{
+    struct viz_series *v = run_series();
+    cr_assert_eq(v->faults, 1u);
+    cr_assert_float_eq(v->fault[0].start, 20, 1e-9);
+    cr_assert_float_eq(v->fault[0].end, 40, 1e-9);
+    int w = 900, h = 700;
+    SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
+    cr_assert_not_null(s);
+    SDL_Color white = {255, 255, 255, 255};
+    for (int p = 0; p < VIZ_PANEL_COUNT; p++) {
+        SDL_Rect r = viz_panel_rect(w, h, 1, 0, (enum viz_panel)p);
+        int x_in = viz_time_x(r, 60, 30), x_out = viz_time_x(r, 60, 50);
+        int y = r.y + r.h * 5 / 8 + 1; /* between grid lines, away from text */
+        SDL_Color in = pixel(s, x_in, y), out = pixel(s, x_out, y);
+        cr_assert(!near(in, white, 8), "panel %d: no shade at 30 s", p);
+        cr_assert(in.r == in.g && in.g == in.b, "panel %d: the shade is grey", p);
+        cr_assert(near(out, white, 0), "panel %d: shade outside the fault", p);
+        /* the band starts at 20 s, to the pixel */
+        int x20 = viz_time_x(r, 60, 20);
+        cr_assert(near(pixel(s, x20 - 2, y), white, 0) && !near(pixel(s, x20 + 1, y), white, 8),
+                  "panel %d: the band's edge is not at 20 s", p);
+    }
+    SDL_FreeSurface(s);
+    viz_series_free(v);
+}
+
+Test(viz, goodput_is_a_green_line_in_the_load_panel_and_drops_in_the_outage)
+{
+    struct viz_series *v = run_series();
+    int w = 900, h = 700;
+    SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
+    SDL_Rect r = viz_panel_rect(w, h, 1, 0, VIZ_PANEL_LOAD);
+    /* before the fault: goodput ~100/s on a 0..100 axis: green near the top;
+     * in the fault: 0/s: green at the bottom, none near the top */
+    int green_high_during = 0;
+    for (int y = r.y + r.h / 4; y < r.y + r.h / 2; y++)
+        green_high_during += near(pixel(s, viz_time_x(r, 60, 30), y), viz_color_goodput, 10);
+    int green_anywhere_before = 0;
+    for (int y = r.y; y < r.y + r.h; y++)
+        for (int dx = -3; dx <= 3; dx++)
+            green_anywhere_before +=
+                near(pixel(s, viz_time_x(r, 60, 10) + dx, y), viz_color_goodput, 10);
+    cr_assert_gt(green_anywhere_before, 0, "no goodput line in the load panel before the fault");
+    cr_assert_eq(green_high_during, 0, "goodput should be at zero during the outage");
+    SDL_FreeSurface(s);
+    viz_series_free(v);
+}
+
+Test(viz, a_png_from_plot_decodes_to_the_size_asked)
+{
+    struct viz_series *v = run_series();
+    char path[] = "/tmp/stampede-viz-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    char err[256];
+    cr_assert_eq(viz_plot_png(&v, 1, 640, 480, path, err, sizeof err), 0, "%s", err);
+    SDL_Surface *img = IMG_Load(path);
+    cr_assert_not_null(img, "%s", IMG_GetError());
+    cr_assert_eq(img->w, 640);
+    cr_assert_eq(img->h, 480);
+    SDL_FreeSurface(img);
+    remove(path);
+    viz_series_free(v);
+}
+
+Test(viz, the_built_in_font_draws_without_a_font_file)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 200, 40, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
+    SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+    SDL_RenderClear(r);
+    struct viz_font *f = viz_font_open(r, 12, true);
+    cr_assert(viz_font_is_builtin(f));
+    int width = viz_text(f, 2, 2, "goodput 0.99", (SDL_Color){0, 0, 0, 255});
+    cr_assert_eq(width, 12 * 6);
+    SDL_RenderPresent(r);
+    int dark = 0;
+    for (int y = 0; y < 40; y++)
+        for (int x = 0; x < 200; x++)
+            dark += pixel(s, x, y).r < 128;
+    cr_assert_gt(dark, 50);
+    viz_font_close(f);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(s);
+}
+
+Test(viz, a_sweep_heatmap_decodes_and_ramps_from_low_to_high)
+{
+    char csv[] = "/tmp/stampede-sweep-XXXXXX", png[] = "/tmp/stampede-heat-XXXXXX";
+    int fd = mkstemp(csv);
+    FILE *f = fdopen(fd, "w");
+    fputs("point,a,b,variant,seed,goodput_ratio\n", f);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 2; j++)
+            fprintf(f, "%d,%d,%d,x,1,%g\n", i * 2 + j, i + 1, j + 1, (i * 2 + j) / 5.0);
+    fclose(f);
+    close(mkstemp(png));
+    char err[256];
+    cr_assert_eq(viz_heatmap_png(csv, NULL, NULL, "goodput_ratio", NULL, png, 600, 400, err,
+                                 sizeof err),
+                 0, "%s", err);
+    SDL_Surface *img = IMG_Load(png);
+    cr_assert_not_null(img);
+    cr_assert_eq(img->w, 600);
+    cr_assert_eq(img->h, 400);
+    SDL_FreeSurface(img);
+    cr_assert_neq(viz_heatmap_png(csv, NULL, NULL, "nope", NULL, png, 600, 400, err, sizeof err),
+                  0);
+    cr_assert_str_eq(strrchr(err, ':') + 2, "no column 'nope'");
+    remove(csv);
+    remove(png);
+}
