@@ -7,38 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/base/csv.h"
 #include "../sim/base/xalloc.h"
 #include "series.h"
 
 #define MAX_FIELDS 128
 
-/* Splits a CSV line in place into fields (quotes understood). */
-static uint32_t split(char *line, char **fields)
-{
-    uint32_t n = 0;
-    char *c = line, *out = line;
-    while (n < MAX_FIELDS) {
-        fields[n++] = out;
-        if (*c == '"') {
-            for (c++; *c && !(*c == '"' && c[1] != '"'); c++) {
-                if (*c == '"')
-                    c++;
-                *out++ = *c;
-            }
-            if (*c == '"')
-                c++;
-        } else {
-            while (*c && *c != ',' && *c != '\n' && *c != '\r')
-                *out++ = *c++;
-        }
-        bool more = *c == ',';
-        *out++ = '\0';
-        if (!more)
-            break;
-        c++;
-    }
-    return n;
-}
+static uint32_t split(char *line, char **fields) { return csv_split(line, fields, MAX_FIELDS); }
 
 static int column(char **header, uint32_t n, const char *name)
 {

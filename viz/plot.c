@@ -8,6 +8,7 @@
 
 #include <SDL_image.h>
 
+#include "../sim/base/csv.h"
 #include "../sim/base/xalloc.h"
 #include "viz.h"
 
@@ -69,41 +70,21 @@ struct sweep_table {
     unsigned count;
 };
 
-/* Splits a CSV line (quotes understood) into malloc'ed fields. */
+/* Splits a copy of a CSV line; the fields point into the copy, which is
+ * fields[0]'s memory. */
 static char **split(const char *line, unsigned *n)
 {
-    char **f = NULL;
-    *n = 0;
-    const char *c = line;
-    for (;;) {
-        size_t len = 0;
-        char *out = xmalloc(strlen(c) + 1);
-        if (*c == '"') {
-            for (c++; *c && !(*c == '"' && c[1] != '"'); c++) {
-                if (*c == '"')
-                    c++;
-                out[len++] = *c;
-            }
-            if (*c == '"')
-                c++;
-        } else {
-            while (*c && *c != ',' && *c != '\n' && *c != '\r')
-                out[len++] = *c++;
-        }
-        out[len] = '\0';
-        f = xreallocarray(f, *n + 1, sizeof *f);
-        f[(*n)++] = out;
-        if (*c != ',')
-            break;
-        c++;
-    }
+    char *copy = xstrdup(line), *tmp[512];
+    *n = csv_split(copy, tmp, 512);
+    char **f = xcalloc(*n, sizeof *f);
+    memcpy(f, tmp, *n * sizeof *f);
     return f;
 }
 
 static void free_fields(char **f, unsigned n)
 {
-    for (unsigned i = 0; i < n; i++)
-        free(f[i]);
+    if (n)
+        free(f[0]);
     free(f);
 }
 

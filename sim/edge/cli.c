@@ -79,6 +79,32 @@ bool cli_parse_count(const char *option, const char *value, uint64_t min, uint64
     return true;
 }
 
+int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (*i + 1 >= argc)
+        return 0;
+    const char *value = argv[*i + 1];
+    uint64_t n;
+    if (!strcmp(a, "--seed")) {
+        if (!cli_parse_count(a, value, 0, UINT64_MAX, &c->seed))
+            return 2;
+        c->has_seed = true;
+    } else if (!strcmp(a, "--set")) {
+        c->sets[c->set_count++] = value;
+    } else if (!strcmp(a, "--out")) {
+        c->out = value;
+    } else if (!strcmp(a, "--replications")) {
+        if (!cli_parse_count(a, value, 1, 1000, &n))
+            return 2;
+        c->replications = (uint32_t)n;
+    } else {
+        return 0;
+    }
+    ++*i;
+    return 1;
+}
+
 /* ---- run ---- */
 
 struct run_options {

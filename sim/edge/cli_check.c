@@ -35,11 +35,10 @@ static const char USAGE[] =
     "  --junit FILE       also write the judgements as JUnit XML\n";
 
 struct check_options {
-    const char **files, **sets;
-    uint32_t file_count, set_count, replications;
-    const char *out, *junit;
-    bool has_seed;
-    uint64_t seed;
+    const char **files;
+    uint32_t file_count;
+    struct cli_common c;
+    const char *junit;
 };
 
 struct verdict {
@@ -117,7 +116,7 @@ static int check_file(const struct check_options *o, const char *arg, struct ver
     struct diag d;
     diag_init(&d, file);
     struct scenario_set set;
-    enum loader_status st = loader_load(file, o->sets, o->set_count, NULL, &set, &d);
+    enum loader_status st = loader_load(file, o->c.sets, o->c.set_count, NULL, &set, &d);
     diag_print(&d, stderr);
     diag_release(&d);
     free(file);
@@ -127,10 +126,10 @@ static int check_file(const struct check_options *o, const char *arg, struct ver
     bool several = set.count > 1 || strcmp(set.items[0]->variant, "default") != 0;
     for (uint32_t i = 0; i < set.count && rc == 0; i++) {
         const struct scenario *sc = set.items[i];
-        char **summaries = xcalloc(o->replications, sizeof *summaries);
-        for (uint32_t r = 0; r < o->replications && rc == 0; r++) {
-            uint64_t seed = (o->has_seed ? o->seed : sc->seed) + r;
-            struct variant_run v = {.sc = sc, .out = o->out, .several = several, .quiet = true,
+        char **summaries = xcalloc(o->c.replications, sizeof *summaries);
+        for (uint32_t r = 0; r < o->c.replications && rc == 0; r++) {
+            uint64_t seed = (o->c.has_seed ? o->c.seed : sc->seed) + r;
+            struct variant_run v = {.sc = sc, .out = o->c.out, .several = several, .quiet = true,
                                     .no_files = r > 0, .has_seed = true, .seed = seed};
             rc = cli_run_variant(&v, &summaries[r]);
             if (!rc && !summaries[r])
@@ -142,7 +141,7 @@ static int check_file(const struct check_options *o, const char *arg, struct ver
                 continue;
             char shown[160] = "";
             bool missing;
-            bool pass = judge(e, summaries, o->replications, shown, sizeof shown, &missing);
+            bool pass = judge(e, summaries, o->c.replications, shown, sizeof shown, &missing);
             if (missing) {
                 fprintf(stderr, "stampede: error: %s: $.expect[%d]: summary.json has no metric "
                                 "'%s'\n",
@@ -152,7 +151,7 @@ static int check_file(const struct check_options *o, const char *arg, struct ver
             }
             add_verdict(vs, sc->name, sc->variant, e->text, shown, pass);
         }
-        for (uint32_t r = 0; r < o->replications; r++)
+        for (uint32_t r = 0; r < o->c.replications; r++)
             free(summaries[r]);
         free(summaries);
     }
@@ -221,30 +220,22 @@ static int write_junit(const char *path, const struct verdicts *vs)
 static int parse_options(int argc, char **argv, struct check_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->replications = 1;
+    o->c.replications = 1;
     o->files = xcalloc((size_t)argc + 1, sizeof *o->files);
-    o->sets = xcalloc((size_t)argc + 1, sizeof *o->sets);
+    o->c.sets = xcalloc((size_t)argc + 1, sizeof *o->c.sets);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool has_value = i + 1 < argc;
+        int common = cli_common_option(&o->c, argc, argv, &i);
+        if (common == 2)
+            return 2;
+        if (common)
+            continue;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(USAGE, stdout);
             return 0;
-        } else if (!strcmp(a, "--out") && has_value) {
-            o->out = argv[++i];
         } else if (!strcmp(a, "--junit") && has_value) {
             o->junit = argv[++i];
-        } else if (!strcmp(a, "--set") && has_value) {
-            o->sets[o->set_count++] = argv[++i];
-        } else if (!strcmp(a, "--seed") && has_value) {
-            if (!cli_parse_count(a, argv[++i], 0, UINT64_MAX, &o->seed))
-                return 2;
-            o->has_seed = true;
-        } else if (!strcmp(a, "--replications") && has_value) {
-            uint64_t reps;
-            if (!cli_parse_count(a, argv[++i], 1, 1000, &reps))
-                return 2;
-            o->replications = (uint32_t)reps;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "stampede: error: check: unknown option '%s'%s\n", a,
                     has_value ? "" : " (or missing value)");
@@ -284,6 +275,6 @@ int cli_check(int argc, char **argv)
     }
     free(vs.v);
     free(o.files);
-    free(o.sets);
+    free(o.c.sets);
     return rc;
 }

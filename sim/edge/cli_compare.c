@@ -56,11 +56,8 @@ static const struct row DEFAULT_ROWS[] = {
 };
 
 struct compare_options {
-    const char *file, *out;
-    const char **sets;
-    uint32_t set_count, replications;
-    bool has_seed;
-    uint64_t seed;
+    const char *file;
+    struct cli_common c;
     struct row *rows;
     uint32_t row_count;
 };
@@ -138,29 +135,21 @@ static void format_cell(char *out, size_t size, const struct cell *c, uint32_t r
 
 static int parse_options(int argc, char **argv, struct compare_options *o)
 {
-    o->replications = 1;
-    o->sets = xcalloc((size_t)argc + 1, sizeof *o->sets);
+    o->c.replications = 1;
+    o->c.sets = xcalloc((size_t)argc + 1, sizeof *o->c.sets);
     /* room for every --metric, or for the default rows */
     o->rows = xcalloc((size_t)argc + sizeof DEFAULT_ROWS / sizeof DEFAULT_ROWS[0], sizeof *o->rows);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool has_value = i + 1 < argc;
+        int common = cli_common_option(&o->c, argc, argv, &i);
+        if (common == 2)
+            return 2;
+        if (common)
+            continue;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(USAGE, stdout);
             return -1;
-        } else if (!strcmp(a, "--replications") && has_value) {
-            uint64_t r;
-            if (!cli_parse_count("--replications", argv[++i], 1, 1000, &r))
-                return 2;
-            o->replications = (uint32_t)r;
-        } else if (!strcmp(a, "--seed") && has_value) {
-            if (!cli_parse_count("--seed", argv[++i], 0, UINT64_MAX, &o->seed))
-                return 2;
-            o->has_seed = true;
-        } else if (!strcmp(a, "--set") && has_value) {
-            o->sets[o->set_count++] = argv[++i];
-        } else if (!strcmp(a, "--out") && has_value) {
-            o->out = argv[++i];
         } else if (!strcmp(a, "--metric") && has_value) {
             char *name = argv[++i], *dir = strchr(name, ':');
             enum better b = BETTER_NONE;
@@ -234,16 +223,16 @@ static void print_table(const struct compare_options *o, const struct scenario_s
 {
     const struct scenario *sc = set->items[0];
     printf("%s: %u variants, %u run%s each, seed %llu%s\n", sc->name, set->count,
-           o->replications, o->replications > 1 ? "s" : "",
-           (unsigned long long)(o->has_seed ? o->seed : sc->seed),
-           o->replications > 1 ? " onwards" : "");
+           o->c.replications, o->c.replications > 1 ? "s" : "",
+           (unsigned long long)(o->c.has_seed ? o->c.seed : sc->seed),
+           o->c.replications > 1 ? " onwards" : "");
     int width = 16;
     for (uint32_t v = 0; v < set->count; v++) {
         int w = (int)strlen(set->items[v]->variant) + 2;
         if (w > width)
             width = w;
     }
-    if (o->replications > 1 && width < 22)
+    if (o->c.replications > 1 && width < 22)
         width = 22;
     printf("  %-16s", "");
     for (uint32_t v = 0; v < set->count; v++)
@@ -255,9 +244,9 @@ static void print_table(const struct compare_options *o, const struct scenario_s
         for (uint32_t v = 0; v < set->count; v++) {
             const struct cell *c = &cells[r * set->count + v];
             char text[96], shown[100];
-            format_cell(text, sizeof text, c, o->replications);
+            format_cell(text, sizeof text, c, o->c.replications);
             bool top = is_best(&cells[r * set->count], set->count, best[r], v);
-            bool near = o->replications > 1 && best[r] != NO_INDEX && !top &&
+            bool near = o->c.replications > 1 && best[r] != NO_INDEX && !top &&
                         overlaps(c, &cells[r * set->count + best[r]]);
             any_near |= near;
             snprintf(shown, sizeof shown, "%s%s", text, top ? " *" : near ? " ~" : "  ");
@@ -266,7 +255,7 @@ static void print_table(const struct compare_options *o, const struct scenario_s
         printf("\n");
     }
     printf("  * best of the row");
-    if (o->replications > 1)
+    if (o->c.replications > 1)
         printf("%s", any_near ? "; ~ its 95% interval overlaps the best's: no real difference"
                               : "; no interval overlaps the best's");
     printf("\n");
@@ -277,31 +266,31 @@ int cli_compare(int argc, char **argv)
     struct compare_options o = {0};
     int rc = parse_options(argc, argv, &o);
     if (rc) {
-        free(o.sets), free(o.rows);
+        free(o.c.sets), free(o.rows);
         return rc < 0 ? 0 : rc;
     }
     char *file = cli_resolve_scenario(o.file);
     struct diag d;
     diag_init(&d, file);
     struct scenario_set set;
-    enum loader_status st = loader_load(file, o.sets, o.set_count, NULL, &set, &d);
+    enum loader_status st = loader_load(file, o.c.sets, o.c.set_count, NULL, &set, &d);
     diag_print(&d, stderr);
     diag_release(&d);
     free(file);
     if (st != LOAD_OK) {
-        free(o.sets), free(o.rows);
+        free(o.c.sets), free(o.rows);
         return (int)st;
     }
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s", o.out ? o.out : "");
-    if (!o.out)
+    snprintf(dir, sizeof dir, "%s", o.c.out ? o.c.out : "");
+    if (!o.c.out)
         snprintf(dir, sizeof dir, "results/%s", set.items[0]->name);
     bool several = set.count > 1 || strcmp(set.items[0]->variant, "default") != 0;
     char ***summaries = xcalloc(set.count, sizeof *summaries);
     for (uint32_t v = 0; v < set.count && !rc; v++) {
-        summaries[v] = xcalloc(o.replications, sizeof **summaries);
-        for (uint32_t r = 0; r < o.replications && !rc; r++) {
-            uint64_t seed = (o.has_seed ? o.seed : set.items[v]->seed) + r;
+        summaries[v] = xcalloc(o.c.replications, sizeof **summaries);
+        for (uint32_t r = 0; r < o.c.replications && !rc; r++) {
+            uint64_t seed = (o.c.has_seed ? o.c.seed : set.items[v]->seed) + r;
             struct variant_run run = {.sc = set.items[v], .out = dir, .several = several,
                                       .quiet = true, .no_files = r > 0, .has_seed = true,
                                       .seed = seed};
@@ -316,7 +305,7 @@ int cli_compare(int argc, char **argv)
         best[r] = NO_INDEX;
         for (uint32_t v = 0; v < set.count; v++) {
             struct cell *c = &cells[r * set.count + v];
-            *c = measure(summaries[v], o.replications, o.rows[r].metric);
+            *c = measure(summaries[v], o.c.replications, o.rows[r].metric);
             if (o.rows[r].better != BETTER_NONE &&
                 (best[r] == NO_INDEX ||
                  better_than(c, &cells[r * set.count + best[r]], o.rows[r].better)))
@@ -339,7 +328,7 @@ int cli_compare(int argc, char **argv)
         }
     }
     for (uint32_t v = 0; v < set.count; v++) {
-        for (uint32_t r = 0; summaries[v] && r < o.replications; r++)
+        for (uint32_t r = 0; summaries[v] && r < o.c.replications; r++)
             free(summaries[v][r]);
         free(summaries[v]);
     }
@@ -347,6 +336,6 @@ int cli_compare(int argc, char **argv)
     free(cells);
     free(best);
     scenario_set_release(&set);
-    free(o.sets), free(o.rows);
+    free(o.c.sets), free(o.rows);
     return rc;
 }

@@ -32,6 +32,20 @@ int cli_run_variant(const struct variant_run *v, char **summary_json);
  * stderr and returns false. */
 bool cli_parse_count(const char *option, const char *value, uint64_t min, uint64_t max,
                      uint64_t *out);
+/* The options every command that runs scenarios takes: --seed N,
+ * --set PATH=VALUE (repeatable), --out DIR, --replications R. `sets` must
+ * have room for argc entries. */
+struct cli_common {
+    const char **sets;
+    uint32_t set_count, replications;
+    const char *out;
+    bool has_seed;
+    uint64_t seed;
+};
+/* If argv[*i] is one of those, takes it (and its value, advancing *i) and
+ * returns 1; 0 if it is not; 2 after reporting a bad value. */
+int cli_common_option(struct cli_common *c, int argc, char **argv, int *i);
+
 /* `stampede check`, `compare`, `sweep`, `merge`. */
 int cli_check(int argc, char **argv);
 int cli_compare(int argc, char **argv);

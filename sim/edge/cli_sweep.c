@@ -44,11 +44,9 @@ static const char USAGE[] =
     "  --variant V    run only variant V\n";
 
 struct sweep_options {
-    const char *file, *out, *variant;
-    const char **sets;
-    uint32_t set_count, jobs, shard, shards;
-    bool has_seed;
-    uint64_t seed;
+    const char *file, *variant;
+    struct cli_common c;
+    uint32_t jobs, shard, shards;
     struct grid grid;
 };
 
@@ -75,10 +73,15 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = cores > 0 ? (uint32_t)cores : 1;
     o->shard = o->shards = 1;
-    o->sets = xcalloc((size_t)argc + 1, sizeof *o->sets);
+    o->c.sets = xcalloc((size_t)argc + 1, sizeof *o->c.sets);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool has_value = i + 1 < argc;
+        int common = strcmp(a, "--replications") ? cli_common_option(&o->c, argc, argv, &i) : 0;
+        if (common == 2)
+            return 2;
+        if (common)
+            continue;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(USAGE, stdout);
             return -1;
@@ -96,14 +99,6 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
         } else if (!strcmp(a, "--shard") && has_value) {
             if (parse_shard(argv[++i], o))
                 return 2;
-        } else if (!strcmp(a, "--seed") && has_value) {
-            if (!cli_parse_count("--seed", argv[++i], 0, UINT64_MAX, &o->seed))
-                return 2;
-            o->has_seed = true;
-        } else if (!strcmp(a, "--set") && has_value) {
-            o->sets[o->set_count++] = argv[++i];
-        } else if (!strcmp(a, "--out") && has_value) {
-            o->out = argv[++i];
         } else if (!strcmp(a, "--variant") && has_value) {
             o->variant = argv[++i];
         } else if (a[0] == '-' && a[1]) {
@@ -128,8 +123,8 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
 /* The overrides of point p: the --set ones, then the grid's. */
 static const char **point_sets(const struct sweep_options *o, uint64_t p, char **owned)
 {
-    const char **sets = xcalloc(o->set_count + o->grid.axis_count + 1, sizeof *sets);
-    memcpy(sets, o->sets, o->set_count * sizeof *sets);
+    const char **sets = xcalloc(o->c.set_count + o->grid.axis_count + 1, sizeof *sets);
+    memcpy(sets, o->c.sets, o->c.set_count * sizeof *sets);
     uint32_t *index = xcalloc(o->grid.axis_count + 1, sizeof *index);
     grid_point(&o->grid, p, index);
     for (uint32_t k = 0; k < o->grid.axis_count; k++) {
@@ -137,7 +132,7 @@ static const char **point_sets(const struct sweep_options *o, uint64_t p, char *
         size_t n = strlen(a->path) + strlen(a->values[index[k]]) + 2;
         owned[k] = xmalloc(n);
         snprintf(owned[k], n, "%s=%s", a->path, a->values[index[k]]);
-        sets[o->set_count + k] = owned[k];
+        sets[o->c.set_count + k] = owned[k];
     }
     free(index);
     return sets;
@@ -151,7 +146,7 @@ static enum loader_status load_point(const struct sweep_options *o, const char *
     struct diag d;
     diag_init(&d, file);
     enum loader_status st =
-        loader_load(file, sets, o->set_count + o->grid.axis_count, o->variant, set, &d);
+        loader_load(file, sets, o->c.set_count + o->grid.axis_count, o->variant, set, &d);
     if (report)
         diag_print(&d, stderr);
     diag_release(&d);
@@ -169,7 +164,7 @@ static char *run_row(const struct sweep_options *o, const char *file, struct job
     if (load_point(o, file, r.point, &set, true) != LOAD_OK)
         return NULL;
     const struct scenario *sc = set.items[r.variant];
-    uint64_t seed = o->has_seed ? o->seed : sc->seed;
+    uint64_t seed = o->c.has_seed ? o->c.seed : sc->seed;
     struct variant_run run = {.sc = sc, .quiet = true, .no_files = true, .has_seed = true,
                               .seed = seed};
     char *summary = NULL;
@@ -303,7 +298,7 @@ int cli_sweep(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc) {
         grid_release(&o.grid);
-        free(o.sets);
+        free(o.c.sets);
         return rc < 0 ? 0 : rc;
     }
     char *file = cli_resolve_scenario(o.file);
@@ -331,8 +326,8 @@ int cli_sweep(int argc, char **argv)
                     rows[count++] = (struct job_row){p, v};
     }
     char dir[4096];
-    if (o.out)
-        snprintf(dir, sizeof dir, "%s", o.out);
+    if (o.c.out)
+        snprintf(dir, sizeof dir, "%s", o.c.out);
     else
         snprintf(dir, sizeof dir, "results/%s", name);
     char **lines = xcalloc(count + 1, sizeof *lines);
@@ -367,6 +362,6 @@ int cli_sweep(int argc, char **argv)
     free(rows);
     free(file);
     grid_release(&o.grid);
-    free(o.sets);
+    free(o.c.sets);
     return rc;
 }

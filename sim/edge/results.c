@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../base/csv.h"
 #include "../base/numfmt.h"
 #include "../base/xalloc.h"
 #include "summary.h"
@@ -157,20 +158,10 @@ static void write_service_row(FILE *f, const struct window_report *w,
         csv_num(f, (double)d->policy_out[i] / secs, i + 1 < PC_COUNT ? ',' : '\n');
 }
 
-/* A CSV field, quoted when it holds a comma, a quote or a line break. */
+/* A CSV text field and its separator. */
 static void csv_text(FILE *f, const char *text, char sep)
 {
-    if (strpbrk(text, ",\"\n")) {
-        fputc('"', f);
-        for (const char *c = text; *c; c++) {
-            if (*c == '"')
-                fputc('"', f);
-            fputc(*c, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(text, f);
-    }
+    csv_put_field(f, text);
     fputc(sep, f);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../base/csv.h"
 #include "../base/numfmt.h"
 #include "../base/xalloc.h"
 #include "metrics_read.h"
@@ -28,21 +29,6 @@ static const char *const METRICS[][2] = {
 };
 #define METRIC_COUNT (sizeof METRICS / sizeof METRICS[0])
 
-/* A CSV field, quoted when it holds a comma, a quote or a line break. */
-static void put_field(FILE *f, const char *text)
-{
-    if (!strpbrk(text, ",\"\n")) {
-        fputs(text, f);
-        return;
-    }
-    fputc('"', f);
-    for (const char *c = text; *c; c++) {
-        if (*c == '"')
-            fputc('"', f);
-        fputc(*c, f);
-    }
-    fputc('"', f);
-}
 
 char *sweep_csv_row(uint64_t point, const char *const *values, uint32_t axes,
                     const char *variant, uint64_t seed, const char *summary_json)
@@ -53,10 +39,10 @@ char *sweep_csv_row(uint64_t point, const char *const *values, uint32_t axes,
     fprintf(f, "%llu", (unsigned long long)point);
     for (uint32_t k = 0; k < axes; k++) {
         fputc(',', f);
-        put_field(f, values[k]);
+        csv_put_field(f, values[k]);
     }
     fputc(',', f);
-    put_field(f, variant);
+    csv_put_field(f, variant);
     fprintf(f, ",%llu", (unsigned long long)seed);
     char buf[NUMFMT_LEN];
     for (size_t m = 0; m < METRIC_COUNT; m++) {
@@ -78,7 +64,7 @@ static void write_header(FILE *f, const char *const *axis_paths, uint32_t axes)
     fputs("point", f);
     for (uint32_t k = 0; k < axes; k++) {
         fputc(',', f);
-        put_field(f, axis_paths[k]);
+        csv_put_field(f, axis_paths[k]);
     }
     fputs(",variant,seed", f);
     for (size_t m = 0; m < METRIC_COUNT; m++)
@@ -122,40 +108,11 @@ int sweep_csv_write(const char *path, const char *const *axis_paths, uint32_t ax
 
 /* ---- merge ---- */
 
-/* Splits a CSV line into at most `max` fields (quotes understood); returns
- * the number of fields. The fields are malloc'ed. */
-static uint32_t split(const char *line, char **fields, uint32_t max)
+/* Splits a copy of a CSV line; *copy must be freed. */
+static uint32_t split(const char *line, char **copy, char **fields, uint32_t max)
 {
-    uint32_t n = 0;
-    const char *c = line;
-    while (n < max) {
-        size_t cap = strlen(c) + 1, len = 0;
-        char *out = xmalloc(cap);
-        if (*c == '"') {
-            for (c++; *c && !(*c == '"' && c[1] != '"'); c++) {
-                if (*c == '"')
-                    c++;
-                out[len++] = *c;
-            }
-            if (*c == '"')
-                c++;
-        } else {
-            while (*c && *c != ',' && *c != '\n')
-                out[len++] = *c++;
-        }
-        out[len] = '\0';
-        fields[n++] = out;
-        if (*c != ',')
-            break;
-        c++;
-    }
-    return n;
-}
-
-static void free_fields(char **fields, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++)
-        free(fields[i]);
+    *copy = xstrdup(line);
+    return csv_split(*copy, fields, max);
 }
 
 struct merged_row {
@@ -233,12 +190,12 @@ int sweep_csv_merge_main(int argc, char **argv)
                 first = false;
                 if (!header) {
                     header = xstrdup(line);
-                    char *fields[512];
-                    uint32_t n = split(line, fields, 512);
+                    char *fields[512], *copy;
+                    uint32_t n = split(line, &copy, fields, 512);
                     for (uint32_t k = 1; k < n && strcmp(fields[k], "variant"); k++)
                         axes++;
                     bool sweep = n > 2 && !strcmp(fields[0], "point") && axes + 1 < n;
-                    free_fields(fields, n);
+                    free(copy);
                     if (!sweep) {
                         fprintf(stderr, "stampede: error: %s: not a sweep.csv (its header "
                                         "should start with point,...,variant)\n", path);
@@ -276,14 +233,14 @@ int sweep_csv_merge_main(int argc, char **argv)
             char **seen = xcalloc(count + 1, sizeof *seen);
             uint64_t distinct = 0;
             for (uint64_t r = 0; r < count; r++) {
-                char *fields[512];
-                uint32_t n = split(rows[r].line, fields, 512);
+                char *fields[512], *copy;
+                uint32_t n = split(rows[r].line, &copy, fields, 512);
                 bool known = false;
                 for (uint64_t i = 0; i < distinct && !known && k + 1 < n; i++)
                     known = !strcmp(seen[i], fields[k + 1]);
                 if (!known && k + 1 < n)
                     seen[distinct++] = xstrdup(fields[k + 1]);
-                free_fields(fields, n);
+                free(copy);
             }
             points *= distinct;
             for (uint64_t i = 0; i < distinct; i++)
