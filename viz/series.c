@@ -41,6 +41,10 @@ struct viz_series *viz_series_new(const struct scenario *sc)
     v->description = xstrdup(sc->description ? sc->description : "");
     v->duration_s = sim_time_to_s(sc->duration_ns);
     v->window_s = sim_time_to_s(sc->window_ns);
+    /* room for every window now: the arrays never move while a run fills
+     * them, so the viewer can read the windows already there without a lock */
+    while (sc->window_ns > 0 && v->cap < (uint64_t)(sc->duration_ns / sc->window_ns) + 2)
+        viz_series_grow(v);
     return v;
 }
 

@@ -46,7 +46,8 @@ struct viz_series {
     bool finished;
 };
 
-/* An empty series for a run of `sc` (names, duration, windows). */
+/* An empty series for a run of `sc` (names, duration, windows), with room
+ * for all its windows: filling it never moves the arrays. */
 struct viz_series *viz_series_new(const struct scenario *sc);
 void viz_series_free(struct viz_series *v);
 /* Doubles the room for windows. */

@@ -1,13 +1,16 @@
 /* The live viewer: a window whose graphs grow while the simulation runs.
  *
- * One thread, two budgets per frame: the simulations advance in steps of
- * one window until they reach the simulated time the clock asks for or
- * spend their share of the frame (10 ms), then the frame is drawn. So a
- * slow simulation never freezes the window and drawing never holds the
- * simulation back more than a frame. All variants advance to the same
- * simulated time: side by side, a class sees them diverge at the same
- * moment. */
+ * Two threads. The simulation thread advances every variant, a window at a
+ * time, towards the simulated time the clock has reached (or as fast as it
+ * can); the window thread handles keys and draws at the display's rate.
+ * Neither waits for the other: the simulation appends each window to
+ * arrays allocated for the whole run (they never move) and publishes the
+ * count under a mutex held for microseconds; the window thread copies the
+ * series' header under the same mutex and draws the windows published so
+ * far. All variants advance to the same simulated time: side by side, a
+ * class sees them diverge at the same moment. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +22,6 @@
 #include "viz.h"
 
 #define MAX_RUNS 4
-#define SIM_BUDGET_S 0.010
 #define MAX_FRAMES 1000000
 
 static double wall(void)
@@ -29,63 +31,121 @@ static double wall(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+struct run {
+    struct sim *sim;
+    struct viz_series *series; /* written by the simulation thread, under lock */
+    SDL_mutex *lock;
+};
+
 struct viewer {
     const struct scenario *const *sc;
     unsigned count;
     uint64_t seed;
-    struct sim *sim[MAX_RUNS];
-    struct viz_series *series[MAX_RUNS];
-    double target_s;  /* simulated time the clock has reached */
-    double speed;     /* simulated seconds per wall second; 0: as fast as possible */
-    bool paused, step, help;
+    struct run run[MAX_RUNS];
+    SDL_Thread *thread;
+    atomic_bool quit;
+    atomic_llong target_ns; /* simulated time the clock has reached */
+    atomic_bool fast;       /* ignore the clock: as fast as possible */
+    double target_s;        /* the window thread's copy */
+    double speed;           /* simulated seconds per wall second; 0: as fast as possible */
+    bool paused, step;
     struct viz_draw_opts opts;
 };
 
+static void on_window(void *ctx, const struct window_report *w)
+{
+    struct run *r = ctx;
+    SDL_LockMutex(r->lock);
+    viz_series_on_window(r->series, w);
+    SDL_UnlockMutex(r->lock);
+}
+
+static void on_event(void *ctx, sim_time at, const char *kind, const char *subject,
+                     const char *detail)
+{
+    struct run *r = ctx;
+    SDL_LockMutex(r->lock);
+    viz_series_on_event(r->series, at, kind, subject, detail);
+    SDL_UnlockMutex(r->lock);
+}
+
+/* The simulation thread: each run a window at a time towards the target. */
+static int simulate(void *arg)
+{
+    struct viewer *v = arg;
+    while (!atomic_load(&v->quit)) {
+        bool moved = false;
+        sim_time target = atomic_load(&v->target_ns);
+        bool fast = atomic_load(&v->fast);
+        for (unsigned i = 0; i < v->count; i++) {
+            struct run *r = &v->run[i];
+            if (r->series->finished)
+                continue;
+            sim_time now = sim_now(r->sim);
+            sim_time next = now + v->sc[i]->window_ns;
+            if (!fast && next > target)
+                next = target;
+            if (next <= now)
+                continue;
+            bool more = sim_advance(r->sim, next);
+            SDL_LockMutex(r->lock);
+            r->series->finished = !more;
+            r->series->now_s = sim_time_to_s(sim_now(r->sim));
+            SDL_UnlockMutex(r->lock);
+            moved = true;
+        }
+        if (!moved)
+            SDL_Delay(1); /* waiting for the clock, or done */
+    }
+    return 0;
+}
+
+static void stop(struct viewer *v)
+{
+    if (!v->thread)
+        return;
+    atomic_store(&v->quit, true);
+    SDL_WaitThread(v->thread, NULL);
+    v->thread = NULL;
+}
+
 static void start(struct viewer *v)
 {
+    stop(v);
     for (unsigned i = 0; i < v->count; i++) {
-        if (v->sim[i])
-            sim_free(v->sim[i]);
-        viz_series_free(v->series[i]);
-        v->series[i] = viz_series_new(v->sc[i]);
-        v->sim[i] = sim_new(v->sc[i], v->seed);
-        struct sim_observer obs = {.ctx = v->series[i], .on_window = viz_series_on_window,
-                                   .on_event = viz_series_on_event};
-        sim_set_observer(v->sim[i], &obs);
+        struct run *r = &v->run[i];
+        if (r->sim)
+            sim_free(r->sim);
+        viz_series_free(r->series);
+        if (!r->lock)
+            r->lock = SDL_CreateMutex();
+        r->series = viz_series_new(v->sc[i]);
+        r->sim = sim_new(v->sc[i], v->seed);
+        struct sim_observer obs = {.ctx = r, .on_window = on_window, .on_event = on_event};
+        sim_set_observer(r->sim, &obs);
     }
     v->target_s = 0;
+    atomic_store(&v->target_ns, 0);
+    atomic_store(&v->quit, false);
+    v->thread = SDL_CreateThread(simulate, "simulation", v);
 }
 
-static bool finished(const struct viewer *v)
+/* A consistent copy of a run's series to draw from: its header (counts,
+ * faults, narration) copied under the lock; its arrays shared, read only
+ * up to the count copied, which the simulation thread no longer touches. */
+static void snapshot(struct run *r, struct viz_series *out)
 {
-    for (unsigned i = 0; i < v->count; i++)
-        if (!v->series[i]->finished)
+    SDL_LockMutex(r->lock);
+    *out = *r->series;
+    SDL_UnlockMutex(r->lock);
+}
+
+static bool finished(struct viz_series *const *s, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++)
+        if (!s[i]->finished)
             return false;
     return true;
-}
-
-/* Advances every run towards target_s, a window at a time, within budget. */
-static void advance(struct viewer *v, double budget_s)
-{
-    double until = wall() + budget_s;
-    for (;;) {
-        bool more = false;
-        for (unsigned i = 0; i < v->count; i++) {
-            struct viz_series *s = v->series[i];
-            if (s->finished)
-                continue;
-            double next = sim_time_to_s(sim_now(v->sim[i])) + s->window_s;
-            if (next > v->target_s && v->speed > 0)
-                next = v->target_s;
-            if (next <= sim_time_to_s(sim_now(v->sim[i])))
-                continue;
-            s->finished = !sim_advance(v->sim[i], sim_time_from_s(next));
-            s->now_s = sim_time_to_s(sim_now(v->sim[i]));
-            more = true;
-        }
-        if (!more || wall() > until)
-            break;
-    }
 }
 
 static int save_screenshot(SDL_Renderer *r, int w, int h, const char *path)
@@ -100,16 +160,16 @@ static int save_screenshot(SDL_Renderer *r, int w, int h, const char *path)
     return rc;
 }
 
-static void status_line(const struct viewer *v, char *buf, size_t n)
+static void status_line(const struct viewer *v, struct viz_series *const *s, char *buf,
+                        size_t n)
 {
     char speed[32];
     if (v->speed > 0)
         snprintf(speed, sizeof speed, "x%g", v->speed);
     else
         snprintf(speed, sizeof speed, "as fast as possible");
-    const struct viz_series *s = v->series[0];
-    snprintf(buf, n, "%.1f / %.0f s   %s%s   h: keys", s->now_s, s->duration_s,
-             v->paused ? "paused" : speed, finished(v) ? "   done" : "");
+    snprintf(buf, n, "%.1f / %.0f s   %s%s   h: keys", s[0]->now_s, s[0]->duration_s,
+             v->paused ? "paused" : speed, finished(s, v->count) ? "   done" : "");
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -119,7 +179,8 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* One key: what it does to the viewer. Returns false to quit. */
-static bool key(struct viewer *v, SDL_Keycode k, SDL_Renderer *r, int w, int h, unsigned *shots)
+static bool key(struct viewer *v, SDL_Keycode k, SDL_Renderer *r, int w, int h, unsigned *shots,
+                char *said, size_t said_size)
 {
     switch (k) {
     case SDLK_q:
@@ -150,10 +211,9 @@ static bool key(struct viewer *v, SDL_Keycode k, SDL_Renderer *r, int w, int h, 
         break;
     case SDLK_s: {
         char path[256];
-        snprintf(path, sizeof path, "stampede-%s-%u.png", v->series[0]->name, ++*shots);
+        snprintf(path, sizeof path, "stampede-%s-%u.png", v->sc[0]->name, ++*shots);
         if (save_screenshot(r, w, h, path) == 0)
-            snprintf(v->series[0]->narration, sizeof v->series[0]->narration, "saved %.180s",
-                     path);
+            snprintf(said, said_size, "saved %.180s", path);
         break;
     }
     default:
@@ -222,13 +282,18 @@ int viz_view(const struct scenario *const *variants, unsigned count, uint64_t se
         double d = sim_time_to_s(variants[0]->duration_ns) / 30;
         v.speed = d > 0 ? pow(2, round(log2(d))) : 1;
     }
+    atomic_store(&v.fast, v.speed == 0);
     start(&v);
     struct viz_fonts fonts = {viz_font_open(r, 15, false), viz_font_open(r, 12, false)};
     double *frame_ms = xcalloc(MAX_FRAMES, sizeof *frame_ms);
     unsigned frames = 0, shots = 0;
     const char *keys = o->keys;
+    char said[200] = "";
     double began = wall(), last = began;
     bool running = true;
+    struct viz_series copies[MAX_RUNS], *shown[MAX_RUNS];
+    for (unsigned i = 0; i < v.count; i++)
+        shown[i] = &copies[i];
     while (running) {
         double t0 = wall();
         SDL_Event e;
@@ -241,33 +306,36 @@ int viz_view(const struct scenario *const *variants, unsigned count, uint64_t se
             if (e.type == SDL_QUIT)
                 running = false;
             else if (e.type == SDL_KEYDOWN)
-                running = running && key(&v, e.key.keysym.sym, r, w, h, &shots);
+                running = running &&
+                          key(&v, e.key.keysym.sym, r, w, h, &shots, said, sizeof said);
             else if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
                 w = e.window.data1, h = e.window.data2;
         }
+        for (unsigned i = 0; i < v.count; i++)
+            snapshot(&v.run[i], &copies[i]);
         double dt = t0 - last;
         last = t0;
-        if (v.step) { /* one window forward */
-            v.target_s = v.series[0]->now_s + v.series[0]->window_s;
-            double saved = v.speed;
-            v.speed = v.speed > 0 ? v.speed : 1;
-            advance(&v, SIM_BUDGET_S);
-            v.speed = saved;
+        if (v.step) { /* one window forward from where the first run is */
+            v.target_s = copies[0].now_s + copies[0].window_s;
             v.step = false;
-        } else if (!v.paused) {
-            v.target_s += v.speed > 0 ? v.speed * dt : 0;
-            advance(&v, SIM_BUDGET_S);
+        } else if (!v.paused && v.speed > 0) {
+            v.target_s += v.speed * dt;
         }
+        atomic_store(&v.fast, !v.paused && v.speed == 0);
+        atomic_store(&v.target_ns, sim_time_from_s(v.target_s));
+        if (said[0])
+            snprintf(copies[0].narration, sizeof copies[0].narration, "%s", said);
         char status[160];
-        status_line(&v, status, sizeof status);
+        status_line(&v, shown, status, sizeof status);
         v.opts.status = status;
-        viz_draw(r, &fonts, w, h, v.series, v.count, &v.opts);
+        viz_draw(r, &fonts, w, h, shown, v.count, &v.opts);
         if (frames < MAX_FRAMES)
             frame_ms[frames++] = (wall() - t0) * 1000;
         SDL_RenderPresent(r);
         if (o->max_wall_s > 0 && wall() - began > o->max_wall_s)
             running = false;
     }
+    stop(&v);
     if (o->screenshot && save_screenshot(r, w, h, o->screenshot) != 0)
         fprintf(stderr, "stampede: error: %s: cannot save the screenshot: %s\n", o->screenshot,
                 SDL_GetError());
@@ -275,17 +343,19 @@ int viz_view(const struct scenario *const *variants, unsigned count, uint64_t se
         double first = frame_ms[0];
         qsort(frame_ms + 1, frames - 1, sizeof *frame_ms, cmp_double);
         fprintf(stderr,
-                "view: %u frames in %.1f s, work per frame (simulation + drawing) median "
-                "%.2f ms, worst %.2f ms, first %.1f ms (%s)\n",
+                "view: %u frames in %.1f s, drawing per frame median %.2f ms, worst %.2f ms, "
+                "first %.1f ms (%s); simulated %.1f of %.0f s\n",
                 frames, wall() - began, frame_ms[1 + (frames - 1) / 2], frame_ms[frames - 1],
-                first, viz_font_is_builtin(fonts.text) ? "built-in font" : "TrueType font");
+                first, viz_font_is_builtin(fonts.text) ? "built-in font" : "TrueType font",
+                v.run[0].series->now_s, v.run[0].series->duration_s);
     }
     free(frame_ms);
     viz_font_close(fonts.text);
     viz_font_close(fonts.small);
     for (unsigned i = 0; i < v.count; i++) {
-        sim_free(v.sim[i]);
-        viz_series_free(v.series[i]);
+        sim_free(v.run[i].sim);
+        viz_series_free(v.run[i].series);
+        SDL_DestroyMutex(v.run[i].lock);
     }
     SDL_DestroyRenderer(r);
     SDL_DestroyWindow(win);
