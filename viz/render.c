@@ -28,7 +28,7 @@ static const SDL_Color PALETTE[] = {
     {0x00, 0x00, 0x00, 255}, {0xF0, 0xE4, 0x42, 255},
 };
 
-#define CAPTION_H 62
+#define CAPTION_H 76
 #define AXIS_H 22
 #define LEFT_M 58
 #define RIGHT_M 12
@@ -160,7 +160,7 @@ static void legend_item(SDL_Renderer *r, const struct viz_fonts *f, struct legen
                         const char *name, SDL_Color c)
 {
     int tw = viz_text_width(f->small, name);
-    if (l->x - tw - 22 < l->title_end + 10 && l->x != l->right) {
+    if (l->x - tw - 22 < l->title_end + 10) { /* no room beside the title: next line */
         l->x = l->right;
         l->y += viz_font_height(f->small);
         l->title_end = 0;
@@ -185,9 +185,8 @@ static void shade_faults(SDL_Renderer *r, const struct viz_fonts *f, const struc
         SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
         set_color(r, viz_color_fault);
         SDL_RenderFillRect(r, &band);
-        if (label) /* stagger labels so that neighbours do not overwrite each other */
-            viz_text(f->small, x0 + 3, p.y + 2 + (int)(k % 3) * viz_font_height(f->small) +
-                                           viz_font_height(f->small),
+        if (label) /* above the panels, staggered so that neighbours stay readable */
+            viz_text(f->small, x0, p.y - (int)(1 + k % 2) * viz_font_height(f->small) - 1,
                      fl->label, MUTED);
     }
 }
