@@ -349,8 +349,8 @@ static void time_axis(SDL_Renderer *r, const struct viz_fonts *f, SDL_Rect p, do
     }
 }
 
-static void caption(SDL_Renderer *r, const struct viz_fonts *f, int w,
-                    struct viz_series *const *runs, unsigned count, const struct viz_draw_opts *o)
+static void caption(const struct viz_fonts *f, int w, struct viz_series *const *runs,
+                    unsigned count, const struct viz_draw_opts *o)
 {
     const struct viz_series *v = runs[0];
     char buf[320];
@@ -367,7 +367,6 @@ static void caption(SDL_Renderer *r, const struct viz_fonts *f, int w,
             say = runs[i]->narration;
     snprintf(buf, sizeof buf, "%.150s%s", say, strlen(say) > 150 ? "..." : "");
     viz_text(f->small, 10, 8 + viz_font_height(f->text), buf, MUTED);
-    (void)r;
 }
 
 static void help_overlay(SDL_Renderer *r, const struct viz_fonts *f, int w, int h)
@@ -403,7 +402,7 @@ void viz_draw(SDL_Renderer *r, const struct viz_fonts *f, int w, int h,
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     set_color(r, PAPER);
     SDL_RenderClear(r);
-    caption(r, f, w, runs, count, o);
+    caption(f, w, runs, count, o);
     /* one scale per panel across the runs, so that side by side they compare */
     double shared[VIZ_PANEL_COUNT] = {0};
     for (unsigned k = 0; k < count; k++) {

@@ -103,12 +103,11 @@ static bool better_than(const struct cell *a, const struct cell *b, enum better 
 }
 
 /* Ties with the best are best too. */
-static bool is_best(const struct cell *cells, uint32_t count, uint32_t best, uint32_t v)
+static bool is_best(const struct cell *cells, uint32_t best, uint32_t v)
 {
     if (best == NO_INDEX)
         return false;
     const struct cell *c = &cells[v], *b = &cells[best];
-    (void)count;
     return v == best || (!c->missing && !c->never && c->iv.mean == b->iv.mean);
 }
 
@@ -202,7 +201,7 @@ static int write_csv(const char *dir, const struct compare_options *o,
     for (uint32_t r = 0; r < o->row_count; r++)
         for (uint32_t v = 0; v < set->count; v++) {
             const struct cell *c = &cells[r * set->count + v];
-            bool top = is_best(&cells[r * set->count], set->count, best[r], v);
+            bool top = is_best(&cells[r * set->count], best[r], v);
             bool near = best[r] != NO_INDEX && !top &&
                         overlaps(c, &cells[r * set->count + best[r]]);
             fprintf(f, "%s,%s,%s,%s,%u,%s,%s\n", o->rows[r].metric, set->items[v]->variant,
@@ -245,7 +244,7 @@ static void print_table(const struct compare_options *o, const struct scenario_s
             const struct cell *c = &cells[r * set->count + v];
             char text[96], shown[100];
             format_cell(text, sizeof text, c, o->c.replications);
-            bool top = is_best(&cells[r * set->count], set->count, best[r], v);
+            bool top = is_best(&cells[r * set->count], best[r], v);
             bool near = o->c.replications > 1 && best[r] != NO_INDEX && !top &&
                         overlaps(c, &cells[r * set->count + best[r]]);
             any_near |= near;
