@@ -23,12 +23,27 @@
         (free_head) = old;                                                                         \
     } while (0)
 
+/* Takes a free slot (growing the pool when there is none) into `out`. */
+#define POOL_TAKE(arr, cap, free_head, out)                                                       \
+    do {                                                                                           \
+        if ((free_head) == NO_INDEX)                                                               \
+            POOL_GROW(arr, cap, free_head);                                                        \
+        (out) = (free_head);                                                                       \
+        (free_head) = (arr)[out].next_free;                                                        \
+    } while (0)
+
+/* Gives slot i back; its new generation voids whatever still names it. */
+#define POOL_GIVE(arr, free_head, i)                                                               \
+    do {                                                                                           \
+        (arr)[i].gen++;                                                                            \
+        (arr)[i].next_free = (free_head);                                                          \
+        (free_head) = (i);                                                                         \
+    } while (0)
+
 uint32_t job_alloc(struct sim *s)
 {
-    if (s->job_free == NO_INDEX)
-        POOL_GROW(s->jobs, s->job_cap, s->job_free);
-    uint32_t j = s->job_free;
-    s->job_free = s->jobs[j].next_free;
+    uint32_t j;
+    POOL_TAKE(s->jobs, s->job_cap, s->job_free, j);
     return j;
 }
 
@@ -36,17 +51,13 @@ void job_free(struct sim *s, uint32_t j)
 {
     rec_unref(s, s->jobs[j].rec);
     s->jobs[j].rec = NO_INDEX;
-    s->jobs[j].gen++;
-    s->jobs[j].next_free = s->job_free;
-    s->job_free = j;
+    POOL_GIVE(s->jobs, s->job_free, j);
 }
 
 uint32_t call_alloc(struct sim *s)
 {
-    if (s->call_free == NO_INDEX)
-        POOL_GROW(s->calls, s->call_cap, s->call_free);
-    uint32_t c = s->call_free;
-    s->call_free = s->calls[c].next_free;
+    uint32_t c;
+    POOL_TAKE(s->calls, s->call_cap, s->call_free, c);
     return c;
 }
 
@@ -54,18 +65,14 @@ void call_free(struct sim *s, uint32_t c)
 {
     rec_unref(s, s->calls[c].rec);
     s->calls[c].rec = NO_INDEX;
-    s->calls[c].gen++;
-    s->calls[c].next_free = s->call_free;
-    s->call_free = c;
+    POOL_GIVE(s->calls, s->call_free, c);
 }
 
 uint32_t rec_alloc(struct sim *s)
 {
-    if (s->rec_free == NO_INDEX)
-        POOL_GROW(s->recs, s->rec_cap, s->rec_free);
-    uint32_t r = s->rec_free;
+    uint32_t r;
+    POOL_TAKE(s->recs, s->rec_cap, s->rec_free, r);
     struct exec_rec *rec = &s->recs[r];
-    s->rec_free = rec->next_free;
     rec->refs = 1;
     rec->executed = rec->running = 0;
     rec->key = ++s->next_key;
@@ -74,28 +81,18 @@ uint32_t rec_alloc(struct sim *s)
 
 void rec_unref(struct sim *s, uint32_t r)
 {
-    if (r == NO_INDEX || --s->recs[r].refs)
-        return;
-    s->recs[r].gen++;
-    s->recs[r].next_free = s->rec_free;
-    s->rec_free = r;
+    if (r != NO_INDEX && --s->recs[r].refs == 0)
+        POOL_GIVE(s->recs, s->rec_free, r);
 }
 
 uint32_t request_alloc(struct sim *s)
 {
-    if (s->request_free == NO_INDEX)
-        POOL_GROW(s->requests, s->request_cap, s->request_free);
-    uint32_t r = s->request_free;
-    s->request_free = s->requests[r].next_free;
+    uint32_t r;
+    POOL_TAKE(s->requests, s->request_cap, s->request_free, r);
     return r;
 }
 
-void request_free(struct sim *s, uint32_t r)
-{
-    s->requests[r].gen++;
-    s->requests[r].next_free = s->request_free;
-    s->request_free = r;
-}
+void request_free(struct sim *s, uint32_t r) { POOL_GIVE(s->requests, s->request_free, r); }
 
 /* ---- policies, for the reports ---- */
 
