@@ -294,8 +294,13 @@ static void parse_fallback(struct diag *d, const cJSON *v, const char *path,
         out->has_fallback = cJSON_IsTrue(v);
         return;
     }
-    if (!json_expect_object(d, v, path))
+    if (!cJSON_IsObject(v)) {
+        char got[64];
+        json_describe(v, got, sizeof got);
+        diag_error(d, path, "expected true, false or an object ({\"latency_ms\": ...}), got %s",
+                   got);
         return;
+    }
     json_check_keys(d, v, path, FALLBACK_KEYS);
     out->has_fallback = true;
     double x;
