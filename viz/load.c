@@ -68,10 +68,12 @@ static void table_close(struct table *t)
 /* the window index of time t (windows start at multiples of window_s) */
 static int64_t window_of(const struct viz_series *v, double t)
 {
-    for (uint32_t i = 0; i < v->n; i++)
-        if (fabs(v->t[i] - t) < 1e-9)
-            return i;
-    return -1;
+    if (!(v->window_s > 0) || t != t)
+        return -1;
+    double k = floor(t / v->window_s + 0.5); /* windows start at multiples of window_s */
+    if (k < 0 || k >= v->n || fabs(v->t[(uint32_t)k] - t) > 1e-9)
+        return -1;
+    return (int64_t)k;
 }
 
 static void load_services(struct viz_series *v, const char *dir)
