@@ -54,7 +54,7 @@ BIN := $(BUILD)/stampede
 endif
 TEST_BIN := $(BUILD)/tests/unit
 
-.PHONY: all test asan run bench clean deps check-deps repro-builds lib gallery
+.PHONY: all test asan run bench clean deps check-deps repro-builds lib gallery golden
 
 all: $(BIN)
 
@@ -108,6 +108,12 @@ test: $(BIN) $(TEST_BIN) lib $(PNGSTAT)
 	    echo "sanitizer reports above: failing" >&2; exit 1; fi; exit $$rc
 	STAMPEDE=$(BIN) BREAKER_EXAMPLE=$(LIB_DIR)/breaker-example PNGSTAT=$(PNGSTAT) $(REPRO) \
 	  tests/cli/run-all.sh
+	tests/tools/golden.sh check $(BIN)
+
+# Regenerates tests/golden/ (a change of behaviour on purpose: say why in
+# the commit).
+golden: $(BIN)
+	tests/tools/golden.sh write $(BIN)
 
 repro-builds: | $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory MODE=debug build/debug/stampede
