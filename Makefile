@@ -143,14 +143,14 @@ bench: $(BIN) $(EVENTQ_BENCH)
 
 # The resilience primitives as a library of their own: sim/prim and the base
 # pieces they use, with headers, for linking into a real service.
-PRIM_SRC := $(sort $(wildcard sim/prim/*.c)) sim/base/xalloc.c
+PRIM_SRC := $(sort $(wildcard sim/prim/*.c)) sim/base/xalloc.c sim/base/check.c
 PRIM_OBJ := $(PRIM_SRC:%.c=$(BUILD)/%.o)
 LIB_DIR := build/lib
 lib: $(LIB_DIR)/libstampede-prim.a $(LIB_DIR)/breaker-example
 $(LIB_DIR)/libstampede-prim.a: $(PRIM_OBJ)
 	@mkdir -p $(LIB_DIR)/include/stampede/prim $(LIB_DIR)/include/stampede/base
 	@cp sim/prim/*.h $(LIB_DIR)/include/stampede/prim/
-	@cp sim/base/sim_time.h sim/base/xalloc.h $(LIB_DIR)/include/stampede/base/
+	@cp sim/base/sim_time.h sim/base/xalloc.h sim/base/check.h $(LIB_DIR)/include/stampede/base/
 	@echo "  AR  $@"
 	@rm -f $@ && ar rcs $@ $^
 $(LIB_DIR)/breaker-example: sim/prim/examples/breaker_clock.c $(LIB_DIR)/libstampede-prim.a

@@ -2,6 +2,7 @@
  * bulkhead, alone, with literal times. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <signal.h>
 
 #include "../sim/base/rng.h"
 #include "../sim/prim/bulkhead.h"
@@ -190,4 +191,20 @@ Test(bulkhead, admits_up_to_max_then_queues_or_rejects_and_hands_slots_on_in_ord
     bulkhead_abandon_wait(&b);
     cr_assert_eq(b.in_use, 1u);
     cr_assert_eq(b.waiting, 0u);
+}
+
+/* Invariants are checked, not repaired: a slot given back that nobody held,
+ * or a waiter leaving that never waited, means the caller's books are wrong. */
+Test(bulkhead, releasing_a_slot_nobody_holds_aborts, .signal = SIGABRT)
+{
+    struct bulkhead b;
+    bulkhead_init(&b, 2, 0);
+    bulkhead_release(&b);
+}
+
+Test(bulkhead, a_waiter_leaving_that_never_waited_aborts, .signal = SIGABRT)
+{
+    struct bulkhead b;
+    bulkhead_init(&b, 2, 50 * MS);
+    bulkhead_abandon_wait(&b);
 }

@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdlib.h>
 
 #include "../sim/base/rng.h"
@@ -158,4 +159,20 @@ Test(eventq, matches_reference_under_random_operations, .timeout = 60)
 Test(eventq, matches_reference_with_lazy_heap_timers, .timeout = 60)
 {
     run_random_against_reference(true);
+}
+
+/* An event before the current time would run time backwards: a bug. */
+Test(eventq, scheduling_in_the_past_aborts, .signal = SIGABRT)
+{
+    struct eventq *q = eventq_new();
+    struct event ev;
+    eventq_push(q, 100, 0, 0, 0);
+    eventq_pop(q, &ev);
+    eventq_push(q, 99, 0, 0, 0);
+}
+
+Test(eventq, a_timer_beyond_the_end_of_time_aborts, .signal = SIGABRT)
+{
+    struct eventq *q = eventq_new();
+    eventq_arm(q, 10, SIM_TIME_NEVER - 5, 0, 0, 0);
 }

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "../base/check.h"
 #include "../base/xalloc.h"
 
 /* A heap entry whose kind is this refers to timer slot `id` at generation
@@ -143,6 +144,7 @@ static void fifo_append(struct eventq *q, struct event ev)
 
 void eventq_push(struct eventq *q, sim_time at, uint32_t kind, uint32_t id, uint64_t arg)
 {
+    SIM_ASSERT(at >= q->now); /* nothing is scheduled in the past */
     struct event ev = {.at = at, .seq = q->next_seq++, .kind = kind, .id = id, .arg = arg};
     if (at == q->now)
         fifo_append(q, ev);
@@ -192,6 +194,8 @@ static int list_for(struct eventq *q, sim_time delay)
 struct timer_handle eventq_arm(struct eventq *q, sim_time now, sim_time delay, uint32_t kind,
                                uint32_t id, uint64_t arg)
 {
+    SIM_ASSERT(delay >= 0 && now >= q->now);
+    SIM_ASSERT(delay <= SIM_TIME_NEVER - now); /* the deadline fits in sim_time */
     uint32_t s = slot_take(q);
     struct timer_slot *t = &q->slots[s];
     t->ev = (struct event){.at = now + delay, .seq = q->next_seq++, .kind = kind, .id = id,

@@ -21,6 +21,7 @@
  * finish them as waste); the call fails when every attempt has failed. */
 #include <stddef.h>
 
+#include "../base/check.h"
 #include "sim_internal.h"
 
 static void attempt_result(struct sim *s, uint32_t ci, enum outcome outcome);
@@ -132,10 +133,7 @@ static void release_slot(struct sim *s, struct call *c)
     if (!bulkhead_release(&p->bulkhead))
         return;
     uint32_t w = policy_waiter_pop(p, s);
-    if (w == NO_INDEX) { /* cannot happen while the counts agree; keep them honest */
-        bulkhead_release(&p->bulkhead);
-        return;
-    }
+    SIM_ASSERT(w != NO_INDEX); /* the bulkhead counted a waiter the queue does not have */
     struct call *waiter = &s->calls[w];
     waiter->waiting_slot = false;
     waiter->holds_slot = true;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../base/check.h"
 #include "../base/xalloc.h"
 #include "sim_internal.h"
 
@@ -49,6 +50,7 @@ static void ring_push_back(struct instance *in, uint32_t job)
 
 static uint32_t ring_pop(struct instance *in, enum queue_discipline d)
 {
+    SIM_ASSERT(in->queued > 0);
     in->queued--;
     if (d == QUEUE_LIFO) /* newest first: its caller is the likeliest still waiting */
         return in->ring[(in->ring_head + in->queued) % in->ring_cap];

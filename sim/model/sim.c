@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/check.h"
 #include "../base/xalloc.h"
 #include "recovery.h"
 #include "sim_internal.h"
@@ -81,7 +82,10 @@ uint32_t rec_alloc(struct sim *s)
 
 void rec_unref(struct sim *s, uint32_t r)
 {
-    if (r != NO_INDEX && --s->recs[r].refs == 0)
+    if (r == NO_INDEX)
+        return;
+    SIM_ASSERT(s->recs[r].refs > 0);
+    if (--s->recs[r].refs == 0)
         POOL_GIVE(s->recs, s->rec_free, r);
 }
 

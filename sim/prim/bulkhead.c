@@ -1,5 +1,7 @@
 #include "bulkhead.h"
 
+#include "../base/check.h"
+
 void bulkhead_init(struct bulkhead *b, uint32_t max_concurrent, sim_time max_wait_ns)
 {
     b->max_concurrent = max_concurrent;
@@ -27,13 +29,13 @@ bool bulkhead_release(struct bulkhead *b)
         b->waiting--;
         return true;
     }
-    if (b->in_use)
-        b->in_use--;
+    SIM_ASSERT(b->in_use > 0); /* only a call that holds a slot gives one back */
+    b->in_use--;
     return false;
 }
 
 void bulkhead_abandon_wait(struct bulkhead *b)
 {
-    if (b->waiting)
-        b->waiting--;
+    SIM_ASSERT(b->waiting > 0);
+    b->waiting--;
 }

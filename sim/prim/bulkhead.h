@@ -21,10 +21,11 @@ void bulkhead_init(struct bulkhead *b, uint32_t max_concurrent, sim_time max_wai
  * it joins the waiters (*must_wait true: the caller queues it and arms a
  * max_wait timer), else it is rejected (*must_wait false). */
 bool bulkhead_try_acquire(struct bulkhead *b, bool *must_wait);
-/* A call finished: its slot goes to the first waiter if there is one
- * (returns true: the caller hands the slot to its oldest waiter). */
+/* A call that holds a slot finished: its slot goes to the first waiter if
+ * there is one (returns true: the caller hands the slot to its oldest
+ * waiter). Releasing a slot nobody holds is a bug and aborts. */
 bool bulkhead_release(struct bulkhead *b);
-/* A waiter gave up (its max_wait timer fired). */
+/* A waiter gave up (its max_wait timer fired, or its caller left). */
 void bulkhead_abandon_wait(struct bulkhead *b);
 
 #endif
