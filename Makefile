@@ -40,7 +40,7 @@ CRIT_LIBS = $(shell pkg-config --libs criterion 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS := -lm
 
-SIM_SRC := $(sort $(wildcard sim/base/*.c sim/prim/*.c sim/kernel/*.c sim/model/*.c sim/edge/*.c viz/*.c))
+SIM_SRC := $(sort $(wildcard sim/base/*.c sim/prim/*.c sim/policy/*.c sim/kernel/*.c sim/model/*.c sim/edge/*.c viz/*.c))
 SIM_LIB_SRC := $(filter-out sim/edge/main.c,$(SIM_SRC))
 SIM_OBJ := $(SIM_LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/sim/edge/main.o

@@ -30,13 +30,13 @@ Test(policies, retries_multiply_through_layers)
     cr_assert_eq(n, 99u, "constant arrivals at 0.1 s, 0.2 s, ... before 10 s");
     cr_assert_eq(r.in_flight, 0u);
     cr_assert_eq(r.total.failed[FAIL_ERROR], n);
-    cr_assert_eq(r.total.attempts, 3 * n);
-    cr_assert_eq(r.total.retries, 2 * n);
+    cr_assert_eq(r.total.calls.attempts, 3 * n);
+    cr_assert_eq(r.total.calls.retries, 2 * n);
     cr_assert_eq(r.services[0].arrivals, 3 * n);
     cr_assert_eq(r.services[1].arrivals, 9 * n);
     cr_assert_eq(r.services[2].arrivals, 27 * n);
-    cr_assert_eq(r.services[0].retries_out, 6 * n, "a retries 2 of each of its 3 calls' 3");
-    cr_assert_eq(r.services[1].retries_out, 18 * n);
+    cr_assert_eq(r.services[0].calls_out.retries, 6 * n, "a retries 2 of each of its 3 calls' 3");
+    cr_assert_eq(r.services[1].calls_out.retries, 18 * n);
 }
 
 Test(policies, a_retry_waits_for_its_backoff)
@@ -67,8 +67,8 @@ Test(policies, retry_on_picks_the_outcomes_retried)
         "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
         "\"policies\":{\"r\":{\"retry\":{\"max_attempts\":5,\"base_ms\":0,\"on\":[\"timeout\"]}}}}",
         NULL);
-    cr_assert_eq(r.total.retries, 0u);
-    cr_assert_eq(r.total.attempts, r.total.offered);
+    cr_assert_eq(r.total.calls.retries, 0u);
+    cr_assert_eq(r.total.calls.attempts, r.total.offered);
 }
 
 /* Finagle's budget under total failure: retries stay within ratio x
@@ -89,12 +89,12 @@ Test(policies, ratio_budget_bounds_retries_under_total_failure)
     cr_assert_eq(r.total.offered, 9999u);
     /* over the whole run: 10% of requests, plus the 10-retry reserve that
      * each ttl renews (at most 100 s / 10 s + 1 windows) */
-    cr_assert_leq((double)r.total.retries, 0.1 * n + 10 * 11);
-    cr_assert_geq((double)r.total.retries, 0.1 * n);
+    cr_assert_leq((double)r.total.calls.retries, 0.1 * n + 10 * 11);
+    cr_assert_geq((double)r.total.calls.retries, 0.1 * n);
     /* A request ends refused by the budget (counted as suppressed) or
      * after its 3 attempts (2 retries): suppressed = offered - those. */
-    cr_assert_leq(r.total.policy[PC_SUPPRESSED], r.total.offered);
-    cr_assert_geq(r.total.policy[PC_SUPPRESSED], r.total.offered - r.total.retries / 2);
+    cr_assert_leq(r.total.calls.policy[PC_SUPPRESSED], r.total.offered);
+    cr_assert_geq(r.total.calls.policy[PC_SUPPRESSED], r.total.offered - r.total.calls.retries / 2);
 }
 
 /* gRPC retry throttling (max_tokens 10, token_ratio 0.1): a success adds
@@ -118,10 +118,10 @@ static struct run_result grpc_run(double error_rate)
 Test(policies, grpc_throttle_keeps_retrying_at_5_percent_failures)
 {
     struct run_result r = grpc_run(0.05);
-    cr_assert_eq(r.total.policy[PC_SUPPRESSED], 0u);
+    cr_assert_eq(r.total.calls.policy[PC_SUPPRESSED], 0u);
     /* binomial: 10000 x 0.05 = 500 first-attempt failures, sd 22 */
-    cr_assert(fabs((double)r.total.retries - 500) < 5 * 22, "retries %llu",
-              (unsigned long long)r.total.retries);
+    cr_assert(fabs((double)r.total.calls.retries - 500) < 5 * 22, "retries %llu",
+              (unsigned long long)r.total.calls.retries);
 }
 
 Test(policies, grpc_throttle_stops_retrying_at_20_percent_failures)
@@ -130,8 +130,8 @@ Test(policies, grpc_throttle_stops_retrying_at_20_percent_failures)
     /* ~2000 first-attempt failures; only the first few, while the bucket
      * drains from 10 to 5 tokens, and a handful of upward excursions later,
      * are retried */
-    cr_assert_lt(r.total.retries, 100u, "retries %llu", (unsigned long long)r.total.retries);
-    cr_assert_gt(r.total.policy[PC_SUPPRESSED], 1800u);
+    cr_assert_lt(r.total.calls.retries, 100u, "retries %llu", (unsigned long long)r.total.calls.retries);
+    cr_assert_gt(r.total.calls.policy[PC_SUPPRESSED], 1800u);
 }
 
 struct event_log {
@@ -184,8 +184,8 @@ Test(policies, breaker_transitions_are_events_and_follow_the_fault)
     /* while open, calls fail fast without reaching the service: of the
      * 1000 requests in the fault only the 5 that opened it and one probe
      * per second get through */
-    cr_assert_geq(r.total.policy[PC_BREAKER_REJECTED], 1000u - 5 - 10 - 10);
-    cr_assert_eq(r.total.failed[FAIL_BREAKER], r.total.policy[PC_BREAKER_REJECTED]);
+    cr_assert_geq(r.total.calls.policy[PC_BREAKER_REJECTED], 1000u - 5 - 10 - 10);
+    cr_assert_eq(r.total.failed[FAIL_BREAKER], r.total.calls.policy[PC_BREAKER_REJECTED]);
     cr_assert_leq(r.services[0].errors, 5u + 10u);
     /* open from ~10 s to ~20 s but for the probes' instants: the run's
      * summary has the total, and one opening per probe that failed */
@@ -211,8 +211,8 @@ Test(policies, a_deadline_caps_the_attempts)
         NULL);
     uint64_t done = r.total.offered - r.in_flight;
     cr_assert_eq(r.total.failed[FAIL_TIMEOUT], done);
-    cr_assert_geq(r.total.attempts, 3 * done);
-    cr_assert_leq(r.total.attempts, 3 * r.total.offered);
+    cr_assert_geq(r.total.calls.attempts, 3 * done);
+    cr_assert_leq(r.total.calls.attempts, 3 * r.total.offered);
     cr_assert_leq(r.in_flight, 3u);
 }
 
@@ -234,7 +234,7 @@ Test(policies, a_deadline_propagates_to_the_calls_below)
         "\"backoff\":\"constant\"}}}}",
         NULL);
     cr_assert_eq(r.total.succeeded, 0u);
-    cr_assert_eq(r.services[0].retries_out, 0u, "no time left to retry in");
+    cr_assert_eq(r.services[0].calls_out.retries, 0u, "no time left to retry in");
     cr_assert_eq(r.services[1].arrivals, r.total.offered);
     /* the api's worker is held ~100 ms (not 500 ms): its mean response
      * time shows the call was cut at the propagated deadline */
@@ -261,7 +261,7 @@ Test(policies, adaptive_throttle_with_k_2_sends_twice_the_accepted_rate)
     cr_assert(reached > 180 && reached < 220, "%.1f/s reached the backend", reached);
     double accepted = (double)r.services[0].ok / 200;
     cr_assert(fabs(accepted - 100) < 2, "%.1f/s accepted", accepted);
-    cr_assert_eq(r.total.failed[FAIL_THROTTLED], r.total.policy[PC_ADAPTIVE_THROTTLED]);
+    cr_assert_eq(r.total.failed[FAIL_THROTTLED], r.total.calls.policy[PC_ADAPTIVE_THROTTLED]);
     cr_assert_eq(r.total.failed[FAIL_SHED], r.services[0].shed);
 }
 
@@ -278,7 +278,7 @@ Test(policies, bulkhead_caps_concurrent_attempts)
         NULL);
     double ok = (double)r.total.succeeded / 20;
     cr_assert(ok > 99 && ok <= 100.5, "%.2f/s through", ok);
-    cr_assert_eq(r.total.policy[PC_BULKHEAD_REJECTED], r.total.failed[FAIL_THROTTLED]);
+    cr_assert_eq(r.total.calls.policy[PC_BULKHEAD_REJECTED], r.total.failed[FAIL_THROTTLED]);
     cr_assert_eq(r.total.succeeded + r.total.failed[FAIL_THROTTLED] + r.in_flight,
                  r.total.offered);
     cr_assert_leq(r.latency_max_ms, 100.0 + 1e-9, "nobody waited");
@@ -298,7 +298,7 @@ Test(policies, bulkhead_waiters_get_slots_in_order_or_give_up)
         NULL);
     double ok = (double)r.total.succeeded / 20;
     cr_assert(ok > 98 && ok <= 100.5, "%.2f/s through", ok);
-    cr_assert_gt(r.total.policy[PC_BULKHEAD_REJECTED], 1500u);
+    cr_assert_gt(r.total.calls.policy[PC_BULKHEAD_REJECTED], 1500u);
     cr_assert_leq(r.latency_max_ms, 400.0 + 1e-9);
     cr_assert_geq(r.latency_max_ms, 390.0, "the queue of waiters fills to max_wait");
 }
@@ -315,7 +315,7 @@ Test(policies, token_bucket_rate_limit_refuses_the_excess)
     /* arrivals every 10 ms, a token every 20 ms: every other one passes */
     cr_assert(r.total.succeeded >= 499 && r.total.succeeded <= 501, "%llu",
               (unsigned long long)r.total.succeeded);
-    cr_assert_eq(r.total.policy[PC_RATE_LIMITED], r.total.offered - r.total.succeeded);
+    cr_assert_eq(r.total.calls.policy[PC_RATE_LIMITED], r.total.offered - r.total.succeeded);
 }
 
 Test(policies, fixed_window_limiter_passes_its_limit_per_period)
@@ -342,13 +342,13 @@ Test(policies, a_fallback_answers_failed_calls_and_is_counted_apart)
         "\"policies\":{\"f\":{\"fallback\":{\"latency_ms\":2}}}}",
         NULL);
     cr_assert_eq(traffic_failed(&r.total), 0u);
-    cr_assert_eq(r.total.succeeded + r.total.policy[PC_FALLBACKS] + r.in_flight,
+    cr_assert_eq(r.total.succeeded + r.total.calls.policy[PC_FALLBACKS] + r.in_flight,
                  r.total.offered);
     /* one fallback per failed call, but for those whose 2 ms fallback is
      * still under way at the end */
-    cr_assert_leq(r.total.policy[PC_FALLBACKS], r.services[0].errors);
-    cr_assert_leq(r.services[0].errors - r.total.policy[PC_FALLBACKS], r.in_flight);
-    cr_assert_gt(r.total.policy[PC_FALLBACKS], 400u);
+    cr_assert_leq(r.total.calls.policy[PC_FALLBACKS], r.services[0].errors);
+    cr_assert_leq(r.services[0].errors - r.total.calls.policy[PC_FALLBACKS], r.in_flight);
+    cr_assert_gt(r.total.calls.policy[PC_FALLBACKS], 400u);
     cr_assert_leq(r.latency_max_ms, 1.0 + 1e-9, "fallback answers are not successes");
 }
 
@@ -376,7 +376,7 @@ Test(policies, a_breaker_outside_the_retry_counts_calls_inside_it_attempts)
         breaker_order_run("\"order\":[\"retry\",\"circuit_breaker\"],");
     cr_assert_eq(inside.services[0].arrivals, 5u);
     /* the breaker's refusal is not retried unless `on` says so */
-    cr_assert_eq(inside.total.retries, 2u + 1u);
+    cr_assert_eq(inside.total.calls.retries, 2u + 1u);
 }
 
 /* CoDel on an overloaded queue (150/s for a server of 100/s): work that
@@ -472,10 +472,10 @@ Test(policies, hedging_cuts_the_tail_for_a_few_extra_attempts)
         NULL);
     double n = (double)r.total.offered;
     /* binomial(n, 0.1): sd = sqrt(n x 0.09) ~ 30; 5 sd */
-    cr_assert(fabs((double)r.total.policy[PC_HEDGES] - 0.1 * n) < 150, "%llu hedges",
-              (unsigned long long)r.total.policy[PC_HEDGES]);
-    cr_assert_eq(r.total.attempts, r.total.offered + r.total.policy[PC_HEDGES]);
-    cr_assert_eq(r.total.retries, 0u);
+    cr_assert(fabs((double)r.total.calls.policy[PC_HEDGES] - 0.1 * n) < 150, "%llu hedges",
+              (unsigned long long)r.total.calls.policy[PC_HEDGES]);
+    cr_assert_eq(r.total.calls.attempts, r.total.offered + r.total.calls.policy[PC_HEDGES]);
+    cr_assert_eq(r.total.calls.retries, 0u);
     double mean = r.latency_sum_ms / (double)r.total.succeeded;
     cr_assert(mean > 18 && mean < 21, "mean %.2f ms", mean);
     cr_assert_gt(r.services[0].wasted_ns, 0, "the losers' work goes on for nobody");
@@ -496,7 +496,7 @@ Test(policies, hedging_cuts_the_tail_for_a_few_extra_attempts)
 Test(policies, a_retry_after_hint_replaces_the_backoff)
 {
     struct run_result honoured = run_json(REFUSING_WITH_HINT("true"), NULL);
-    cr_assert_gt(honoured.total.retries, 100u);
+    cr_assert_gt(honoured.total.calls.retries, 100u);
     cr_assert_geq(honoured.latency_max_ms, 300.0);
     struct run_result ignored = run_json(REFUSING_WITH_HINT("false"), NULL);
     cr_assert_lt(ignored.latency_max_ms, 250.0);
@@ -517,13 +517,13 @@ Test(policies, a_retry_after_hint_replaces_the_backoff)
 Test(policies, a_bulkhead_outside_the_retry_holds_its_slot_across_attempts)
 {
     struct run_result inside = run_json(BULKHEAD_ORDER("[\"retry\",\"bulkhead\"]"), NULL);
-    cr_assert_eq(inside.total.policy[PC_BULKHEAD_REJECTED], 0u);
+    cr_assert_eq(inside.total.calls.policy[PC_BULKHEAD_REJECTED], 0u);
     struct run_result outside = run_json(BULKHEAD_ORDER("[\"bulkhead\",\"retry\"]"), NULL);
     /* 10 slots held 203 ms each: about 49 calls/s get one, of 100/s */
-    double refused = (double)outside.total.policy[PC_BULKHEAD_REJECTED] / 20;
+    double refused = (double)outside.total.calls.policy[PC_BULKHEAD_REJECTED] / 20;
     cr_assert(refused > 45 && refused < 55, "%.1f/s refused", refused);
     cr_assert_eq(outside.total.failed[FAIL_THROTTLED],
-                 outside.total.policy[PC_BULKHEAD_REJECTED]);
+                 outside.total.calls.policy[PC_BULKHEAD_REJECTED]);
 }
 
 /* A timeout outside the retry is one timeout around all the attempts: a
@@ -541,7 +541,7 @@ Test(policies, a_timeout_outside_the_retry_bounds_all_the_attempts)
 {
     struct run_result per_attempt = run_json(TIMEOUT_ORDER("[\"retry\",\"timeout\"]"), NULL);
     struct run_result overall = run_json(TIMEOUT_ORDER("[\"timeout\",\"retry\"]"), NULL);
-    cr_assert_eq(overall.total.attempts, overall.total.offered);
+    cr_assert_eq(overall.total.calls.attempts, overall.total.offered);
     cr_assert_eq(overall.total.failed[FAIL_TIMEOUT], overall.total.offered - overall.in_flight);
-    cr_assert_geq(per_attempt.total.attempts, 3 * (per_attempt.total.offered - 1));
+    cr_assert_geq(per_attempt.total.calls.attempts, 3 * (per_attempt.total.offered - 1));
 }

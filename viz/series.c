@@ -76,7 +76,7 @@ void viz_series_on_window(void *ctx, const struct window_report *w)
     const struct traffic *t = &w->delta;
     v->t[i] = sim_time_to_s(w->start_ns);
     v->offered[i] = (double)t->offered / secs;
-    v->attempts[i] = (double)t->attempts / secs;
+    v->attempts[i] = (double)t->calls.attempts / secs;
     v->goodput[i] = (double)t->succeeded / secs;
     v->failed[i] = (double)traffic_failed(t) / secs;
     v->shed[i] = (double)t->failed[FAIL_SHED] / secs;

@@ -1,6 +1,6 @@
 /* Policies from JSON: "policies": {"edge": {"timeout_ms": 1000, "retry":
  * {...}, "retry_budget": {...}, "circuit_breaker": {...}}}. Defaults are the
- * libraries' (shared/reference/primitives.md), and every key is checked. */
+ * libraries' (docs/primitives.md), and every key is checked. */
 #include <string.h>
 
 #include "loader_internal.h"
@@ -71,7 +71,7 @@ static void parse_retry_on(struct diag *d, const cJSON *v, const char *path, uin
     }
 }
 
-static void parse_retry(struct diag *d, const cJSON *v, const char *path, struct policy_cfg *p)
+static void parse_retry(struct diag *d, const cJSON *v, const char *path, struct retry_cfg *p)
 {
     if (!json_expect_object(d, v, path))
         return;
@@ -107,8 +107,8 @@ static void parse_retry(struct diag *d, const cJSON *v, const char *path, struct
     json_read_bool(d, v, path, "cap_after_jitter", false, &b->cap_after_jitter);
     p->honor_retry_after = true;
     json_read_bool(d, v, path, "honor_retry_after", false, &p->honor_retry_after);
-    p->retry_on = RETRY_ON_TIMEOUT | RETRY_ON_ERROR | RETRY_ON_REJECTED;
-    parse_retry_on(d, v, path, &p->retry_on);
+    p->on = RETRY_ON_TIMEOUT | RETRY_ON_ERROR | RETRY_ON_REJECTED;
+    parse_retry_on(d, v, path, &p->on);
 }
 
 static void parse_budget(struct diag *d, const cJSON *v, const char *path, struct budget_cfg *b)
@@ -262,13 +262,13 @@ static void parse_throttle(struct diag *d, const cJSON *v, const char *path,
     if (!json_expect_object(d, v, path))
         return;
     json_check_keys(d, v, path, THROTTLE_KEYS);
-    out->has_throttle = true;
-    out->throttle_k = 2; /* the SRE book */
-    out->throttle_window_ns = sim_time_from_s(120);
-    json_read_number(d, v, path, "k", false, 1, false, 100, &out->throttle_k);
+    out->throttle.present = true;
+    out->throttle.k = 2; /* the SRE book */
+    out->throttle.window_ns = sim_time_from_s(120);
+    json_read_number(d, v, path, "k", false, 1, false, 100, &out->throttle.k);
     double x;
     if (json_read_number(d, v, path, "window_s", false, 0, true, 3600, &x))
-        out->throttle_window_ns = sim_time_from_s(x);
+        out->throttle.window_ns = sim_time_from_s(x);
 }
 
 static void parse_bulkhead(struct diag *d, const cJSON *v, const char *path,
@@ -277,21 +277,21 @@ static void parse_bulkhead(struct diag *d, const cJSON *v, const char *path,
     if (!json_expect_object(d, v, path))
         return;
     json_check_keys(d, v, path, BULKHEAD_KEYS);
-    out->has_bulkhead = true;
-    out->bulkhead_max = 25; /* resilience4j */
+    out->bulkhead.present = true;
+    out->bulkhead.max_concurrent = 25; /* resilience4j */
     int64_t n;
     double x;
     if (json_read_int(d, v, path, "max_concurrent", false, 1, 100000000, &n))
-        out->bulkhead_max = (uint32_t)n;
+        out->bulkhead.max_concurrent = (uint32_t)n;
     if (json_read_number(d, v, path, "max_wait_ms", false, 0, false, 1e9, &x))
-        out->bulkhead_wait_ns = sim_time_from_ms(x);
+        out->bulkhead.max_wait_ns = sim_time_from_ms(x);
 }
 
 static void parse_fallback(struct diag *d, const cJSON *v, const char *path,
                            struct policy_cfg *out)
 {
     if (cJSON_IsBool(v)) { /* "fallback": true, an immediate default answer */
-        out->has_fallback = cJSON_IsTrue(v);
+        out->fallback.present = cJSON_IsTrue(v);
         return;
     }
     if (!cJSON_IsObject(v)) {
@@ -302,10 +302,10 @@ static void parse_fallback(struct diag *d, const cJSON *v, const char *path,
         return;
     }
     json_check_keys(d, v, path, FALLBACK_KEYS);
-    out->has_fallback = true;
+    out->fallback.present = true;
     double x;
     if (json_read_number(d, v, path, "latency_ms", false, 0, false, 1e9, &x))
-        out->fallback_ns = sim_time_from_ms(x);
+        out->fallback.latency_ns = sim_time_from_ms(x);
 }
 
 /* `order`: the policy's blocks, outermost first, each named once. The
@@ -350,13 +350,13 @@ static void parse_order(struct diag *d, const cJSON *v, const cJSON *list, const
     for (int k = ORD_THROTTLE; k < ORD_COUNT; k++)
         if (pos[k] >= 0 && pos[ORD_RETRY] >= 0 && pos[k] < pos[ORD_RETRY])
             out->outer |= outer_bit[k];
-    out->breaker_inside_retry = pos[ORD_BREAKER] >= 0 && pos[ORD_RETRY] >= 0 &&
+    out->breaker.inside_retry = pos[ORD_BREAKER] >= 0 && pos[ORD_RETRY] >= 0 &&
                                 pos[ORD_BREAKER] > pos[ORD_RETRY];
 }
 
 void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struct policy_cfg *out)
 {
-    out->max_attempts = 1;
+    out->retry.max_attempts = 1;
     if (!json_expect_object(d, v, path))
         return;
     json_check_keys(d, v, path, POLICY_KEYS);
@@ -368,15 +368,15 @@ void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struc
         out->deadline_ns = sim_time_from_ms(ms);
     const cJSON *block;
     if ((block = json_get(v, "retry")))
-        parse_retry(d, block, json_path_key(p, path, "retry"), out);
+        parse_retry(d, block, json_path_key(p, path, "retry"), &out->retry);
     if ((block = json_get(v, "retry_budget"))) {
-        parse_budget(d, block, json_path_key(p, path, "retry_budget"), &out->budget);
+        parse_budget(d, block, json_path_key(p, path, "retry_budget"), &out->retry.budget);
         if (!json_get(v, "retry"))
             diag_error(d, p, "a retry budget needs a 'retry' block to limit");
     }
     if ((block = json_get(v, "circuit_breaker"))) {
-        out->has_breaker = true;
-        parse_breaker(d, block, json_path_key(p, path, "circuit_breaker"), &out->breaker);
+        out->breaker.present = true;
+        parse_breaker(d, block, json_path_key(p, path, "circuit_breaker"), &out->breaker.breaker);
     }
     if ((block = json_get(v, "adaptive_throttle")))
         parse_throttle(d, block, json_path_key(p, path, "adaptive_throttle"), out);
@@ -391,17 +391,17 @@ void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struc
         json_path_key(p, path, "hedge");
         if (json_expect_object(d, block, p)) {
             json_check_keys(d, block, p, HEDGE_KEYS);
-            out->has_hedge = true;
-            out->max_hedged = 1;
-            out->hedge_delay_ns = sim_time_from_ms(100);
+            out->hedge.present = true;
+            out->hedge.max_hedged = 1;
+            out->hedge.delay_ns = sim_time_from_ms(100);
             double x;
             int64_t n;
             bool has_pct = json_read_number(d, block, p, "delay_percentile", false, 0, true, 100,
-                                            &out->hedge_percentile);
+                                            &out->hedge.percentile);
             if (json_read_number(d, block, p, "delay_ms", !has_pct, 0, false, 1e9, &x))
-                out->hedge_delay_ns = sim_time_from_ms(x);
+                out->hedge.delay_ns = sim_time_from_ms(x);
             if (json_read_int(d, block, p, "max_hedged", false, 1, MAX_HEDGED, &n))
-                out->max_hedged = (uint32_t)n;
+                out->hedge.max_hedged = (uint32_t)n;
             if (json_get(v, "retry"))
                 diag_error(d, p, "a policy hedges or retries, not both (as in gRPC)");
             static const char *const alone[] = {"bulkhead", "rate_limit", "adaptive_throttle",
@@ -413,15 +413,15 @@ void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struc
     }
     if ((block = json_get(v, "idempotency_key"))) {
         json_path_key(p, path, "idempotency_key");
-        out->idem_retention_ns = sim_time_from_s(300);
+        out->idempotency.retention_ns = sim_time_from_s(300);
         if (cJSON_IsBool(block)) {
-            out->idempotency = cJSON_IsTrue(block);
+            out->idempotency.present = cJSON_IsTrue(block);
         } else if (json_expect_object(d, block, p)) {
             json_check_keys(d, block, p, IDEM_KEYS);
-            out->idempotency = true;
+            out->idempotency.present = true;
             double x;
             if (json_read_number(d, block, p, "retention_s", false, 0, true, 1e7, &x))
-                out->idem_retention_ns = sim_time_from_s(x);
+                out->idempotency.retention_ns = sim_time_from_s(x);
         }
     }
     if ((block = json_get(v, "order")))

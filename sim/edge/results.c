@@ -120,15 +120,15 @@ static void write_timeseries_row(FILE *f, const struct window_report *w, double 
     bool any = !histogram_is_empty(h);
     csv_num(f, sim_time_to_s(w->start_ns), ',');
     csv_num(f, (double)t->offered / secs, ',');
-    csv_num(f, (double)t->attempts / secs, ',');
-    csv_num(f, (double)t->retries / secs, ',');
+    csv_num(f, (double)t->calls.attempts / secs, ',');
+    csv_num(f, (double)t->calls.retries / secs, ',');
     csv_num(f, (double)t->succeeded / secs, ',');
     csv_num(f, (double)traffic_failed(t) / secs, ',');
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         csv_num(f, (double)t->failed[i] / secs, ',');
     csv_num(f, (double)t->degraded / secs, ',');
     for (int i = 0; i < PC_COUNT; i++)
-        csv_num(f, (double)t->policy[i] / secs, ',');
+        csv_num(f, (double)t->calls.policy[i] / secs, ',');
     csv_num(f, any ? histogram_mean_ns(h) / 1e6 : NAN, ',');
     csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 50)) : NAN, ',');
     csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 90)) : NAN, ',');
@@ -153,9 +153,9 @@ static void write_service_row(FILE *f, const struct window_report *w,
     csv_num(f, summary_ratio(d->queue_area_ns, span_ns), ',');
     csv_num(f, summary_ratio(d->system_area_ns, span_ns), ',');
     csv_num(f, d->wasted_ns / 1e9, ',');
-    csv_num(f, (double)d->retries_out / secs, PC_COUNT ? ',' : '\n');
+    csv_num(f, (double)d->calls_out.retries / secs, PC_COUNT ? ',' : '\n');
     for (int i = 0; i < PC_COUNT; i++)
-        csv_num(f, (double)d->policy_out[i] / secs, i + 1 < PC_COUNT ? ',' : '\n');
+        csv_num(f, (double)d->calls_out.policy[i] / secs, i + 1 < PC_COUNT ? ',' : '\n');
 }
 
 /* A CSV text field and its separator. */

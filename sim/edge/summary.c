@@ -22,7 +22,7 @@ static void write_failed(struct jsonw *w, const struct traffic *t)
 static void write_policy_counts(struct jsonw *w, const struct traffic *t)
 {
     for (int i = 0; i < PC_COUNT; i++)
-        jsonw_uint(w, policy_count_names[i], t->policy[i]);
+        jsonw_uint(w, policy_count_names[i], t->calls.policy[i]);
 }
 
 static void write_latency(struct jsonw *w, const struct histogram *h)
@@ -62,11 +62,11 @@ static void write_service(struct jsonw *w, const struct service_window *s, doubl
     jsonw_uint(w, "duplicates", t->duplicates);
     jsonw_uint(w, "replayed", t->replayed);
     jsonw_uint(w, "conflicts", t->conflicts);
-    jsonw_uint(w, "retries_out", t->retries_out);
+    jsonw_uint(w, "retries_out", t->calls_out.retries);
     for (int i = 0; i < PC_COUNT; i++) {
         char key[64];
         snprintf(key, sizeof key, "%s_out", policy_count_names[i]);
-        jsonw_uint(w, key, t->policy_out[i]);
+        jsonw_uint(w, key, t->calls_out.policy[i]);
     }
     jsonw_end_object(w);
 }
@@ -75,8 +75,8 @@ static void write_client(struct jsonw *w, const char *name, const struct traffic
 {
     jsonw_begin_object(w, name);
     jsonw_uint(w, "offered", t->offered);
-    jsonw_uint(w, "attempts", t->attempts);
-    jsonw_uint(w, "retries", t->retries);
+    jsonw_uint(w, "attempts", t->calls.attempts);
+    jsonw_uint(w, "retries", t->calls.retries);
     write_policy_counts(w, t);
     jsonw_uint(w, "succeeded", t->succeeded);
     jsonw_uint(w, "degraded", t->degraded);
@@ -99,15 +99,15 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_uint(&w, "seed", seed);
     jsonw_double(&w, "duration_s", sim_time_to_s(r->duration_ns));
     jsonw_uint(&w, "offered", t->offered);
-    jsonw_uint(&w, "attempts", t->attempts);
-    jsonw_uint(&w, "retries", t->retries);
+    jsonw_uint(&w, "attempts", t->calls.attempts);
+    jsonw_uint(&w, "retries", t->calls.retries);
     write_policy_counts(&w, t);
     jsonw_uint(&w, "succeeded", t->succeeded);
     jsonw_uint(&w, "degraded", t->degraded);
     write_failed(&w, t);
     jsonw_uint(&w, "unfinished", r->in_flight);
     jsonw_double(&w, "goodput_ratio", summary_ratio((double)t->succeeded, (double)t->offered));
-    jsonw_double(&w, "amplification", summary_ratio((double)t->attempts, (double)t->offered));
+    jsonw_double(&w, "amplification", summary_ratio((double)t->calls.attempts, (double)t->offered));
     jsonw_double(&w, "goodput_rps", summary_ratio((double)t->succeeded, duration_ns / 1e9));
     write_latency(&w, r->latency);
     jsonw_begin_object(&w, "peak"); /* the busiest window */
@@ -150,16 +150,16 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
 /* One line of what the policies did, naming only the primitives that acted. */
 static void print_policy_line(FILE *out, const struct traffic *t)
 {
-    bool any = t->retries > 0;
+    bool any = t->calls.retries > 0;
     for (int i = 0; i < PC_COUNT; i++)
-        any |= t->policy[i] > 0;
+        any |= t->calls.policy[i] > 0;
     if (!any)
         return;
     fprintf(out, "  %-12s %.3f attempts per request, retries %" PRIu64, "policy",
-            summary_ratio((double)t->attempts, (double)t->offered), t->retries);
+            summary_ratio((double)t->calls.attempts, (double)t->offered), t->calls.retries);
     for (int i = 0; i < PC_COUNT; i++)
-        if (t->policy[i])
-            fprintf(out, ", %s %" PRIu64, policy_count_names[i], t->policy[i]);
+        if (t->calls.policy[i])
+            fprintf(out, ", %s %" PRIu64, policy_count_names[i], t->calls.policy[i]);
     fputc('\n', out);
 }
 

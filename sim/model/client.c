@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "../base/xalloc.h"
+#include "pool.h"
 #include "sim_internal.h"
 
 /* Time of the k-th constant-rate arrival (k from 1), computed from the
@@ -100,7 +101,7 @@ void client_start(struct sim *s, uint32_t i)
     if (c->cfg->policy != NO_INDEX) {
         snprintf(stream, sizeof stream, "%s->%s", c->cfg->name,
                  s->sc->services[c->cfg->target].name);
-        c->pol = policy_rt_new(&s->sc->policies[c->cfg->policy], s->seed, stream);
+        c->pol = policy_new(&s->sc->policies[c->cfg->policy], s->seed, stream);
     }
     c->rate_rps = c->cfg->rate_rps;
     c->surge = 1;
@@ -119,6 +120,15 @@ void client_start(struct sim *s, uint32_t i)
         schedule_wake(s, i, u, dist_sample(&c->cfg->think_time, &c->user_rng[u]));
     }
 }
+
+static uint32_t request_alloc(struct sim *s)
+{
+    uint32_t r;
+    POOL_TAKE(s->requests, s->request_cap, s->request_free, r);
+    return r;
+}
+
+static void request_free(struct sim *s, uint32_t r) { POOL_GIVE(s->requests, s->request_free, r); }
 
 static void send_request(struct sim *s, uint32_t client, uint32_t user)
 {

@@ -6,12 +6,6 @@
 
 #include "sim_internal.h"
 
-void sim_emit(struct sim *s, const char *kind, const char *subject, const char *detail)
-{
-    if (s->obs.on_event)
-        s->obs.on_event(s->obs.ctx, s->now, kind, subject, detail);
-}
-
 void fault_schedule_all(struct sim *s)
 {
     for (uint32_t f = 0; f < s->sc->fault_count; f++) {
@@ -79,19 +73,15 @@ struct instance_state fault_instance_state(const struct sim *s, uint32_t service
     return st;
 }
 
-bool fault_partitioned(const struct sim *s, uint32_t service, const struct call *call)
+bool fault_partitioned(const struct sim *s, uint32_t service, bool from_client, uint32_t from)
 {
-    uint32_t caller = call->caller;
-    bool caller_is_job = call->caller_is_job;
     for (uint32_t f = 0; f < s->sc->fault_count; f++) {
         const struct fault_cfg *fc = &s->sc->faults[f];
         if (!s->fault_active[f] || fc->kind != FAULT_PARTITION || fc->target != service)
             continue;
         if (fc->from == NO_INDEX)
             return true;
-        if (caller_is_job && !fc->from_client && s->jobs[caller].service == fc->from)
-            return true;
-        if (!caller_is_job && fc->from_client && s->requests[caller].client == fc->from)
+        if (fc->from_client == from_client && fc->from == from)
             return true;
     }
     return false;

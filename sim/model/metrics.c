@@ -3,37 +3,40 @@
 #define FAIL_NAME(e, s) s,
 const char *const failure_kind_names[FAIL_KIND_COUNT] = {FAILURE_KINDS(FAIL_NAME)};
 #undef FAIL_NAME
-#define PC_NAME(e, s) s,
-const char *const policy_count_names[PC_COUNT] = {POLICY_COUNTS(PC_NAME)};
-#undef PC_NAME
+
+static struct call_counts call_counts_diff(const struct call_counts *a, const struct call_counts *b)
+{
+    struct call_counts d = {.attempts = a->attempts - b->attempts,
+                            .retries = a->retries - b->retries};
+    for (int i = 0; i < PC_COUNT; i++)
+        d.policy[i] = a->policy[i] - b->policy[i];
+    return d;
+}
 
 struct traffic traffic_diff(const struct traffic *a, const struct traffic *b)
 {
     struct traffic d = {
         .offered = a->offered - b->offered,
-        .attempts = a->attempts - b->attempts,
-        .retries = a->retries - b->retries,
+        .calls = call_counts_diff(&a->calls, &b->calls),
         .succeeded = a->succeeded - b->succeeded,
         .degraded = a->degraded - b->degraded,
     };
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         d.failed[i] = a->failed[i] - b->failed[i];
-    for (int i = 0; i < PC_COUNT; i++)
-        d.policy[i] = a->policy[i] - b->policy[i];
     return d;
 }
 
 void traffic_add(struct traffic *a, const struct traffic *b)
 {
     a->offered += b->offered;
-    a->attempts += b->attempts;
-    a->retries += b->retries;
+    a->calls.attempts += b->calls.attempts;
+    a->calls.retries += b->calls.retries;
     a->succeeded += b->succeeded;
     a->degraded += b->degraded;
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         a->failed[i] += b->failed[i];
     for (int i = 0; i < PC_COUNT; i++)
-        a->policy[i] += b->policy[i];
+        a->calls.policy[i] += b->calls.policy[i];
 }
 
 struct service_stats service_stats_diff(const struct service_stats *a,
@@ -50,7 +53,7 @@ struct service_stats service_stats_diff(const struct service_stats *a,
         .expired = a->expired - b->expired,
         .cache_hits = a->cache_hits - b->cache_hits,
         .cache_misses = a->cache_misses - b->cache_misses,
-        .retries_out = a->retries_out - b->retries_out,
+        .calls_out = call_counts_diff(&a->calls_out, &b->calls_out),
         .shed = a->shed - b->shed,
         .duplicates = a->duplicates - b->duplicates,
         .replayed = a->replayed - b->replayed,
@@ -61,7 +64,5 @@ struct service_stats service_stats_diff(const struct service_stats *a,
         .wasted_ns = a->wasted_ns - b->wasted_ns,
         .response_ns = a->response_ns - b->response_ns,
     };
-    for (int i = 0; i < PC_COUNT; i++)
-        d.policy_out[i] = a->policy_out[i] - b->policy_out[i];
     return d;
 }

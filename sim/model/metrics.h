@@ -15,6 +15,7 @@
 
 #include "../base/histogram.h"
 #include "../base/sim_time.h"
+#include "../policy/call_counts.h"
 
 #define FAILURE_KINDS(X)                                                                           \
     X(FAIL_TIMEOUT, "timeout")                                                                     \
@@ -30,29 +31,10 @@ enum failure_kind { FAILURE_KINDS(FAIL_ENUM) FAIL_KIND_COUNT };
 
 extern const char *const failure_kind_names[FAIL_KIND_COUNT];
 
-/* What a caller's policy did, beyond the attempts it sent: one counter per
- * primitive, for a client (its traffic) and for a service's own calls. */
-#define POLICY_COUNTS(X)                                                                           \
-    X(PC_SUPPRESSED, "suppressed")            /* retries its budget refused */                   \
-    X(PC_BREAKER_REJECTED, "breaker_rejected") /* calls its open breaker refused */             \
-    X(PC_BULKHEAD_REJECTED, "bulkhead_rejected") /* attempts refused by a full bulkhead */       \
-    X(PC_RATE_LIMITED, "rate_limited")        /* attempts refused by its rate limiter */         \
-    X(PC_ADAPTIVE_THROTTLED, "adaptive_throttled") /* refused by SRE adaptive throttling */      \
-    X(PC_FALLBACKS, "fallbacks")              /* failed calls answered by the fallback */    \
-    X(PC_HEDGES, "hedges")                    /* extra attempts sent by hedging */
-
-#define PC_ENUM(e, s) e,
-enum policy_count { POLICY_COUNTS(PC_ENUM) PC_COUNT };
-#undef PC_ENUM
-
-extern const char *const policy_count_names[PC_COUNT];
-
 /* Client-side traffic: what callers offered and what they got back. */
 struct traffic {
     uint64_t offered;   /* new requests */
-    uint64_t attempts;  /* attempts sent for them, first tries included */
-    uint64_t retries;   /* attempts beyond the first */
-    uint64_t policy[PC_COUNT]; /* what the clients' policies did */
+    struct call_counts calls; /* the attempts sent for them and what their policies did */
     uint64_t succeeded; /* real answers (fallbacks are counted apart, in policy) */
     uint64_t degraded;  /* successes missing an optional dependency's part */
     uint64_t failed[FAIL_KIND_COUNT];
@@ -69,9 +51,7 @@ struct service_stats {
     uint64_t lost;      /* swallowed on the way (blackhole, partition, network loss) */
     uint64_t expired;   /* dropped unserved: the caller's deadline had passed */
     uint64_t cache_hits, cache_misses; /* lookups in the cache in front of it */
-    /* its own calls to its dependencies, under their policies */
-    uint64_t retries_out;
-    uint64_t policy_out[PC_COUNT];
+    struct call_counts calls_out; /* its own calls to its dependencies, under their policies */
     uint64_t shed;      /* refused by its admission control: CoDel, rate limit */
     uint64_t duplicates;/* executions of a logical call that had already executed */
     uint64_t replayed;  /* repeats answered from the idempotency-key store */

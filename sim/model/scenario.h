@@ -14,14 +14,12 @@
 #include "../base/dist.h"
 #include "../base/rate_shape.h"
 #include "../base/sim_time.h"
-#include "../prim/backoff.h"
-#include "../prim/breaker.h"
 #include "../prim/conc_limit.h"
 #include "../prim/outlier.h"
+#include "../policy/policy_cfg.h"
 
 #define NO_INDEX UINT32_MAX
 #define QUEUE_UNBOUNDED UINT32_MAX
-#define MAX_HEDGED 4
 
 enum queue_discipline { QUEUE_FIFO, QUEUE_LIFO };
 
@@ -34,80 +32,6 @@ enum queue_discipline { QUEUE_FIFO, QUEUE_LIFO };
 #define LB_ENUM(e, s) e,
 enum lb_kind { LB_KINDS(LB_ENUM) LB_KIND_COUNT };
 #undef LB_ENUM
-
-/* Which failed outcomes a retry policy retries (bits). */
-enum retry_on {
-    RETRY_ON_TIMEOUT = 1,
-    RETRY_ON_ERROR = 2,
-    RETRY_ON_REJECTED = 4,   /* overloaded: queue full, shed, limited */
-    RETRY_ON_BREAKER = 8,    /* the caller's own open breaker (resilience4j's default does) */
-};
-
-/* Blocks that `order` may place outside the retry: once per call instead of
- * once per attempt (a timeout outside is a timeout around all attempts). */
-enum outer_block { OUTER_THROTTLE = 1, OUTER_BULKHEAD = 2, OUTER_RATE_LIMIT = 4, OUTER_TIMEOUT = 8 };
-
-enum budget_kind { BUDGET_NONE, BUDGET_RATIO, BUDGET_CONCURRENCY, BUDGET_GRPC, BUDGET_AWS,
-                   BUDGET_COUNT };
-
-struct budget_cfg {
-    enum budget_kind kind;
-    double ratio, min_retries_per_s; /* ratio */
-    sim_time ttl_ns;
-    double percent;                  /* concurrency */
-    uint32_t min_concurrency;
-    double max_tokens, token_ratio;  /* grpc */
-    uint32_t capacity, retry_cost, timeout_cost; /* aws */
-    uint32_t max_retries;            /* count */
-    sim_time window_ns, min_interval_ns;
-};
-
-/* A rate limit: a token bucket (x/time/rate: rate and burst, refuse when
- * empty) or resilience4j's fixed window (limit_for_period per refresh
- * period; a caller may wait up to timeout for a later period). */
-enum rate_limit_kind { RATE_LIMIT_NONE, RATE_LIMIT_TOKEN_BUCKET, RATE_LIMIT_FIXED_WINDOW };
-
-struct rate_limit_cfg {
-    enum rate_limit_kind kind;
-    double rate_rps;
-    uint32_t burst;
-    uint32_t limit_for_period;
-    sim_time refresh_ns, timeout_ns;
-};
-
-struct policy_cfg {
-    char *name;
-    /* The composition, outermost first, is fallback -> breaker -> retry ->
-     * adaptive throttle -> bulkhead -> rate limit -> timeout; `order` may put
-     * the breaker inside the retry (each attempt asks the breaker, as with
-     * resilience4j's Retry(CircuitBreaker(...))). */
-    bool breaker_inside_retry;
-    unsigned outer;       /* enum outer_block bits: placed outside the retry by `order` */
-    sim_time timeout_ns;  /* per attempt; 0 = wait forever */
-    sim_time deadline_ns; /* across all attempts, propagated to the calls below; 0 = none */
-    uint32_t max_attempts; /* 1 = no retry */
-    struct backoff_cfg backoff;
-    uint32_t retry_on;    /* enum retry_on bits */
-    bool honor_retry_after; /* a server's Retry-After hint replaces the backoff (gRPC pushback) */
-    struct budget_cfg budget;
-    bool has_breaker;
-    struct breaker_cfg breaker;
-    bool has_throttle;          /* Google SRE client-side adaptive throttling */
-    double throttle_k;
-    sim_time throttle_window_ns;
-    bool has_bulkhead;          /* semaphore: max concurrent attempts, max wait */
-    uint32_t bulkhead_max;
-    sim_time bulkhead_wait_ns;
-    struct rate_limit_cfg rate_limit;
-    bool has_hedge;             /* gRPC-style hedging: another attempt every delay... */
-    sim_time hedge_delay_ns;    /* ...(or the callee's observed latency percentile, */
-    double hedge_percentile;    /*  0 = fixed delay), up to max_hedged extra attempts */
-    uint32_t max_hedged;
-    bool idempotency;           /* attempts carry a key the callee deduplicates on... */
-    sim_time idem_retention_ns; /* ...for this long after it executed one */
-    bool has_fallback;          /* a failed call is answered by a fallback... */
-    sim_time fallback_ns;       /* ...after this long */
-};
 
 /* The network between a caller and a callee, applied to the request and
  * to the reply separately: each leg takes a latency draw and is lost with

@@ -72,8 +72,7 @@ void edge_init(struct edge_rt *e, const struct network_cfg *cfg, uint64_t seed,
         rng_init_stream(&e->rng, seed, stream);
 }
 
-/* One leg across an edge: false if the message is lost, else its delay. */
-static bool cross(struct edge_rt *e, sim_time *delay)
+bool edge_cross(struct edge_rt *e, sim_time *delay)
 {
     /* Both draws are always taken, so one leg's fate never shifts the
      * stream under the next. */
@@ -127,7 +126,7 @@ void service_init(struct sim *s, uint32_t i)
         else
             snprintf(stream, sizeof stream, "%s->%s", svc->cfg->name,
                      s->sc->services[call->service].name);
-        svc->call_pols[k] = policy_rt_new(&s->sc->policies[call->policy], s->seed, stream);
+        svc->call_pols[k] = policy_new(&s->sc->policies[call->policy], s->seed, stream);
     }
     svc->call_edges = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_edges);
     for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
@@ -145,7 +144,7 @@ void service_release(struct service_rt *svc)
     free(svc->inst);
     free(svc->call_edges);
     for (uint32_t k = 0; svc->call_pols && k < svc->cfg->call_count; k++)
-        policy_rt_free(svc->call_pols[k]);
+        policy_free(svc->call_pols[k]);
     free(svc->call_pols);
     cache_release(&svc->cache);
     if (svc->has_idem)
@@ -229,8 +228,7 @@ static bool drop_if_expired(struct sim *s, uint32_t j)
     svc->stats.expired++;
     if (job->caller_gone) {
         job_leaves(s, job, OUTCOME_TIMEOUT);
-        job->state = JOB_FREE;
-        job_free(s, j);
+        job_release(s, j);
     } else {
         job_finish(s, j, OUTCOME_ERROR);
     }
@@ -245,8 +243,7 @@ static void shed(struct sim *s, uint32_t j)
     if (job->caller_gone) {
         s->services[job->service].stats.shed++;
         job_leaves(s, job, OUTCOME_SHED);
-        job->state = JOB_FREE;
-        job_free(s, j);
+        job_release(s, j);
     } else {
         job_finish(s, j, OUTCOME_SHED);
     }
@@ -287,9 +284,9 @@ static void start_waiting(struct sim *s, struct service_rt *svc, uint32_t instan
     }
 }
 
-/* Frees the job's worker and hands it to the next waiting job, if any. */
-static void release_worker(struct sim *s, struct job *job)
+void service_release_worker(struct sim *s, uint32_t j)
 {
+    const struct job *job = &s->jobs[j];
     struct service_rt *svc = &s->services[job->service];
     service_integrate(svc, s->now);
     svc->stats.served++;
@@ -305,105 +302,25 @@ static void release_worker(struct sim *s, struct job *job)
         fault_instance_drained(s, job->service, job->instance);
 }
 
-void job_orphan(struct sim *s, uint32_t j)
-{
-    /* The caller chain above `j` has given up: everything `j` does from now
-     * on, and everything its calls in flight do, is wasted. */
-    struct job *job = &s->jobs[j];
-    if (job->orphaned)
-        return;
-    job->orphaned = true;
-    if (job->state == JOB_WORKING || job->state == JOB_CALLING || job->state == JOB_PARKED) {
-        struct service_rt *svc = &s->services[job->service];
-        service_integrate(svc, s->now);
-        svc->orphan_busy++;
-    }
-    for (uint32_t c = job->child; c != NO_INDEX; c = s->calls[c].sibling)
-        call_orphan(s, c);
-}
-
-void job_release(struct sim *s, uint32_t j)
-{
-    s->jobs[j].state = JOB_FREE;
-    job_free(s, j);
-}
-
-/* Hands the outcome to the job's call and recycles the job. */
-static void reply_now(struct sim *s, uint32_t j, enum outcome outcome)
+void service_count_outcome(struct sim *s, uint32_t j, enum outcome outcome)
 {
     struct job *job = &s->jobs[j];
-    if (job->cache_key != NO_INDEX && outcome_is_success(outcome)) /* cache-aside fill */
-        cache_fill(&s->services[job->service].cache, job->cache_key, s->now);
-    uint32_t ci = job->call;
-    if (outcome == OUTCOME_REJECTED || outcome == OUTCOME_SHED) /* Retry-After, if it says one */
-        s->calls[ci].retry_after = s->services[job->service].cfg->retry_after_ns;
-    eventq_cancel(s->q, job->timer);
-    job->state = JOB_FREE;
-    job_free(s, j);
-    call_on_reply(s, ci, j, outcome);
-}
-
-/* The job is over: free its worker, send the reply if anyone listens (over
- * the network when there is one), recycle the job once nothing refers to it. */
-void job_finish(struct sim *s, uint32_t j, enum outcome outcome)
-{
-    struct job *job = &s->jobs[j];
-    struct service_rt *svc = &s->services[job->service];
-    if (outcome == OUTCOME_OK && job->degraded)
-        outcome = OUTCOME_DEGRADED;
+    struct service_stats *st = &s->services[job->service].stats;
     if (!job->caller_gone) /* a late reply after a timeout was counted as the timeout */
         health_on_result(s, job->service, job->instance, !outcome_is_success(outcome));
     /* a reply nobody waits for any more was, to the limiter, a timeout */
     job_leaves(s, job, job->caller_gone && outcome_is_success(outcome) ? OUTCOME_TIMEOUT
                                                                           : outcome);
     if (outcome_is_success(outcome))
-        svc->stats.ok++;
+        st->ok++;
     else if (outcome == OUTCOME_REJECTED)
-        svc->stats.rejected++;
+        st->rejected++;
     else if (outcome == OUTCOME_SHED)
-        svc->stats.shed++;
+        st->shed++;
     else
-        svc->stats.errors++;
+        st->errors++;
     if (outcome == OUTCOME_DEGRADED)
-        svc->stats.degraded++;
-    if (job->child != NO_INDEX)
-        calls_abandon(s, j);
-    bool held = job->state == JOB_WORKING || job->state == JOB_CALLING ||
-                job->state == JOB_PARKED;
-    job->state = JOB_FREE;
-    if (held)
-        release_worker(s, job); /* may start another job: no pool growth */
-    job = &s->jobs[j];
-    if (job->caller_gone) {
-        job_free(s, j);
-        return;
-    }
-    sim_time delay = 0;
-    if (job->edge && !cross(job->edge, &delay)) {
-        job->state = JOB_REPLY_LOST; /* the caller's timeout will free it */
-        svc->stats.lost++;
-        return;
-    }
-    if (delay > 0) {
-        job->state = JOB_REPLYING;
-        job->reply_outcome = (uint8_t)outcome;
-        eventq_push(s->q, s->now + delay, EV_REPLY_IN, j, job->gen);
-        return;
-    }
-    reply_now(s, j, outcome);
-}
-
-void service_on_reply_in(struct sim *s, uint32_t j, uint32_t gen)
-{
-    struct job *job = &s->jobs[j];
-    if (job->gen != gen || job->state != JOB_REPLYING)
-        return;
-    if (job->caller_gone) { /* it timed out while the reply was on its way */
-        job->state = JOB_FREE;
-        job_free(s, j);
-        return;
-    }
-    reply_now(s, j, (enum outcome)job->reply_outcome);
+        st->degraded++;
 }
 
 /* An idempotent server looks up the request's key first: a key it executed
@@ -416,7 +333,7 @@ static bool answered_by_key(struct sim *s, uint32_t j)
     struct service_rt *svc = &s->services[job->service];
     struct exec_rec *rec = &s->recs[job->rec];
     if (!svc->has_idem) {
-        idem_store_init(&svc->idem, s->calls[job->call].pol->cfg->idem_retention_ns);
+        idem_store_init(&svc->idem, call_idempotency_retention(s, job->call));
         svc->has_idem = true;
     }
     if (idem_store_seen(&svc->idem, rec->key, s->now)) {
@@ -484,33 +401,9 @@ static void arrive(struct sim *s, uint32_t j)
     }
 }
 
-void service_send(struct sim *s, uint32_t ci, sim_time timeout_ns, sim_time inherited)
+void service_take_request(struct sim *s, uint32_t j, bool from_client, uint32_t from)
 {
-    uint32_t j = job_alloc(s); /* may move the pool: fetch pointers after */
-    struct job *job = &s->jobs[j];
-    const struct call *c = &s->calls[ci];
-    uint32_t service = c->service;
-    job->service = service;
-    job->instance = NO_INDEX; /* until it reaches one */
-    job->call = ci;
-    /* Before anything can answer it: arrive() may end the attempt at once
-     * (refused, rejected), and the result must find the call pointing here. */
-    s->calls[ci].attempt = j;
-    job->caller_gone = false;
-    job->child = NO_INDEX;
-    job->orphaned = c->orphaned;
-    job->degraded = job->spawning = job->after_calls = job->limited = job->running = false;
-    job->rec = c->rec;
-    if (job->rec != NO_INDEX)
-        s->recs[job->rec].refs++;
-    job->keyed = job->rec != NO_INDEX && c->pol->cfg->idempotency;
-    job->edge = c->edge;
-    job->cache_key = NO_INDEX;
-    job->timer = (struct timer_handle){0, 0};
-    job->deadline = timeout_ns > 0 ? s->now + timeout_ns : SIM_TIME_NEVER;
-    job->inherited = inherited;
-    if (timeout_ns > 0)
-        job->timer = eventq_arm(s->q, s->now, timeout_ns, EV_CALL_TIMEOUT, j, job->gen);
+    uint32_t service = s->jobs[j].service;
     struct service_rt *svc = &s->services[service];
     if (svc->cfg->cache.present) {
         if (cache_lookup(&svc->cache, s->now, &s->jobs[j].cache_key)) {
@@ -523,8 +416,9 @@ void service_send(struct sim *s, uint32_t ci, sim_time timeout_ns, sim_time inhe
         svc->stats.cache_misses++;
     }
     sim_time delay = 0;
-    bool lost = job->edge && !cross(job->edge, &delay);
-    if (lost || (s->partitions_active && fault_partitioned(s, service, c))) {
+    struct edge_rt *edge = s->jobs[j].edge;
+    bool lost = edge && !edge_cross(edge, &delay);
+    if (lost || (s->partitions_active && fault_partitioned(s, service, from_client, from))) {
         s->jobs[j].state = JOB_SWALLOWED; /* only the caller's timeout will notice */
         svc->stats.lost++;
         return;
@@ -535,7 +429,6 @@ void service_send(struct sim *s, uint32_t ci, sim_time timeout_ns, sim_time inhe
         return;
     }
     arrive(s, j);
-    return;
 }
 
 void service_on_request_in(struct sim *s, uint32_t j, uint32_t gen)
@@ -571,10 +464,10 @@ void service_on_work_done(struct sim *s, uint32_t j, uint64_t arg)
     if (svc->cfg->step_count == 0 && job->work_after <= 0) /* a leaf: done */
         job_finish(s, j, OUTCOME_OK);
     else
-        calls_start(s, j);
+        steps_start(s, j);
 }
 
-void job_after_calls(struct sim *s, uint32_t j)
+void service_after_calls(struct sim *s, uint32_t j)
 {
     struct job *job = &s->jobs[j];
     if (job->work_after <= 0) {
@@ -584,20 +477,6 @@ void job_after_calls(struct sim *s, uint32_t j)
     job->state = JOB_WORKING; /* it still holds its worker */
     job->after_calls = true;
     schedule_work_done(s, j, s->now + job->work_after);
-}
-
-void service_on_call_timeout(struct sim *s, uint32_t j, uint32_t gen)
-{
-    struct job *job = &s->jobs[j];
-    if (job->gen != gen || job->caller_gone)
-        return;
-    job->caller_gone = true;
-    health_on_result(s, job->service, job->instance, true);
-    job_orphan(s, j);
-    uint32_t ci = s->jobs[j].call;
-    if (job->state == JOB_SWALLOWED || job->state == JOB_REPLY_LOST)
-        job_release(s, j); /* nothing else refers to it */
-    call_on_reply(s, ci, j, OUTCOME_TIMEOUT);
 }
 
 /* ---- faults: applying an instance's change of state to its work ---- */
@@ -675,7 +554,7 @@ static void thaw(struct sim *s, uint32_t service, uint32_t instance)
             schedule_work_done(s, refs[i].id, s->now + s->jobs[refs[i].id].remaining);
     for (uint32_t i = 0; i < n; i++)
         if (still(s, refs[i]) && s->jobs[refs[i].id].state == JOB_PARKED)
-            calls_resume(s, refs[i].id);
+            steps_resume(s, refs[i].id);
     free(refs);
 }
 

@@ -6,68 +6,11 @@
 
 #include "../base/check.h"
 #include "../base/xalloc.h"
+#include "pool.h"
 #include "recovery.h"
 #include "sim_internal.h"
 
-/* ---- pools: slots are recycled through free lists; no malloc per event ---- */
-
-#define POOL_GROW(arr, cap, free_head)                                                          \
-    do {                                                                                           \
-        uint32_t old = (cap);                                                                      \
-        (cap) = old ? old * 2 : 256;                                                               \
-        (arr) = xreallocarray((arr), (cap), sizeof *(arr));                                        \
-        memset(&(arr)[old], 0, ((cap)-old) * sizeof *(arr)); /* jobs: state JOB_FREE */           \
-        for (uint32_t i_ = old; i_ < (cap); i_++) {                                                \
-            (arr)[i_].gen = 0;                                                                     \
-            (arr)[i_].next_free = i_ + 1 < (cap) ? i_ + 1 : NO_INDEX;                              \
-        }                                                                                          \
-        (free_head) = old;                                                                         \
-    } while (0)
-
-/* Takes a free slot (growing the pool when there is none) into `out`. */
-#define POOL_TAKE(arr, cap, free_head, out)                                                       \
-    do {                                                                                           \
-        if ((free_head) == NO_INDEX)                                                               \
-            POOL_GROW(arr, cap, free_head);                                                        \
-        (out) = (free_head);                                                                       \
-        (free_head) = (arr)[out].next_free;                                                        \
-    } while (0)
-
-/* Gives slot i back; its new generation voids whatever still names it. */
-#define POOL_GIVE(arr, free_head, i)                                                               \
-    do {                                                                                           \
-        (arr)[i].gen++;                                                                            \
-        (arr)[i].next_free = (free_head);                                                          \
-        (free_head) = (i);                                                                         \
-    } while (0)
-
-uint32_t job_alloc(struct sim *s)
-{
-    uint32_t j;
-    POOL_TAKE(s->jobs, s->job_cap, s->job_free, j);
-    return j;
-}
-
-void job_free(struct sim *s, uint32_t j)
-{
-    rec_unref(s, s->jobs[j].rec);
-    s->jobs[j].rec = NO_INDEX;
-    POOL_GIVE(s->jobs, s->job_free, j);
-}
-
-uint32_t call_alloc(struct sim *s)
-{
-    uint32_t c;
-    POOL_TAKE(s->calls, s->call_cap, s->call_free, c);
-    return c;
-}
-
-void call_free(struct sim *s, uint32_t c)
-{
-    rec_unref(s, s->calls[c].rec);
-    s->calls[c].rec = NO_INDEX;
-    POOL_GIVE(s->calls, s->call_free, c);
-}
+/* ---- shared pools: execution records and client requests ---- */
 
 uint32_t rec_alloc(struct sim *s)
 {
@@ -88,15 +31,6 @@ void rec_unref(struct sim *s, uint32_t r)
     if (--s->recs[r].refs == 0)
         POOL_GIVE(s->recs, s->rec_free, r);
 }
-
-uint32_t request_alloc(struct sim *s)
-{
-    uint32_t r;
-    POOL_TAKE(s->requests, s->request_cap, s->request_free, r);
-    return r;
-}
-
-void request_free(struct sim *s, uint32_t r) { POOL_GIVE(s->requests, s->request_free, r); }
 
 /* ---- policies, for the reports ---- */
 
@@ -123,38 +57,28 @@ static void collect_policies(struct sim *s)
 }
 
 /* The policy's state now; its breaker's open time and openings so far. */
-static void fill_policy_window(struct sim *s, struct policy_rt *p, struct policy_window *w)
+static void fill_policy_window(struct sim *s, struct policy *p, struct policy_window *w)
 {
-    const struct policy_cfg *cfg = p->cfg;
-    if (p->open_since != SIM_TIME_NEVER) { /* bring the open time up to now */
-        p->open_total_ns += (double)(s->now - p->open_since);
-        p->open_since = s->now;
-    }
+    struct policy_snapshot snap = policy_snapshot(p, s->now);
     *w = (struct policy_window){
         .edge = p->label,
-        .policy = cfg->name,
-        .breaker_state = cfg->has_breaker ? (int)p->breaker.state : -1,
-        .breaker_open_s = p->open_total_ns / 1e9,
-        .breaker_opened = p->opened,
-        .bulkhead_in_use = cfg->has_bulkhead ? (int64_t)p->bulkhead.in_use : -1,
-        .bulkhead_waiting = cfg->has_bulkhead ? (int64_t)p->bulkhead.waiting : -1,
-        .budget_level = NAN,
-        .throttle_p = cfg->has_throttle ? sre_throttle_reject_probability(&p->throttle, s->now)
-                                        : NAN,
+        .policy = p->cfg->name,
+        .breaker_state = snap.breaker_state,
+        .breaker_open_s = snap.breaker_open_s,
+        .breaker_opened = snap.breaker_opened,
+        .bulkhead_in_use = snap.bulkhead_in_use,
+        .bulkhead_waiting = snap.bulkhead_waiting,
+        .budget_level = snap.budget_level,
+        .throttle_p = snap.throttle_p,
     };
-    switch (cfg->budget.kind) {
-    case BUDGET_RATIO:
-        w->budget_level = ratio_budget_balance(&p->ratio, s->now);
-        break;
-    case BUDGET_GRPC:
-        w->budget_level = grpc_throttle_tokens(&p->grpc);
-        break;
-    case BUDGET_AWS:
-        w->budget_level = (double)p->aws.available;
-        break;
-    default:
-        break;
-    }
+}
+
+/* ---- events ---- */
+
+void sim_emit(struct sim *s, const char *kind, const char *subject, const char *detail)
+{
+    if (s->obs.on_event)
+        s->obs.on_event(s->obs.ctx, s->now, kind, subject, detail);
 }
 
 /* ---- lifecycle ---- */
@@ -205,7 +129,7 @@ void sim_free(struct sim *s)
         free(s->clients[i].user_rng);
         free(s->clients[i].user_gen);
         free(s->clients[i].user_thinking);
-        policy_rt_free(s->clients[i].pol);
+        policy_free(s->clients[i].pol);
     }
     free(s->fault_active);
     recovery_free(s->recovery);
@@ -290,10 +214,10 @@ static void close_window(struct sim *s)
     recovery_on_window(s->recovery, w.start_ns, w.end_ns, w.delta.succeeded);
     double secs = sim_time_to_s(w.end_ns - w.start_ns);
     if (secs > 0) {
-        double attempts = (double)w.delta.attempts / secs, failed = (double)traffic_failed(&w.delta) / secs;
+        double attempts = (double)w.delta.calls.attempts / secs, failed = (double)traffic_failed(&w.delta) / secs;
         if (attempts > s->peak.attempts_rps)
             s->peak.attempts_rps = attempts;
-        double retries = (double)w.delta.retries / secs;
+        double retries = (double)w.delta.calls.retries / secs;
         if (retries > s->peak.retries_rps)
             s->peak.retries_rps = retries;
         if (failed > s->peak.failed_rps)
@@ -331,7 +255,7 @@ static void dispatch(struct sim *s, const struct event *ev)
         service_on_request_in(s, ev->id, (uint32_t)ev->arg);
         break;
     case EV_REPLY_IN:
-        service_on_reply_in(s, ev->id, (uint32_t)ev->arg);
+        job_on_reply_in(s, ev->id, (uint32_t)ev->arg);
         break;
     case EV_PROBE:
         health_on_probe(s, ev->id, (uint32_t)ev->arg);
@@ -355,7 +279,7 @@ static void dispatch(struct sim *s, const struct event *ev)
         fault_on_event(s, ev);
         break;
     case EV_CALL_TIMEOUT:
-        service_on_call_timeout(s, ev->id, (uint32_t)ev->arg);
+        call_on_attempt_timeout(s, ev->id, (uint32_t)ev->arg);
         break;
     case EV_WINDOW_END: {
         close_window(s);

@@ -1,5 +1,9 @@
-/* sim_internal: the state shared by the model's files (sim.c, client.c,
- * service.c). Nothing outside sim/model includes it.
+/* sim_internal: the simulation's state shared by the model's files: the
+ * entities, their pools and events. Nothing outside sim/model includes it.
+ * Each struct has one owning file that writes its fields (a call: call.c,
+ * a job: job.c and, for the worker it holds, service.c; an instance:
+ * service.c, fault.c and health.c for their own flags); the others read or
+ * go through the owner's functions.
  *
  * Entities refer to each other by index into pools that grow by realloc, so
  * a pointer into a pool is valid only until the next allocation from it:
@@ -13,19 +17,14 @@
 #include "../base/rng.h"
 #include "../kernel/eventq.h"
 #include "cache.h"
-#include "../prim/aws_quota.h"
-#include "../prim/bulkhead.h"
+#include "../policy/call_sm.h"
+#include "../policy/outcome.h"
+#include "../policy/policy.h"
 #include "../prim/codel.h"
 #include "../prim/conc_limit.h"
-#include "../prim/conc_budget.h"
-#include "../prim/count_budget.h"
-#include "../prim/fixed_window.h"
-#include "../prim/grpc_throttle.h"
 #include "../prim/idem_store.h"
 #include "../prim/outlier.h"
 #include "../prim/probe.h"
-#include "../prim/ratio_budget.h"
-#include "../prim/sre_throttle.h"
 #include "../prim/token_bucket.h"
 #include "sim.h"
 
@@ -33,7 +32,7 @@ enum event_kind {
     EV_ARRIVAL,      /* id = client, arg = arrival generation: the next open-loop arrival */
     EV_USER_WAKE,    /* id = client, arg = user | wake gen << 32: think time is over */
     EV_WORK_DONE,    /* id = job, arg = gen << 32 | work_seq: a worker finished its work */
-    EV_CALL_TIMEOUT, /* id = job, arg = gen: the caller stops waiting */
+    EV_CALL_TIMEOUT, /* id = job, arg = gen: the attempt's caller stops waiting */
     EV_WINDOW_END,
     EV_FAULT_START,  /* id = fault, arg = occurrence */
     EV_FAULT_END,    /* id = fault, arg = occurrence */
@@ -50,31 +49,6 @@ enum event_kind {
     EV_LIVENESS_UP,  /* id = service, arg = instance: back from a liveness restart */
 };
 
-enum outcome {
-    OUTCOME_OK,
-    OUTCOME_DEGRADED, /* a success missing what an optional call failed to add */
-    OUTCOME_TIMEOUT,
-    OUTCOME_ERROR,
-    OUTCOME_REJECTED,
-    OUTCOME_BREAKER,  /* the caller's own open breaker: never sent */
-    OUTCOME_SHED,     /* the server's admission control refused it (CoDel, rate limit) */
-    OUTCOME_THROTTLED,/* the caller's own limiter refused it: bulkhead, rate limit, SRE */
-    OUTCOME_FALLBACK, /* the call failed and its fallback answered instead */
-};
-
-/* A success as far as the caller's flow goes (a fallback answer included). */
-static inline bool outcome_is_success(enum outcome o)
-{
-    return o == OUTCOME_OK || o == OUTCOME_DEGRADED || o == OUTCOME_FALLBACK;
-}
-
-/* The backend answered (it was not an overload refusal or a silence): what
- * SRE adaptive throttling counts as an accept. */
-static inline bool outcome_is_accept(enum outcome o)
-{
-    return o == OUTCOME_OK || o == OUTCOME_DEGRADED || o == OUTCOME_ERROR;
-}
-
 enum job_state {
     JOB_FREE,
     JOB_QUEUED,    /* waiting for a worker */
@@ -87,73 +61,24 @@ enum job_state {
     JOB_REPLY_LOST,  /* done; the reply was lost: kept until the caller times out */
 };
 
-/* A policy in use by one caller (a client, or one call of a service): the
- * state of its primitives. Scope is per caller, as the libraries keep it
- * (a breaker per client, a budget per channel). */
-struct policy_rt {
-    const struct policy_cfg *cfg;
-    char label[96];          /* "web->api", for events */
-    struct rng rng;          /* jitter draws */
-    struct breaker breaker;
-    struct ratio_budget ratio;
-    struct grpc_throttle grpc;
-    struct aws_quota aws;
-    struct count_budget count;
-    struct conc_budget conc;
-    bool budget_dry;         /* the budget refused the last retry it was asked for */
-    sim_time open_since;     /* the breaker opened then, or NEVER if it is not open */
-    double open_total_ns;    /* time open so far (up to open_since) */
-    uint64_t opened;         /* times it opened */
-    struct sre_throttle throttle;
-    struct token_bucket bucket;
-    struct fixed_window window;
-    struct histogram *latency; /* hedging on a percentile: calls' latencies so far */
-    struct bulkhead bulkhead;
-    /* calls waiting for a bulkhead slot, oldest first: (call, gen) pairs;
-     * entries of calls that stopped waiting are skipped when reached */
-    uint32_t *waiters;
-    uint32_t waiters_cap, waiters_head, waiters_len;
-};
-
-/* Where a call goes on when a wait ends (EV_CALL_RESUME). */
-enum call_stage {
-    STAGE_ATTEMPT,    /* backoff over: a new attempt */
-    STAGE_BULKHEAD,   /* a bulkhead slot was handed over: go on to the rate limit */
-    STAGE_SEND,       /* the rate limiter's wait is over: send */
-    STAGE_REFUSE,     /* waited for a permit or a slot in vain: refused */
-    STAGE_FALLBACK,   /* the fallback's answer is ready */
-    STAGE_HEDGE,      /* the hedging delay passed with no answer: another attempt */
-};
-
 /* One logical call from a caller (a client request, or a job making one of
- * its calls) to a service, across all its attempts. */
+ * its calls) to a service, across all its attempts: the state machine that
+ * decides (call_sm) and what executing its decisions needs. */
 struct call {
     uint32_t gen, next_free;
     uint32_t caller;         /* parent job, or request when !caller_is_job */
     uint32_t sibling;        /* the next call in flight of the same parent job */
     uint32_t service;
-    uint32_t attempt;        /* the job of the latest attempt in flight, or NO_INDEX */
-    uint32_t earlier[MAX_HEDGED]; /* hedging: earlier attempts still in flight */
-    uint8_t earlier_count, hedges_sent;
-    uint32_t attempts;       /* made so far */
-    uint32_t breaker_gen;
-    uint32_t aws_taken;      /* what the last retry took from an AWS quota */
-    bool caller_is_job, optional, orphaned, retrying;
-    bool admitted;           /* the breaker let this call (or attempt) through */
-    bool sent;               /* the attempt went out (not refused locally) */
-    bool holds_slot;         /* the attempt holds a bulkhead slot */
-    bool waiting_slot;       /* the attempt waits for a bulkhead slot */
-    uint8_t stage;           /* enum call_stage, for the pending EV_CALL_RESUME */
-    uint8_t failure;         /* enum outcome: what the fallback answers for */
-    struct policy_rt *pol;   /* NULL: no policy */
+    uint32_t attempt;        /* the job of the latest attempt out, or NO_INDEX */
+    uint32_t earlier[MAX_HEDGED]; /* hedging: earlier attempts still out */
+    struct timer_handle attempt_timeout;          /* the latest attempt's timeout */
+    struct timer_handle earlier_timeout[MAX_HEDGED]; /* and the earlier ones' */
+    uint8_t earlier_count;
+    bool caller_is_job, optional, orphaned;
     struct edge_rt *edge;
     uint32_t rec;            /* exec_rec of a call that may execute twice, or NO_INDEX */
-    sim_time deadline;       /* across attempts; NEVER if none */
-    sim_time started;        /* the call began (a breaker outside the retry times it) */
-    sim_time attempt_started;
-    sim_time retry_after;    /* the hint that came with the last refusal, or 0 */
-    struct timer_handle retry_timer; /* the pending EV_CALL_RESUME */
-    struct backoff_state backoff;
+    struct timer_handle timer; /* the state machine's one timer (EV_CALL_RESUME) */
+    struct call_sm sm;
 };
 
 /* What the attempts of one logical call did at the callee, shared by the
@@ -200,7 +125,6 @@ struct job {
     sim_time inherited;     /* a deadline_ms propagated from above, for its own calls */
     sim_time done_at;       /* JOB_WORKING: when the work completes */
     sim_time remaining;     /* JOB_WORKING in a pause: work left when it froze */
-    struct timer_handle timer; /* the caller's timeout on this job */
     struct edge_rt *edge;   /* the network it came over, or NULL for none */
     uint32_t cache_key;     /* a cache miss: the key its answer fills, or NO_INDEX */
 };
@@ -254,7 +178,7 @@ struct service_rt {
     struct outlier outlier;
     struct rng work_rng, error_rng, lb_rng, call_rng;
     struct edge_rt *call_edges; /* per call; cfg NULL where there is no network */
-    struct policy_rt **call_pols; /* per call; NULL where there is no policy */
+    struct policy **call_pols; /* per call; NULL where there is no policy */
     struct cache_rt cache;      /* cfg->present false: no cache */
     bool has_idem;              /* idem: set up by the first keyed request */
     struct idem_store idem;     /* idempotency keys of requests it executed */
@@ -286,7 +210,7 @@ struct client_rt {
     uint32_t *user_gen;    /* voids a scheduled wake-up (herd) */
     uint8_t *user_thinking;
     struct edge_rt edge;   /* cfg NULL when the client has no network */
-    struct policy_rt *pol; /* NULL when the client has no policy */
+    struct policy *pol;    /* NULL when the client has no policy */
     struct traffic stats;
 };
 
@@ -327,7 +251,7 @@ struct sim {
     struct histogram window_latency;
     struct histogram total_latency;
 
-    struct policy_rt **pols; /* every caller's policy, clients first, for reports */
+    struct policy **pols;  /* every caller's policy, clients first, for reports */
     uint32_t pol_count;
     struct policy_window *window_pols, *report_pols;
     double *pol_open_at_window_start;
@@ -338,6 +262,14 @@ struct sim {
     struct traffic *report_clients;
 };
 
+/* sim.c */
+/* Reports a row for events.csv through the observer. */
+void sim_emit(struct sim *s, const char *kind, const char *subject, const char *detail);
+/* An exec_rec with one reference and a fresh key. */
+uint32_t rec_alloc(struct sim *s);
+/* Drops a reference (NO_INDEX: none); the last one frees the record. */
+void rec_unref(struct sim *s, uint32_t rec);
+
 /* fault.c */
 void fault_schedule_all(struct sim *s);
 /* The state the active faults give one instance of a service. */
@@ -346,10 +278,9 @@ struct instance_state fault_instance_state(const struct sim *s, uint32_t service
 void fault_on_event(struct sim *s, const struct event *ev);
 /* A draining instance has finished its work: it goes down now. */
 void fault_instance_drained(struct sim *s, uint32_t service, uint32_t instance);
-/* True when an active partition drops calls from this caller to `service`. */
-bool fault_partitioned(const struct sim *s, uint32_t service, const struct call *call);
-/* Reports a row for events.csv through the observer. */
-void sim_emit(struct sim *s, const char *kind, const char *subject, const char *detail);
+/* True when an active partition drops calls to `service` from the caller:
+ * a client when `from_client`, else a service. */
+bool fault_partitioned(const struct sim *s, uint32_t service, bool from_client, uint32_t from);
 
 /* client.c */
 void client_start(struct sim *s, uint32_t client);
@@ -362,63 +293,83 @@ void client_set_surge(struct sim *s, uint32_t client, double factor);
 void client_herd(struct sim *s, uint32_t client);
 void request_on_reply(struct sim *s, uint32_t request, enum outcome outcome);
 
-/* service.c */
-void service_init(struct sim *s, uint32_t service);
-void service_release(struct service_rt *svc);
-/* Sends one attempt of call `call` to its service over the call's edge;
- * arms `timeout_ns` (0 = none). `inherited` is the deadline propagated to
- * the attempt's own calls. Sets the call's `attempt` to the new job (which
- * may have ended again by the time this returns). */
-void service_send(struct sim *s, uint32_t call, sim_time timeout_ns, sim_time inherited);
+/* call.c: a logical call across its attempts, executing its state machine */
+void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t service,
+                struct policy *pol, struct edge_rt *edge, bool optional, sim_time inherited);
+/* Attempt `job` of the call answered `outcome`; `retry_after` is the hint
+ * a refusal carries (0: none). */
+void call_on_reply(struct sim *s, uint32_t call, uint32_t job, enum outcome outcome,
+                   sim_time retry_after);
+/* EV_CALL_TIMEOUT: the attempt's timeout fired. */
+void call_on_attempt_timeout(struct sim *s, uint32_t job, uint32_t gen);
+/* EV_CALL_RESUME: the call's timer fired. */
+void call_on_resume(struct sim *s, uint32_t call, uint32_t gen);
+/* The caller no longer waits: the attempts out go on as waste. */
+void call_abandon(struct sim *s, uint32_t call);
+void call_orphan(struct sim *s, uint32_t call);
+/* How long the callee keeps the idempotency keys of this call's attempts. */
+sim_time call_idempotency_retention(const struct sim *s, uint32_t call);
+
+/* job.c: one request at one service, from its arrival to its reply */
+struct attempt_spec {
+    uint32_t service, call, rec;
+    bool orphaned, keyed;
+    struct edge_rt *edge;
+    sim_time deadline;  /* when its caller stops waiting, or NEVER */
+    sim_time inherited; /* the deadline its own calls inherit, or NEVER */
+};
+/* A job for one attempt; nothing has happened to it yet. */
+uint32_t job_new(struct sim *s, const struct attempt_spec *a);
 /* Ends a job with `outcome`: frees its worker, replies, recycles it. */
 void job_finish(struct sim *s, uint32_t job, enum outcome outcome);
-/* Frees a job nothing refers to any more (lost, or its reply lost). */
+/* Frees a job nothing refers to any more (lost, dropped, or its reply lost). */
 void job_release(struct sim *s, uint32_t job);
-/* The calls are done: the job does its remaining work, then replies. */
-void job_after_calls(struct sim *s, uint32_t job);
 /* Marks the job and every call below it as given up on (wasted from now). */
 void job_orphan(struct sim *s, uint32_t job);
+/* The attempt's timeout fired: its caller stops listening. */
+void job_caller_timed_out(struct sim *s, uint32_t job);
+/* The caller let the attempt go (it abandoned the call, or a hedge won:
+ * `cancelled`, which a server that drops expired work honours at once). */
+void job_caller_left(struct sim *s, uint32_t job, bool cancelled);
+/* EV_REPLY_IN: a reply crossed the network. */
+void job_on_reply_in(struct sim *s, uint32_t job, uint32_t gen);
+
+/* service.c: instances with workers and queues doing the jobs' work */
+void service_init(struct sim *s, uint32_t service);
+void service_release(struct service_rt *svc);
+/* The request of a new job leaves its caller for the service: a cache may
+ * answer it, the network may lose or delay it, else it arrives. The caller
+ * is a client when `from_client`, else service `from` (for partitions). */
+void service_take_request(struct sim *s, uint32_t job, bool from_client, uint32_t from);
 void service_on_request_in(struct sim *s, uint32_t job, uint32_t gen);
-void service_on_reply_in(struct sim *s, uint32_t job, uint32_t gen);
+/* The job's outcome, as the service counts it (and its health checks and
+ * concurrency limiter see it). */
+void service_count_outcome(struct sim *s, uint32_t job, enum outcome outcome);
+/* The job gives back the worker it held; the next waiting job may start. */
+void service_release_worker(struct sim *s, uint32_t job);
+/* One leg across an edge: false if the message is lost, else its delay. */
+bool edge_cross(struct edge_rt *e, sim_time *delay);
 /* Sets up an edge's stream, or leaves it NULL when `cfg` has no network. */
 void edge_init(struct edge_rt *e, const struct network_cfg *cfg, uint64_t seed,
                const char *stream);
 void service_on_work_done(struct sim *s, uint32_t job, uint64_t arg);
+/* The calls are done: the job does its remaining work, then replies. */
+void service_after_calls(struct sim *s, uint32_t job);
 /* Recomputes an instance's state from the active faults and applies what
  * changed (failing, freezing or resuming its work). */
 void service_refresh_instance(struct sim *s, uint32_t service, uint32_t instance);
-void service_on_call_timeout(struct sim *s, uint32_t job, uint32_t gen);
 /* Brings the service's integrated areas up to `now`. */
 void service_integrate(struct service_rt *svc, sim_time now);
 
-/* call.c: a logical call across its attempts, under its policy */
-void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t service,
-                struct policy_rt *pol, struct edge_rt *edge, bool optional, sim_time inherited);
-/* An attempt ended (its reply, or its timeout): `job` was its job. */
-void call_on_reply(struct sim *s, uint32_t call, uint32_t job, enum outcome outcome);
-void call_on_resume(struct sim *s, uint32_t call, uint32_t gen);
-/* The caller no longer waits: the attempt in flight goes on as waste. */
-void call_abandon(struct sim *s, uint32_t call);
-void call_orphan(struct sim *s, uint32_t call);
-
-/* policy_rt.c: a policy's state for one caller; label names the edge in events. */
-struct policy_rt *policy_rt_new(const struct policy_cfg *cfg, uint64_t seed, const char *label);
-void policy_rt_free(struct policy_rt *p);
-/* The bulkhead's waiters, oldest first. */
-void policy_waiter_push(struct policy_rt *p, const struct sim *s, uint32_t call);
-/* The oldest call still waiting for a slot, or NO_INDEX (stale entries of
- * calls that gave up or ended are dropped on the way). */
-uint32_t policy_waiter_pop(struct policy_rt *p, const struct sim *s);
-
-/* calls.c: a job's calls, in steps, fanned out and gathered */
-void calls_start(struct sim *s, uint32_t job);
-void calls_on_result(struct sim *s, uint32_t job, enum outcome outcome, bool optional);
+/* steps.c: a job's calls, in steps, fanned out and gathered */
+void steps_start(struct sim *s, uint32_t job);
+void steps_on_result(struct sim *s, uint32_t job, enum outcome outcome, bool optional);
 /* Evaluates the step again after a pause held its results back. */
-void calls_resume(struct sim *s, uint32_t job);
+void steps_resume(struct sim *s, uint32_t job);
 /* The job no longer waits for any of its calls in flight. */
-void calls_abandon(struct sim *s, uint32_t job);
+void steps_abandon(struct sim *s, uint32_t job);
 /* Takes a call out of its parent's list of calls in flight. */
-void calls_unlink(struct sim *s, uint32_t call);
+void steps_unlink(struct sim *s, uint32_t call);
 
 /* health.c: readiness probes and outlier ejection, feeding the balancer */
 void health_start(struct sim *s, uint32_t service);
@@ -435,16 +386,10 @@ void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance);
 /* lb.c: the instance in rotation for the next request, or NO_INDEX. */
 uint32_t lb_pick(struct service_rt *svc);
 
-/* sim.c: pools */
+/* pools (sim.c): slots recycled through free lists */
 uint32_t job_alloc(struct sim *s);
 void job_free(struct sim *s, uint32_t job);
-uint32_t request_alloc(struct sim *s);
 uint32_t call_alloc(struct sim *s);
 void call_free(struct sim *s, uint32_t call);
-void request_free(struct sim *s, uint32_t request);
-/* An exec_rec with one reference and a fresh key. */
-uint32_t rec_alloc(struct sim *s);
-/* Drops a reference (NO_INDEX: none); the last one frees the record. */
-void rec_unref(struct sim *s, uint32_t rec);
 
 #endif

@@ -11,13 +11,13 @@
 
 static void step_begin(struct sim *s, uint32_t j);
 
-void calls_start(struct sim *s, uint32_t j)
+void steps_start(struct sim *s, uint32_t j)
 {
     s->jobs[j].step = 0;
     step_begin(s, j);
 }
 
-void calls_unlink(struct sim *s, uint32_t ci)
+void steps_unlink(struct sim *s, uint32_t ci)
 {
     struct call *c = &s->calls[ci];
     if (!c->caller_is_job)
@@ -30,7 +30,7 @@ void calls_unlink(struct sim *s, uint32_t ci)
     c->sibling = NO_INDEX;
 }
 
-void calls_abandon(struct sim *s, uint32_t j)
+void steps_abandon(struct sim *s, uint32_t j)
 {
     uint32_t ci = s->jobs[j].child;
     s->jobs[j].child = NO_INDEX;
@@ -65,7 +65,7 @@ static void step_evaluate(struct sim *s, uint32_t j)
     if (!ok && !fail)
         return;
     if (job->child != NO_INDEX)
-        calls_abandon(s, j);
+        steps_abandon(s, j);
     if (fail) {
         job_finish(s, j, OUTCOME_ERROR); /* a failed dependency fails the request */
         return;
@@ -78,7 +78,7 @@ static void step_begin(struct sim *s, uint32_t j)
 {
     const struct service_cfg *cfg = s->services[s->jobs[j].service].cfg;
     if (s->jobs[j].step == cfg->step_count) {
-        job_after_calls(s, j);
+        service_after_calls(s, j);
         return;
     }
     const struct call_step *st = &cfg->steps[s->jobs[j].step];
@@ -103,7 +103,7 @@ static void step_begin(struct sim *s, uint32_t j)
     step_evaluate(s, j);
 }
 
-void calls_on_result(struct sim *s, uint32_t j, enum outcome outcome, bool optional)
+void steps_on_result(struct sim *s, uint32_t j, enum outcome outcome, bool optional)
 {
     struct job *job = &s->jobs[j];
     job->pending--;
@@ -123,7 +123,7 @@ void calls_on_result(struct sim *s, uint32_t j, enum outcome outcome, bool optio
     step_evaluate(s, j);
 }
 
-void calls_resume(struct sim *s, uint32_t j)
+void steps_resume(struct sim *s, uint32_t j)
 {
     s->jobs[j].state = JOB_CALLING;
     step_evaluate(s, j);

@@ -1,0 +1,129 @@
+/* call_sm: one logical call under its policy, as a state machine.
+ *
+ * The machine decides; its owner executes. It is told when the call begins,
+ * when an attempt it asked for has gone out, when an attempt ends (its
+ * answer or its timeout), when its one timer fires, when a bulkhead slot is
+ * handed to it, and when its caller gives up; each time it is given the
+ * time, and it answers with a short ordered list of effects: what happened
+ * (a breaker moved, a budget ran dry) and what to do (send an attempt with
+ * this timeout and deadline, arm the timer for this long, hand a bulkhead
+ * slot to that waiting call, cancel the hedges, deliver this outcome). It
+ * reads no clock, allocates nothing, performs no I/O and knows nothing of
+ * services, jobs or event queues, so the same code drives a simulated call
+ * and a real one (see sim/policy/examples/resilient_client.c).
+ *
+ * The composition, outermost first, is
+ *   fallback -> circuit breaker -> retry (with its budget) -> adaptive
+ *   throttle -> bulkhead -> rate limit -> timeout around each attempt,
+ * with the deadline across attempts propagated to the attempt's own calls
+ * (gRPC); `order` may move the breaker inside the retry, and the throttle,
+ * bulkhead, rate limit and timeout outside it. A stage that has to wait (a
+ * backoff, a bulkhead slot, a rate limiter's permit, a fallback's latency,
+ * a hedging delay) asks for the timer and records where to go on, so a call
+ * needs one timer however many stages it has. A hedging policy (gRPC: a
+ * policy hedges or retries, not both) sends another attempt each time the
+ * delay passes without an answer, up to max_hedged more; the first success
+ * wins and the rest are cancelled; it fails when every attempt has failed.
+ *
+ * Contract for the owner: execute the effects in order, at once. SEND and
+ * DELIVER come last. After executing SEND, if the call is still going and
+ * its attempt still out, call call_sm_sent (a hedging policy then asks for
+ * its hedge timer). After DELIVER the machine is finished. */
+#ifndef STAMPEDE_CALL_SM_H
+#define STAMPEDE_CALL_SM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../base/sim_time.h"
+#include "../prim/backoff.h"
+#include "../prim/breaker.h"
+#include "call_counts.h"
+#include "outcome.h"
+#include "policy.h"
+
+enum call_effect_kind {
+    CALL_FX_BREAKER,         /* the breaker moved: .transition (for an event) */
+    CALL_FX_BUDGET,          /* the retry budget ran dry (.dry) or gives retries again */
+    CALL_FX_WAKE,            /* a freed bulkhead slot goes to the waiting call .owner: pass
+                                it to call_sm_on_slot of that call now */
+    CALL_FX_CANCEL_TIMER,    /* disarm the call's timer */
+    CALL_FX_WAIT,            /* (re)arm the call's one timer, .delay from now */
+    CALL_FX_HEDGE,           /* the attempt out stays out; the next one goes beside it */
+    CALL_FX_CANCEL_ATTEMPTS, /* a hedge won: cancel every attempt still out */
+    CALL_FX_SEND,            /* send an attempt with .timeout (0: none); its own calls get
+                                .deadline (SIM_TIME_NEVER: none) */
+    CALL_FX_DELIVER,         /* the call is over: .outcome goes to the caller */
+};
+
+struct call_effect {
+    enum call_effect_kind kind;
+    enum outcome outcome;               /* DELIVER */
+    enum breaker_transition transition; /* BREAKER */
+    bool dry;                           /* BUDGET */
+    sim_time delay;                     /* WAIT */
+    sim_time timeout, deadline;         /* SEND */
+    uint64_t owner;                     /* WAKE */
+};
+
+#define CALL_FX_MAX 8
+
+struct call_effects {
+    uint32_t count;
+    struct call_effect fx[CALL_FX_MAX];
+};
+
+/* Where the call goes on when its timer fires. */
+enum call_stage {
+    CALL_STAGE_NONE,
+    CALL_STAGE_ATTEMPT,  /* backoff over: a new attempt */
+    CALL_STAGE_BULKHEAD, /* a bulkhead slot was handed over: on to the rate limit */
+    CALL_STAGE_SEND,     /* the rate limiter's wait is over: send */
+    CALL_STAGE_REFUSE,   /* waited for a permit or a slot in vain: refused */
+    CALL_STAGE_FALLBACK, /* the fallback's answer is ready */
+    CALL_STAGE_HEDGE,    /* the hedging delay passed with no answer: another attempt */
+};
+
+struct call_sm {
+    struct policy *pol;         /* NULL: no policy (one attempt, no timeout) */
+    struct call_counts *counts; /* the caller's: attempts, retries, what the stages did */
+    uint64_t owner;             /* how the owner names this call, for bulkhead hand-overs */
+    uint64_t ticket;            /* the bulkhead wait, while waiting_slot */
+    sim_time deadline;          /* across attempts; SIM_TIME_NEVER if none */
+    sim_time started;           /* the call began (a breaker outside the retry times it) */
+    sim_time attempt_started;
+    sim_time retry_after;       /* the hint that came with the last refusal, or 0 */
+    struct backoff_state backoff;
+    uint32_t attempts;          /* begun so far */
+    uint32_t breaker_gen;
+    uint32_t aws_taken;         /* what the last retry took from an AWS quota */
+    uint8_t stage;              /* enum call_stage: where the pending timer goes on */
+    uint8_t in_flight;          /* attempts sent and not yet ended */
+    uint8_t hedges_sent;
+    bool admitted;              /* the breaker let this call (or attempt) through */
+    bool sent;                  /* the current attempt went out (not refused locally) */
+    bool retrying;              /* holds a retry in a concurrency budget */
+    bool holds_slot;            /* holds a bulkhead slot */
+    bool waiting_slot;          /* waits for a bulkhead slot */
+    bool just_sent;             /* a SEND was asked for and its attempt has not ended */
+};
+
+/* Begins a call at `now` under `pol` (NULL for none), counting into
+ * `counts`. `inherited` is the deadline propagated from above (NEVER: none). */
+void call_sm_begin(struct call_sm *m, struct policy *pol, struct call_counts *counts,
+                   uint64_t owner, sim_time now, sim_time inherited, struct call_effects *fx);
+/* The attempt of the last SEND went out and has not ended yet. */
+void call_sm_sent(struct call_sm *m, sim_time now, struct call_effects *fx);
+/* An attempt ended with `o` (a timeout included). `retry_after` is the hint
+ * a refusal carried (0: none). */
+void call_sm_on_result(struct call_sm *m, sim_time now, enum outcome o, sim_time retry_after,
+                       struct call_effects *fx);
+/* The timer asked for by the last WAIT fired. */
+void call_sm_on_timer(struct call_sm *m, sim_time now, struct call_effects *fx);
+/* A bulkhead slot was handed to this waiting call (another call's WAKE). */
+void call_sm_on_slot(struct call_sm *m, sim_time now, struct call_effects *fx);
+/* The caller no longer waits: what the call holds is given back. Attempts
+ * out are the owner's to let go. */
+void call_sm_abandon(struct call_sm *m, sim_time now, struct call_effects *fx);
+
+#endif
