@@ -1,0 +1,337 @@
+/* The call state machine alone: literal times, no scenario, no simulator.
+ * Each test plays the owner: it begins a call, feeds it results and timer
+ * expiries at chosen instants, and checks the effects it asks for. */
+#include <criterion/criterion.h>
+
+#include "../sim/policy/call_sm.h"
+
+#define MS 1000000LL
+
+static struct policy_cfg retrying(uint32_t max_attempts, sim_time backoff_ns)
+{
+    return (struct policy_cfg){
+        .name = "p",
+        .retry = {.max_attempts = max_attempts,
+                  .backoff = {.kind = BACKOFF_CONSTANT, .base_ns = backoff_ns,
+                              .jitter = JITTER_NONE},
+                  .on = RETRY_ON_TIMEOUT | RETRY_ON_ERROR | RETRY_ON_REJECTED,
+                  .honor_retry_after = true},
+    };
+}
+
+/* The one effect of a kind in fx (fails if there is not exactly one). */
+static const struct call_effect *only(const struct call_effects *fx, enum call_effect_kind k)
+{
+    const struct call_effect *found = NULL;
+    for (uint32_t i = 0; i < fx->count; i++)
+        if (fx->fx[i].kind == k) {
+            cr_assert_null(found, "two effects of kind %d", k);
+            found = &fx->fx[i];
+        }
+    cr_assert_not_null(found, "no effect of kind %d among %u", k, fx->count);
+    return found;
+}
+
+static bool has(const struct call_effects *fx, enum call_effect_kind k)
+{
+    for (uint32_t i = 0; i < fx->count; i++)
+        if (fx->fx[i].kind == k)
+            return true;
+    return false;
+}
+
+static enum call_effect_kind last(const struct call_effects *fx)
+{
+    cr_assert_gt(fx->count, 0u);
+    return fx->fx[fx->count - 1].kind;
+}
+
+Test(call_sm, no_policy_sends_once_and_delivers_what_came_back)
+{
+    struct call_counts counts = {0};
+    struct call_sm m;
+    struct call_effects fx = {0};
+    call_sm_begin(&m, NULL, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    cr_assert_eq(fx.count, 1u);
+    cr_assert_eq(only(&fx, CALL_FX_SEND)->timeout, 0, "no policy, no timeout");
+    fx = (struct call_effects){0};
+    call_sm_on_result(&m, 7 * MS, OUTCOME_ERROR, 0, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_ERROR);
+    cr_assert_eq(counts.attempts, 1u);
+    cr_assert_eq(counts.retries, 0u);
+}
+
+/* Retry(Timeout): each attempt gets 100 ms. Timeout(Retry), the timeout
+ * placed outside: one 250 ms deadline across all attempts, so the second
+ * attempt (sent at 100 + 20 ms) gets only the 130 ms that are left, and no
+ * third is begun once the deadline has passed. */
+Test(call_sm, a_timeout_outside_the_retry_becomes_a_deadline)
+{
+    struct policy_cfg cfg = retrying(5, 20 * MS);
+    cfg.timeout_ns = 100 * MS;
+    struct policy *inside = policy_new(&cfg, 1, "inside");
+    struct call_counts counts = {0};
+    struct call_sm m;
+    struct call_effects fx = {0};
+    call_sm_begin(&m, inside, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_SEND)->timeout, 100 * MS, "per attempt");
+    cr_assert_eq(only(&fx, CALL_FX_SEND)->deadline, SIM_TIME_NEVER, "nothing to propagate");
+    policy_free(inside);
+
+    cfg.timeout_ns = 250 * MS;
+    cfg.outer = OUTER_TIMEOUT;
+    struct policy *outside = policy_new(&cfg, 1, "outside");
+    fx = (struct call_effects){0};
+    call_sm_begin(&m, outside, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_SEND)->timeout, 250 * MS, "the whole deadline is left");
+    cr_assert_eq(only(&fx, CALL_FX_SEND)->deadline, 250 * MS, "propagated to its calls");
+    fx = (struct call_effects){0};
+    call_sm_on_result(&m, 100 * MS, OUTCOME_ERROR, 0, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 20 * MS, "backoff");
+    fx = (struct call_effects){0};
+    call_sm_on_timer(&m, 120 * MS, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_SEND)->timeout, 130 * MS, "what is left of 250 ms");
+    fx = (struct call_effects){0};
+    call_sm_on_result(&m, 240 * MS, OUTCOME_ERROR, 0, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_ERROR,
+                 "a 20 ms backoff from 240 ms would end past the deadline");
+    cr_assert_eq(m.attempts, 2u);
+    policy_free(outside);
+}
+
+/* Retry(CircuitBreaker): every attempt is an outcome for the breaker, so
+ * three failing attempts of one call open a breaker that trips on three
+ * failures in a row, and the next call is refused without being sent.
+ * CircuitBreaker(Retry) sees the call once: the same three attempts are
+ * one failure. */
+Test(call_sm, a_breaker_inside_the_retry_sees_every_attempt)
+{
+    struct policy_cfg cfg = retrying(3, 0);
+    cfg.breaker = (struct policy_breaker_cfg){
+        .present = true,
+        .inside_retry = true,
+        .breaker = {.window = BREAKER_WINDOW_CONSECUTIVE, .consecutive_failures = 3,
+                    .open_ns = 1000 * MS, .half_open_calls = 1,
+                    .half_open = BREAKER_HALF_OPEN_CONSECUTIVE, .success_threshold = 1},
+    };
+    for (int inside = 1; inside >= 0; inside--) {
+        cfg.breaker.inside_retry = inside;
+        struct policy *p = policy_new(&cfg, 1, "b");
+        struct call_counts counts = {0};
+        struct call_sm m;
+        struct call_effects fx = {0};
+        call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+        for (int k = 1; k <= 3; k++) {
+            cr_assert_eq(last(&fx), CALL_FX_SEND);
+            fx = (struct call_effects){0};
+            call_sm_on_result(&m, k * 10 * MS, OUTCOME_ERROR, 0, &fx);
+            if (k < 3) {
+                only(&fx, CALL_FX_WAIT);
+                fx = (struct call_effects){0};
+                call_sm_on_timer(&m, k * 10 * MS, &fx);
+            }
+        }
+        cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_ERROR);
+        cr_assert_eq(has(&fx, CALL_FX_BREAKER), inside, "the third failure opens it inside");
+        fx = (struct call_effects){0};
+        call_sm_begin(&m, p, &counts, 2, 40 * MS, SIM_TIME_NEVER, &fx);
+        if (inside) {
+            cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_BREAKER,
+                         "refused by the open breaker, never sent");
+            cr_assert_eq(counts.policy[PC_BREAKER_REJECTED], 1u);
+        } else {
+            cr_assert_eq(last(&fx), CALL_FX_SEND, "one failed call: still closed");
+        }
+        cr_assert_eq(counts.attempts, 3u + !inside);
+        policy_free(p);
+    }
+}
+
+/* gRPC hedging: a second attempt after 50 ms without an answer, a third
+ * after 100 ms; the first success (the second attempt's, at 70 ms) wins,
+ * the others are cancelled, and the hedge timer is not left behind. */
+Test(call_sm, the_first_successful_hedge_wins_and_cancels_the_rest)
+{
+    struct policy_cfg cfg = {.name = "h", .retry = {.max_attempts = 1},
+                             .hedge = {.present = true, .delay_ns = 50 * MS, .max_hedged = 2}};
+    struct policy *p = policy_new(&cfg, 1, "h");
+    struct call_counts counts = {0};
+    struct call_sm m;
+    struct call_effects fx = {0};
+    call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    only(&fx, CALL_FX_SEND);
+    fx = (struct call_effects){0};
+    call_sm_sent(&m, 0, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 50 * MS);
+    fx = (struct call_effects){0};
+    call_sm_on_timer(&m, 50 * MS, &fx);
+    cr_assert_eq(fx.count, 2u);
+    cr_assert_eq(fx.fx[0].kind, CALL_FX_HEDGE, "the first attempt stays out");
+    cr_assert_eq(fx.fx[1].kind, CALL_FX_SEND);
+    fx = (struct call_effects){0};
+    call_sm_sent(&m, 50 * MS, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 50 * MS, "one more hedge allowed");
+    fx = (struct call_effects){0};
+    call_sm_on_result(&m, 70 * MS, OUTCOME_OK, 0, &fx);
+    cr_assert_eq(fx.count, 2u);
+    cr_assert_eq(fx.fx[0].kind, CALL_FX_CANCEL_ATTEMPTS);
+    cr_assert_eq(fx.fx[1].kind, CALL_FX_DELIVER);
+    cr_assert_eq(fx.fx[1].outcome, OUTCOME_OK);
+    cr_assert_eq(counts.attempts, 2u);
+    cr_assert_eq(counts.policy[PC_HEDGES], 1u);
+    cr_assert_eq(counts.retries, 0u, "hedges are not retries");
+    policy_free(p);
+}
+
+/* A hedged call fails only when every attempt has: one failure while the
+ * other attempt is still out changes nothing. */
+Test(call_sm, a_hedged_call_fails_when_every_attempt_has)
+{
+    struct policy_cfg cfg = {.name = "h", .retry = {.max_attempts = 1},
+                             .hedge = {.present = true, .delay_ns = 10 * MS, .max_hedged = 1}};
+    struct policy *p = policy_new(&cfg, 1, "h");
+    struct call_counts counts = {0};
+    struct call_sm m;
+    struct call_effects fx = {0};
+    call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    call_sm_sent(&m, 0, &fx);
+    fx = (struct call_effects){0};
+    call_sm_on_timer(&m, 10 * MS, &fx);
+    call_sm_sent(&m, 10 * MS, &fx);
+    fx = (struct call_effects){0};
+    call_sm_on_result(&m, 20 * MS, OUTCOME_ERROR, 0, &fx);
+    cr_assert_eq(fx.count, 0u, "the hedge is still out");
+    call_sm_on_result(&m, 30 * MS, OUTCOME_TIMEOUT, 0, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_TIMEOUT, "the last one's outcome");
+    policy_free(p);
+}
+
+/* A count budget of one retry per window: the first failing call retries,
+ * the second is refused a retry and fails with its own attempt's outcome
+ * (a timeout, not some budget error), and the budget says it ran dry. */
+Test(call_sm, a_budget_that_runs_dry_fails_the_call_with_the_last_outcome)
+{
+    struct policy_cfg cfg = retrying(3, 0);
+    cfg.retry.budget = (struct budget_cfg){.kind = BUDGET_COUNT, .max_retries = 1,
+                                           .window_ns = 1000 * MS};
+    struct policy *p = policy_new(&cfg, 1, "b");
+    struct call_counts counts = {0};
+    struct call_sm a, b;
+    struct call_effects fx = {0};
+    call_sm_begin(&a, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    call_sm_begin(&b, p, &counts, 2, 0, SIM_TIME_NEVER, &fx);
+    fx = (struct call_effects){0};
+    call_sm_on_result(&a, 5 * MS, OUTCOME_ERROR, 0, &fx);
+    only(&fx, CALL_FX_WAIT);
+    cr_assert_not(has(&fx, CALL_FX_BUDGET));
+    fx = (struct call_effects){0};
+    call_sm_on_result(&b, 6 * MS, OUTCOME_TIMEOUT, 0, &fx);
+    cr_assert(only(&fx, CALL_FX_BUDGET)->dry);
+    cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_TIMEOUT);
+    cr_assert_eq(counts.policy[PC_SUPPRESSED], 1u);
+    policy_free(p);
+}
+
+/* Bulkhead(Retry), the bulkhead outside: one slot for the whole call, kept
+ * through its backoff and its second attempt, so a second call waits for
+ * it and is handed it (WAKE) only when the first call is over. Inside the
+ * retry the slot is given back between attempts. */
+Test(call_sm, a_bulkhead_outside_the_retry_holds_its_slot_across_attempts)
+{
+    struct policy_cfg cfg = retrying(2, 30 * MS);
+    cfg.bulkhead = (struct bulkhead_cfg){.present = true, .max_concurrent = 1,
+                                         .max_wait_ns = 500 * MS};
+    cfg.outer = OUTER_BULKHEAD;
+    struct policy *p = policy_new(&cfg, 1, "bh");
+    struct call_counts counts = {0};
+    struct call_sm a, b;
+    struct call_effects fx = {0};
+    call_sm_begin(&a, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    only(&fx, CALL_FX_SEND);
+    fx = (struct call_effects){0};
+    call_sm_begin(&b, p, &counts, 2, 1 * MS, SIM_TIME_NEVER, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 500 * MS, "waits up to max_wait");
+    cr_assert(b.waiting_slot);
+    fx = (struct call_effects){0};
+    call_sm_on_result(&a, 10 * MS, OUTCOME_ERROR, 0, &fx);
+    cr_assert_not(has(&fx, CALL_FX_WAKE), "the slot is kept through the backoff");
+    fx = (struct call_effects){0};
+    call_sm_on_timer(&a, 40 * MS, &fx);
+    only(&fx, CALL_FX_SEND);
+    fx = (struct call_effects){0};
+    call_sm_on_result(&a, 50 * MS, OUTCOME_OK, 0, &fx);
+    cr_assert_eq(fx.count, 2u);
+    cr_assert_eq(fx.fx[0].kind, CALL_FX_WAKE);
+    cr_assert_eq(fx.fx[0].owner, 2u, "the waiting call gets the slot");
+    cr_assert_eq(fx.fx[1].kind, CALL_FX_DELIVER);
+    fx = (struct call_effects){0};
+    call_sm_on_slot(&b, 50 * MS, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 0, "goes on after what is running now");
+    fx = (struct call_effects){0};
+    call_sm_on_timer(&b, 50 * MS, &fx);
+    only(&fx, CALL_FX_SEND);
+    cr_assert_eq(p->bulkhead.in_use, 1u);
+    policy_free(p);
+
+    cfg.outer = 0; /* inside: the slot is per attempt */
+    p = policy_new(&cfg, 1, "bh");
+    fx = (struct call_effects){0};
+    call_sm_begin(&a, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    call_sm_begin(&b, p, &counts, 2, 1 * MS, SIM_TIME_NEVER, &fx);
+    fx = (struct call_effects){0};
+    call_sm_on_result(&a, 10 * MS, OUTCOME_ERROR, 0, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_WAKE)->owner, 2u, "given back before the backoff");
+    policy_free(p);
+}
+
+/* A refusal that says when to come back (Retry-After, gRPC pushback) sets
+ * the wait instead of the backoff; without the hint, or when the policy
+ * ignores hints, the backoff stands. */
+Test(call_sm, retry_after_replaces_the_backoff)
+{
+    struct policy_cfg cfg = retrying(3, 100 * MS);
+    struct policy *p = policy_new(&cfg, 1, "ra");
+    struct call_counts counts = {0};
+    struct call_sm m;
+    struct call_effects fx = {0};
+    call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    fx = (struct call_effects){0};
+    call_sm_on_result(&m, 1 * MS, OUTCOME_REJECTED, 2000 * MS, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 2000 * MS, "the server said two seconds");
+    call_sm_on_timer(&m, 2001 * MS, &fx);
+    fx = (struct call_effects){0};
+    call_sm_on_result(&m, 2002 * MS, OUTCOME_ERROR, 0, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 100 * MS, "an error carries no hint");
+    policy_free(p);
+
+    cfg.retry.honor_retry_after = false;
+    p = policy_new(&cfg, 1, "ra");
+    fx = (struct call_effects){0};
+    call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    fx = (struct call_effects){0};
+    call_sm_on_result(&m, 1 * MS, OUTCOME_REJECTED, 2000 * MS, &fx);
+    cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 100 * MS, "hints ignored");
+    policy_free(p);
+}
+
+/* An attempt that ends while it is being sent (refused at once) lets the
+ * machine go on from there; the late call_sm_sent then asks for nothing. */
+Test(call_sm, an_attempt_that_ends_while_being_sent_arms_no_hedge)
+{
+    struct policy_cfg cfg = {.name = "h", .retry = {.max_attempts = 1},
+                             .hedge = {.present = true, .delay_ns = 10 * MS, .max_hedged = 1}};
+    struct policy *p = policy_new(&cfg, 1, "h");
+    struct call_counts counts = {0};
+    struct call_sm m;
+    struct call_effects fx = {0};
+    call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    fx = (struct call_effects){0};
+    call_sm_on_result(&m, 0, OUTCOME_REJECTED, 0, &fx); /* inside the owner's send */
+    cr_assert_eq(fx.fx[0].kind, CALL_FX_CANCEL_TIMER);
+    cr_assert_eq(last(&fx), CALL_FX_SEND, "a failure sends the hedge at once");
+    struct call_effects later = {0};
+    call_sm_sent(&m, 0, &later); /* the inner send's */
+    call_sm_sent(&m, 0, &later); /* the outer send's, once it returns */
+    cr_assert_eq(later.count, 0u, "max_hedged reached: no timer, and none twice");
+    policy_free(p);
+}
