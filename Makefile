@@ -106,7 +106,7 @@ test: $(BIN) $(TEST_BIN) lib $(PNGSTAT)
 	@$(TEST_BIN) --jobs 2 >$(BUILD)/unit.log 2>&1; rc=$$?; cat $(BUILD)/unit.log; \
 	  if grep -qE 'ERROR: (Leak|Address)Sanitizer|runtime error:' $(BUILD)/unit.log; then \
 	    echo "sanitizer reports above: failing" >&2; exit 1; fi; exit $$rc
-	STAMPEDE=$(BIN) BREAKER_EXAMPLE=$(LIB_DIR)/breaker-example PNGSTAT=$(PNGSTAT) $(REPRO) \
+	STAMPEDE=$(BIN) BREAKER_EXAMPLE=$(LIB_DIR)/breaker-example RESILIENT_CLIENT=$(LIB_DIR)/resilient-client PNGSTAT=$(PNGSTAT) $(REPRO) \
 	  tests/cli/run-all.sh
 	tests/tools/golden.sh check $(BIN)
 
@@ -141,21 +141,30 @@ $(EVENTQ_BENCH): $(BUILD)/tests/bench/eventq_bench.o $(BUILD)/libstampede-sim.a
 bench: $(BIN) $(EVENTQ_BENCH)
 	STAMPEDE=$(BIN) EVENTQ_BENCH=$(EVENTQ_BENCH) tests/bench/run.sh
 
-# The resilience primitives as a library of their own: sim/prim and the base
-# pieces they use, with headers, for linking into a real service.
-PRIM_SRC := $(sort $(wildcard sim/prim/*.c)) sim/base/xalloc.c sim/base/check.c
-PRIM_OBJ := $(PRIM_SRC:%.c=$(BUILD)/%.o)
+# The resilience primitives and the composed policy (the call state machine)
+# as a library of their own: sim/prim, sim/policy and the base pieces they
+# use, with headers, for linking into a real service.
+LIB_BASE := sim/base/xalloc.c sim/base/check.c sim/base/rng.c sim/base/histogram.c
+LIB_SRC := $(sort $(wildcard sim/prim/*.c sim/policy/*.c)) $(LIB_BASE)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB_DIR := build/lib
-lib: $(LIB_DIR)/libstampede-prim.a $(LIB_DIR)/breaker-example
-$(LIB_DIR)/libstampede-prim.a: $(PRIM_OBJ)
-	@mkdir -p $(LIB_DIR)/include/stampede/prim $(LIB_DIR)/include/stampede/base
+LIB_EXAMPLES := $(LIB_DIR)/breaker-example $(LIB_DIR)/resilient-client
+lib: $(LIB_DIR)/libstampede-policy.a $(LIB_EXAMPLES)
+$(LIB_DIR)/libstampede-policy.a: $(LIB_OBJ)
+	@mkdir -p $(LIB_DIR)/include/stampede/prim $(LIB_DIR)/include/stampede/policy \
+	  $(LIB_DIR)/include/stampede/base
 	@cp sim/prim/*.h $(LIB_DIR)/include/stampede/prim/
-	@cp sim/base/sim_time.h sim/base/xalloc.h sim/base/check.h $(LIB_DIR)/include/stampede/base/
+	@cp sim/policy/*.h $(LIB_DIR)/include/stampede/policy/
+	@cp $(LIB_BASE:.c=.h) sim/base/sim_time.h $(LIB_DIR)/include/stampede/base/
 	@echo "  AR  $@"
 	@rm -f $@ && ar rcs $@ $^
-$(LIB_DIR)/breaker-example: sim/prim/examples/breaker_clock.c $(LIB_DIR)/libstampede-prim.a
+# The examples compile against the installed headers, as a user's program would.
+$(LIB_DIR)/breaker-example: sim/prim/examples/breaker_clock.c $(LIB_DIR)/libstampede-policy.a
 	@echo "  LD  $@"
-	@$(CC) $(filter-out -MMD -MP,$(BASE_CFLAGS)) $(OPT) -o $@ $< $(LIB_DIR)/libstampede-prim.a -lm
+	@$(CC) $(filter-out -MMD -MP,$(BASE_CFLAGS)) $(OPT) -o $@ $< $(LIB_DIR)/libstampede-policy.a -lm
+$(LIB_DIR)/resilient-client: sim/policy/examples/resilient_client.c $(LIB_DIR)/libstampede-policy.a
+	@echo "  LD  $@"
+	@$(CC) $(filter-out -MMD -MP,$(BASE_CFLAGS)) $(OPT) -o $@ $< $(LIB_DIR)/libstampede-policy.a -lm
 
 # Layering: each layer includes only those below it (see sim/README.md).
 check-deps:

@@ -169,6 +169,12 @@ if [ -n "${BREAKER_EXAMPLE:-}" ]; then
   check primitives_library_example_runs_on_the_monotonic_clock bash -c \
     "'$BREAKER_EXAMPLE' | grep -q 'breaker closed' && '$BREAKER_EXAMPLE' | grep -q 'breaker open'"
 fi
+# the composed policy (timeout, retry with budget, breaker) drives a flaky
+# dependency from its own event loop: the breaker opens, probes and closes
+if [ -n "${RESILIENT_CLIENT:-}" ]; then
+  check resilient_client_example_runs_the_call_state_machine_on_a_real_clock bash -c \
+    "'$RESILIENT_CLIENT' >'$tmp/rc' && grep -q 'breaker opened' '$tmp/rc' && grep -q 'breaker closed' '$tmp/rc' && grep -q 'retry budget exhausted' '$tmp/rc' && grep -qE '^100 calls: [1-9][0-9]* ok' '$tmp/rc'"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
