@@ -240,7 +240,8 @@ static void parse_cache(struct diag *d, const cJSON *v, const char *path, struct
 
 /* "shed": {"codel": {"target_ms": 5, "interval_ms": 100} or true,
  *          "adaptive_lifo": true} (folly::Codel's defaults). */
-static void parse_shed(struct diag *d, const cJSON *v, const char *path, struct service_cfg *out)
+static void parse_shed(struct diag *d, const cJSON *v, const char *path,
+                       struct admission_cfg *out)
 {
     if (!json_expect_object(d, v, path))
         return;
@@ -273,7 +274,7 @@ static void parse_shed(struct diag *d, const cJSON *v, const char *path, struct 
 /* "concurrency_limit": Netflix concurrency-limits' AIMD or Gradient2, with
  * that library's defaults. */
 static void parse_conc_limit(struct diag *d, const cJSON *v, const char *path,
-                             struct service_cfg *out)
+                             struct admission_cfg *out)
 {
     if (!json_expect_object(d, v, path))
         return;
@@ -404,12 +405,13 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
     json_read_bool(d, v, path, "drop_expired", false, &out->drop_expired);
     const cJSON *block;
     if ((block = json_get(v, "shed")))
-        parse_shed(d, block, json_path_key(p, path, "shed"), out);
+        parse_shed(d, block, json_path_key(p, path, "shed"), &out->admission);
     if ((block = json_get(v, "rate_limit")))
         loader_parse_rate_limit(d, block, json_path_key(p, path, "rate_limit"), true,
-                                &out->rate_limit);
+                                &out->admission.rate_limit);
     if ((block = json_get(v, "concurrency_limit")))
-        parse_conc_limit(d, block, json_path_key(p, path, "concurrency_limit"), out);
+        parse_conc_limit(d, block, json_path_key(p, path, "concurrency_limit"),
+                         &out->admission);
     double after_ms;
     if (json_read_number(d, v, path, "retry_after_ms", false, 0, false, 1e9, &after_ms))
         out->retry_after_ns = sim_time_from_ms(after_ms);

@@ -14,8 +14,8 @@
 #include "../base/dist.h"
 #include "../base/rate_shape.h"
 #include "../base/sim_time.h"
-#include "../prim/conc_limit.h"
-#include "../prim/outlier.h"
+#include "../policy/server_checks.h"
+#include "../policy/admission.h"
 #include "../policy/policy_cfg.h"
 
 #define NO_INDEX UINT32_MAX
@@ -87,15 +87,7 @@ struct service_cfg {
     double error_rate; /* probability that a finished piece of work fails */
     double work_after_calls; /* share of the service time done after the calls */
     bool drop_expired; /* discard queued work whose caller's deadline has passed */
-    /* Admission at each instance: CoDel sheds work that waited too long
-     * while the queue is overloaded; adaptive LIFO serves newest first while
-     * it is (CoDel's overload signal, with its defaults when CoDel does not
-     * shed); a token bucket caps the rate each instance accepts. */
-    bool codel, adaptive_lifo;
-    sim_time codel_target_ns, codel_interval_ns;
-    struct rate_limit_cfg rate_limit; /* token bucket only */
-    bool has_conc_limit;     /* adaptive concurrency limit per instance (Netflix) */
-    struct conc_limit_cfg conc_limit;
+    struct admission_cfg admission; /* at each instance: rate and concurrency limits, CoDel */
     /* Active readiness probes (Kubernetes): every interval each instance is
      * probed; failure_threshold failures in a row take it out of the
      * balancer's rotation, success_threshold successes bring it back. A

@@ -87,19 +87,13 @@ void service_init(struct sim *s, uint32_t i)
     svc->cfg = &s->sc->services[i];
     svc->inst = xcalloc(svc->cfg->instances, sizeof *svc->inst);
     const struct service_cfg *cfg = svc->cfg;
-    bool admission = cfg->codel || cfg->adaptive_lifo ||
-                     cfg->rate_limit.kind != RATE_LIMIT_NONE || cfg->has_conc_limit;
+    bool admission = admission_configured(&cfg->admission);
     for (uint32_t k = 0; k < cfg->instances; k++) {
         svc->inst[k].st = healthy(cfg);
         if (!admission)
             continue;
-        struct admission *adm = xcalloc(1, sizeof *adm);
-        codel_init(&adm->codel, cfg->codel_target_ns, cfg->codel_interval_ns);
-        if (cfg->rate_limit.kind == RATE_LIMIT_TOKEN_BUCKET)
-            token_bucket_init(&adm->bucket, cfg->rate_limit.rate_rps, cfg->rate_limit.burst);
-        if (cfg->has_conc_limit)
-            conc_limit_init(&adm->limit, &cfg->conc_limit);
-        svc->inst[k].adm = adm;
+        svc->inst[k].adm = xcalloc(1, sizeof *svc->inst[k].adm);
+        admission_init(svc->inst[k].adm, &cfg->admission);
     }
     char stream[160];
     snprintf(stream, sizeof stream, "service:%s:work", svc->cfg->name);
@@ -208,12 +202,8 @@ static void job_leaves(struct sim *s, struct job *job, enum outcome outcome)
     if (!job->limited)
         return;
     job->limited = false;
-    struct conc_limit *l = &s->services[job->service].inst[job->instance].adm->limit;
-    if (outcome == OUTCOME_ERROR)
-        conc_limit_ignore(l);
-    else
-        conc_limit_sample(l, s->now - job->arrived_at, job->limit_in_flight,
-                          !outcome_is_success(outcome));
+    admission_leave(s->services[job->service].inst[job->instance].adm,
+                    s->now - job->arrived_at, job->limit_in_flight, outcome);
 }
 
 /* With drop_expired, a job whose caller's deadline has passed is not
@@ -258,13 +248,12 @@ static uint32_t take_next(struct sim *s, struct service_rt *svc, struct instance
 {
     const struct service_cfg *cfg = svc->cfg;
     struct admission *adm = in->adm;
-    if (!adm || !(cfg->codel || cfg->adaptive_lifo))
+    if (!adm || !(cfg->admission.codel || cfg->admission.adaptive_lifo))
         return ring_pop(in, cfg->discipline);
     sim_time oldest = s->now - s->jobs[in->ring[in->ring_head]].arrived_at;
-    codel_should_drop(&adm->codel, s->now, oldest);
-    bool overloaded = codel_overloaded(&adm->codel);
-    uint32_t j = ring_pop(in, cfg->adaptive_lifo && overloaded ? QUEUE_LIFO : cfg->discipline);
-    if (cfg->codel && codel_sojourn_too_long(&adm->codel, s->now - s->jobs[j].arrived_at)) {
+    bool newest = admission_serve_newest(adm, s->now, oldest);
+    uint32_t j = ring_pop(in, newest ? QUEUE_LIFO : cfg->discipline);
+    if (admission_sheds(adm, s->now - s->jobs[j].arrived_at)) {
         shed(s, j);
         return NO_INDEX;
     }
@@ -379,12 +368,10 @@ static void arrive(struct sim *s, uint32_t j)
         job_finish(s, j, OUTCOME_ERROR); /* connection refused */
     } else if (s->jobs[j].keyed && answered_by_key(s, j)) {
         /* a repeat, answered from the key store or refused as a conflict */
-    } else if (in->adm && svc->cfg->rate_limit.kind == RATE_LIMIT_TOKEN_BUCKET &&
-               !token_bucket_take(&in->adm->bucket, s->now)) {
+    } else if (in->adm && !admission_rate_ok(in->adm, s->now)) {
         job_finish(s, j, OUTCOME_SHED); /* over the instance's rate limit */
-    } else if (svc->cfg->has_conc_limit &&
-               !(s->jobs[j].limited =
-                     conc_limit_acquire(&in->adm->limit, &s->jobs[j].limit_in_flight))) {
+    } else if (svc->cfg->admission.has_conc_limit &&
+               !(s->jobs[j].limited = admission_enter(in->adm, &s->jobs[j].limit_in_flight))) {
         job_finish(s, j, OUTCOME_SHED); /* over the instance's concurrency limit */
     } else if (can_start(in) && in->queued == 0) {
         start_work(s, j);

@@ -20,12 +20,8 @@
 #include "../policy/call_sm.h"
 #include "../policy/outcome.h"
 #include "../policy/policy.h"
-#include "../prim/codel.h"
-#include "../prim/conc_limit.h"
-#include "../prim/idem_store.h"
-#include "../prim/outlier.h"
-#include "../prim/probe.h"
-#include "../prim/token_bucket.h"
+#include "../policy/admission.h"
+#include "../policy/server_checks.h"
 #include "sim.h"
 
 enum event_kind {
@@ -150,7 +146,7 @@ struct instance_state {
 };
 
 struct instance {
-    struct admission *adm; /* NULL: no CoDel, adaptive LIFO or rate limit */
+    struct admission *adm; /* NULL: no CoDel, adaptive LIFO, rate or concurrency limit */
     /* Out of the balancer's rotation, for any of: all workers lost (st),
      * ejected as an outlier, failing its readiness probe. */
     bool out, ejected, unready;
@@ -187,13 +183,6 @@ struct service_rt {
     sim_time level_since;  /* areas are integrated up to here */
     uint32_t window_max_queue, max_queue;
     struct service_stats stats;
-};
-
-/* Per-instance admission state, allocated only for services that use it. */
-struct admission {
-    struct codel codel;
-    struct token_bucket bucket;
-    struct conc_limit limit;
 };
 
 struct client_rt {
