@@ -40,9 +40,12 @@ CRIT_LIBS = $(shell pkg-config --libs criterion 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS := -lm
 
-SIM_SRC := $(sort $(wildcard sim/base/*.c sim/prim/*.c sim/policy/*.c sim/kernel/*.c sim/model/*.c sim/edge/*.c viz/*.c))
+SIM_SRC := $(sort $(wildcard sim/base/*.c sim/prim/*.c sim/policy/*.c sim/kernel/*.c sim/model/*.c sim/edge/*.c))
 SIM_LIB_SRC := $(filter-out sim/edge/main.c,$(SIM_SRC))
 SIM_OBJ := $(SIM_LIB_SRC:%.c=$(BUILD)/%.o)
+# The viewer and plotter: the only code that includes SDL, in a library of its own.
+VIZ_SRC := $(sort $(wildcard viz/*.c))
+VIZ_OBJ := $(VIZ_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/sim/edge/main.o
 TEST_SRC := $(sort $(wildcard tests/test_*.c)) tests/helpers.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
@@ -78,13 +81,22 @@ $(BUILD)/libstampede-sim.a: $(SIM_OBJ)
 	@echo "  AR  $@"
 	@ar rcs $@ $^
 
-$(BIN): $(MAIN_OBJ) $(BUILD)/libstampede-sim.a
-	@echo "  LD  $@"
-	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+$(BUILD)/libstampede-viz.a: $(VIZ_OBJ)
+	@rm -f $@
+	@echo "  AR  $@"
+	@ar rcs $@ $^
 
-$(TEST_BIN): $(TEST_OBJ) $(BUILD)/libstampede-sim.a
+# The command line (in the sim library) calls the viewer, which reads the
+# simulator: the two libraries are searched as a group.
+LIBS_GROUP = -Wl,--start-group $(BUILD)/libstampede-sim.a $(BUILD)/libstampede-viz.a -Wl,--end-group
+
+$(BIN): $(MAIN_OBJ) $(BUILD)/libstampede-viz.a $(BUILD)/libstampede-sim.a
 	@echo "  LD  $@"
-	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(PKG_LIBS) $(LDLIBS)
+	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBS_GROUP) $(PKG_LIBS) $(LDLIBS)
+
+$(TEST_BIN): $(TEST_OBJ) $(BUILD)/libstampede-viz.a $(BUILD)/libstampede-sim.a
+	@echo "  LD  $@"
+	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIBS_GROUP) $(CRIT_LIBS) $(PKG_LIBS) $(LDLIBS)
 
 PNGSTAT := $(BUILD)/tests/pngstat
 $(PNGSTAT): tests/tools/pngstat.c | $(DEPS_STAMP)
@@ -167,10 +179,10 @@ $(LIB_DIR)/resilient-client: sim/policy/examples/resilient_client.c $(LIB_DIR)/l
 	@$(CC) $(filter-out -MMD -MP,$(BASE_CFLAGS)) $(OPT) -o $@ $< $(LIB_DIR)/libstampede-policy.a -lm
 
 # Layering: each layer includes only those below it (see sim/README.md).
-check-deps:
+check-deps: # also run by make test
 	@tests/cli/check-layers.sh
 
 clean:
 	rm -rf build
 
--include $(SIM_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(SIM_OBJ:.o=.d) $(VIZ_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

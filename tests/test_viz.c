@@ -9,6 +9,7 @@
 #include <SDL_image.h>
 
 #include "../sim/edge/loader.h"
+#include "../viz/render.h"
 #include "../viz/viz.h"
 
 /* 60 s at 100 requests/s, an outage from 20 s to 40 s. */

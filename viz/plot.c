@@ -10,6 +10,7 @@
 
 #include "../sim/base/csv.h"
 #include "../sim/base/xalloc.h"
+#include "render.h"
 #include "viz.h"
 
 SDL_Surface *viz_render_surface(struct viz_series *const *runs, unsigned count, int w, int h,

@@ -47,4 +47,8 @@ extern const SDL_Color viz_color_offered, viz_color_attempts, viz_color_goodput,
 void viz_draw(SDL_Renderer *r, const struct viz_fonts *fonts, int w, int h,
               struct viz_series *const *runs, unsigned count, const struct viz_draw_opts *o);
 
+/* Draws the runs into a new surface of w x h (NULL on failure). */
+SDL_Surface *viz_render_surface(struct viz_series *const *runs, unsigned count, int w, int h,
+                                const struct viz_draw_opts *o);
+
 #endif

@@ -19,6 +19,7 @@
 #include <SDL_image.h>
 
 #include "../sim/base/xalloc.h"
+#include "render.h"
 #include "viz.h"
 
 #define MAX_RUNS 4

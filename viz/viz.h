@@ -4,23 +4,18 @@
  * with no display; `view` opens a window whose graphs grow while the
  * simulation runs. Both use the same renderer (render.h), and read only
  * the simulator's public outputs: its window reports and events, or the
- * result files. */
+ * result files. This header names no SDL type, so the command line that
+ * includes it never sees SDL; render.h is the renderer's own. */
 #ifndef STAMPEDE_VIZ_H
 #define STAMPEDE_VIZ_H
 
 #include <stddef.h>
 
-#include <SDL.h>
-
-#include "render.h"
 #include "series.h"
 
 #define VIZ_PNG_W 1400
 #define VIZ_PNG_H 1000
 
-/* Draws the runs into a new surface of w x h (NULL on failure). */
-SDL_Surface *viz_render_surface(struct viz_series *const *runs, unsigned count, int w, int h,
-                                const struct viz_draw_opts *o);
 /* Draws the runs into a PNG at `path`; 0, or -1 with a message in err. */
 int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, const char *path,
                  char *err, size_t err_size);

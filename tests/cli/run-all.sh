@@ -28,6 +28,25 @@ check help_exits_0 expect_exit 0 "$bin" --help
 check every_command_has_help bash -c "for c in run validate list check compare sweep merge plot view; do $bin \$c --help >/dev/null || exit 1; done"
 check unknown_command_exits_2 expect_exit 2 "$bin" frobnicate
 
+# --- layering: the include graph of the real tree, and a fixture that breaks it ---
+check source_tree_keeps_its_layers tests/cli/check-layers.sh
+lay="$tmp/layers"
+mkdir -p "$lay/sim/prim" "$lay/sim/policy" "$lay/sim/model" "$lay/sim/edge" "$lay/viz"
+echo '#include <SDL.h>' >"$lay/viz/render.h"
+printf '#include "render.h"\n' >"$lay/viz/viz.h"
+echo 'int breaker;' >"$lay/sim/prim/breaker.h"
+echo '#include "../prim/breaker.h"' >"$lay/sim/policy/policy.h"
+printf '#include "../prim/breaker.h"\n#include "../policy/policy.h"\n' >"$lay/sim/model/call.c"
+printf '#include "../../viz/viz.h"\n#include <cJSON.h>\n' >"$lay/sim/edge/cli_run.c"
+echo '#include "../model/nowhere.h"' >"$lay/sim/edge/main.c"
+tests/cli/check-layers.sh "$lay" >"$tmp/lay.out" 2>&1
+check layer_check_fails_on_the_fixture test $? -ne 0
+check layer_check_catches_a_model_file_including_a_primitive grep -q '^sim/model/call.c: includes the primitive sim/prim/breaker.h directly' "$tmp/lay.out"
+check layer_check_lets_the_policy_layer_include_primitives bash -c "! grep -q '^sim/policy/' '$tmp/lay.out'"
+check layer_check_catches_sdl_reaching_the_command_line grep -q '^sim/edge/cli_run.c: SDL reaches the command line: sim/edge/cli_run.c -> viz/viz.h -> viz/render.h' "$tmp/lay.out"
+check layer_check_catches_cjson_outside_the_json_layer grep -q '^sim/edge/cli_run.c: includes cJSON outside the JSON layer' "$tmp/lay.out"
+check layer_check_catches_an_include_that_resolves_nowhere grep -q '^sim/edge/main.c: includes "../model/nowhere.h", which is not a file' "$tmp/lay.out"
+
 # --- validate ---
 check bundled_scenarios_are_valid expect_exit 0 "$bin" validate scenarios/*.json
 check list_shows_bundled_scenarios bash -c "$bin list | grep -q '^api-db '"
