@@ -1,5 +1,5 @@
 /* The circuit breaker alone, driven by literal times (nanoseconds): the
- * state machines and accounting rules of shared/reference/primitives*.md. */
+ * state machines and accounting rules of docs/primitives.md. */
 #include <criterion/criterion.h>
 
 #include "../sim/prim/breaker.h"

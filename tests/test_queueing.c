@@ -1,4 +1,4 @@
-/* Validation against closed forms (shared/reference/queueing.md), through
+/* Validation against closed forms (docs/queueing.md), through
  * real scenario files, the real loader and the real simulator.
  *
  * Tolerances: successive waits are correlated, so each test uses batch

@@ -86,15 +86,17 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
         return 0;
     const char *value = argv[*i + 1];
     uint64_t n;
-    if (!strcmp(a, "--seed")) {
+    if (!strcmp(a, "--seed") && (c->accepts & CLI_OPT_SEED)) {
         if (!cli_parse_count(a, value, 0, UINT64_MAX, &c->seed))
             return 2;
         c->has_seed = true;
-    } else if (!strcmp(a, "--set")) {
+    } else if (!strcmp(a, "--set") && (c->accepts & CLI_OPT_SET)) {
         c->sets[c->set_count++] = value;
-    } else if (!strcmp(a, "--out")) {
+    } else if (!strcmp(a, "--out") && (c->accepts & CLI_OPT_OUT)) {
         c->out = value;
-    } else if (!strcmp(a, "--replications")) {
+    } else if (!strcmp(a, "--variant") && (c->accepts & CLI_OPT_VARIANT)) {
+        c->variant = value;
+    } else if (!strcmp(a, "--replications") && (c->accepts & CLI_OPT_REPLICATIONS)) {
         if (!cli_parse_count(a, value, 1, 1000, &n))
             return 2;
         c->replications = (uint32_t)n;
@@ -109,34 +111,26 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
 
 struct run_options {
     const char *file;
-    const char *variant;
-    const char *out;
-    bool has_seed, quiet, stats, plot;
-    uint64_t seed;
-    const char **sets;
-    uint32_t set_count;
+    struct cli_common c;
+    bool quiet, stats, plot;
 };
 
 static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->sets = xcalloc((size_t)argc, sizeof *o->sets);
+    o->c.accepts = CLI_OPT_SEED | CLI_OPT_SET | CLI_OPT_OUT | CLI_OPT_VARIANT;
+    o->c.sets = xcalloc((size_t)argc + 1, sizeof *o->c.sets);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool has_value = i + 1 < argc;
+        int common = cli_common_option(&o->c, argc, argv, &i);
+        if (common == 2)
+            return 2;
+        if (common)
+            continue;
         if (is_help(a)) {
             fputs(RUN_USAGE, stdout);
             return 0;
-        } else if (!strcmp(a, "--variant") && has_value) {
-            o->variant = argv[++i];
-        } else if (!strcmp(a, "--out") && has_value) {
-            o->out = argv[++i];
-        } else if (!strcmp(a, "--set") && has_value) {
-            o->sets[o->set_count++] = argv[++i];
-        } else if (!strcmp(a, "--seed") && has_value) {
-            if (!cli_parse_count(a, argv[++i], 0, UINT64_MAX, &o->seed))
-                return 2;
-            o->has_seed = true;
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = true;
         } else if (!strcmp(a, "--stats")) {
@@ -158,36 +152,36 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
         fputs(RUN_USAGE, stderr);
         return 2;
     }
-    return -1; /* go on */
+    return CLI_GO_ON;
 }
 
 static int cmd_run(int argc, char **argv)
 {
     struct run_options o;
     int rc = parse_run_options(argc, argv, &o);
-    if (rc >= 0) {
-        free(o.sets);
+    if (rc != CLI_GO_ON) {
+        free(o.c.sets);
         return rc;
     }
     char *file = cli_resolve_scenario(o.file);
     struct diag d;
     diag_init(&d, file);
     struct scenario_set set;
-    enum loader_status st = loader_load(file, o.sets, o.set_count, o.variant, &set, &d);
+    enum loader_status st = loader_load(file, o.c.sets, o.c.set_count, o.c.variant, &set, &d);
     diag_print(&d, stderr);
     diag_release(&d);
     free(file);
-    free(o.sets);
+    free(o.c.sets);
     if (st != LOAD_OK)
         return (int)st;
     bool several = set.count > 1 || strcmp(set.items[0]->variant, "default") != 0;
     for (uint32_t i = 0; i < set.count && rc <= 0; i++) {
         if (i > 0 && !o.quiet)
             printf("\n");
-        rc = cli_run_variant(&(struct variant_run){.sc = set.items[i], .out = o.out,
+        rc = cli_run_variant(&(struct variant_run){.sc = set.items[i], .out = o.c.out,
                                                    .several = several, .quiet = o.quiet,
                                                    .stats = o.stats, .plot = o.plot,
-                                                   .has_seed = o.has_seed, .seed = o.seed},
+                                                   .has_seed = o.c.has_seed, .seed = o.c.seed},
                              NULL);
     }
     scenario_set_release(&set);

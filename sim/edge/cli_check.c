@@ -220,6 +220,7 @@ static int write_junit(const char *path, const struct verdicts *vs)
 static int parse_options(int argc, char **argv, struct check_options *o)
 {
     memset(o, 0, sizeof *o);
+    o->c.accepts = CLI_OPT_SEED | CLI_OPT_SET | CLI_OPT_OUT | CLI_OPT_REPLICATIONS;
     o->c.replications = 1;
     o->files = xcalloc((size_t)argc + 1, sizeof *o->files);
     o->c.sets = xcalloc((size_t)argc + 1, sizeof *o->c.sets);
@@ -248,7 +249,7 @@ static int parse_options(int argc, char **argv, struct check_options *o)
         fputs(USAGE, stderr);
         return 2;
     }
-    return -1;
+    return CLI_GO_ON;
 }
 
 int cli_check(int argc, char **argv)
@@ -256,12 +257,12 @@ int cli_check(int argc, char **argv)
     struct check_options o;
     int rc = parse_options(argc, argv, &o);
     struct verdicts vs = {0};
-    for (uint32_t i = 0; rc < 0 && i < o.file_count; i++) {
+    for (uint32_t i = 0; rc == CLI_GO_ON && i < o.file_count; i++) {
         int frc = check_file(&o, o.files[i], &vs);
         if (frc)
             rc = frc; /* bad input or I/O: stop, report nothing half-judged as success */
     }
-    if (rc < 0) {
+    if (rc == CLI_GO_ON) {
         printf("%u passed, %u failed\n", vs.count - vs.failed, vs.failed);
         rc = vs.failed ? 1 : 0;
         if (o.junit && write_junit(o.junit, &vs))

@@ -134,6 +134,7 @@ static void format_cell(char *out, size_t size, const struct cell *c, uint32_t r
 
 static int parse_options(int argc, char **argv, struct compare_options *o)
 {
+    o->c.accepts = CLI_OPT_SEED | CLI_OPT_SET | CLI_OPT_OUT | CLI_OPT_REPLICATIONS;
     o->c.replications = 1;
     o->c.sets = xcalloc((size_t)argc + 1, sizeof *o->c.sets);
     /* room for every --metric, or for the default rows */
@@ -148,7 +149,7 @@ static int parse_options(int argc, char **argv, struct compare_options *o)
             continue;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(USAGE, stdout);
-            return -1;
+            return 0;
         } else if (!strcmp(a, "--metric") && has_value) {
             char *name = argv[++i], *dir = strchr(name, ':');
             enum better b = BETTER_NONE;
@@ -184,7 +185,7 @@ static int parse_options(int argc, char **argv, struct compare_options *o)
         o->row_count = sizeof DEFAULT_ROWS / sizeof DEFAULT_ROWS[0];
         memcpy(o->rows, DEFAULT_ROWS, sizeof DEFAULT_ROWS);
     }
-    return 0;
+    return CLI_GO_ON;
 }
 
 static int write_csv(const char *dir, const struct compare_options *o,
@@ -264,10 +265,11 @@ int cli_compare(int argc, char **argv)
 {
     struct compare_options o = {0};
     int rc = parse_options(argc, argv, &o);
-    if (rc) {
+    if (rc != CLI_GO_ON) {
         free(o.c.sets), free(o.rows);
-        return rc < 0 ? 0 : rc;
+        return rc;
     }
+    rc = 0;
     char *file = cli_resolve_scenario(o.file);
     struct diag d;
     diag_init(&d, file);

@@ -32,19 +32,34 @@ int cli_run_variant(const struct variant_run *v, char **summary_json);
  * stderr and returns false. */
 bool cli_parse_count(const char *option, const char *value, uint64_t min, uint64_t max,
                      uint64_t *out);
-/* The options every command that runs scenarios takes: --seed N,
- * --set PATH=VALUE (repeatable), --out DIR, --replications R. `sets` must
- * have room for argc entries. */
+/* The options shared by the commands that run scenarios, parsed in one
+ * place: --seed N, --set PATH=VALUE (repeatable), --out DIR,
+ * --replications R, --variant V. A command names those it takes in
+ * `accepts`; `sets` must have room for argc entries. */
+enum cli_option {
+    CLI_OPT_SEED = 1,
+    CLI_OPT_SET = 2,
+    CLI_OPT_OUT = 4,
+    CLI_OPT_REPLICATIONS = 8,
+    CLI_OPT_VARIANT = 16,
+};
 struct cli_common {
+    unsigned accepts;  /* enum cli_option bits */
     const char **sets;
     uint32_t set_count, replications;
     const char *out;
+    const char *variant;
     bool has_seed;
     uint64_t seed;
 };
-/* If argv[*i] is one of those, takes it (and its value, advancing *i) and
- * returns 1; 0 if it is not; 2 after reporting a bad value. */
+/* If argv[*i] is one of the accepted options, takes it (and its value,
+ * advancing *i) and returns 1; 0 if it is not; 2 after reporting a bad
+ * value. */
 int cli_common_option(struct cli_common *c, int argc, char **argv, int *i);
+
+/* What every command's option parser returns: CLI_GO_ON to run, else the
+ * exit code to stop with (0 after --help, 2 for bad usage). */
+#define CLI_GO_ON (-1)
 
 /* `stampede check`, `compare`, `sweep`, `merge`. */
 int cli_check(int argc, char **argv);

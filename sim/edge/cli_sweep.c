@@ -44,7 +44,7 @@ static const char USAGE[] =
     "  --variant V    run only variant V\n";
 
 struct sweep_options {
-    const char *file, *variant;
+    const char *file;
     struct cli_common c;
     uint32_t jobs, shard, shards;
     struct grid grid;
@@ -73,18 +73,19 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = cores > 0 ? (uint32_t)cores : 1;
     o->shard = o->shards = 1;
+    o->c.accepts = CLI_OPT_SEED | CLI_OPT_SET | CLI_OPT_OUT | CLI_OPT_VARIANT;
     o->c.sets = xcalloc((size_t)argc + 1, sizeof *o->c.sets);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool has_value = i + 1 < argc;
-        int common = strcmp(a, "--replications") ? cli_common_option(&o->c, argc, argv, &i) : 0;
+        int common = cli_common_option(&o->c, argc, argv, &i);
         if (common == 2)
             return 2;
         if (common)
             continue;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(USAGE, stdout);
-            return -1;
+            return 0;
         } else if (!strcmp(a, "--grid") && has_value) {
             char err[256];
             if (!grid_add_axis(&o->grid, argv[++i], err, sizeof err)) {
@@ -99,8 +100,6 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
         } else if (!strcmp(a, "--shard") && has_value) {
             if (parse_shard(argv[++i], o))
                 return 2;
-        } else if (!strcmp(a, "--variant") && has_value) {
-            o->variant = argv[++i];
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "stampede: error: sweep: unknown option or missing value '%s'\n%s",
                     a, USAGE);
@@ -117,7 +116,7 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
                 USAGE);
         return 2;
     }
-    return 0;
+    return CLI_GO_ON;
 }
 
 /* The overrides of point p: the --set ones, then the grid's. */
@@ -146,7 +145,7 @@ static enum loader_status load_point(const struct sweep_options *o, const char *
     struct diag d;
     diag_init(&d, file);
     enum loader_status st =
-        loader_load(file, sets, o->c.set_count + o->grid.axis_count, o->variant, set, &d);
+        loader_load(file, sets, o->c.set_count + o->grid.axis_count, o->c.variant, set, &d);
     if (report)
         diag_print(&d, stderr);
     diag_release(&d);
@@ -296,11 +295,12 @@ int cli_sweep(int argc, char **argv)
 {
     struct sweep_options o = {0};
     int rc = parse_options(argc, argv, &o);
-    if (rc) {
+    if (rc != CLI_GO_ON) {
         grid_release(&o.grid);
         free(o.c.sets);
-        return rc < 0 ? 0 : rc;
+        return rc;
     }
+    rc = 0;
     char *file = cli_resolve_scenario(o.file);
     /* validate every point first: bad input writes nothing */
     uint32_t variants = 0;

@@ -199,27 +199,26 @@ int cli_plot(int argc, char **argv)
 int cli_view(int argc, char **argv)
 {
     const char *file = NULL;
-    const char **sets = xcalloc((size_t)argc + 1, sizeof *sets), **only = xcalloc(5, sizeof *only);
-    uint32_t set_count = 0, only_count = 0;
+    const char **only = xcalloc(5, sizeof *only);
+    uint32_t only_count = 0;
+    /* --variant may be given up to four times here: parsed below, not as the common one */
+    struct cli_common c = {.accepts = CLI_OPT_SEED | CLI_OPT_SET,
+                           .sets = xcalloc((size_t)argc + 1, sizeof(const char *))};
     struct viz_view_options o = {0};
-    bool has_seed = false;
-    uint64_t seed = 0;
     int rc = 0;
     for (int i = 0; i < argc && !rc; i++) {
         const char *a = argv[i];
         bool v = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        int common = cli_common_option(&c, argc, argv, &i);
+        if (common) {
+            rc = common == 2 ? 2 : 0;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(VIEW_USAGE, stdout);
             rc = -1;
         } else if (!strcmp(a, "--variant") && v) {
             if (only_count < 4)
                 only[only_count++] = argv[i + 1];
             i++;
-        } else if (!strcmp(a, "--set") && v) {
-            sets[set_count++] = argv[++i];
-        } else if (!strcmp(a, "--seed") && v) {
-            rc = cli_parse_count("--seed", argv[++i], 0, UINT64_MAX, &seed) ? 0 : 2;
-            has_seed = true;
         } else if (!strcmp(a, "--speed") && v) {
             char *end;
             o.speed = strtod(argv[++i], &end);
@@ -253,19 +252,19 @@ int cli_view(int argc, char **argv)
         rc = 2;
     }
     if (rc) {
-        free(sets), free(only);
+        free(c.sets), free(only);
         return rc < 0 ? 0 : rc;
     }
     char *path = cli_resolve_scenario(file);
     struct diag d;
     diag_init(&d, path);
     struct scenario_set set;
-    enum loader_status st = loader_load(path, sets, set_count, NULL, &set, &d);
+    enum loader_status st = loader_load(path, c.sets, c.set_count, NULL, &set, &d);
     diag_print(&d, stderr);
     diag_release(&d);
     free(path);
     if (st != LOAD_OK) {
-        free(sets), free(only);
+        free(c.sets), free(only);
         return (int)st;
     }
     const struct scenario *pick[4];
@@ -281,9 +280,9 @@ int cli_view(int argc, char **argv)
         fprintf(stderr, "stampede: error: view: no variant named '%s'\n", only[0]);
         rc = 2;
     } else {
-        rc = viz_view(pick, n, has_seed ? seed : pick[0]->seed, &o);
+        rc = viz_view(pick, n, c.has_seed ? c.seed : pick[0]->seed, &o);
     }
     scenario_set_release(&set);
-    free(sets), free(only);
+    free(c.sets), free(only);
     return rc;
 }
