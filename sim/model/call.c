@@ -85,8 +85,9 @@ static void send_attempt(struct sim *s, uint32_t ci, sim_time timeout, sim_time 
     uint32_t gen = c->gen;
     const struct policy *p = c->sm.pol;
     bool from_client = !c->caller_is_job;
-    uint32_t from = c->caller_is_job ? s->jobs[c->caller].service
-                                     : s->requests[c->caller].client;
+    uint32_t from = NO_INDEX; /* who is calling matters only to an active partition */
+    if (s->partitions_active)
+        from = c->caller_is_job ? s->jobs[c->caller].service : s->requests[c->caller].client;
     struct attempt_spec a = {
         .service = c->service,
         .call = ci,
@@ -107,7 +108,8 @@ static void send_attempt(struct sim *s, uint32_t ci, sim_time timeout, sim_time 
     service_take_request(s, j, from_client, from); /* may end the attempt, or the call, at once */
     c = &s->calls[ci];
     if (c->gen == gen && c->attempt == j) {
-        struct call_effects fx = {0};
+        struct call_effects fx;
+        call_effects_clear(&fx);
         call_sm_sent(&c->sm, s->now, &fx);
         run(s, ci, &fx);
     }
@@ -136,7 +138,8 @@ static void wake(struct sim *s, uint64_t owner)
 {
     uint32_t w = (uint32_t)owner;
     SIM_ASSERT(w < s->call_cap && s->calls[w].gen == (uint32_t)(owner >> 32));
-    struct call_effects fx = {0};
+    struct call_effects fx;
+    call_effects_clear(&fx);
     call_sm_on_slot(&s->calls[w].sm, s->now, &fx);
     run(s, w, &fx);
 }
@@ -219,7 +222,8 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
     } else {
         counts = &s->clients[s->requests[caller].client].stats.calls;
     }
-    struct call_effects fx = {0};
+    struct call_effects fx;
+    call_effects_clear(&fx);
     call_sm_begin(&c->sm, pol, counts, owner_of(s, ci), s->now, inherited, &fx);
     run(s, ci, &fx);
 }
@@ -229,7 +233,8 @@ void call_on_reply(struct sim *s, uint32_t ci, uint32_t j, enum outcome outcome,
 {
     struct call *c = &s->calls[ci];
     forget_attempt(s, c, j);
-    struct call_effects fx = {0};
+    struct call_effects fx;
+    call_effects_clear(&fx);
     call_sm_on_result(&c->sm, s->now, outcome, retry_after, &fx);
     run(s, ci, &fx);
 }
@@ -250,7 +255,8 @@ void call_on_resume(struct sim *s, uint32_t ci, uint32_t gen)
     if (c->gen != gen)
         return;
     c->timer = (struct timer_handle){0, 0};
-    struct call_effects fx = {0};
+    struct call_effects fx;
+    call_effects_clear(&fx);
     call_sm_on_timer(&c->sm, s->now, &fx);
     run(s, ci, &fx);
 }
@@ -272,7 +278,8 @@ void call_abandon(struct sim *s, uint32_t ci)
     struct call *c = &s->calls[ci];
     eventq_cancel(s->q, c->timer);
     let_go_all(s, ci, false); /* the attempts go on, for nobody */
-    struct call_effects fx = {0};
+    struct call_effects fx;
+    call_effects_clear(&fx);
     call_sm_abandon(&s->calls[ci].sm, s->now, &fx);
     for (uint32_t i = 0; i < fx.count; i++)
         SIM_ASSERT(fx.fx[i].kind == CALL_FX_WAKE); /* nothing else is left to do */

@@ -15,7 +15,7 @@ static struct call_effect *push(struct call_effects *fx, enum call_effect_kind k
 {
     SIM_ASSERT(fx->count < CALL_FX_MAX);
     struct call_effect *e = &fx->fx[fx->count++];
-    *e = (struct call_effect){.kind = kind};
+    e->kind = kind; /* the owner reads only the fields of its kind, set by the caller */
     return e;
 }
 

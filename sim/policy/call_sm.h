@@ -73,6 +73,10 @@ struct call_effects {
     struct call_effect fx[CALL_FX_MAX];
 };
 
+/* Empties a list. Only the count needs clearing: effects are written
+ * before they are read, and a list is made for every step of every call. */
+static inline void call_effects_clear(struct call_effects *fx) { fx->count = 0; }
+
 /* Where the call goes on when its timer fires. */
 enum call_stage {
     CALL_STAGE_NONE,
