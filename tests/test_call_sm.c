@@ -2,6 +2,7 @@
  * Each test plays the owner: it begins a call, feeds it results and timer
  * expiries at chosen instants, and checks the effects it asks for. */
 #include <criterion/criterion.h>
+#include <string.h>
 
 #include "../sim/policy/call_sm.h"
 
@@ -19,31 +20,59 @@ static struct policy_cfg retrying(uint32_t max_attempts, sim_time backoff_ns)
     };
 }
 
+/* The effects of a list in order, the next step (if any) last. */
+static uint32_t effects(const struct call_effects *fx, const struct call_effect **out)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < fx->count; i++)
+        out[n++] = &fx->fx[i];
+    if (fx->next.kind != CALL_FX_NONE)
+        out[n++] = &fx->next;
+    return n;
+}
+
 /* The one effect of a kind in fx (fails if there is not exactly one). */
 static const struct call_effect *only(const struct call_effects *fx, enum call_effect_kind k)
 {
-    const struct call_effect *found = NULL;
-    for (uint32_t i = 0; i < fx->count; i++)
-        if (fx->fx[i].kind == k) {
+    const struct call_effect *all[CALL_FX_MAX + 1], *found = NULL;
+    uint32_t n = effects(fx, all);
+    for (uint32_t i = 0; i < n; i++)
+        if (all[i]->kind == k) {
             cr_assert_null(found, "two effects of kind %d", k);
-            found = &fx->fx[i];
+            found = all[i];
         }
-    cr_assert_not_null(found, "no effect of kind %d among %u", k, fx->count);
+    cr_assert_not_null(found, "no effect of kind %d among %u", k, n);
     return found;
 }
 
 static bool has(const struct call_effects *fx, enum call_effect_kind k)
 {
-    for (uint32_t i = 0; i < fx->count; i++)
-        if (fx->fx[i].kind == k)
+    const struct call_effect *all[CALL_FX_MAX + 1];
+    uint32_t n = effects(fx, all);
+    for (uint32_t i = 0; i < n; i++)
+        if (all[i]->kind == k)
             return true;
     return false;
 }
 
+/* The kind of the i-th effect, counting the next step as the last. */
+static enum call_effect_kind kind_at(const struct call_effects *fx, uint32_t i)
+{
+    const struct call_effect *all[CALL_FX_MAX + 1];
+    uint32_t n = effects(fx, all);
+    cr_assert_lt(i, n);
+    return all[i]->kind;
+}
+
+static uint32_t total(const struct call_effects *fx)
+{
+    return fx->count + (fx->next.kind != CALL_FX_NONE);
+}
+
 static enum call_effect_kind last(const struct call_effects *fx)
 {
-    cr_assert_gt(fx->count, 0u);
-    return fx->fx[fx->count - 1].kind;
+    cr_assert_gt(total(fx), 0u);
+    return kind_at(fx, total(fx) - 1);
 }
 
 Test(call_sm, no_policy_sends_once_and_delivers_what_came_back)
@@ -52,13 +81,52 @@ Test(call_sm, no_policy_sends_once_and_delivers_what_came_back)
     struct call_sm m;
     struct call_effects fx = {0};
     call_sm_begin(&m, NULL, &counts, 1, 0, SIM_TIME_NEVER, &fx);
-    cr_assert_eq(fx.count, 1u);
+    cr_assert_eq(total(&fx), 1u);
     cr_assert_eq(only(&fx, CALL_FX_SEND)->timeout, 0, "no policy, no timeout");
     fx = (struct call_effects){0};
     call_sm_on_result(&m, 7 * MS, OUTCOME_ERROR, 0, &fx);
     cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_ERROR);
     cr_assert_eq(counts.attempts, 1u);
     cr_assert_eq(counts.retries, 0u);
+}
+
+static void assert_same_effects(const struct call_effects *a, const struct call_effects *b)
+{
+    cr_assert_eq(total(a), total(b));
+    for (uint32_t i = 0; i < total(a); i++)
+        cr_assert_eq(kind_at(a, i), kind_at(b, i));
+    cr_assert_eq(a->next.kind, b->next.kind);
+    if (a->next.kind == CALL_FX_SEND) {
+        cr_assert_eq(a->next.timeout, b->next.timeout);
+        cr_assert_eq(a->next.deadline, b->next.deadline);
+    }
+    if (a->next.kind == CALL_FX_DELIVER)
+        cr_assert_eq(a->next.outcome, b->next.outcome);
+}
+
+/* The inline steps of a call with no policy are a shortcut, not another
+ * machine: for every outcome they ask for what the general machine asks. */
+Test(call_sm, the_no_policy_shortcut_is_the_general_machine)
+{
+    for (int o = OUTCOME_OK; o <= OUTCOME_FALLBACK; o++) {
+        struct call_counts fast_counts = {0}, any_counts = {0};
+        struct call_sm fast, any;
+        struct call_effects f = {0}, a = {0};
+        call_sm_begin(&fast, NULL, &fast_counts, 1, 5 * MS, SIM_TIME_NEVER, &f);
+        call_sm_begin_any(&any, NULL, &any_counts, 1, 5 * MS, SIM_TIME_NEVER, &a);
+        assert_same_effects(&f, &a);
+        call_effects_clear(&f), call_effects_clear(&a);
+        call_sm_sent(&fast, 5 * MS, &f);
+        call_sm_sent_any(&any, 5 * MS, &a);
+        assert_same_effects(&f, &a);
+        call_effects_clear(&f), call_effects_clear(&a);
+        call_sm_on_result(&fast, 9 * MS, (enum outcome)o, 3 * MS, &f);
+        call_sm_on_result_any(&any, 9 * MS, (enum outcome)o, 3 * MS, &a);
+        assert_same_effects(&f, &a);
+        cr_assert_eq(memcmp(&fast_counts, &any_counts, sizeof fast_counts), 0);
+        cr_assert_eq(fast.in_flight, any.in_flight);
+        cr_assert_eq(fast.attempts, any.attempts);
+    }
 }
 
 /* Retry(Timeout): each attempt gets 100 ms. Timeout(Retry), the timeout
@@ -165,18 +233,18 @@ Test(call_sm, the_first_successful_hedge_wins_and_cancels_the_rest)
     cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 50 * MS);
     fx = (struct call_effects){0};
     call_sm_on_timer(&m, 50 * MS, &fx);
-    cr_assert_eq(fx.count, 2u);
-    cr_assert_eq(fx.fx[0].kind, CALL_FX_HEDGE, "the first attempt stays out");
-    cr_assert_eq(fx.fx[1].kind, CALL_FX_SEND);
+    cr_assert_eq(total(&fx), 2u);
+    cr_assert_eq(kind_at(&fx, 0), CALL_FX_HEDGE, "the first attempt stays out");
+    cr_assert_eq(kind_at(&fx, 1), CALL_FX_SEND);
     fx = (struct call_effects){0};
     call_sm_sent(&m, 50 * MS, &fx);
     cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 50 * MS, "one more hedge allowed");
     fx = (struct call_effects){0};
     call_sm_on_result(&m, 70 * MS, OUTCOME_OK, 0, &fx);
-    cr_assert_eq(fx.count, 2u);
-    cr_assert_eq(fx.fx[0].kind, CALL_FX_CANCEL_ATTEMPTS);
-    cr_assert_eq(fx.fx[1].kind, CALL_FX_DELIVER);
-    cr_assert_eq(fx.fx[1].outcome, OUTCOME_OK);
+    cr_assert_eq(total(&fx), 2u);
+    cr_assert_eq(kind_at(&fx, 0), CALL_FX_CANCEL_ATTEMPTS);
+    cr_assert_eq(kind_at(&fx, 1), CALL_FX_DELIVER);
+    cr_assert_eq(fx.next.outcome, OUTCOME_OK);
     cr_assert_eq(counts.attempts, 2u);
     cr_assert_eq(counts.policy[PC_HEDGES], 1u);
     cr_assert_eq(counts.retries, 0u, "hedges are not retries");
@@ -194,13 +262,16 @@ Test(call_sm, a_hedged_call_fails_when_every_attempt_has)
     struct call_sm m;
     struct call_effects fx = {0};
     call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    fx = (struct call_effects){0};
     call_sm_sent(&m, 0, &fx);
     fx = (struct call_effects){0};
     call_sm_on_timer(&m, 10 * MS, &fx);
+    fx = (struct call_effects){0};
     call_sm_sent(&m, 10 * MS, &fx);
     fx = (struct call_effects){0};
     call_sm_on_result(&m, 20 * MS, OUTCOME_ERROR, 0, &fx);
-    cr_assert_eq(fx.count, 0u, "the hedge is still out");
+    cr_assert_eq(total(&fx), 0u, "the hedge is still out");
+    fx = (struct call_effects){0};
     call_sm_on_result(&m, 30 * MS, OUTCOME_TIMEOUT, 0, &fx);
     cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_TIMEOUT, "the last one's outcome");
     policy_free(p);
@@ -219,6 +290,7 @@ Test(call_sm, a_budget_that_runs_dry_fails_the_call_with_the_last_outcome)
     struct call_sm a, b;
     struct call_effects fx = {0};
     call_sm_begin(&a, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    fx = (struct call_effects){0};
     call_sm_begin(&b, p, &counts, 2, 0, SIM_TIME_NEVER, &fx);
     fx = (struct call_effects){0};
     call_sm_on_result(&a, 5 * MS, OUTCOME_ERROR, 0, &fx);
@@ -260,10 +332,10 @@ Test(call_sm, a_bulkhead_outside_the_retry_holds_its_slot_across_attempts)
     only(&fx, CALL_FX_SEND);
     fx = (struct call_effects){0};
     call_sm_on_result(&a, 50 * MS, OUTCOME_OK, 0, &fx);
-    cr_assert_eq(fx.count, 2u);
-    cr_assert_eq(fx.fx[0].kind, CALL_FX_WAKE);
+    cr_assert_eq(total(&fx), 2u);
+    cr_assert_eq(kind_at(&fx, 0), CALL_FX_WAKE);
     cr_assert_eq(fx.fx[0].owner, 2u, "the waiting call gets the slot");
-    cr_assert_eq(fx.fx[1].kind, CALL_FX_DELIVER);
+    cr_assert_eq(kind_at(&fx, 1), CALL_FX_DELIVER);
     fx = (struct call_effects){0};
     call_sm_on_slot(&b, 50 * MS, &fx);
     cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 0, "goes on after what is running now");
@@ -277,6 +349,7 @@ Test(call_sm, a_bulkhead_outside_the_retry_holds_its_slot_across_attempts)
     p = policy_new(&cfg, 1, "bh");
     fx = (struct call_effects){0};
     call_sm_begin(&a, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    fx = (struct call_effects){0};
     call_sm_begin(&b, p, &counts, 2, 1 * MS, SIM_TIME_NEVER, &fx);
     fx = (struct call_effects){0};
     call_sm_on_result(&a, 10 * MS, OUTCOME_ERROR, 0, &fx);
@@ -298,6 +371,7 @@ Test(call_sm, retry_after_replaces_the_backoff)
     fx = (struct call_effects){0};
     call_sm_on_result(&m, 1 * MS, OUTCOME_REJECTED, 2000 * MS, &fx);
     cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 2000 * MS, "the server said two seconds");
+    fx = (struct call_effects){0};
     call_sm_on_timer(&m, 2001 * MS, &fx);
     fx = (struct call_effects){0};
     call_sm_on_result(&m, 2002 * MS, OUTCOME_ERROR, 0, &fx);
@@ -327,7 +401,7 @@ Test(call_sm, an_attempt_that_ends_while_being_sent_arms_no_hedge)
     call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
     fx = (struct call_effects){0};
     call_sm_on_result(&m, 0, OUTCOME_REJECTED, 0, &fx); /* inside the owner's send */
-    cr_assert_eq(fx.fx[0].kind, CALL_FX_CANCEL_TIMER);
+    cr_assert_eq(kind_at(&fx, 0), CALL_FX_CANCEL_TIMER);
     cr_assert_eq(last(&fx), CALL_FX_SEND, "a failure sends the hedge at once");
     struct call_effects later = {0};
     call_sm_sent(&m, 0, &later); /* the inner send's */

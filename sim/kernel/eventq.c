@@ -240,7 +240,7 @@ static void list_unlink(struct eventq *q, uint32_t s)
         l->tail = t->prev;
 }
 
-bool eventq_cancel(struct eventq *q, struct timer_handle h)
+bool eventq_cancel_armed(struct eventq *q, struct timer_handle h)
 {
     if (h.slot == NO_SLOT || h.slot >= q->slot_cap || q->slots[h.slot].gen != h.gen)
         return false;

@@ -56,8 +56,13 @@ struct timer_handle eventq_arm(struct eventq *q, sim_time now, sim_time delay, u
                                uint32_t id, uint64_t arg);
 
 /* Disarms a timer that has not fired yet; true if it was still armed.
- * Cancelling a fired, cancelled or null handle does nothing. */
-bool eventq_cancel(struct eventq *q, struct timer_handle h);
+ * Cancelling a fired, cancelled or null handle does nothing. (The null
+ * handle is checked inline: most calls never arm a timer.) */
+bool eventq_cancel_armed(struct eventq *q, struct timer_handle h);
+static inline bool eventq_cancel(struct eventq *q, struct timer_handle h)
+{
+    return h.slot != 0 && eventq_cancel_armed(q, h);
+}
 
 /* Removes the earliest event into *out; false when the queue is empty. */
 bool eventq_pop(struct eventq *q, struct event *out);

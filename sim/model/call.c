@@ -15,14 +15,14 @@
 #include "pool.h"
 #include "sim_internal.h"
 
-uint32_t call_alloc(struct sim *s)
+static uint32_t call_alloc(struct sim *s)
 {
     uint32_t c;
     POOL_TAKE(s->calls, s->call_cap, s->call_free, c);
     return c;
 }
 
-void call_free(struct sim *s, uint32_t c)
+static void call_free(struct sim *s, uint32_t c)
 {
     rec_unref(s, s->calls[c].rec);
     s->calls[c].rec = NO_INDEX;
@@ -34,7 +34,7 @@ static uint64_t owner_of(const struct sim *s, uint32_t ci)
     return (uint64_t)s->calls[ci].gen << 32 | ci;
 }
 
-static void run(struct sim *s, uint32_t ci, struct call_effects *fx);
+static void run(struct sim *s, uint32_t ci, const struct call_effects *fx);
 
 /* ---- attempts out ---- */
 
@@ -120,9 +120,12 @@ static void send_attempt(struct sim *s, uint32_t ci, sim_time timeout, sim_time 
 /* Hands the outcome to the caller and frees the call. */
 static void deliver(struct sim *s, uint32_t ci, enum outcome outcome)
 {
-    steps_unlink(s, ci);
-    let_go_all(s, ci, true); /* hedged attempts still out: nobody will read them */
     struct call *c = &s->calls[ci];
+    if (c->caller_is_job)
+        steps_unlink(s, ci);
+    if (c->attempt != NO_INDEX || c->earlier_count) /* hedges still out: nobody will read them */
+        let_go_all(s, ci, true);
+    c = &s->calls[ci];
     uint32_t caller = c->caller;
     bool caller_is_job = c->caller_is_job, optional = c->optional;
     eventq_cancel(s->q, c->timer);
@@ -144,8 +147,8 @@ static void wake(struct sim *s, uint64_t owner)
     run(s, w, &fx);
 }
 
-/* Executes the machine's effects, in order. */
-static void run(struct sim *s, uint32_t ci, struct call_effects *fx)
+/* Executes the machine's side effects, in order. */
+static void run_side_effects(struct sim *s, uint32_t ci, const struct call_effects *fx)
 {
     static const char *const breaker_events[] = {NULL, "breaker_opened", "breaker_half_open",
                                                  "breaker_closed"};
@@ -181,15 +184,30 @@ static void run(struct sim *s, uint32_t ci, struct call_effects *fx)
         case CALL_FX_CANCEL_ATTEMPTS:
             let_go_all(s, ci, true);
             break;
+        case CALL_FX_NONE:
         case CALL_FX_SEND:
-            SIM_ASSERT(i + 1 == fx->count);
-            send_attempt(s, ci, e->timeout, e->deadline);
-            return;
         case CALL_FX_DELIVER:
-            SIM_ASSERT(i + 1 == fx->count);
-            deliver(s, ci, e->outcome);
-            return;
+            SIM_BUG("a call's next step among its side effects");
         }
+    }
+}
+
+/* Executes what the machine asked for: its side effects, then its next
+ * step. Inline, so that a plain call's steps (no side effects, a known
+ * next step) compile to the step alone. */
+static inline void run(struct sim *s, uint32_t ci, const struct call_effects *fx)
+{
+    if (fx->count)
+        run_side_effects(s, ci, fx);
+    switch (fx->next.kind) {
+    case CALL_FX_SEND:
+        send_attempt(s, ci, fx->next.timeout, fx->next.deadline);
+        break;
+    case CALL_FX_DELIVER:
+        deliver(s, ci, fx->next.outcome);
+        break;
+    default:
+        break;
     }
 }
 
@@ -283,6 +301,7 @@ void call_abandon(struct sim *s, uint32_t ci)
     call_sm_abandon(&s->calls[ci].sm, s->now, &fx);
     for (uint32_t i = 0; i < fx.count; i++)
         SIM_ASSERT(fx.fx[i].kind == CALL_FX_WAKE); /* nothing else is left to do */
+    SIM_ASSERT(fx.next.kind == CALL_FX_NONE);
     run(s, ci, &fx);
     call_free(s, ci);
 }

@@ -10,14 +10,14 @@
 #include "pool.h"
 #include "sim_internal.h"
 
-uint32_t job_alloc(struct sim *s)
+static uint32_t job_alloc(struct sim *s)
 {
     uint32_t j;
     POOL_TAKE(s->jobs, s->job_cap, s->job_free, j);
     return j;
 }
 
-void job_free(struct sim *s, uint32_t j)
+static void job_free(struct sim *s, uint32_t j)
 {
     rec_unref(s, s->jobs[j].rec);
     s->jobs[j].rec = NO_INDEX;
@@ -120,15 +120,13 @@ void job_finish(struct sim *s, uint32_t j, enum outcome outcome)
     struct job *job = &s->jobs[j];
     if (outcome == OUTCOME_OK && job->degraded)
         outcome = OUTCOME_DEGRADED;
-    service_count_outcome(s, j, outcome);
     if (job->child != NO_INDEX)
-        steps_abandon(s, j);
+        steps_abandon(s, j); /* calls still out: nobody will read them */
     job = &s->jobs[j];
     bool held = job->state == JOB_WORKING || job->state == JOB_CALLING ||
                 job->state == JOB_PARKED;
     job->state = JOB_FREE;
-    if (held)
-        service_release_worker(s, j); /* may start other jobs and end more calls */
+    service_job_done(s, j, outcome, held); /* may start other jobs and end more calls */
     job = &s->jobs[j];
     if (job->caller_gone) {
         job_free(s, j);

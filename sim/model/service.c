@@ -273,7 +273,7 @@ static void start_waiting(struct sim *s, struct service_rt *svc, uint32_t instan
     }
 }
 
-void service_release_worker(struct sim *s, uint32_t j)
+static void release_worker(struct sim *s, uint32_t j)
 {
     const struct job *job = &s->jobs[j];
     struct service_rt *svc = &s->services[job->service];
@@ -291,7 +291,7 @@ void service_release_worker(struct sim *s, uint32_t j)
         fault_instance_drained(s, job->service, job->instance);
 }
 
-void service_count_outcome(struct sim *s, uint32_t j, enum outcome outcome)
+static void count_outcome(struct sim *s, uint32_t j, enum outcome outcome)
 {
     struct job *job = &s->jobs[j];
     struct service_stats *st = &s->services[job->service].stats;
@@ -310,6 +310,13 @@ void service_count_outcome(struct sim *s, uint32_t j, enum outcome outcome)
         st->errors++;
     if (outcome == OUTCOME_DEGRADED)
         st->degraded++;
+}
+
+void service_job_done(struct sim *s, uint32_t j, enum outcome outcome, bool held)
+{
+    count_outcome(s, j, outcome);
+    if (held)
+        release_worker(s, j); /* may start other jobs and end more calls */
 }
 
 /* An idempotent server looks up the request's key first: a key it executed

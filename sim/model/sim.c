@@ -23,10 +23,8 @@ uint32_t rec_alloc(struct sim *s)
     return r;
 }
 
-void rec_unref(struct sim *s, uint32_t r)
+void rec_drop(struct sim *s, uint32_t r)
 {
-    if (r == NO_INDEX)
-        return;
     SIM_ASSERT(s->recs[r].refs > 0);
     if (--s->recs[r].refs == 0)
         POOL_GIVE(s->recs, s->rec_free, r);

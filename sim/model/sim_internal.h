@@ -256,8 +256,14 @@ struct sim {
 void sim_emit(struct sim *s, const char *kind, const char *subject, const char *detail);
 /* An exec_rec with one reference and a fresh key. */
 uint32_t rec_alloc(struct sim *s);
-/* Drops a reference (NO_INDEX: none); the last one frees the record. */
-void rec_unref(struct sim *s, uint32_t rec);
+/* Drops a reference (NO_INDEX: none); the last one frees the record.
+ * Inline because most calls and jobs have no record. */
+void rec_drop(struct sim *s, uint32_t rec);
+static inline void rec_unref(struct sim *s, uint32_t rec)
+{
+    if (rec != NO_INDEX)
+        rec_drop(s, rec);
+}
 
 /* fault.c */
 void fault_schedule_all(struct sim *s);
@@ -331,11 +337,10 @@ void service_release(struct service_rt *svc);
  * is a client when `from_client`, else service `from` (for partitions). */
 void service_take_request(struct sim *s, uint32_t job, bool from_client, uint32_t from);
 void service_on_request_in(struct sim *s, uint32_t job, uint32_t gen);
-/* The job's outcome, as the service counts it (and its health checks and
- * concurrency limiter see it). */
-void service_count_outcome(struct sim *s, uint32_t job, enum outcome outcome);
-/* The job gives back the worker it held; the next waiting job may start. */
-void service_release_worker(struct sim *s, uint32_t job);
+/* The job is done at its service: its outcome is counted (and seen by the
+ * health checks and the concurrency limiter), and the worker it held, if
+ * `held`, is given back, so the next waiting job may start. */
+void service_job_done(struct sim *s, uint32_t job, enum outcome outcome, bool held);
 /* One leg across an edge: false if the message is lost, else its delay. */
 bool edge_cross(struct edge_rt *e, sim_time *delay);
 /* Sets up an edge's stream, or leaves it NULL when `cfg` has no network. */
@@ -375,10 +380,5 @@ void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance);
 /* lb.c: the instance in rotation for the next request, or NO_INDEX. */
 uint32_t lb_pick(struct service_rt *svc);
 
-/* pools (sim.c): slots recycled through free lists */
-uint32_t job_alloc(struct sim *s);
-void job_free(struct sim *s, uint32_t job);
-uint32_t call_alloc(struct sim *s);
-void call_free(struct sim *s, uint32_t call);
 
 #endif

@@ -7,6 +7,7 @@
  * leaves the reply degraded instead of failed (graceful degradation). */
 #include <stddef.h>
 
+#include "../base/check.h"
 #include "sim_internal.h"
 
 static void step_begin(struct sim *s, uint32_t j);
@@ -20,8 +21,7 @@ void steps_start(struct sim *s, uint32_t j)
 void steps_unlink(struct sim *s, uint32_t ci)
 {
     struct call *c = &s->calls[ci];
-    if (!c->caller_is_job)
-        return;
+    SIM_ASSERT(c->caller_is_job);
     uint32_t *link = &s->jobs[c->caller].child;
     while (*link != NO_INDEX && *link != ci)
         link = &s->calls[*link].sibling;

@@ -11,12 +11,23 @@ static void attempt_result(struct call_sm *m, sim_time now, enum outcome o,
 
 /* ---- effects ---- */
 
+/* A side effect; the owner reads only the fields of its kind, set by the
+ * caller. */
 static struct call_effect *push(struct call_effects *fx, enum call_effect_kind kind)
 {
     SIM_ASSERT(fx->count < CALL_FX_MAX);
+    SIM_ASSERT(fx->next.kind == CALL_FX_NONE); /* nothing happens after the next step */
     struct call_effect *e = &fx->fx[fx->count++];
-    e->kind = kind; /* the owner reads only the fields of its kind, set by the caller */
+    e->kind = kind;
     return e;
+}
+
+/* The step that ends this list: SEND or DELIVER. */
+static struct call_effect *then(struct call_effects *fx, enum call_effect_kind kind)
+{
+    SIM_ASSERT(fx->next.kind == CALL_FX_NONE);
+    fx->next.kind = kind;
+    return &fx->next;
 }
 
 static void count(struct call_sm *m, enum policy_count what) { m->counts->policy[what]++; }
@@ -58,7 +69,7 @@ static void deliver(struct call_sm *m, enum outcome o, struct call_effects *fx)
     if (m->holds_slot) /* a bulkhead outside the retry holds its slot until now */
         release_slot(m, fx);
     m->stage = CALL_STAGE_NONE;
-    push(fx, CALL_FX_DELIVER)->outcome = o;
+    then(fx, CALL_FX_DELIVER)->outcome = o;
 }
 
 /* The call's final outcome, seen by the stages outside the retry: the
@@ -107,7 +118,7 @@ static void send(struct call_sm *m, sim_time now, struct call_effects *fx)
     m->in_flight++;
     /* The attempt's own calls inherit the deadline (gRPC propagation); a
      * plain per-attempt timeout is the caller's business and is not. */
-    struct call_effect *e = push(fx, CALL_FX_SEND);
+    struct call_effect *e = then(fx, CALL_FX_SEND);
     e->timeout = timeout;
     e->deadline = m->deadline;
 }
@@ -131,8 +142,8 @@ enum limiter { LIM_THROTTLE, LIM_BULKHEAD, LIM_RATE, LIM_DONE };
  * call before its first attempt (those `order` puts outside the retry),
  * then for each attempt (the others); then the attempt starts, or goes
  * out. A limiter that has to wait asks for the timer and resumes here. */
-static void run_limiters(struct call_sm *m, sim_time now, enum limiter from,
-                         struct call_effects *fx)
+static void pass_limiters(struct call_sm *m, sim_time now, enum limiter from,
+                          struct call_effects *fx)
 {
     struct policy *p = m->pol;
     const struct policy_cfg *cfg = p->cfg;
@@ -194,6 +205,20 @@ static void run_limiters(struct call_sm *m, sim_time now, enum limiter from,
         send(m, now, fx);
 }
 
+/* pass_limiters, straight on where this side of the retry has none (the
+ * common case, and every attempt passes here twice). */
+static inline void run_limiters(struct call_sm *m, sim_time now, enum limiter from,
+                                struct call_effects *fx)
+{
+    bool outer = m->attempts == 0;
+    if (outer ? m->pol->limits_call : m->pol->limits_attempt)
+        pass_limiters(m, now, from, fx);
+    else if (outer)
+        attempt(m, now, fx);
+    else
+        send(m, now, fx);
+}
+
 static void attempt(struct call_sm *m, sim_time now, struct call_effects *fx)
 {
     struct policy *p = m->pol;
@@ -220,7 +245,7 @@ static void attempt(struct call_sm *m, sim_time now, struct call_effects *fx)
     run_limiters(m, now, LIM_THROTTLE, fx);
 }
 
-void call_sm_begin(struct call_sm *m, struct policy *pol, struct call_counts *counts,
+void call_sm_begin_any(struct call_sm *m, struct policy *pol, struct call_counts *counts,
                    uint64_t owner, sim_time now, sim_time inherited, struct call_effects *fx)
 {
     *m = (struct call_sm){.pol = pol, .counts = counts, .owner = owner, .started = now,
@@ -235,7 +260,8 @@ void call_sm_begin(struct call_sm *m, struct policy *pol, struct call_counts *co
     if ((cfg->outer & OUTER_TIMEOUT) && cfg->timeout_ns &&
         now + cfg->timeout_ns < m->deadline) /* a timeout around all the attempts */
         m->deadline = now + cfg->timeout_ns;
-    backoff_begin(&m->backoff, &cfg->retry.backoff);
+    if (cfg->retry.max_attempts > 1)
+        backoff_begin(&m->backoff, &cfg->retry.backoff);
     if (cfg->retry.budget.kind == BUDGET_RATIO) /* each original request deposits */
         ratio_budget_deposit(&pol->ratio, now);
     if (cfg->breaker.present && !cfg->breaker.inside_retry) {
@@ -415,7 +441,7 @@ static void hedged_result(struct call_sm *m, sim_time now, enum outcome o,
 
 /* ---- the entry points ---- */
 
-void call_sm_sent(struct call_sm *m, sim_time now, struct call_effects *fx)
+void call_sm_sent_any(struct call_sm *m, sim_time now, struct call_effects *fx)
 {
     (void)now;
     if (!m->just_sent)
@@ -430,7 +456,7 @@ void call_sm_sent(struct call_sm *m, sim_time now, struct call_effects *fx)
     wait_then(m, delay, CALL_STAGE_HEDGE, fx);
 }
 
-void call_sm_on_result(struct call_sm *m, sim_time now, enum outcome o, sim_time retry_after,
+void call_sm_on_result_any(struct call_sm *m, sim_time now, enum outcome o, sim_time retry_after,
                        struct call_effects *fx)
 {
     SIM_ASSERT(m->in_flight > 0);

@@ -25,16 +25,22 @@
  * delay passes without an answer, up to max_hedged more; the first success
  * wins and the rest are cancelled; it fails when every attempt has failed.
  *
- * Contract for the owner: execute the effects in order, at once. SEND and
- * DELIVER come last. After executing SEND, if the call is still going and
- * its attempt still out, call call_sm_sent (a hedging policy then asks for
- * its hedge timer). After DELIVER the machine is finished. */
+ * Contract for the owner: execute the side effects in order, at once, then
+ * the one `next` step, if any (SEND or DELIVER: nothing follows either).
+ * After executing SEND, if the call is still going and its attempt still
+ * out, call call_sm_sent (a hedging policy then asks for its hedge timer).
+ * After DELIVER the machine is finished.
+ *
+ * A call with no policy is the commonest call of all (every M/M/c
+ * customer is one); its three steps are inline below and do exactly what
+ * the general machine does for it (tests/test_call_sm.c compares them). */
 #ifndef STAMPEDE_CALL_SM_H
 #define STAMPEDE_CALL_SM_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../base/check.h"
 #include "../base/sim_time.h"
 #include "../prim/backoff.h"
 #include "../prim/breaker.h"
@@ -43,6 +49,7 @@
 #include "policy.h"
 
 enum call_effect_kind {
+    CALL_FX_NONE,            /* (as `next`: the call waits for something) */
     CALL_FX_BREAKER,         /* the breaker moved: .transition (for an event) */
     CALL_FX_BUDGET,          /* the retry budget ran dry (.dry) or gives retries again */
     CALL_FX_WAKE,            /* a freed bulkhead slot goes to the waiting call .owner: pass
@@ -51,9 +58,10 @@ enum call_effect_kind {
     CALL_FX_WAIT,            /* (re)arm the call's one timer, .delay from now */
     CALL_FX_HEDGE,           /* the attempt out stays out; the next one goes beside it */
     CALL_FX_CANCEL_ATTEMPTS, /* a hedge won: cancel every attempt still out */
-    CALL_FX_SEND,            /* send an attempt with .timeout (0: none); its own calls get
-                                .deadline (SIM_TIME_NEVER: none) */
-    CALL_FX_DELIVER,         /* the call is over: .outcome goes to the caller */
+    /* only as `next`: */
+    CALL_FX_SEND,    /* send an attempt with .timeout (0: none); its own calls get
+                        .deadline (SIM_TIME_NEVER: none) */
+    CALL_FX_DELIVER, /* the call is over: .outcome goes to the caller */
 };
 
 struct call_effect {
@@ -69,13 +77,19 @@ struct call_effect {
 #define CALL_FX_MAX 8
 
 struct call_effects {
-    uint32_t count;
+    uint32_t count;                     /* side effects, in order */
     struct call_effect fx[CALL_FX_MAX];
+    struct call_effect next;            /* then SEND, DELIVER, or NONE */
 };
 
-/* Empties a list. Only the count needs clearing: effects are written
- * before they are read, and a list is made for every step of every call. */
-static inline void call_effects_clear(struct call_effects *fx) { fx->count = 0; }
+/* Empties a list. Only the count and the next step's kind need clearing:
+ * effects are written before they are read, and a list is made for every
+ * step of every call. */
+static inline void call_effects_clear(struct call_effects *fx)
+{
+    fx->count = 0;
+    fx->next.kind = CALL_FX_NONE;
+}
 
 /* Where the call goes on when its timer fires. */
 enum call_stage {
@@ -112,16 +126,59 @@ struct call_sm {
     bool just_sent;             /* a SEND was asked for and its attempt has not ended */
 };
 
+/* The general machine, for any call; the inline entry points below take
+ * the no-policy case themselves and hand every other call to these. */
+void call_sm_begin_any(struct call_sm *m, struct policy *pol, struct call_counts *counts,
+                       uint64_t owner, sim_time now, sim_time inherited, struct call_effects *fx);
+void call_sm_sent_any(struct call_sm *m, sim_time now, struct call_effects *fx);
+void call_sm_on_result_any(struct call_sm *m, sim_time now, enum outcome o,
+                           sim_time retry_after, struct call_effects *fx);
+
 /* Begins a call at `now` under `pol` (NULL for none), counting into
  * `counts`. `inherited` is the deadline propagated from above (NEVER: none). */
-void call_sm_begin(struct call_sm *m, struct policy *pol, struct call_counts *counts,
-                   uint64_t owner, sim_time now, sim_time inherited, struct call_effects *fx);
+static inline void call_sm_begin(struct call_sm *m, struct policy *pol,
+                                 struct call_counts *counts, uint64_t owner, sim_time now,
+                                 sim_time inherited, struct call_effects *fx)
+{
+    if (pol || inherited != SIM_TIME_NEVER) {
+        call_sm_begin_any(m, pol, counts, owner, now, inherited, fx);
+        return;
+    }
+    /* no policy, no deadline: one attempt, sent now, with no timeout */
+    *m = (struct call_sm){.counts = counts, .owner = owner, .started = now,
+                          .attempt_started = now, .deadline = SIM_TIME_NEVER, .attempts = 1,
+                          .in_flight = 1, .sent = true, .just_sent = true};
+    counts->attempts++;
+    fx->next = (struct call_effect){.kind = CALL_FX_SEND, .timeout = 0,
+                                    .deadline = SIM_TIME_NEVER};
+}
+
 /* The attempt of the last SEND went out and has not ended yet. */
-void call_sm_sent(struct call_sm *m, sim_time now, struct call_effects *fx);
+static inline void call_sm_sent(struct call_sm *m, sim_time now, struct call_effects *fx)
+{
+    if (m->pol) {
+        call_sm_sent_any(m, now, fx);
+        return;
+    }
+    m->just_sent = false; /* nothing waits on a plain call's attempt but its answer */
+}
+
 /* An attempt ended with `o` (a timeout included). `retry_after` is the hint
  * a refusal carried (0: none). */
-void call_sm_on_result(struct call_sm *m, sim_time now, enum outcome o, sim_time retry_after,
-                       struct call_effects *fx);
+static inline void call_sm_on_result(struct call_sm *m, sim_time now, enum outcome o,
+                                     sim_time retry_after, struct call_effects *fx)
+{
+    if (m->pol) {
+        call_sm_on_result_any(m, now, o, retry_after, fx);
+        return;
+    }
+    SIM_ASSERT(m->in_flight == 1); /* a plain call has one attempt, and it is out */
+    m->in_flight = 0;
+    m->just_sent = m->sent = false;
+    m->stage = CALL_STAGE_NONE;
+    fx->next = (struct call_effect){.kind = CALL_FX_DELIVER, .outcome = o};
+}
+
 /* The timer asked for by the last WAIT fired. */
 void call_sm_on_timer(struct call_sm *m, sim_time now, struct call_effects *fx);
 /* A bulkhead slot was handed to this waiting call (another call's WAKE). */

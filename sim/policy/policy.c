@@ -64,6 +64,12 @@ struct policy *policy_new(const struct policy_cfg *cfg, uint64_t seed, const cha
         token_bucket_init(&p->bucket, rl->rate_rps, rl->burst);
     else if (rl->kind == RATE_LIMIT_FIXED_WINDOW)
         fixed_window_init(&p->window, rl->limit_for_period, rl->refresh_ns, rl->timeout_ns);
+    /* which sides of the retry have limiters to pass (most policies have none) */
+    unsigned limiters = (cfg->throttle.present ? OUTER_THROTTLE : 0) |
+                        (cfg->bulkhead.present ? OUTER_BULKHEAD : 0) |
+                        (rl->kind != RATE_LIMIT_NONE ? OUTER_RATE_LIMIT : 0);
+    p->limits_call = (limiters & cfg->outer) != 0;
+    p->limits_attempt = (limiters & ~cfg->outer) != 0;
     return p;
 }
 

@@ -60,6 +60,7 @@ struct policy {
     struct histogram *latency; /* hedging on a percentile: calls' latencies so far */
     struct bulkhead bulkhead;
     struct waiter_queue waiters;
+    bool limits_call, limits_attempt; /* a limiter stands outside the retry, or inside it */
 };
 
 /* A policy's state for one caller; `label` names the edge in events and

@@ -91,18 +91,15 @@ static void execute(struct slot *c, struct call_effects *fx, sim_time now)
         case CALL_FX_CANCEL_TIMER:
             c->timer_at = SIM_TIME_NEVER;
             break;
-        case CALL_FX_SEND:
-            send_attempt(c, e->timeout, now);
-            break;
-        case CALL_FX_DELIVER:
-            c->active = false;
-            delivered[e->outcome]++;
-            break;
-        case CALL_FX_WAKE: /* no bulkhead, no hedging in this policy */
-        case CALL_FX_HEDGE:
-        case CALL_FX_CANCEL_ATTEMPTS:
+        default: /* no bulkhead, no hedging in this policy */
             break;
         }
+    }
+    if (fx->next.kind == CALL_FX_SEND) {
+        send_attempt(c, fx->next.timeout, now);
+    } else if (fx->next.kind == CALL_FX_DELIVER) {
+        c->active = false;
+        delivered[fx->next.outcome]++;
     }
 }
 
