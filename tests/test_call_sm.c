@@ -20,22 +20,66 @@ static struct policy_cfg retrying(uint32_t max_attempts, sim_time backoff_ns)
     };
 }
 
+/* The test plays the owner: each step below starts a fresh list of
+ * effects in `fx`, which the assertions then read. */
+static struct call_effects fx;
+
+static void begin(struct call_sm *m, struct policy *p, struct call_counts *counts,
+                  uint64_t owner, sim_time now)
+{
+    call_effects_clear(&fx);
+    call_sm_begin(m, p, counts, owner, now, SIM_TIME_NEVER, &fx);
+}
+
+static void sent(struct call_sm *m, sim_time now)
+{
+    call_effects_clear(&fx);
+    call_sm_sent(m, now, &fx);
+}
+
+static void result(struct call_sm *m, sim_time now, enum outcome o, sim_time retry_after)
+{
+    call_effects_clear(&fx);
+    call_sm_on_result(m, now, o, retry_after, &fx);
+}
+
+static void timer(struct call_sm *m, sim_time now)
+{
+    call_effects_clear(&fx);
+    call_sm_on_timer(m, now, &fx);
+}
+
+static void slot(struct call_sm *m, sim_time now)
+{
+    call_effects_clear(&fx);
+    call_sm_on_slot(m, now, &fx);
+}
+
+/* gRPC hedging: one attempt, then another each `delay` without an answer,
+ * up to `max_hedged` more. */
+static struct policy_cfg hedging(sim_time delay, uint32_t max_hedged)
+{
+    return (struct policy_cfg){.name = "h", .retry = {.max_attempts = 1},
+                               .hedge = {.present = true, .delay_ns = delay,
+                                         .max_hedged = max_hedged}};
+}
+
 /* The effects of a list in order, the next step (if any) last. */
-static uint32_t effects(const struct call_effects *fx, const struct call_effect **out)
+static uint32_t effects(const struct call_effects *list, const struct call_effect **out)
 {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < fx->count; i++)
-        out[n++] = &fx->fx[i];
-    if (fx->next.kind != CALL_FX_NONE)
-        out[n++] = &fx->next;
+    for (uint32_t i = 0; i < list->count; i++)
+        out[n++] = &list->fx[i];
+    if (list->next.kind != CALL_FX_NONE)
+        out[n++] = &list->next;
     return n;
 }
 
-/* The one effect of a kind in fx (fails if there is not exactly one). */
-static const struct call_effect *only(const struct call_effects *fx, enum call_effect_kind k)
+/* The one effect of a kind in list (fails if there is not exactly one). */
+static const struct call_effect *only(const struct call_effects *list, enum call_effect_kind k)
 {
     const struct call_effect *all[CALL_FX_MAX + 1], *found = NULL;
-    uint32_t n = effects(fx, all);
+    uint32_t n = effects(list, all);
     for (uint32_t i = 0; i < n; i++)
         if (all[i]->kind == k) {
             cr_assert_null(found, "two effects of kind %d", k);
@@ -45,10 +89,10 @@ static const struct call_effect *only(const struct call_effects *fx, enum call_e
     return found;
 }
 
-static bool has(const struct call_effects *fx, enum call_effect_kind k)
+static bool has(const struct call_effects *list, enum call_effect_kind k)
 {
     const struct call_effect *all[CALL_FX_MAX + 1];
-    uint32_t n = effects(fx, all);
+    uint32_t n = effects(list, all);
     for (uint32_t i = 0; i < n; i++)
         if (all[i]->kind == k)
             return true;
@@ -56,35 +100,33 @@ static bool has(const struct call_effects *fx, enum call_effect_kind k)
 }
 
 /* The kind of the i-th effect, counting the next step as the last. */
-static enum call_effect_kind kind_at(const struct call_effects *fx, uint32_t i)
+static enum call_effect_kind kind_at(const struct call_effects *list, uint32_t i)
 {
     const struct call_effect *all[CALL_FX_MAX + 1];
-    uint32_t n = effects(fx, all);
+    uint32_t n = effects(list, all);
     cr_assert_lt(i, n);
     return all[i]->kind;
 }
 
-static uint32_t total(const struct call_effects *fx)
+static uint32_t total(const struct call_effects *list)
 {
-    return fx->count + (fx->next.kind != CALL_FX_NONE);
+    return list->count + (list->next.kind != CALL_FX_NONE);
 }
 
-static enum call_effect_kind last(const struct call_effects *fx)
+static enum call_effect_kind last(const struct call_effects *list)
 {
-    cr_assert_gt(total(fx), 0u);
-    return kind_at(fx, total(fx) - 1);
+    cr_assert_gt(total(list), 0u);
+    return kind_at(list, total(list) - 1);
 }
 
 Test(call_sm, no_policy_sends_once_and_delivers_what_came_back)
 {
     struct call_counts counts = {0};
     struct call_sm m;
-    struct call_effects fx = {0};
-    call_sm_begin(&m, NULL, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    begin(&m, NULL, &counts, 1, 0);
     cr_assert_eq(total(&fx), 1u);
     cr_assert_eq(only(&fx, CALL_FX_SEND)->timeout, 0, "no policy, no timeout");
-    fx = (struct call_effects){0};
-    call_sm_on_result(&m, 7 * MS, OUTCOME_ERROR, 0, &fx);
+    result(&m, 7 * MS, OUTCOME_ERROR, 0);
     cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_ERROR);
     cr_assert_eq(counts.attempts, 1u);
     cr_assert_eq(counts.retries, 0u);
@@ -140,8 +182,7 @@ Test(call_sm, a_timeout_outside_the_retry_becomes_a_deadline)
     struct policy *inside = policy_new(&cfg, 1, "inside");
     struct call_counts counts = {0};
     struct call_sm m;
-    struct call_effects fx = {0};
-    call_sm_begin(&m, inside, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    begin(&m, inside, &counts, 1, 0);
     cr_assert_eq(only(&fx, CALL_FX_SEND)->timeout, 100 * MS, "per attempt");
     cr_assert_eq(only(&fx, CALL_FX_SEND)->deadline, SIM_TIME_NEVER, "nothing to propagate");
     policy_free(inside);
@@ -149,18 +190,14 @@ Test(call_sm, a_timeout_outside_the_retry_becomes_a_deadline)
     cfg.timeout_ns = 250 * MS;
     cfg.outer = OUTER_TIMEOUT;
     struct policy *outside = policy_new(&cfg, 1, "outside");
-    fx = (struct call_effects){0};
-    call_sm_begin(&m, outside, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    begin(&m, outside, &counts, 1, 0);
     cr_assert_eq(only(&fx, CALL_FX_SEND)->timeout, 250 * MS, "the whole deadline is left");
     cr_assert_eq(only(&fx, CALL_FX_SEND)->deadline, 250 * MS, "propagated to its calls");
-    fx = (struct call_effects){0};
-    call_sm_on_result(&m, 100 * MS, OUTCOME_ERROR, 0, &fx);
+    result(&m, 100 * MS, OUTCOME_ERROR, 0);
     cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 20 * MS, "backoff");
-    fx = (struct call_effects){0};
-    call_sm_on_timer(&m, 120 * MS, &fx);
+    timer(&m, 120 * MS);
     cr_assert_eq(only(&fx, CALL_FX_SEND)->timeout, 130 * MS, "what is left of 250 ms");
-    fx = (struct call_effects){0};
-    call_sm_on_result(&m, 240 * MS, OUTCOME_ERROR, 0, &fx);
+    result(&m, 240 * MS, OUTCOME_ERROR, 0);
     cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_ERROR,
                  "a 20 ms backoff from 240 ms would end past the deadline");
     cr_assert_eq(m.attempts, 2u);
@@ -187,22 +224,18 @@ Test(call_sm, a_breaker_inside_the_retry_sees_every_attempt)
         struct policy *p = policy_new(&cfg, 1, "b");
         struct call_counts counts = {0};
         struct call_sm m;
-        struct call_effects fx = {0};
-        call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+        begin(&m, p, &counts, 1, 0);
         for (int k = 1; k <= 3; k++) {
             cr_assert_eq(last(&fx), CALL_FX_SEND);
-            fx = (struct call_effects){0};
-            call_sm_on_result(&m, k * 10 * MS, OUTCOME_ERROR, 0, &fx);
+            result(&m, k * 10 * MS, OUTCOME_ERROR, 0);
             if (k < 3) {
                 only(&fx, CALL_FX_WAIT);
-                fx = (struct call_effects){0};
-                call_sm_on_timer(&m, k * 10 * MS, &fx);
+                timer(&m, k * 10 * MS);
             }
         }
         cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_ERROR);
         cr_assert_eq(has(&fx, CALL_FX_BREAKER), inside, "the third failure opens it inside");
-        fx = (struct call_effects){0};
-        call_sm_begin(&m, p, &counts, 2, 40 * MS, SIM_TIME_NEVER, &fx);
+        begin(&m, p, &counts, 2, 40 * MS);
         if (inside) {
             cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_BREAKER,
                          "refused by the open breaker, never sent");
@@ -220,27 +253,21 @@ Test(call_sm, a_breaker_inside_the_retry_sees_every_attempt)
  * the others are cancelled, and the hedge timer is not left behind. */
 Test(call_sm, the_first_successful_hedge_wins_and_cancels_the_rest)
 {
-    struct policy_cfg cfg = {.name = "h", .retry = {.max_attempts = 1},
-                             .hedge = {.present = true, .delay_ns = 50 * MS, .max_hedged = 2}};
+    struct policy_cfg cfg = hedging(50 * MS, 2);
     struct policy *p = policy_new(&cfg, 1, "h");
     struct call_counts counts = {0};
     struct call_sm m;
-    struct call_effects fx = {0};
-    call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    begin(&m, p, &counts, 1, 0);
     only(&fx, CALL_FX_SEND);
-    fx = (struct call_effects){0};
-    call_sm_sent(&m, 0, &fx);
+    sent(&m, 0);
     cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 50 * MS);
-    fx = (struct call_effects){0};
-    call_sm_on_timer(&m, 50 * MS, &fx);
+    timer(&m, 50 * MS);
     cr_assert_eq(total(&fx), 2u);
     cr_assert_eq(kind_at(&fx, 0), CALL_FX_HEDGE, "the first attempt stays out");
     cr_assert_eq(kind_at(&fx, 1), CALL_FX_SEND);
-    fx = (struct call_effects){0};
-    call_sm_sent(&m, 50 * MS, &fx);
+    sent(&m, 50 * MS);
     cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 50 * MS, "one more hedge allowed");
-    fx = (struct call_effects){0};
-    call_sm_on_result(&m, 70 * MS, OUTCOME_OK, 0, &fx);
+    result(&m, 70 * MS, OUTCOME_OK, 0);
     cr_assert_eq(total(&fx), 2u);
     cr_assert_eq(kind_at(&fx, 0), CALL_FX_CANCEL_ATTEMPTS);
     cr_assert_eq(kind_at(&fx, 1), CALL_FX_DELIVER);
@@ -255,24 +282,17 @@ Test(call_sm, the_first_successful_hedge_wins_and_cancels_the_rest)
  * other attempt is still out changes nothing. */
 Test(call_sm, a_hedged_call_fails_when_every_attempt_has)
 {
-    struct policy_cfg cfg = {.name = "h", .retry = {.max_attempts = 1},
-                             .hedge = {.present = true, .delay_ns = 10 * MS, .max_hedged = 1}};
+    struct policy_cfg cfg = hedging(10 * MS, 1);
     struct policy *p = policy_new(&cfg, 1, "h");
     struct call_counts counts = {0};
     struct call_sm m;
-    struct call_effects fx = {0};
-    call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
-    fx = (struct call_effects){0};
-    call_sm_sent(&m, 0, &fx);
-    fx = (struct call_effects){0};
-    call_sm_on_timer(&m, 10 * MS, &fx);
-    fx = (struct call_effects){0};
-    call_sm_sent(&m, 10 * MS, &fx);
-    fx = (struct call_effects){0};
-    call_sm_on_result(&m, 20 * MS, OUTCOME_ERROR, 0, &fx);
+    begin(&m, p, &counts, 1, 0);
+    sent(&m, 0);
+    timer(&m, 10 * MS);
+    sent(&m, 10 * MS);
+    result(&m, 20 * MS, OUTCOME_ERROR, 0);
     cr_assert_eq(total(&fx), 0u, "the hedge is still out");
-    fx = (struct call_effects){0};
-    call_sm_on_result(&m, 30 * MS, OUTCOME_TIMEOUT, 0, &fx);
+    result(&m, 30 * MS, OUTCOME_TIMEOUT, 0);
     cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_TIMEOUT, "the last one's outcome");
     policy_free(p);
 }
@@ -288,16 +308,12 @@ Test(call_sm, a_budget_that_runs_dry_fails_the_call_with_the_last_outcome)
     struct policy *p = policy_new(&cfg, 1, "b");
     struct call_counts counts = {0};
     struct call_sm a, b;
-    struct call_effects fx = {0};
-    call_sm_begin(&a, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
-    fx = (struct call_effects){0};
-    call_sm_begin(&b, p, &counts, 2, 0, SIM_TIME_NEVER, &fx);
-    fx = (struct call_effects){0};
-    call_sm_on_result(&a, 5 * MS, OUTCOME_ERROR, 0, &fx);
+    begin(&a, p, &counts, 1, 0);
+    begin(&b, p, &counts, 2, 0);
+    result(&a, 5 * MS, OUTCOME_ERROR, 0);
     only(&fx, CALL_FX_WAIT);
     cr_assert_not(has(&fx, CALL_FX_BUDGET));
-    fx = (struct call_effects){0};
-    call_sm_on_result(&b, 6 * MS, OUTCOME_TIMEOUT, 0, &fx);
+    result(&b, 6 * MS, OUTCOME_TIMEOUT, 0);
     cr_assert(only(&fx, CALL_FX_BUDGET)->dry);
     cr_assert_eq(only(&fx, CALL_FX_DELIVER)->outcome, OUTCOME_TIMEOUT);
     cr_assert_eq(counts.policy[PC_SUPPRESSED], 1u);
@@ -317,42 +333,32 @@ Test(call_sm, a_bulkhead_outside_the_retry_holds_its_slot_across_attempts)
     struct policy *p = policy_new(&cfg, 1, "bh");
     struct call_counts counts = {0};
     struct call_sm a, b;
-    struct call_effects fx = {0};
-    call_sm_begin(&a, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
+    begin(&a, p, &counts, 1, 0);
     only(&fx, CALL_FX_SEND);
-    fx = (struct call_effects){0};
-    call_sm_begin(&b, p, &counts, 2, 1 * MS, SIM_TIME_NEVER, &fx);
+    begin(&b, p, &counts, 2, 1 * MS);
     cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 500 * MS, "waits up to max_wait");
     cr_assert(b.waiting_slot);
-    fx = (struct call_effects){0};
-    call_sm_on_result(&a, 10 * MS, OUTCOME_ERROR, 0, &fx);
+    result(&a, 10 * MS, OUTCOME_ERROR, 0);
     cr_assert_not(has(&fx, CALL_FX_WAKE), "the slot is kept through the backoff");
-    fx = (struct call_effects){0};
-    call_sm_on_timer(&a, 40 * MS, &fx);
+    timer(&a, 40 * MS);
     only(&fx, CALL_FX_SEND);
-    fx = (struct call_effects){0};
-    call_sm_on_result(&a, 50 * MS, OUTCOME_OK, 0, &fx);
+    result(&a, 50 * MS, OUTCOME_OK, 0);
     cr_assert_eq(total(&fx), 2u);
     cr_assert_eq(kind_at(&fx, 0), CALL_FX_WAKE);
     cr_assert_eq(fx.fx[0].owner, 2u, "the waiting call gets the slot");
     cr_assert_eq(kind_at(&fx, 1), CALL_FX_DELIVER);
-    fx = (struct call_effects){0};
-    call_sm_on_slot(&b, 50 * MS, &fx);
+    slot(&b, 50 * MS);
     cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 0, "goes on after what is running now");
-    fx = (struct call_effects){0};
-    call_sm_on_timer(&b, 50 * MS, &fx);
+    timer(&b, 50 * MS);
     only(&fx, CALL_FX_SEND);
     cr_assert_eq(p->bulkhead.in_use, 1u);
     policy_free(p);
 
     cfg.outer = 0; /* inside: the slot is per attempt */
     p = policy_new(&cfg, 1, "bh");
-    fx = (struct call_effects){0};
-    call_sm_begin(&a, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
-    fx = (struct call_effects){0};
-    call_sm_begin(&b, p, &counts, 2, 1 * MS, SIM_TIME_NEVER, &fx);
-    fx = (struct call_effects){0};
-    call_sm_on_result(&a, 10 * MS, OUTCOME_ERROR, 0, &fx);
+    begin(&a, p, &counts, 1, 0);
+    begin(&b, p, &counts, 2, 1 * MS);
+    result(&a, 10 * MS, OUTCOME_ERROR, 0);
     cr_assert_eq(only(&fx, CALL_FX_WAKE)->owner, 2u, "given back before the backoff");
     policy_free(p);
 }
@@ -366,24 +372,18 @@ Test(call_sm, retry_after_replaces_the_backoff)
     struct policy *p = policy_new(&cfg, 1, "ra");
     struct call_counts counts = {0};
     struct call_sm m;
-    struct call_effects fx = {0};
-    call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
-    fx = (struct call_effects){0};
-    call_sm_on_result(&m, 1 * MS, OUTCOME_REJECTED, 2000 * MS, &fx);
+    begin(&m, p, &counts, 1, 0);
+    result(&m, 1 * MS, OUTCOME_REJECTED, 2000 * MS);
     cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 2000 * MS, "the server said two seconds");
-    fx = (struct call_effects){0};
-    call_sm_on_timer(&m, 2001 * MS, &fx);
-    fx = (struct call_effects){0};
-    call_sm_on_result(&m, 2002 * MS, OUTCOME_ERROR, 0, &fx);
+    timer(&m, 2001 * MS);
+    result(&m, 2002 * MS, OUTCOME_ERROR, 0);
     cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 100 * MS, "an error carries no hint");
     policy_free(p);
 
     cfg.retry.honor_retry_after = false;
     p = policy_new(&cfg, 1, "ra");
-    fx = (struct call_effects){0};
-    call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
-    fx = (struct call_effects){0};
-    call_sm_on_result(&m, 1 * MS, OUTCOME_REJECTED, 2000 * MS, &fx);
+    begin(&m, p, &counts, 1, 0);
+    result(&m, 1 * MS, OUTCOME_REJECTED, 2000 * MS);
     cr_assert_eq(only(&fx, CALL_FX_WAIT)->delay, 100 * MS, "hints ignored");
     policy_free(p);
 }
@@ -392,15 +392,12 @@ Test(call_sm, retry_after_replaces_the_backoff)
  * machine go on from there; the late call_sm_sent then asks for nothing. */
 Test(call_sm, an_attempt_that_ends_while_being_sent_arms_no_hedge)
 {
-    struct policy_cfg cfg = {.name = "h", .retry = {.max_attempts = 1},
-                             .hedge = {.present = true, .delay_ns = 10 * MS, .max_hedged = 1}};
+    struct policy_cfg cfg = hedging(10 * MS, 1);
     struct policy *p = policy_new(&cfg, 1, "h");
     struct call_counts counts = {0};
     struct call_sm m;
-    struct call_effects fx = {0};
-    call_sm_begin(&m, p, &counts, 1, 0, SIM_TIME_NEVER, &fx);
-    fx = (struct call_effects){0};
-    call_sm_on_result(&m, 0, OUTCOME_REJECTED, 0, &fx); /* inside the owner's send */
+    begin(&m, p, &counts, 1, 0);
+    result(&m, 0, OUTCOME_REJECTED, 0); /* inside the owner's send */
     cr_assert_eq(kind_at(&fx, 0), CALL_FX_CANCEL_TIMER);
     cr_assert_eq(last(&fx), CALL_FX_SEND, "a failure sends the hedge at once");
     struct call_effects later = {0};
