@@ -94,7 +94,7 @@ static void send_attempt(struct sim *s, uint32_t ci, sim_time timeout, sim_time 
         .rec = c->rec,
         .orphaned = c->orphaned,
         .keyed = c->rec != NO_INDEX && p->cfg->idempotency.present,
-        .edge = c->edge,
+        .edge = c->edge->cfg ? c->edge : NULL, /* the job crosses only a network */
         .deadline = timeout > 0 ? s->now + timeout : SIM_TIME_NEVER,
         .inherited = deadline,
     };
@@ -128,6 +128,7 @@ static void deliver(struct sim *s, uint32_t ci, enum outcome outcome)
     c = &s->calls[ci];
     uint32_t caller = c->caller;
     bool caller_is_job = c->caller_is_job, optional = c->optional;
+    edge_on_call_end(c->edge, outcome, s->now - c->sm.started);
     eventq_cancel(s->q, c->timer);
     call_free(s, ci);
     if (caller_is_job)
@@ -232,17 +233,14 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
         c->rec = rec_alloc(s);
     c = &s->calls[ci];
     c->sibling = NO_INDEX;
-    struct call_counts *counts;
     if (caller_is_job) { /* into the parent's list of calls in flight */
         c->sibling = s->jobs[caller].child;
         s->jobs[caller].child = ci;
-        counts = &s->services[s->jobs[caller].service].stats.calls_out;
-    } else {
-        counts = &s->clients[s->requests[caller].client].stats.calls;
     }
+    edge->stats.calls++;
     struct call_effects fx;
     call_effects_clear(&fx);
-    call_sm_begin(&c->sm, pol, counts, owner_of(s, ci), s->now, inherited, &fx);
+    call_sm_begin(&c->sm, pol, &edge->stats.counts, owner_of(s, ci), s->now, inherited, &fx);
     run(s, ci, &fx);
 }
 
@@ -251,6 +249,7 @@ void call_on_reply(struct sim *s, uint32_t ci, uint32_t j, enum outcome outcome,
 {
     struct call *c = &s->calls[ci];
     forget_attempt(s, c, j);
+    edge_on_attempt_end(c->edge, outcome);
     struct call_effects fx;
     call_effects_clear(&fx);
     call_sm_on_result(&c->sm, s->now, outcome, retry_after, &fx);

@@ -96,13 +96,16 @@ void client_start(struct sim *s, uint32_t i)
     char stream[160];
     snprintf(stream, sizeof stream, "client:%s", c->cfg->name);
     rng_init_stream(&c->arrival_rng, s->seed, stream);
+    const char *target = s->sc->services[c->cfg->target].name;
+    char label[96];
+    snprintf(label, sizeof label, "%s->%s", c->cfg->name, target);
+    const struct policy_cfg *pol = c->cfg->policy == NO_INDEX ? NULL
+                                                               : &s->sc->policies[c->cfg->policy];
+    if (pol)
+        c->pol = policy_new(pol, s->seed, label);
     snprintf(stream, sizeof stream, "net:client:%s", c->cfg->name);
-    edge_init(&c->edge, &c->cfg->net, s->seed, stream);
-    if (c->cfg->policy != NO_INDEX) {
-        snprintf(stream, sizeof stream, "%s->%s", c->cfg->name,
-                 s->sc->services[c->cfg->target].name);
-        c->pol = policy_new(&s->sc->policies[c->cfg->policy], s->seed, stream);
-    }
+    edge_init(&c->edge, c->cfg->name, target, label, pol ? pol->name : NULL, &c->cfg->net,
+              s->seed, stream);
     c->rate_rps = c->cfg->rate_rps;
     c->surge = 1;
     if (!c->cfg->closed_loop) {
@@ -142,7 +145,7 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
     s->in_flight++;
     if (s->obs.on_offer)
         s->obs.on_offer(s->obs.ctx, client, s->now);
-    call_begin(s, r, false, c->cfg->target, c->pol, c->edge.cfg ? &c->edge : NULL, false,
+    call_begin(s, r, false, c->cfg->target, c->pol, &c->edge, false,
                SIM_TIME_NEVER);
 }
 

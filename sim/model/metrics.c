@@ -4,6 +4,35 @@
 const char *const failure_kind_names[FAIL_KIND_COUNT] = {FAILURE_KINDS(FAIL_NAME)};
 #undef FAIL_NAME
 
+const char *const outcome_names[OUTCOME_COUNT] = {
+    [OUTCOME_OK] = "ok",         [OUTCOME_DEGRADED] = "degraded",
+    [OUTCOME_TIMEOUT] = "timeout", [OUTCOME_ERROR] = "error",
+    [OUTCOME_REJECTED] = "rejected", [OUTCOME_BREAKER] = "breaker_open",
+    [OUTCOME_SHED] = "shed",     [OUTCOME_THROTTLED] = "throttled",
+    [OUTCOME_FALLBACK] = "fallback",
+};
+
+uint64_t edge_ended(const struct edge_stats *e)
+{
+    uint64_t n = 0;
+    for (int o = 0; o < OUTCOME_COUNT; o++)
+        n += e->outcome[o];
+    return n;
+}
+
+uint64_t edge_answered(const struct edge_stats *e)
+{
+    return e->outcome[OUTCOME_OK] + e->outcome[OUTCOME_DEGRADED];
+}
+
+void call_counts_add(struct call_counts *a, const struct call_counts *b)
+{
+    a->attempts += b->attempts;
+    a->retries += b->retries;
+    for (int i = 0; i < PC_COUNT; i++)
+        a->policy[i] += b->policy[i];
+}
+
 static struct call_counts call_counts_diff(const struct call_counts *a, const struct call_counts *b)
 {
     struct call_counts d = {.attempts = a->attempts - b->attempts,
@@ -11,6 +40,27 @@ static struct call_counts call_counts_diff(const struct call_counts *a, const st
     for (int i = 0; i < PC_COUNT; i++)
         d.policy[i] = a->policy[i] - b->policy[i];
     return d;
+}
+
+struct edge_stats edge_stats_diff(const struct edge_stats *a, const struct edge_stats *b)
+{
+    struct edge_stats d = {.calls = a->calls - b->calls,
+                           .counts = call_counts_diff(&a->counts, &b->counts)};
+    for (int o = 0; o < OUTCOME_COUNT; o++) {
+        d.outcome[o] = a->outcome[o] - b->outcome[o];
+        d.attempt_outcome[o] = a->attempt_outcome[o] - b->attempt_outcome[o];
+    }
+    return d;
+}
+
+void edge_stats_add(struct edge_stats *a, const struct edge_stats *b)
+{
+    a->calls += b->calls;
+    call_counts_add(&a->counts, &b->counts);
+    for (int o = 0; o < OUTCOME_COUNT; o++) {
+        a->outcome[o] += b->outcome[o];
+        a->attempt_outcome[o] += b->attempt_outcome[o];
+    }
 }
 
 struct traffic traffic_diff(const struct traffic *a, const struct traffic *b)
@@ -29,14 +79,11 @@ struct traffic traffic_diff(const struct traffic *a, const struct traffic *b)
 void traffic_add(struct traffic *a, const struct traffic *b)
 {
     a->offered += b->offered;
-    a->calls.attempts += b->calls.attempts;
-    a->calls.retries += b->calls.retries;
+    call_counts_add(&a->calls, &b->calls);
     a->succeeded += b->succeeded;
     a->degraded += b->degraded;
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         a->failed[i] += b->failed[i];
-    for (int i = 0; i < PC_COUNT; i++)
-        a->calls.policy[i] += b->calls.policy[i];
 }
 
 struct service_stats service_stats_diff(const struct service_stats *a,

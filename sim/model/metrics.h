@@ -16,6 +16,7 @@
 #include "../base/histogram.h"
 #include "../base/sim_time.h"
 #include "../policy/call_counts.h"
+#include "../policy/outcome.h"
 
 #define FAILURE_KINDS(X)                                                                           \
     X(FAIL_TIMEOUT, "timeout")                                                                     \
@@ -30,6 +31,33 @@ enum failure_kind { FAILURE_KINDS(FAIL_ENUM) FAIL_KIND_COUNT };
 #undef FAIL_ENUM
 
 extern const char *const failure_kind_names[FAIL_KIND_COUNT];
+
+/* Names of the outcomes in reports: ok, degraded, timeout, error, rejected,
+ * breaker_open, shed, throttled, fallback. */
+extern const char *const outcome_names[OUTCOME_COUNT];
+
+/* One caller edge (a client's calls to its target, or one call a service
+ * makes to a dependency), counted at the caller: the logical calls it
+ * began, the attempts they took and what the policy did, how each call
+ * ended, and how each attempt that went out ended (its answer, or its
+ * timeout: an edge's timeouts are attempts its caller stopped waiting
+ * for). Attempts refused on the caller's side (breaker, bulkhead, rate
+ * limit) never went out: they are in `counts.policy`. */
+struct edge_stats {
+    uint64_t calls;
+    struct call_counts counts;
+    uint64_t outcome[OUTCOME_COUNT];
+    uint64_t attempt_outcome[OUTCOME_COUNT];
+};
+
+struct edge_window {
+    const char *name;     /* "api->db" (a second call to the same callee: "api->db#2") */
+    const char *caller;   /* a client or a service */
+    const char *callee;
+    const char *policy;   /* its name in the scenario, or NULL */
+    struct edge_stats delta;
+    const struct histogram *latency; /* of the calls that ended, whatever their outcome */
+};
 
 /* Client-side traffic: what callers offered and what they got back. */
 struct traffic {
@@ -97,6 +125,8 @@ struct window_report {
     const struct service_window *services;
     uint32_t policy_count;
     const struct policy_window *policies;
+    uint32_t edge_count;
+    const struct edge_window *edges;  /* every caller edge: clients', then services' calls */
 };
 
 /* The busiest window of the run: herds and storms show in peaks that
@@ -119,6 +149,8 @@ struct run_report {
     const struct traffic *clients;   /* per client, in scenario order */
     uint32_t policy_count;
     const struct policy_window *policies; /* breaker_open_s, breaker_opened: whole run */
+    uint32_t edge_count;
+    const struct edge_window *edges;      /* delta: whole-run totals */
     bool had_faults;
     bool recovery_known;             /* there was a pre-fault baseline */
     bool recovered;
@@ -132,6 +164,14 @@ static inline uint64_t traffic_failed(const struct traffic *t)
         n += t->failed[i];
     return n;
 }
+
+/* Calls of an edge that ended, and those that ended in a real answer
+ * (ok or degraded; a fallback is not one). */
+uint64_t edge_ended(const struct edge_stats *e);
+uint64_t edge_answered(const struct edge_stats *e);
+struct edge_stats edge_stats_diff(const struct edge_stats *a, const struct edge_stats *b);
+void edge_stats_add(struct edge_stats *a, const struct edge_stats *b);
+void call_counts_add(struct call_counts *a, const struct call_counts *b);
 
 /* a - b, field by field. */
 struct traffic traffic_diff(const struct traffic *a, const struct traffic *b);

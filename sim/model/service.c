@@ -64,23 +64,6 @@ static struct instance_state healthy(const struct service_cfg *cfg)
     return (struct instance_state){.workers = cfg->workers, .latency_factor = 1, .survive = 1};
 }
 
-void edge_init(struct edge_rt *e, const struct network_cfg *cfg, uint64_t seed,
-               const char *stream)
-{
-    e->cfg = cfg->present ? cfg : NULL;
-    if (e->cfg)
-        rng_init_stream(&e->rng, seed, stream);
-}
-
-bool edge_cross(struct edge_rt *e, sim_time *delay)
-{
-    /* Both draws are always taken, so one leg's fate never shifts the
-     * stream under the next. */
-    *delay = e->cfg->has_latency ? dist_sample(&e->cfg->latency, &e->rng) : 0;
-    bool lost = e->cfg->loss > 0 && rng_uniform(&e->rng) < e->cfg->loss;
-    return !lost;
-}
-
 void service_init(struct sim *s, uint32_t i)
 {
     struct service_rt *svc = &s->services[i];
@@ -107,25 +90,25 @@ void service_init(struct sim *s, uint32_t i)
     snprintf(stream, sizeof stream, "cache:%s", svc->cfg->name);
     cache_init(&svc->cache, &svc->cfg->cache, s->seed, stream);
     svc->call_pols = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_pols);
+    svc->call_edges = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_edges);
     for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
         const struct call_cfg *call = &svc->cfg->calls[k];
-        if (call->policy == NO_INDEX)
-            continue;
+        const char *callee = s->sc->services[call->service].name;
+        char label[96];
         uint32_t same = 0; /* calls to the same callee get their own state and name */
         for (uint32_t e = 0; e < k; e++)
             same += svc->cfg->calls[e].service == call->service;
         if (same)
-            snprintf(stream, sizeof stream, "%s->%s#%u", svc->cfg->name,
-                     s->sc->services[call->service].name, same + 1);
+            snprintf(label, sizeof label, "%s->%s#%u", svc->cfg->name, callee, same + 1);
         else
-            snprintf(stream, sizeof stream, "%s->%s", svc->cfg->name,
-                     s->sc->services[call->service].name);
-        svc->call_pols[k] = policy_new(&s->sc->policies[call->policy], s->seed, stream);
-    }
-    svc->call_edges = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_edges);
-    for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
+            snprintf(label, sizeof label, "%s->%s", svc->cfg->name, callee);
+        const struct policy_cfg *pol = call->policy == NO_INDEX ? NULL
+                                                                 : &s->sc->policies[call->policy];
+        if (pol)
+            svc->call_pols[k] = policy_new(pol, s->seed, label);
         snprintf(stream, sizeof stream, "net:%s#%u", svc->cfg->name, k);
-        edge_init(&svc->call_edges[k], &svc->cfg->calls[k].net, s->seed, stream);
+        edge_init(&svc->call_edges[k], svc->cfg->name, callee, label, pol ? pol->name : NULL,
+                  &call->net, s->seed, stream);
     }
 }
 
@@ -136,6 +119,8 @@ void service_release(struct service_rt *svc)
         free(svc->inst[i].adm);
     }
     free(svc->inst);
+    for (uint32_t k = 0; svc->call_edges && k < svc->cfg->call_count; k++)
+        edge_release(&svc->call_edges[k]);
     free(svc->call_edges);
     for (uint32_t k = 0; svc->call_pols && k < svc->cfg->call_count; k++)
         policy_free(svc->call_pols[k]);

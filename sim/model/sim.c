@@ -54,6 +54,21 @@ static void collect_policies(struct sim *s)
                 s->pols[s->pol_count++] = s->services[i].call_pols[k];
 }
 
+static void collect_edges(struct sim *s)
+{
+    uint32_t n = s->sc->client_count;
+    for (uint32_t i = 0; i < s->sc->service_count; i++)
+        n += s->sc->services[i].call_count;
+    s->edges = xcalloc(n + 1, sizeof *s->edges);
+    s->window_edges = xcalloc(n + 1, sizeof *s->window_edges);
+    s->report_edges = xcalloc(n + 1, sizeof *s->report_edges);
+    for (uint32_t i = 0; i < s->sc->client_count; i++)
+        s->edges[s->edge_count++] = &s->clients[i].edge;
+    for (uint32_t i = 0; i < s->sc->service_count; i++)
+        for (uint32_t k = 0; k < s->sc->services[i].call_count; k++)
+            s->edges[s->edge_count++] = &s->services[i].call_edges[k];
+}
+
 /* The policy's state now; its breaker's open time and openings so far. */
 static void fill_policy_window(struct sim *s, struct policy *p, struct policy_window *w)
 {
@@ -106,6 +121,7 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
         client_start(s, i);
 
     collect_policies(s);
+    collect_edges(s);
 
     s->fault_active = xcalloc(sc->fault_count + 1, sizeof *s->fault_active);
     fault_schedule_all(s);
@@ -128,6 +144,7 @@ void sim_free(struct sim *s)
         free(s->clients[i].user_gen);
         free(s->clients[i].user_thinking);
         policy_free(s->clients[i].pol);
+        edge_release(&s->clients[i].edge);
     }
     free(s->fault_active);
     recovery_free(s->recovery);
@@ -137,6 +154,9 @@ void sim_free(struct sim *s)
     free(s->window_services);
     free(s->report_services);
     free(s->report_clients);
+    free(s->edges);
+    free(s->window_edges);
+    free(s->report_edges);
     free(s->pols);
     free(s->window_pols);
     free(s->report_pols);
@@ -156,12 +176,31 @@ sim_time sim_now(const struct sim *s) { return s->now; }
 
 /* ---- windows ---- */
 
+/* A client's requests are the calls of its edge: the attempts and what the
+ * policy did are counted there. */
+static struct traffic client_traffic(const struct client_rt *c)
+{
+    struct traffic t = c->stats;
+    t.calls = c->edge.stats.counts;
+    return t;
+}
+
 static struct traffic traffic_total(const struct sim *s)
 {
     struct traffic t = {0};
-    for (uint32_t i = 0; i < s->sc->client_count; i++)
-        traffic_add(&t, &s->clients[i].stats);
+    for (uint32_t i = 0; i < s->sc->client_count; i++) {
+        struct traffic c = client_traffic(&s->clients[i]);
+        traffic_add(&t, &c);
+    }
     return t;
+}
+
+/* A service's calls out are the sum of its call edges. */
+static void sum_calls_out(struct service_rt *svc)
+{
+    svc->stats.calls_out = (struct call_counts){0};
+    for (uint32_t k = 0; k < svc->cfg->call_count; k++)
+        call_counts_add(&svc->stats.calls_out, &svc->call_edges[k].stats.counts);
 }
 
 static void fill_service_window(const struct service_rt *svc, struct service_window *w)
@@ -179,6 +218,7 @@ static void close_window(struct sim *s)
     for (uint32_t i = 0; i < ns; i++) {
         struct service_rt *svc = &s->services[i];
         service_integrate(svc, s->now);
+        sum_calls_out(svc);
         struct service_window *w = &s->window_services[i];
         fill_service_window(svc, w);
         w->max_queue = svc->window_max_queue;
@@ -196,6 +236,8 @@ static void close_window(struct sim *s)
         s->pol_open_at_window_start[i] = open_s;
         s->pol_opened_at_window_start[i] = opened;
     }
+    for (uint32_t i = 0; i < s->edge_count; i++)
+        edge_close_window(s->edges[i], &s->window_edges[i]);
     struct traffic total = traffic_total(s);
     struct window_report w = {
         .index = s->window_index,
@@ -208,6 +250,8 @@ static void close_window(struct sim *s)
         .services = s->window_services,
         .policy_count = s->pol_count,
         .policies = s->window_pols,
+        .edge_count = s->edge_count,
+        .edges = s->window_edges,
     };
     recovery_on_window(s->recovery, w.start_ns, w.end_ns, w.delta.succeeded);
     double secs = sim_time_to_s(w.end_ns - w.start_ns);
@@ -227,6 +271,8 @@ static void close_window(struct sim *s)
         s->obs.on_window(s->obs.ctx, &w);
     histogram_merge(&s->total_latency, &s->window_latency);
     histogram_reset(&s->window_latency);
+    for (uint32_t i = 0; i < s->edge_count; i++)
+        edge_next_window(s->edges[i]);
     s->traffic_at_window_start = total;
     s->window_start = s->now;
     s->window_index++;
@@ -321,13 +367,16 @@ const struct run_report *sim_report(struct sim *s)
     for (uint32_t i = 0; i < s->sc->service_count; i++) {
         struct service_rt *svc = &s->services[i];
         service_integrate(svc, s->now);
+        sum_calls_out(svc);
         struct service_window *w = &s->report_services[i];
         fill_service_window(svc, w);
         w->max_queue = svc->max_queue;
         w->delta = svc->stats;
     }
     for (uint32_t i = 0; i < s->sc->client_count; i++)
-        s->report_clients[i] = s->clients[i].stats;
+        s->report_clients[i] = client_traffic(&s->clients[i]);
+    for (uint32_t i = 0; i < s->edge_count; i++)
+        edge_fill_report(s->edges[i], &s->report_edges[i]);
     for (uint32_t i = 0; i < s->pol_count; i++)
         fill_policy_window(s, s->pols[i], &s->report_pols[i]);
     s->report = (struct run_report){
@@ -343,6 +392,8 @@ const struct run_report *sim_report(struct sim *s)
         .clients = s->report_clients,
         .policy_count = s->pol_count,
         .policies = s->report_pols,
+        .edge_count = s->edge_count,
+        .edges = s->report_edges,
         .had_faults = recovery_has_faults(s->recovery),
         .recovery_known = recovery_known(s->recovery),
         .recovered = recovery_recovered(s->recovery),

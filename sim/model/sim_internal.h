@@ -71,7 +71,7 @@ struct call {
     struct timer_handle earlier_timeout[MAX_HEDGED]; /* and the earlier ones' */
     uint8_t earlier_count;
     bool caller_is_job, optional, orphaned;
-    struct edge_rt *edge;
+    struct edge_rt *edge;     /* the caller edge: its network and its counters */
     uint32_t rec;            /* exec_rec of a call that may execute twice, or NO_INDEX */
     struct timer_handle timer; /* the state machine's one timer (EV_CALL_RESUME) */
     struct call_sm sm;
@@ -90,8 +90,12 @@ struct exec_rec {
 /* One caller-to-callee edge with a network: its settings and its own
  * random stream (so a change elsewhere leaves its draws alone). */
 struct edge_rt {
-    const struct network_cfg *cfg;
+    const struct network_cfg *cfg; /* NULL: no network on this edge */
     struct rng rng;
+    char label[96];                /* "web->api", "api->db#2" */
+    const char *caller, *callee, *policy; /* policy NULL where there is none */
+    struct edge_stats stats, at_window_start;
+    struct histogram *window_latency, *total_latency; /* of the calls that ended */
 };
 
 struct job {
@@ -246,6 +250,10 @@ struct sim {
     double *pol_open_at_window_start;
     uint64_t *pol_opened_at_window_start;
 
+    struct edge_rt **edges; /* every caller edge: clients', then services' calls */
+    uint32_t edge_count;
+    struct edge_window *window_edges, *report_edges;
+
     struct run_report report;
     struct service_window *report_services;
     struct traffic *report_clients;
@@ -341,11 +349,29 @@ void service_on_request_in(struct sim *s, uint32_t job, uint32_t gen);
  * health checks and the concurrency limiter), and the worker it held, if
  * `held`, is given back, so the next waiting job may start. */
 void service_job_done(struct sim *s, uint32_t job, enum outcome outcome, bool held);
-/* One leg across an edge: false if the message is lost, else its delay. */
-bool edge_cross(struct edge_rt *e, sim_time *delay);
-/* Sets up an edge's stream, or leaves it NULL when `cfg` has no network. */
-void edge_init(struct edge_rt *e, const struct network_cfg *cfg, uint64_t seed,
+
+/* edge_rt.c: a caller edge, its network and its accounting */
+/* Sets up an edge: its names, its network (none when `net` is absent: cfg
+ * NULL) with its own stream, and empty counters. */
+void edge_init(struct edge_rt *e, const char *caller, const char *callee, const char *label,
+               const char *policy, const struct network_cfg *net, uint64_t seed,
                const char *stream);
+void edge_release(struct edge_rt *e);
+/* One leg across the edge's network: false if the message is lost, else its delay. */
+bool edge_cross(struct edge_rt *e, sim_time *delay);
+/* An attempt that went out on the edge ended (its answer or its timeout). */
+static inline void edge_on_attempt_end(struct edge_rt *e, enum outcome o)
+{
+    e->stats.attempt_outcome[o]++;
+}
+/* A call on the edge ended with `o`, `latency` after it began. */
+void edge_on_call_end(struct edge_rt *e, enum outcome o, sim_time latency);
+/* The window since the last one, for a report; then the next one starts. */
+void edge_close_window(struct edge_rt *e, struct edge_window *w);
+/* After the window was reported: its calls' latencies join the run's. */
+void edge_next_window(struct edge_rt *e);
+/* The whole run so far, for the final report. */
+void edge_fill_report(const struct edge_rt *e, struct edge_window *w);
 void service_on_work_done(struct sim *s, uint32_t job, uint64_t arg);
 /* The calls are done: the job does its remaining work, then replies. */
 void service_after_calls(struct sim *s, uint32_t job);

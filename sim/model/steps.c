@@ -96,7 +96,7 @@ static void step_begin(struct sim *s, uint32_t j)
         s->jobs[j].pending++;
         struct edge_rt *edge = &svc->call_edges[k];
         /* call_begin may grow the pools: no job pointer survives it */
-        call_begin(s, j, true, call->service, svc->call_pols[k], edge->cfg ? edge : NULL,
+        call_begin(s, j, true, call->service, svc->call_pols[k], edge,
                    call->optional, s->jobs[j].inherited);
     }
     s->jobs[j].spawning = false;

@@ -15,6 +15,7 @@ enum outcome {
     OUTCOME_THROTTLED,/* the caller's own limiter refused it: bulkhead, rate limit, SRE */
     OUTCOME_FALLBACK, /* the call failed and its fallback answered instead */
 };
+#define OUTCOME_COUNT (OUTCOME_FALLBACK + 1)
 
 /* A success as far as the caller's flow goes (a fallback answer included). */
 static inline bool outcome_is_success(enum outcome o)
