@@ -46,6 +46,11 @@ struct run_result run_json(const char *json, const struct sim_observer *obs)
     };
     for (uint32_t i = 0; i < r->service_count && i < 8; i++)
         out.services[i] = r->services[i].delta;
+    out.edge_count = r->edge_count;
+    for (uint32_t i = 0; i < r->edge_count && i < 8; i++) {
+        out.edges[i] = r->edges[i].delta;
+        out.edge_latency_count[i] = r->edges[i].latency->count;
+    }
     for (uint32_t i = 0; i < r->policy_count && i < 8; i++) {
         out.breaker_open_s[i] = r->policies[i].breaker_open_s;
         out.breaker_opened[i] = r->policies[i].breaker_opened;

@@ -38,6 +38,9 @@ struct run_result {
     uint64_t breaker_opened[8];
     bool had_faults, recovery_known, recovered;
     double recovery_s;
+    uint32_t edge_count;
+    struct edge_stats edges[8]; /* per caller edge: clients', then services' calls */
+    uint64_t edge_latency_count[8];
 };
 
 /* Loads a scenario from JSON text (failing the test on any loader error),

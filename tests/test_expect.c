@@ -49,6 +49,10 @@ Test(expect, variant_prefix_dotted_metric_and_booleans)
     cr_assert_not(expect_holds(&e, &yes));
     cr_assert_not(expect_holds(&e, &null), "null meets nothing");
     expect_release(&e);
+    e = parse_ok("edges.api->db#2.attempt_outcomes.timeout>5");
+    cr_assert_str_eq(e.metric, "edges.api->db#2.attempt_outcomes.timeout", "an edge's name");
+    cr_assert_eq(e.op, EXPECT_GT);
+    expect_release(&e);
     e = parse_ok("recovery_s < 30");
     cr_assert_null(e.variant);
     cr_assert_not(expect_holds(&e, &null), "never recovered: recovery_s is null");

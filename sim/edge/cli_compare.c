@@ -48,6 +48,7 @@ static const struct row DEFAULT_ROWS[] = {
     {"latency_ms.p99", "p99 ms", BETTER_LOW},
     {"latency_ms.p50", "p50 ms", BETTER_LOW},
     {"amplification", "amplification", BETTER_LOW},
+    {"max_service_amplification", "max service amp.", BETTER_LOW},
     {"recovery_s", "recovery s", BETTER_LOW},
     {"failed.total", "failed", BETTER_LOW},
     {"wasted_work_s", "wasted work s", BETTER_LOW},

@@ -52,7 +52,8 @@ bool expect_parse(const char *line, struct expectation *out, char *err, size_t e
             p++;
     }
     const char *m = p;
-    while (is_name_char(*p) || *p == '.')
+    /* an edge's name is part of a path: edges.api->db#2.attempts */
+    while (is_name_char(*p) || *p == '.' || *p == '#' || (*p == '>' && p > m && p[-1] == '-'))
         p++;
     if (p == m) {
         snprintf(err, err_size, "expected METRIC OP VALUE, e.g. 'goodput_ratio > 0.95'");

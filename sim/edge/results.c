@@ -13,9 +13,9 @@
 #include "../base/xalloc.h"
 #include "summary.h"
 
-enum { F_TIMESERIES, F_SERVICES, F_POLICIES, F_EVENTS, F_SUMMARY, F_COUNT };
+enum { F_TIMESERIES, F_SERVICES, F_POLICIES, F_EDGES, F_EVENTS, F_SUMMARY, F_COUNT };
 static const char *const FILE_NAMES[F_COUNT] = {"timeseries.csv", "services.csv", "policies.csv",
-                                                "events.csv", "summary.json"};
+                                                "edges.csv",      "events.csv",   "summary.json"};
 
 struct results {
     char *dir;
@@ -75,6 +75,24 @@ static void write_services_header(FILE *f)
         fprintf(f, ",%s_out_rps", policy_count_names[i]);
     fputc('\n', f);
 }
+/* The outcomes an attempt that went out can have (refusals on the caller's
+ * side never go out; a fallback answers a call, not an attempt). */
+static const enum outcome ATTEMPT_OUTCOMES[] = {OUTCOME_OK,    OUTCOME_DEGRADED, OUTCOME_TIMEOUT,
+                                                OUTCOME_ERROR, OUTCOME_REJECTED, OUTCOME_SHED};
+#define ATTEMPT_OUTCOME_COUNT (sizeof ATTEMPT_OUTCOMES / sizeof ATTEMPT_OUTCOMES[0])
+
+static void write_edges_header(FILE *f)
+{
+    fputs("t_s,edge,caller,callee,policy,calls_rps,attempts_rps,retries_rps", f);
+    for (int o = 0; o < OUTCOME_COUNT; o++)
+        fprintf(f, ",%s_rps", outcome_names[o]);
+    for (size_t i = 0; i < ATTEMPT_OUTCOME_COUNT; i++)
+        fprintf(f, ",attempt_%s_rps", outcome_names[ATTEMPT_OUTCOMES[i]]);
+    for (int i = 0; i < PC_COUNT; i++)
+        fprintf(f, ",%s_rps", policy_count_names[i]);
+    fputs(",latency_p50_ms,latency_p99_ms\n", f);
+}
+
 static const char EVENTS_HEADER[] = "t_s,kind,subject,detail\n";
 static const char POLICIES_HEADER[] =
     "t_s,edge,policy,breaker_state,breaker_open_s,breaker_opened,bulkhead_in_use,"
@@ -101,6 +119,7 @@ struct results *results_open(const char *dir)
     write_services_header(r->f[F_SERVICES]);
     fputs(EVENTS_HEADER, r->f[F_EVENTS]);
     fputs(POLICIES_HEADER, r->f[F_POLICIES]);
+    write_edges_header(r->f[F_EDGES]);
     return r;
 }
 
@@ -200,6 +219,29 @@ static void write_policy_row(FILE *f, const struct window_report *w, const struc
     csv_num(f, p->throttle_p, '\n');
 }
 
+static void write_edge_row(FILE *f, const struct window_report *w, const struct edge_window *e,
+                           double secs)
+{
+    const struct edge_stats *d = &e->delta;
+    bool any = !histogram_is_empty(e->latency);
+    csv_num(f, sim_time_to_s(w->start_ns), ',');
+    csv_text(f, e->name, ',');
+    csv_text(f, e->caller, ',');
+    csv_text(f, e->callee, ',');
+    csv_text(f, e->policy ? e->policy : "", ',');
+    csv_num(f, (double)d->calls / secs, ',');
+    csv_num(f, (double)d->counts.attempts / secs, ',');
+    csv_num(f, (double)d->counts.retries / secs, ',');
+    for (int o = 0; o < OUTCOME_COUNT; o++)
+        csv_num(f, (double)d->outcome[o] / secs, ',');
+    for (size_t i = 0; i < ATTEMPT_OUTCOME_COUNT; i++)
+        csv_num(f, (double)d->attempt_outcome[ATTEMPT_OUTCOMES[i]] / secs, ',');
+    for (int i = 0; i < PC_COUNT; i++)
+        csv_num(f, (double)d->counts.policy[i] / secs, ',');
+    csv_num(f, any ? sim_time_to_ms(histogram_percentile(e->latency, 50)) : NAN, ',');
+    csv_num(f, any ? sim_time_to_ms(histogram_percentile(e->latency, 99)) : NAN, '\n');
+}
+
 void results_on_window(void *ctx, const struct window_report *w)
 {
     struct results *r = ctx;
@@ -211,6 +253,8 @@ void results_on_window(void *ctx, const struct window_report *w)
         write_service_row(r->f[F_SERVICES], w, &w->services[i], secs);
     for (uint32_t i = 0; i < w->policy_count; i++)
         write_policy_row(r->f[F_POLICIES], w, &w->policies[i]);
+    for (uint32_t i = 0; i < w->edge_count; i++)
+        write_edge_row(r->f[F_EDGES], w, &w->edges[i], secs);
 }
 
 int results_commit(struct results *r, const struct scenario *sc, uint64_t seed,

@@ -37,12 +37,14 @@ static void write_latency(struct jsonw *w, const struct histogram *h)
     jsonw_end_object(w);
 }
 
-static void write_service(struct jsonw *w, const struct service_window *s, double duration_ns)
+static void write_service(struct jsonw *w, const struct service_window *s, double duration_ns,
+                          uint64_t offered)
 {
     const struct service_stats *t = &s->delta;
     jsonw_begin_object(w, s->name);
     jsonw_double(w, "utilization", summary_ratio(t->busy_area_ns, s->capacity * duration_ns));
     jsonw_uint(w, "arrivals", t->arrivals);
+    jsonw_double(w, "amplification", summary_ratio((double)t->arrivals, (double)offered));
     jsonw_uint(w, "served", t->served);
     jsonw_uint(w, "ok", t->ok);
     jsonw_uint(w, "degraded", t->degraded);
@@ -85,6 +87,59 @@ static void write_client(struct jsonw *w, const char *name, const struct traffic
     jsonw_end_object(w);
 }
 
+static void write_call_counts(struct jsonw *w, const struct call_counts *c)
+{
+    jsonw_uint(w, "attempts", c->attempts);
+    jsonw_uint(w, "retries", c->retries);
+    for (int i = 0; i < PC_COUNT; i++)
+        jsonw_uint(w, policy_count_names[i], c->policy[i]);
+}
+
+/* Attempts that went out, by how they ended (see ATTEMPT outcomes in
+ * edges.csv: the caller's own refusals are policy counts). */
+static void write_attempt_outcomes(struct jsonw *w, const struct edge_stats *e)
+{
+    static const enum outcome shown[] = {OUTCOME_OK,    OUTCOME_DEGRADED, OUTCOME_TIMEOUT,
+                                         OUTCOME_ERROR, OUTCOME_REJECTED, OUTCOME_SHED};
+    jsonw_begin_object(w, "attempt_outcomes");
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+        jsonw_uint(w, outcome_names[shown[i]], e->attempt_outcome[shown[i]]);
+    jsonw_end_object(w);
+}
+
+static void write_edge(struct jsonw *w, const struct edge_window *e)
+{
+    const struct edge_stats *d = &e->delta;
+    jsonw_begin_object(w, e->name);
+    jsonw_string(w, "caller", e->caller);
+    jsonw_string(w, "callee", e->callee);
+    if (e->policy)
+        jsonw_string(w, "policy", e->policy);
+    else
+        jsonw_null(w, "policy");
+    jsonw_uint(w, "calls", d->calls);
+    write_call_counts(w, &d->counts);
+    jsonw_double(w, "amplification", summary_ratio((double)d->counts.attempts, (double)d->calls));
+    jsonw_begin_object(w, "outcomes");
+    for (int o = 0; o < OUTCOME_COUNT; o++)
+        jsonw_uint(w, outcome_names[o], d->outcome[o]);
+    jsonw_end_object(w);
+    write_attempt_outcomes(w, d);
+    write_latency(w, e->latency);
+    jsonw_end_object(w);
+}
+
+/* The service with the most arrivals per client request (the first of
+ * equals), or NO service (-1) without any. */
+static int worst_amplified(const struct run_report *r)
+{
+    int worst = -1;
+    for (uint32_t i = 0; i < r->service_count; i++)
+        if (worst < 0 || r->services[i].delta.arrivals > r->services[worst].delta.arrivals)
+            worst = (int)i;
+    return worst;
+}
+
 void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
                         const struct run_report *r)
 {
@@ -108,6 +163,12 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_uint(&w, "unfinished", r->in_flight);
     jsonw_double(&w, "goodput_ratio", summary_ratio((double)t->succeeded, (double)t->offered));
     jsonw_double(&w, "amplification", summary_ratio((double)t->calls.attempts, (double)t->offered));
+    int worst = worst_amplified(r);
+    if (worst >= 0) { /* arrivals at the most loaded service per client request */
+        jsonw_double(&w, "max_service_amplification",
+                     summary_ratio((double)r->services[worst].delta.arrivals, (double)t->offered));
+        jsonw_string(&w, "max_amplification_service", r->services[worst].name);
+    }
     jsonw_double(&w, "goodput_rps", summary_ratio((double)t->succeeded, duration_ns / 1e9));
     write_latency(&w, r->latency);
     jsonw_begin_object(&w, "peak"); /* the busiest window */
@@ -125,7 +186,7 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     }
     jsonw_begin_object(&w, "services");
     for (uint32_t i = 0; i < r->service_count; i++)
-        write_service(&w, &r->services[i], duration_ns);
+        write_service(&w, &r->services[i], duration_ns, t->offered);
     jsonw_end_object(&w);
     jsonw_begin_object(&w, "clients");
     for (uint32_t i = 0; i < r->client_count; i++)
@@ -142,6 +203,18 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
         }
         jsonw_end_object(&w);
     }
+    jsonw_end_object(&w);
+    jsonw_begin_object(&w, "edges"); /* every caller edge, counted at the caller */
+    struct edge_stats system = {0};
+    for (uint32_t i = 0; i < r->edge_count; i++) {
+        write_edge(&w, &r->edges[i]);
+        edge_stats_add(&system, &r->edges[i].delta);
+    }
+    jsonw_end_object(&w);
+    jsonw_begin_object(&w, "system"); /* all edges together: every call anywhere */
+    jsonw_uint(&w, "calls", system.calls);
+    write_call_counts(&w, &system.counts);
+    write_attempt_outcomes(&w, &system);
     jsonw_end_object(&w);
     jsonw_uint(&w, "events", r->events);
     jsonw_end_object(&w);
@@ -191,6 +264,11 @@ void summary_print_table(FILE *out, const struct scenario *sc, uint64_t seed,
         fprintf(out, "\n");
     }
     print_policy_line(out, t);
+    int worst = worst_amplified(r);
+    if (worst >= 0 && r->services[worst].delta.arrivals > t->offered && t->offered)
+        fprintf(out, "  %-12s %.2f arrivals at %s per client request (the most of any service)\n",
+                "amplified", (double)r->services[worst].delta.arrivals / (double)t->offered,
+                r->services[worst].name);
     if (r->had_faults) {
         if (!r->recovery_known)
             fprintf(out, "  %-12s unknown (needs goodput before the first fault and 5 s "

@@ -1,0 +1,97 @@
+/* System-wide accounting: every caller edge counted at the caller, with
+ * counts checked exactly on topologies small enough to count by hand. */
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+/* Three layers, each retrying four times on error, over a leaf that always
+ * fails: each request to `a` makes 4 attempts at a, each of those 4 at b,
+ * each of those 4 at c. The leaf sees 64 arrivals per client request. */
+Test(accounting, retries_multiply_through_the_layers)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":["
+        "{\"name\":\"a\",\"workers\":1000,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+        "\"calls\":[{\"service\":\"b\",\"policy\":\"r\"}]},"
+        "{\"name\":\"b\",\"workers\":1000,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+        "\"calls\":[{\"service\":\"c\",\"policy\":\"r\"}]},"
+        "{\"name\":\"c\",\"workers\":1000,\"error_rate\":1,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"a\",\"policy\":\"r\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+        "\"policies\":{\"r\":{\"retry\":{\"max_attempts\":4,\"backoff\":\"constant\","
+        "\"base_ms\":0}}}}",
+        NULL);
+    uint64_t n = r.total.offered;
+    cr_assert_eq(n, 99u);
+    cr_assert_eq(r.in_flight, 0u);
+    cr_assert_eq(r.services[0].arrivals, 4 * n);
+    cr_assert_eq(r.services[1].arrivals, 16 * n);
+    cr_assert_eq(r.services[2].arrivals, 64 * n);
+    cr_assert_eq(r.edge_count, 3u);
+    const struct edge_stats *u_a = &r.edges[0], *a_b = &r.edges[1], *b_c = &r.edges[2];
+    cr_assert_eq(u_a->calls, n);
+    cr_assert_eq(u_a->counts.attempts, 4 * n);
+    cr_assert_eq(a_b->calls, 4 * n, "one call to b per execution of a");
+    cr_assert_eq(a_b->counts.attempts, 16 * n);
+    cr_assert_eq(a_b->counts.retries, 12 * n);
+    cr_assert_eq(b_c->counts.attempts, 64 * n);
+    cr_assert_eq(b_c->attempt_outcome[OUTCOME_ERROR], 64 * n);
+    cr_assert_eq(b_c->outcome[OUTCOME_ERROR], 16 * n, "each call fails after its 4 attempts");
+    cr_assert_eq(r.edge_latency_count[2], 16 * n, "every call that ended is in the latency");
+    /* the service's calls out are its edges' */
+    cr_assert_eq(r.services[0].calls_out.retries, 12 * n);
+    cr_assert_eq(r.services[1].calls_out.retries, 48 * n);
+}
+
+/* Every attempt from `front` times out at 50 ms over 100 ms of work: the
+ * edge's timeouts are exactly the executions the callee finished for
+ * nobody, and the callee itself reports no error. (The run ends at 9.95 s:
+ * the request sent at 9.9 s has neither timed out nor finished.) */
+Test(accounting, an_edge_counts_the_timeouts_its_callee_never_sees)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":9.95,\"services\":["
+        "{\"name\":\"front\",\"workers\":1000,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+        "\"calls\":[{\"service\":\"shard\",\"policy\":\"t\"}]},"
+        "{\"name\":\"shard\",\"workers\":1000,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":100}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"front\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+        "\"policies\":{\"t\":{\"timeout_ms\":50}}}",
+        NULL);
+    uint64_t n = r.total.offered;
+    cr_assert_eq(n, 99u);
+    const struct edge_stats *e = &r.edges[1];
+    cr_assert_eq(e->attempt_outcome[OUTCOME_TIMEOUT], n - 1);
+    cr_assert_eq(e->outcome[OUTCOME_TIMEOUT], n - 1);
+    cr_assert_eq(r.services[1].errors, 0u, "the shard answered every one, too late");
+    cr_assert_eq(r.services[1].served, e->attempt_outcome[OUTCOME_TIMEOUT],
+                 "each timeout is an execution finished for nobody");
+    cr_assert_eq(r.total.failed[FAIL_ERROR], n - 1, "the front end failed them all");
+}
+
+/* A payment call that always fails, with a fallback: the checkout edge
+ * reports every fallback, and the client's answers are degraded, not full
+ * successes. */
+Test(accounting, a_fallback_behind_a_service_shows_at_its_edge_and_at_the_client)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":["
+        "{\"name\":\"checkout\",\"workers\":100,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+        "\"calls\":[{\"service\":\"payment\",\"policy\":\"f\"}]},"
+        "{\"name\":\"payment\",\"workers\":100,\"error_rate\":1,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"checkout\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+        "\"policies\":{\"f\":{\"fallback\":{}}}}",
+        NULL);
+    uint64_t n = r.total.offered;
+    const struct edge_stats *e = &r.edges[1];
+    cr_assert_eq(e->outcome[OUTCOME_FALLBACK], n);
+    cr_assert_eq(e->counts.policy[PC_FALLBACKS], n);
+    cr_assert_eq(e->attempt_outcome[OUTCOME_ERROR], n);
+    cr_assert_eq(r.total.degraded, n, "answered without payment: degraded, counted apart");
+}
