@@ -1,12 +1,13 @@
 /* histogram: a fixed-size log-linear latency histogram (HdrHistogram-style).
  *
- * Values are durations in nanoseconds. Each power-of-two range is split into
- * 128 linear sub-buckets, so any reported percentile is within 0.4% of a
- * value actually recorded in its bucket (bucket midpoint, half of the 1/128
- * bucket width), and memory is a constant ~32 KiB however many values are
- * recorded. Resolution starts at 1.024 us; values above 2^47 ns (~39 h) share
- * the top bucket; below 1.024 us the error is absolute, at most 512 ns. Count, sum, min and max are exact. Value type: an embedded
- * struct with no heap memory, copied and reset freely. */
+ * Values are durations in nanoseconds. Below 256 ns every nanosecond has its
+ * own bucket (exact); above, each power-of-two range is split into 128
+ * linear sub-buckets, so any reported percentile is within 0.4% (half of
+ * 1/128 of the range's start) of a value actually recorded in its bucket,
+ * at every scale from 256 ns to 2^48 ns (~78 h); larger values share the top
+ * bucket. Memory is a constant ~41 KiB however many values are recorded.
+ * Count, sum, min and max are exact. Value type: an embedded struct with no
+ * heap memory, copied and reset freely. */
 #ifndef STAMPEDE_HISTOGRAM_H
 #define STAMPEDE_HISTOGRAM_H
 
@@ -15,9 +16,9 @@
 
 #include "sim_time.h"
 
-#define HIST_UNIT_BITS 10      /* 2^10 ns: the smallest distinguished step */
+#define HIST_UNIT_BITS 0       /* 1 ns: the smallest distinguished step */
 #define HIST_SUB_BITS 8        /* 256 sub-buckets in bucket 0, 128 after */
-#define HIST_BUCKETS 30        /* covers [0, 2^48) ns */
+#define HIST_BUCKETS 40        /* covers [0, 2^48) ns */
 #define HIST_HALF (1 << (HIST_SUB_BITS - 1))
 #define HIST_COUNTS ((HIST_BUCKETS + 1) * HIST_HALF)
 

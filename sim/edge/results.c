@@ -62,7 +62,9 @@ static void write_timeseries_header(FILE *f)
     fputs("degraded_rps,", f);
     for (int i = 0; i < PC_COUNT; i++)
         fprintf(f, "%s_rps,", policy_count_names[i]);
-    fputs("latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p99_ms,in_flight\n", f);
+    fputs("latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p99_ms,in_flight,"
+          "latency_all_p50_ms,latency_all_p99_ms,latency_failed_p99_ms\n",
+          f);
 }
 
 static void write_services_header(FILE *f)
@@ -132,6 +134,12 @@ static void csv_num(FILE *f, double x, char sep)
     fputc(sep, f);
 }
 
+/* A percentile in ms, or an empty field when nothing was recorded. */
+static void csv_percentile(FILE *f, const struct histogram *h, double p, char sep)
+{
+    csv_num(f, histogram_is_empty(h) ? NAN : sim_time_to_ms(histogram_percentile(h, p)), sep);
+}
+
 static void write_timeseries_row(FILE *f, const struct window_report *w, double secs)
 {
     const struct traffic *t = &w->delta;
@@ -152,7 +160,10 @@ static void write_timeseries_row(FILE *f, const struct window_report *w, double 
     csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 50)) : NAN, ',');
     csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 90)) : NAN, ',');
     csv_num(f, any ? sim_time_to_ms(histogram_percentile(h, 99)) : NAN, ',');
-    fprintf(f, "%" PRIu64 "\n", w->in_flight);
+    fprintf(f, "%" PRIu64 ",", w->in_flight);
+    csv_percentile(f, w->latency_all, 50, ',');
+    csv_percentile(f, w->latency_all, 99, ',');
+    csv_percentile(f, w->latency_failed, 99, '\n');
 }
 
 static void write_service_row(FILE *f, const struct window_report *w,
@@ -223,7 +234,6 @@ static void write_edge_row(FILE *f, const struct window_report *w, const struct 
                            double secs)
 {
     const struct edge_stats *d = &e->delta;
-    bool any = !histogram_is_empty(e->latency);
     csv_num(f, sim_time_to_s(w->start_ns), ',');
     csv_text(f, e->name, ',');
     csv_text(f, e->caller, ',');
@@ -238,8 +248,8 @@ static void write_edge_row(FILE *f, const struct window_report *w, const struct 
         csv_num(f, (double)d->attempt_outcome[ATTEMPT_OUTCOMES[i]] / secs, ',');
     for (int i = 0; i < PC_COUNT; i++)
         csv_num(f, (double)d->counts.policy[i] / secs, ',');
-    csv_num(f, any ? sim_time_to_ms(histogram_percentile(e->latency, 50)) : NAN, ',');
-    csv_num(f, any ? sim_time_to_ms(histogram_percentile(e->latency, 99)) : NAN, '\n');
+    csv_percentile(f, e->latency, 50, ',');
+    csv_percentile(f, e->latency, 99, '\n');
 }
 
 void results_on_window(void *ctx, const struct window_report *w)

@@ -25,16 +25,25 @@ static void write_policy_counts(struct jsonw *w, const struct traffic *t)
         jsonw_uint(w, policy_count_names[i], t->calls.policy[i]);
 }
 
+/* Percentiles of `h` under `key`; with nothing recorded each is 0, or null
+ * when `null_if_empty` (the newer keys: no value is not a zero latency). */
+static void write_latency_as(struct jsonw *w, const char *key, const struct histogram *h,
+                             bool null_if_empty)
+{
+    double none = null_if_empty && !h->count ? NAN : 0;
+    jsonw_begin_object(w, key);
+    jsonw_double(w, "mean", h->count ? histogram_mean_ns(h) / 1e6 : none);
+    jsonw_double(w, "p50", h->count ? ms(histogram_percentile(h, 50)) : none);
+    jsonw_double(w, "p90", h->count ? ms(histogram_percentile(h, 90)) : none);
+    jsonw_double(w, "p99", h->count ? ms(histogram_percentile(h, 99)) : none);
+    jsonw_double(w, "p999", h->count ? ms(histogram_percentile(h, 99.9)) : none);
+    jsonw_double(w, "max", h->count ? ms(h->max_ns) : none);
+    jsonw_end_object(w);
+}
+
 static void write_latency(struct jsonw *w, const struct histogram *h)
 {
-    jsonw_begin_object(w, "latency_ms");
-    jsonw_double(w, "mean", histogram_mean_ns(h) / 1e6);
-    jsonw_double(w, "p50", ms(histogram_percentile(h, 50)));
-    jsonw_double(w, "p90", ms(histogram_percentile(h, 90)));
-    jsonw_double(w, "p99", ms(histogram_percentile(h, 99)));
-    jsonw_double(w, "p999", ms(histogram_percentile(h, 99.9)));
-    jsonw_double(w, "max", ms(h->count ? h->max_ns : 0));
-    jsonw_end_object(w);
+    write_latency_as(w, "latency_ms", h, false);
 }
 
 static void write_service(struct jsonw *w, const struct service_window *s, double duration_ns,
@@ -125,7 +134,7 @@ static void write_edge(struct jsonw *w, const struct edge_window *e)
         jsonw_uint(w, outcome_names[o], d->outcome[o]);
     jsonw_end_object(w);
     write_attempt_outcomes(w, d);
-    write_latency(w, e->latency);
+    write_latency_as(w, "latency_ms", e->latency, true);
     jsonw_end_object(w);
 }
 
@@ -171,6 +180,11 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     }
     jsonw_double(&w, "goodput_rps", summary_ratio((double)t->succeeded, duration_ns / 1e9));
     write_latency(&w, r->latency);
+    write_latency_as(&w, "latency_all_ms", r->latency_all, true);
+    write_latency_as(&w, "latency_failed_ms", r->latency_failed, true);
+    /* the share of the requests that ended which latency_ms describes */
+    jsonw_double(&w, "latency_ok_share",
+                 summary_ratio((double)r->latency->count, (double)r->latency_all->count));
     jsonw_begin_object(&w, "peak"); /* the busiest window */
     jsonw_double(&w, "attempts_rps", r->peak.attempts_rps);
     jsonw_double(&w, "retries_rps", r->peak.retries_rps);
@@ -263,6 +277,12 @@ void summary_print_table(FILE *out, const struct scenario *sc, uint64_t seed,
             }
         fprintf(out, "\n");
     }
+    if (traffic_failed(t)) /* success latency alone flatters a run that fails fast */
+        fprintf(out, "  %-12s every request that ended: p50 %.2f ms, p99 %.2f ms; failures p99 "
+                     "%.2f ms\n",
+                "latency", ms(histogram_percentile(r->latency_all, 50)),
+                ms(histogram_percentile(r->latency_all, 99)),
+                ms(histogram_percentile(r->latency_failed, 99)));
     print_policy_line(out, t);
     int worst = worst_amplified(r);
     if (worst >= 0 && r->services[worst].delta.arrivals > t->offered && t->offered)

@@ -170,6 +170,10 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
 {
     struct request *req = &s->requests[r];
     struct client_rt *c = &s->clients[req->client];
+    sim_time latency = s->now - req->started_at;
+    histogram_record(&s->window_latency_all, latency); /* whatever the outcome */
+    if (!outcome_is_success(outcome))
+        histogram_record(&s->window_latency_failed, latency);
     if (outcome == OUTCOME_DEGRADED) { /* a degraded answer is still an answer */
         c->stats.degraded++;
         outcome = OUTCOME_OK;
@@ -178,7 +182,7 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
     case OUTCOME_DEGRADED:
     case OUTCOME_OK:
         c->stats.succeeded++;
-        histogram_record(&s->window_latency, s->now - req->started_at);
+        histogram_record(&s->window_latency, latency);
         break;
     case OUTCOME_TIMEOUT:
         c->stats.failed[FAIL_TIMEOUT]++;

@@ -120,6 +120,9 @@ struct window_report {
     sim_time start_ns, end_ns;
     struct traffic delta;            /* all clients together, in the window */
     const struct histogram *latency; /* successes that completed in the window */
+    const struct histogram *latency_failed; /* failures that ended in the window */
+    const struct histogram *latency_all;    /* every request that ended: successes,
+                                               failures and fallback answers */
     uint64_t in_flight;              /* client requests outstanding at the end */
     uint32_t service_count;
     const struct service_window *services;
@@ -141,6 +144,8 @@ struct run_report {
     struct peaks peak;
     struct traffic total;
     const struct histogram *latency; /* every success, end to end */
+    const struct histogram *latency_failed; /* every failure, until it was known */
+    const struct histogram *latency_all;    /* every request that ended */
     uint64_t in_flight;              /* unfinished when the run ended */
     uint64_t events;                 /* engine events processed */
     uint32_t service_count;

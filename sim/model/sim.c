@@ -106,6 +106,10 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
     s->job_free = s->request_free = s->call_free = s->rec_free = NO_INDEX;
     histogram_init(&s->window_latency);
     histogram_init(&s->total_latency);
+    histogram_init(&s->window_latency_failed);
+    histogram_init(&s->total_latency_failed);
+    histogram_init(&s->window_latency_all);
+    histogram_init(&s->total_latency_all);
 
     uint32_t ns = sc->service_count;
     s->services = xcalloc(ns, sizeof *s->services);
@@ -245,6 +249,8 @@ static void close_window(struct sim *s)
         .end_ns = s->now,
         .delta = traffic_diff(&total, &s->traffic_at_window_start),
         .latency = &s->window_latency,
+        .latency_failed = &s->window_latency_failed,
+        .latency_all = &s->window_latency_all,
         .in_flight = s->in_flight,
         .service_count = ns,
         .services = s->window_services,
@@ -271,6 +277,10 @@ static void close_window(struct sim *s)
         s->obs.on_window(s->obs.ctx, &w);
     histogram_merge(&s->total_latency, &s->window_latency);
     histogram_reset(&s->window_latency);
+    histogram_merge(&s->total_latency_failed, &s->window_latency_failed);
+    histogram_reset(&s->window_latency_failed);
+    histogram_merge(&s->total_latency_all, &s->window_latency_all);
+    histogram_reset(&s->window_latency_all);
     for (uint32_t i = 0; i < s->edge_count; i++)
         edge_next_window(s->edges[i]);
     s->traffic_at_window_start = total;
@@ -384,6 +394,8 @@ const struct run_report *sim_report(struct sim *s)
         .peak = s->peak,
         .total = traffic_total(s),
         .latency = &s->total_latency,
+        .latency_failed = &s->total_latency_failed,
+        .latency_all = &s->total_latency_all,
         .in_flight = s->in_flight,
         .events = s->events,
         .service_count = s->sc->service_count,

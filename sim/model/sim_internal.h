@@ -241,8 +241,9 @@ struct sim {
     struct peaks peak;
     struct service_stats *service_at_window_start;
     struct service_window *window_services;
-    struct histogram window_latency;
-    struct histogram total_latency;
+    struct histogram window_latency, total_latency;               /* successes */
+    struct histogram window_latency_failed, total_latency_failed; /* failures */
+    struct histogram window_latency_all, total_latency_all; /* every request that ended */
 
     struct policy **pols;  /* every caller's policy, clients first, for reports */
     uint32_t pol_count;
