@@ -73,8 +73,8 @@ Test(accounting, an_edge_counts_the_timeouts_its_callee_never_sees)
 }
 
 /* A payment call that always fails, with a fallback: the checkout edge
- * reports every fallback, and the client's answers are degraded, not full
- * successes. */
+ * reports every fallback, and the client's answers are fallback answers,
+ * neither full successes nor failures. */
 Test(accounting, a_fallback_behind_a_service_shows_at_its_edge_and_at_the_client)
 {
     struct run_result r = run_json(
@@ -93,5 +93,9 @@ Test(accounting, a_fallback_behind_a_service_shows_at_its_edge_and_at_the_client
     cr_assert_eq(e->outcome[OUTCOME_FALLBACK], n);
     cr_assert_eq(e->counts.policy[PC_FALLBACKS], n);
     cr_assert_eq(e->attempt_outcome[OUTCOME_ERROR], n);
-    cr_assert_eq(r.total.degraded, n, "answered without payment: degraded, counted apart");
+    cr_assert_eq(r.total.fallback, n, "answered without payment: counted apart");
+    cr_assert_eq(r.total.succeeded, 0u, "goodput counts full answers only");
+    cr_assert_eq(r.total.degraded, 0u);
+    cr_assert_eq(r.services[0].degraded, n, "checkout answered without its dependency");
+    cr_assert_eq(r.edges[0].outcome[OUTCOME_FALLBACK], n, "the client's edge sees it too");
 }

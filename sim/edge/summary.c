@@ -19,6 +19,25 @@ static void write_failed(struct jsonw *w, const struct traffic *t)
     jsonw_end_object(w);
 }
 
+static uint64_t answered(const struct traffic *t)
+{
+    return t->succeeded + t->degraded + t->fallback;
+}
+
+/* The three kinds of answer, each counted apart. */
+static void write_answers(struct jsonw *w, const struct traffic *t)
+{
+    jsonw_uint(w, "succeeded", t->succeeded);
+    jsonw_uint(w, "degraded", t->degraded);
+    jsonw_uint(w, "fallback_answers", t->fallback);
+}
+
+static void write_ratios(struct jsonw *w, const struct traffic *t)
+{
+    jsonw_double(w, "goodput_ratio", summary_ratio((double)t->succeeded, (double)t->offered));
+    jsonw_double(w, "answered_ratio", summary_ratio((double)answered(t), (double)t->offered));
+}
+
 static void write_policy_counts(struct jsonw *w, const struct traffic *t)
 {
     for (int i = 0; i < PC_COUNT; i++)
@@ -89,10 +108,9 @@ static void write_client(struct jsonw *w, const char *name, const struct traffic
     jsonw_uint(w, "attempts", t->calls.attempts);
     jsonw_uint(w, "retries", t->calls.retries);
     write_policy_counts(w, t);
-    jsonw_uint(w, "succeeded", t->succeeded);
-    jsonw_uint(w, "degraded", t->degraded);
+    write_answers(w, t);
     write_failed(w, t);
-    jsonw_double(w, "goodput_ratio", summary_ratio((double)t->succeeded, (double)t->offered));
+    write_ratios(w, t);
     jsonw_end_object(w);
 }
 
@@ -166,11 +184,10 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_uint(&w, "attempts", t->calls.attempts);
     jsonw_uint(&w, "retries", t->calls.retries);
     write_policy_counts(&w, t);
-    jsonw_uint(&w, "succeeded", t->succeeded);
-    jsonw_uint(&w, "degraded", t->degraded);
+    write_answers(&w, t);
     write_failed(&w, t);
     jsonw_uint(&w, "unfinished", r->in_flight);
-    jsonw_double(&w, "goodput_ratio", summary_ratio((double)t->succeeded, (double)t->offered));
+    write_ratios(&w, t);
     jsonw_double(&w, "amplification", summary_ratio((double)t->calls.attempts, (double)t->offered));
     int worst = worst_amplified(r);
     if (worst >= 0) { /* arrivals at the most loaded service per client request */
@@ -277,6 +294,11 @@ void summary_print_table(FILE *out, const struct scenario *sc, uint64_t seed,
             }
         fprintf(out, "\n");
     }
+    if (t->degraded || t->fallback) /* answers, but not full ones: never hidden in goodput */
+        fprintf(out, "  %-12s degraded %" PRIu64 ", by a fallback %" PRIu64
+                     " (answered %.4f of offered, goodput counts full answers only)\n",
+                "partial", t->degraded, t->fallback,
+                summary_ratio((double)answered(t), (double)t->offered));
     if (traffic_failed(t)) /* success latency alone flatters a run that fails fast */
         fprintf(out, "  %-12s every request that ended: p50 %.2f ms, p99 %.2f ms; failures p99 "
                      "%.2f ms\n",

@@ -174,15 +174,17 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
     histogram_record(&s->window_latency_all, latency); /* whatever the outcome */
     if (!outcome_is_success(outcome))
         histogram_record(&s->window_latency_failed, latency);
-    if (outcome == OUTCOME_DEGRADED) { /* a degraded answer is still an answer */
-        c->stats.degraded++;
-        outcome = OUTCOME_OK;
-    }
-    switch (outcome) {
-    case OUTCOME_DEGRADED:
+    switch (outcome) { /* each kind of answer and each failure counted apart */
     case OUTCOME_OK:
         c->stats.succeeded++;
         histogram_record(&s->window_latency, latency);
+        break;
+    case OUTCOME_DEGRADED: /* a real answer, but missing a part */
+        c->stats.degraded++;
+        histogram_record(&s->window_latency, latency);
+        break;
+    case OUTCOME_FALLBACK: /* an answer, but not the service's own */
+        c->stats.fallback++;
         break;
     case OUTCOME_TIMEOUT:
         c->stats.failed[FAIL_TIMEOUT]++;
@@ -201,8 +203,6 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
         break;
     case OUTCOME_THROTTLED:
         c->stats.failed[FAIL_THROTTLED]++;
-        break;
-    case OUTCOME_FALLBACK: /* answered, but not by the service: counted in policy[] */
         break;
     }
     s->in_flight--;

@@ -34,7 +34,7 @@ uint32_t job_new(struct sim *s, const struct attempt_spec *a)
     job->caller_gone = false;
     job->child = NO_INDEX;
     job->orphaned = a->orphaned;
-    job->degraded = job->spawning = job->after_calls = job->limited = job->running = false;
+    job->degraded = job->fell_back = job->spawning = job->after_calls = job->limited = job->running = false;
     job->rec = a->rec;
     if (job->rec != NO_INDEX)
         s->recs[job->rec].refs++;
@@ -118,7 +118,9 @@ static void reply_now(struct sim *s, uint32_t j, enum outcome outcome)
 void job_finish(struct sim *s, uint32_t j, enum outcome outcome)
 {
     struct job *job = &s->jobs[j];
-    if (outcome == OUTCOME_OK && job->degraded)
+    if (outcome == OUTCOME_OK && job->fell_back) /* a fallback answer inside is not a real one */
+        outcome = OUTCOME_FALLBACK;
+    else if (outcome == OUTCOME_OK && job->degraded)
         outcome = OUTCOME_DEGRADED;
     if (job->child != NO_INDEX)
         steps_abandon(s, j); /* calls still out: nobody will read them */

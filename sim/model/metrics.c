@@ -70,6 +70,7 @@ struct traffic traffic_diff(const struct traffic *a, const struct traffic *b)
         .calls = call_counts_diff(&a->calls, &b->calls),
         .succeeded = a->succeeded - b->succeeded,
         .degraded = a->degraded - b->degraded,
+        .fallback = a->fallback - b->fallback,
     };
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         d.failed[i] = a->failed[i] - b->failed[i];
@@ -82,6 +83,7 @@ void traffic_add(struct traffic *a, const struct traffic *b)
     call_counts_add(&a->calls, &b->calls);
     a->succeeded += b->succeeded;
     a->degraded += b->degraded;
+    a->fallback += b->fallback;
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         a->failed[i] += b->failed[i];
 }

@@ -63,8 +63,10 @@ struct edge_window {
 struct traffic {
     uint64_t offered;   /* new requests */
     struct call_counts calls; /* the attempts sent for them and what their policies did */
-    uint64_t succeeded; /* real answers (fallbacks are counted apart, in policy) */
-    uint64_t degraded;  /* successes missing an optional dependency's part */
+    uint64_t succeeded; /* full answers: nothing missing, no fallback anywhere */
+    uint64_t degraded;  /* answers missing what an optional call failed to add */
+    uint64_t fallback;  /* answers made by a fallback: the client's own, or one
+                           deeper in the chain */
     uint64_t failed[FAIL_KIND_COUNT];
 };
 

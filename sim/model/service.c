@@ -293,8 +293,8 @@ static void count_outcome(struct sim *s, uint32_t j, enum outcome outcome)
         st->shed++;
     else
         st->errors++;
-    if (outcome == OUTCOME_DEGRADED)
-        st->degraded++;
+    if (outcome == OUTCOME_DEGRADED || outcome == OUTCOME_FALLBACK)
+        st->degraded++; /* answered without a dependency's real part */
 }
 
 void service_job_done(struct sim *s, uint32_t j, enum outcome outcome, bool held)

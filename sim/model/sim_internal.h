@@ -110,6 +110,7 @@ struct job {
     bool caller_gone;       /* the call stopped waiting: nobody reads the reply */
     bool orphaned;          /* the caller chain above has given up */
     bool degraded;          /* an optional call of its own failed */
+    bool fell_back;         /* a call of its own was answered by a fallback */
     bool spawning;          /* making a step's calls: results are counted, not acted on */
     bool after_calls;       /* JOB_WORKING on the share of work after the calls */
     bool limited;           /* holds a place in its instance's concurrency limit */

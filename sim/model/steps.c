@@ -109,7 +109,9 @@ void steps_on_result(struct sim *s, uint32_t j, enum outcome outcome, bool optio
     job->pending--;
     if (outcome_is_success(outcome) || optional) {
         job->ok++;
-        if (outcome != OUTCOME_OK)
+        if (outcome == OUTCOME_FALLBACK)
+            job->fell_back = true;
+        else if (outcome != OUTCOME_OK)
             job->degraded = true;
     } else {
         job->failed++;

@@ -24,10 +24,12 @@ static inline bool outcome_is_success(enum outcome o)
 }
 
 /* The backend answered (it was not an overload refusal or a silence): what
- * SRE adaptive throttling counts as an accept. */
+ * SRE adaptive throttling counts as an accept. A backend's answer made
+ * from its own fallback is an answer. */
 static inline bool outcome_is_accept(enum outcome o)
 {
-    return o == OUTCOME_OK || o == OUTCOME_DEGRADED || o == OUTCOME_ERROR;
+    return o == OUTCOME_OK || o == OUTCOME_DEGRADED || o == OUTCOME_ERROR ||
+           o == OUTCOME_FALLBACK;
 }
 
 #endif
