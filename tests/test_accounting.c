@@ -99,3 +99,24 @@ Test(accounting, a_fallback_behind_a_service_shows_at_its_edge_and_at_the_client
     cr_assert_eq(r.services[0].degraded, n, "checkout answered without its dependency");
     cr_assert_eq(r.edges[0].outcome[OUTCOME_FALLBACK], n, "the client's edge sees it too");
 }
+
+/* Every answer takes exactly 50 ms (constant work, one request at a time):
+ * an objective of 60 ms finds them all good, one of 40 ms none. A client
+ * without an objective counts every full answer as good. */
+Test(accounting, a_latency_objective_decides_what_is_good)
+{
+#define SLO_SCENARIO(slo)                                                                          \
+    "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":1,"              \
+    "\"service_time\":{\"dist\":\"constant\",\"value_ms\":50}}],"                                 \
+    "\"clients\":[{\"name\":\"u\",\"target\":\"s\"" slo ","                                       \
+    "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}]}"
+    struct run_result lax = run_json(SLO_SCENARIO(",\"slo_ms\":60"), NULL);
+    struct run_result strict = run_json(SLO_SCENARIO(",\"slo_ms\":40"), NULL);
+    struct run_result none = run_json(SLO_SCENARIO(""), NULL);
+#undef SLO_SCENARIO
+    cr_assert_eq(lax.total.succeeded, 99u);
+    cr_assert_eq(lax.total.good, 99u);
+    cr_assert_eq(strict.total.succeeded, 99u, "slow answers are still answers");
+    cr_assert_eq(strict.total.good, 0u, "but none is good");
+    cr_assert_eq(none.total.good, none.total.succeeded);
+}

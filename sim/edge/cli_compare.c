@@ -47,6 +47,7 @@ struct row {
 static const struct row DEFAULT_ROWS[] = {
     {"goodput_ratio", "goodput ratio", BETTER_HIGH},
     {"answered_ratio", "answered ratio", BETTER_HIGH},
+    {"good_ratio", "good ratio (SLO)", BETTER_HIGH},
     /* ranked on every request that ended: a variant that fails fast must
      * not look fast; the successes' p99 is shown beside, unranked */
     {"latency_all_ms.p99", "p99 ms (all)", BETTER_LOW},

@@ -45,7 +45,7 @@ static const char *const GROUP_KEYS[] = {"parallel", "wait", "quorum", NULL};
 static const char *const WAIT_MODES[] = {"all", "first", "quorum", NULL};
 static const char *const NETWORK_KEYS[] = {"latency", "loss", NULL};
 static const char *const CLIENT_KEYS[] = {"name",  "target",     "policy",  "arrival",
-                                          "users", "think_time", "network", NULL};
+                                          "users", "think_time", "network", "slo_ms", NULL};
 static const char *const ARRIVAL_KEYS[] = {"process", "rate_rps", "shape", NULL};
 static const char *const VARIANT_KEYS[] = {"name", "description", "set", NULL};
 static const char *const DISCIPLINES[] = {"fifo", "lifo", NULL};
@@ -444,6 +444,9 @@ static void parse_client(struct diag *d, const cJSON *v, const char *path, const
     read_reference(d, v, path, "policy", false, "policy", nm->policies, nm->policy_count,
                    &out->policy);
     parse_network(d, v, path, &out->net);
+    double slo_ms;
+    if (json_read_number(d, v, path, "slo_ms", false, 0, true, 1e9, &slo_ms))
+        out->slo_ns = sim_time_from_ms(slo_ms);
     const cJSON *arrival = json_get(v, "arrival");
     bool has_users = json_get(v, "users") != NULL;
     if (!arrival == !has_users) {

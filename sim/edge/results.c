@@ -59,7 +59,7 @@ static void write_timeseries_header(FILE *f)
     fputs("t_s,offered_rps,attempts_rps,retries_rps,goodput_rps,failed_rps,", f);
     for (int i = 0; i < FAIL_KIND_COUNT; i++)
         fprintf(f, "%s_rps,", failure_kind_names[i]);
-    fputs("degraded_rps,fallback_answers_rps,", f);
+    fputs("degraded_rps,fallback_answers_rps,good_rps,", f);
     for (int i = 0; i < PC_COUNT; i++)
         fprintf(f, "%s_rps,", policy_count_names[i]);
     fputs("latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p99_ms,in_flight,"
@@ -155,6 +155,7 @@ static void write_timeseries_row(FILE *f, const struct window_report *w, double 
         csv_num(f, (double)t->failed[i] / secs, ',');
     csv_num(f, (double)t->degraded / secs, ',');
     csv_num(f, (double)t->fallback / secs, ',');
+    csv_num(f, (double)t->good / secs, ',');
     for (int i = 0; i < PC_COUNT; i++)
         csv_num(f, (double)t->calls.policy[i] / secs, ',');
     csv_num(f, any ? histogram_mean_ns(h) / 1e6 : NAN, ',');

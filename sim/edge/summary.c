@@ -30,12 +30,14 @@ static void write_answers(struct jsonw *w, const struct traffic *t)
     jsonw_uint(w, "succeeded", t->succeeded);
     jsonw_uint(w, "degraded", t->degraded);
     jsonw_uint(w, "fallback_answers", t->fallback);
+    jsonw_uint(w, "good", t->good);
 }
 
 static void write_ratios(struct jsonw *w, const struct traffic *t)
 {
     jsonw_double(w, "goodput_ratio", summary_ratio((double)t->succeeded, (double)t->offered));
     jsonw_double(w, "answered_ratio", summary_ratio((double)answered(t), (double)t->offered));
+    jsonw_double(w, "good_ratio", summary_ratio((double)t->good, (double)t->offered));
 }
 
 static void write_policy_counts(struct jsonw *w, const struct traffic *t)
@@ -294,6 +296,12 @@ void summary_print_table(FILE *out, const struct scenario *sc, uint64_t seed,
             }
         fprintf(out, "\n");
     }
+    bool slo = false;
+    for (uint32_t i = 0; i < sc->client_count; i++)
+        slo |= sc->clients[i].slo_ns > 0;
+    if (slo)
+        fprintf(out, "  %-12s good %.4f of offered (full answers within the clients' slo_ms)\n",
+                "objective", summary_ratio((double)t->good, (double)t->offered));
     if (t->degraded || t->fallback) /* answers, but not full ones: never hidden in goodput */
         fprintf(out, "  %-12s degraded %" PRIu64 ", by a fallback %" PRIu64
                      " (answered %.4f of offered, goodput counts full answers only)\n",

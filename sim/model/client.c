@@ -177,6 +177,7 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
     switch (outcome) { /* each kind of answer and each failure counted apart */
     case OUTCOME_OK:
         c->stats.succeeded++;
+        c->stats.good += !c->cfg->slo_ns || latency <= c->cfg->slo_ns;
         histogram_record(&s->window_latency, latency);
         break;
     case OUTCOME_DEGRADED: /* a real answer, but missing a part */

@@ -69,6 +69,7 @@ struct traffic traffic_diff(const struct traffic *a, const struct traffic *b)
         .offered = a->offered - b->offered,
         .calls = call_counts_diff(&a->calls, &b->calls),
         .succeeded = a->succeeded - b->succeeded,
+        .good = a->good - b->good,
         .degraded = a->degraded - b->degraded,
         .fallback = a->fallback - b->fallback,
     };
@@ -82,6 +83,7 @@ void traffic_add(struct traffic *a, const struct traffic *b)
     a->offered += b->offered;
     call_counts_add(&a->calls, &b->calls);
     a->succeeded += b->succeeded;
+    a->good += b->good;
     a->degraded += b->degraded;
     a->fallback += b->fallback;
     for (int i = 0; i < FAIL_KIND_COUNT; i++)

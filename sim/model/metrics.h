@@ -64,6 +64,8 @@ struct traffic {
     uint64_t offered;   /* new requests */
     struct call_counts calls; /* the attempts sent for them and what their policies did */
     uint64_t succeeded; /* full answers: nothing missing, no fallback anywhere */
+    uint64_t good;      /* full answers within the client's latency objective (all
+                           of them when it has none) */
     uint64_t degraded;  /* answers missing what an optional call failed to add */
     uint64_t fallback;  /* answers made by a fallback: the client's own, or one
                            deeper in the chain */

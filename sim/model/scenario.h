@@ -122,6 +122,7 @@ struct client_cfg {
     uint32_t target; /* service index */
     uint32_t policy; /* or NO_INDEX */
     struct network_cfg net;
+    sim_time slo_ns;  /* a full answer slower than this is not good; 0: no objective */
     bool closed_loop;
     /* open loop */
     enum arrival_process process;
