@@ -43,6 +43,7 @@ struct run_result run_json(const char *json, const struct sim_observer *obs)
         .recovery_known = r->recovery_known,
         .recovered = r->recovered,
         .recovery_s = r->recovery_s,
+        .peak = r->peak,
     };
     for (uint32_t i = 0; i < r->service_count && i < 8; i++)
         out.services[i] = r->services[i].delta;

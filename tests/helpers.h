@@ -38,6 +38,7 @@ struct run_result {
     uint64_t breaker_opened[8];
     bool had_faults, recovery_known, recovered;
     double recovery_s;
+    struct peaks peak;
     uint32_t edge_count;
     struct edge_stats edges[8]; /* per caller edge: clients', then services' calls */
     uint64_t edge_latency_count[8];

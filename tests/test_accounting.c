@@ -120,3 +120,22 @@ Test(accounting, a_latency_objective_decides_what_is_good)
     cr_assert_eq(strict.total.good, 0u, "but none is good");
     cr_assert_eq(none.total.good, none.total.succeeded);
 }
+
+/* A one-second pause queues every request sent meanwhile (constant 100/s):
+ * the 100 sent during it and the one frozen in service are outstanding at
+ * its end, none long before the window closes. The
+ * peak is that true maximum, not a window-end sample. A 1 ms window left
+ * at the end (duration 10.001 s) holds at most one arrival: it does not
+ * make a peak of 1,000 attempts/s out of a steady 100. */
+Test(accounting, peaks_are_true_maxima_over_full_windows)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10.001,\"window_s\":1,\"services\":[{\"name\":\"s\","
+        "\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":100}}],"
+        "\"faults\":[{\"kind\":\"pause\",\"target\":\"s\",\"at_s\":2.0005,\"duration_s\":1}]}",
+        NULL);
+    cr_assert_eq(r.peak.in_flight, 101u, "outstanding at the end of the pause");
+    cr_assert_float_eq(r.peak.attempts_rps, 100, 1e-9);
+}

@@ -81,7 +81,7 @@ static void load_services(struct viz_series *v, const char *dir)
     struct table t;
     if (table_open(&t, dir, "services.csv")) {
         int ct = column(t.header, t.columns, "t_s"), cs = column(t.header, t.columns, "service");
-        int cq = column(t.header, t.columns, "queue_len");
+        int cq = column(t.header, t.columns, "max_queue"); /* a window's peak, not its last value */
         int cu = column(t.header, t.columns, "utilization");
         char *f[MAX_FIELDS];
         uint32_t n;

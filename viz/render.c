@@ -35,7 +35,7 @@ static const SDL_Color PALETTE[] = {
 #define GAP 8
 
 static const char *const PANEL_TITLES[VIZ_PANEL_COUNT] = {
-    "load (requests/s)", "latency of successes (ms)", "queue length", "utilisation",
+    "load (requests/s)", "latency of successes (ms)", "queue length (window max)", "utilisation",
     "policies"};
 
 SDL_Rect viz_panel_rect(int w, int h, unsigned runs, unsigned run, enum viz_panel p)

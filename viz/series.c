@@ -89,7 +89,7 @@ void viz_series_on_window(void *ctx, const struct window_report *w)
     for (uint32_t s = 0; s < v->services; s++) {
         const struct service_window *sw = &w->services[s];
         snprintf(v->service_name[s], sizeof v->service_name[s], "%s", sw->name);
-        v->queue[s][i] = sw->queue_len;
+        v->queue[s][i] = sw->max_queue; /* the window's peak, as the plots draw it */
         double cap = sw->capacity * (double)(w->end_ns - w->start_ns);
         v->util[s][i] = cap > 0 ? sw->delta.busy_area_ns / cap : 0;
     }

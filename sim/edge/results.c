@@ -63,7 +63,7 @@ static void write_timeseries_header(FILE *f)
     for (int i = 0; i < PC_COUNT; i++)
         fprintf(f, "%s_rps,", policy_count_names[i]);
     fputs("latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p99_ms,in_flight,"
-          "latency_all_p50_ms,latency_all_p99_ms,latency_failed_p99_ms\n",
+          "latency_all_p50_ms,latency_all_p99_ms,latency_failed_p99_ms,max_in_flight\n",
           f);
 }
 
@@ -165,7 +165,8 @@ static void write_timeseries_row(FILE *f, const struct window_report *w, double 
     fprintf(f, "%" PRIu64 ",", w->in_flight);
     csv_percentile(f, w->latency_all, 50, ',');
     csv_percentile(f, w->latency_all, 99, ',');
-    csv_percentile(f, w->latency_failed, 99, '\n');
+    csv_percentile(f, w->latency_failed, 99, ',');
+    fprintf(f, "%" PRIu64 "\n", w->max_in_flight);
 }
 
 static void write_service_row(FILE *f, const struct window_report *w,

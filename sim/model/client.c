@@ -142,7 +142,8 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
     req->user = user;
     req->started_at = s->now;
     c->stats.offered++;
-    s->in_flight++;
+    if (++s->in_flight > s->window_max_in_flight)
+        s->window_max_in_flight = s->in_flight;
     if (s->obs.on_offer)
         s->obs.on_offer(s->obs.ctx, client, s->now);
     call_begin(s, r, false, c->cfg->target, c->pol, &c->edge, false,

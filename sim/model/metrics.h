@@ -128,6 +128,7 @@ struct window_report {
     const struct histogram *latency_all;    /* every request that ended: successes,
                                                failures and fallback answers */
     uint64_t in_flight;              /* client requests outstanding at the end */
+    uint64_t max_in_flight;          /* the most outstanding at any instant in it */
     uint32_t service_count;
     const struct service_window *services;
     uint32_t policy_count;
@@ -137,7 +138,10 @@ struct window_report {
 };
 
 /* The busiest window of the run: herds and storms show in peaks that
- * whole-run averages hide. Rates are per second of the window. */
+ * whole-run averages hide. Rates are per second of the window, over the
+ * full-length windows only (a short last window's rate is too noisy to be
+ * a peak) unless the run has no full one; in_flight is the true maximum of
+ * requests outstanding at any instant. */
 struct peaks {
     double attempts_rps, retries_rps, failed_rps;
     uint64_t in_flight;

@@ -252,6 +252,7 @@ static void close_window(struct sim *s)
         .latency_failed = &s->window_latency_failed,
         .latency_all = &s->window_latency_all,
         .in_flight = s->in_flight,
+        .max_in_flight = s->window_max_in_flight,
         .service_count = ns,
         .services = s->window_services,
         .policy_count = s->pol_count,
@@ -261,7 +262,8 @@ static void close_window(struct sim *s)
     };
     recovery_on_window(s->recovery, w.start_ns, w.end_ns, w.delta.succeeded);
     double secs = sim_time_to_s(w.end_ns - w.start_ns);
-    if (secs > 0) {
+    bool full = w.end_ns - w.start_ns >= s->sc->window_ns || w.start_ns == 0;
+    if (secs > 0 && full) {
         double attempts = (double)w.delta.calls.attempts / secs, failed = (double)traffic_failed(&w.delta) / secs;
         if (attempts > s->peak.attempts_rps)
             s->peak.attempts_rps = attempts;
@@ -271,8 +273,8 @@ static void close_window(struct sim *s)
         if (failed > s->peak.failed_rps)
             s->peak.failed_rps = failed;
     }
-    if (w.in_flight > s->peak.in_flight)
-        s->peak.in_flight = w.in_flight;
+    if (w.max_in_flight > s->peak.in_flight)
+        s->peak.in_flight = w.max_in_flight;
     if (s->obs.on_window)
         s->obs.on_window(s->obs.ctx, &w);
     histogram_merge(&s->total_latency, &s->window_latency);
@@ -284,6 +286,7 @@ static void close_window(struct sim *s)
     for (uint32_t i = 0; i < s->edge_count; i++)
         edge_next_window(s->edges[i]);
     s->traffic_at_window_start = total;
+    s->window_max_in_flight = s->in_flight;
     s->window_start = s->now;
     s->window_index++;
 }

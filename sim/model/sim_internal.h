@@ -234,6 +234,7 @@ struct sim {
     uint32_t rec_cap, rec_free;
     uint64_t next_key;
     uint64_t in_flight;
+    uint64_t window_max_in_flight; /* the most outstanding at once in this window */
 
     /* windows */
     uint64_t window_index;
