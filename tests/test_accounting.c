@@ -139,3 +139,24 @@ Test(accounting, peaks_are_true_maxima_over_full_windows)
     cr_assert_eq(r.peak.in_flight, 101u, "outstanding at the end of the pause");
     cr_assert_float_eq(r.peak.attempts_rps, 100, 1e-9);
 }
+
+/* Utilisation against the capacity actually up: one instance of 4 workers
+ * loses 2 of them for the second half of a 10 s run, under 2 requests/s of
+ * 1 s each (2 workers busy from 1 s on). Nominal capacity is 40
+ * worker-seconds, capacity up 4 x 5 + 2 x 5 = 30: 18.5 busy worker-seconds
+ * are 0.46 of nominal but 0.62 of what was up. */
+Test(accounting, utilisation_of_the_capacity_up)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":4,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1000}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":2}}],"
+        "\"faults\":[{\"kind\":\"capacity\",\"target\":\"s\",\"at_s\":5,\"duration_s\":5,"
+        "\"workers_lost\":2}]}",
+        NULL);
+    const struct service_stats *st = &r.services[0];
+    cr_assert_float_eq(st->up_area_ns, 30e9, 1, "4 workers for 5 s, 2 for 5 s");
+    /* arrivals at 0.5, 1.0, ...: 2 busy from 1 s on, 1 from 0.5 s to 1 s */
+    cr_assert_float_eq(st->busy_area_ns, 18.5e9, 1);
+}

@@ -69,7 +69,7 @@ static void write_timeseries_header(FILE *f)
 
 static void write_services_header(FILE *f)
 {
-    fputs("t_s,service,queue_len,busy,utilization,arrivals_rps,served_rps,errors_rps,"
+    fputs("t_s,service,queue_len,busy,utilization,utilization_of_up,arrivals_rps,served_rps,errors_rps,"
           "rejected_rps,shed_rps,max_queue,mean_queue,mean_in_system,wasted_work_s,"
           "retries_out_rps",
           f);
@@ -177,6 +177,7 @@ static void write_service_row(FILE *f, const struct window_report *w,
     csv_num(f, sim_time_to_s(w->start_ns), ',');
     fprintf(f, "%s,%u,%u,", s->name, s->queue_len, s->busy);
     csv_num(f, summary_ratio(d->busy_area_ns, s->capacity * span_ns), ',');
+    csv_num(f, summary_ratio(d->busy_area_ns, d->up_area_ns), ',');
     csv_num(f, (double)d->arrivals / secs, ',');
     csv_num(f, (double)d->served / secs, ',');
     csv_num(f, (double)d->errors / secs, ',');

@@ -73,6 +73,8 @@ static void write_service(struct jsonw *w, const struct service_window *s, doubl
     const struct service_stats *t = &s->delta;
     jsonw_begin_object(w, s->name);
     jsonw_double(w, "utilization", summary_ratio(t->busy_area_ns, s->capacity * duration_ns));
+    jsonw_double(w, "utilization_of_up", summary_ratio(t->busy_area_ns, t->up_area_ns));
+    jsonw_double(w, "capacity_up", summary_ratio(t->up_area_ns, s->capacity * duration_ns));
     jsonw_uint(w, "arrivals", t->arrivals);
     jsonw_double(w, "amplification", summary_ratio((double)t->arrivals, (double)offered));
     jsonw_uint(w, "served", t->served);
@@ -330,14 +332,15 @@ void summary_print_table(FILE *out, const struct scenario *sc, uint64_t seed,
             fprintf(out, "  %-12s NO: goodput did not return within 5%% of its pre-fault "
                          "level\n", "recovered");
     }
-    fprintf(out, "  %-12s %12s %12s %10s %9s %9s\n", "service", "util", "served", "max queue",
-            "resp ms", "wasted s");
+    fprintf(out, "  %-12s %12s %8s %12s %10s %9s %9s\n", "service", "util", "of up", "served",
+            "max queue", "resp ms", "wasted s");
     for (uint32_t i = 0; i < r->service_count; i++) {
         const struct service_window *s = &r->services[i];
         double util = summary_ratio(s->delta.busy_area_ns, s->capacity * (double)r->duration_ns);
         double resp = summary_ratio(s->delta.response_ns / 1e6, (double)s->delta.served);
-        fprintf(out, "  %-12s %12.3f %12" PRIu64 " %10u %9.2f %9.2f\n", s->name,
-                isnan(util) ? 0 : util, s->delta.served, s->max_queue, isnan(resp) ? 0 : resp,
-                s->delta.wasted_ns / 1e9);
+        double of_up = summary_ratio(s->delta.busy_area_ns, s->delta.up_area_ns);
+        fprintf(out, "  %-12s %12.3f %8.3f %12" PRIu64 " %10u %9.2f %9.2f\n", s->name,
+                isnan(util) ? 0 : util, isnan(of_up) ? 0 : of_up, s->delta.served, s->max_queue,
+                isnan(resp) ? 0 : resp, s->delta.wasted_ns / 1e9);
     }
 }

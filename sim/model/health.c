@@ -28,6 +28,7 @@ void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance)
     if (out != in->out) {
         in->out = out;
         svc->removed += out ? 1 : (uint32_t)-1;
+        service_recount_up(s, service, instance);
     }
 }
 

@@ -89,6 +89,8 @@ struct service_stats {
     uint64_t replayed;  /* repeats answered from the idempotency-key store */
     uint64_t conflicts; /* repeats refused while the first was still executing */
     double busy_area_ns;   /* sum over workers of busy time */
+    double up_area_ns;     /* sum over workers of time up: instance up, serving (not
+                              paused) and in rotation, the worker not lost */
     double queue_area_ns;  /* integral of queued requests over time */
     double system_area_ns; /* integral of queued + in-service requests */
     double wasted_ns;      /* worker time spent after the caller chain gave up */

@@ -23,6 +23,7 @@ void service_integrate(struct service_rt *svc, sim_time now)
     double dt = (double)(now - svc->level_since);
     if (dt > 0) {
         svc->stats.busy_area_ns += dt * svc->busy;
+        svc->stats.up_area_ns += dt * svc->up_workers;
         svc->stats.queue_area_ns += dt * svc->queued;
         svc->stats.system_area_ns += dt * (svc->busy + svc->queued);
         svc->stats.wasted_ns += dt * svc->orphan_busy;
@@ -73,6 +74,8 @@ void service_init(struct sim *s, uint32_t i)
     bool admission = admission_configured(&cfg->admission);
     for (uint32_t k = 0; k < cfg->instances; k++) {
         svc->inst[k].st = healthy(cfg);
+        svc->inst[k].up_workers = cfg->workers;
+        svc->up_workers += cfg->workers;
         if (!admission)
             continue;
         svc->inst[k].adm = xcalloc(1, sizeof *svc->inst[k].adm);
@@ -537,6 +540,18 @@ static void thaw(struct sim *s, uint32_t service, uint32_t instance)
     free(refs);
 }
 
+void service_recount_up(struct sim *s, uint32_t service, uint32_t instance)
+{
+    struct service_rt *svc = &s->services[service];
+    struct instance *in = &svc->inst[instance];
+    uint32_t up = in->st.down || in->st.paused || in->out ? 0 : in->st.workers;
+    if (up == in->up_workers)
+        return;
+    service_integrate(svc, s->now); /* the old level up to now */
+    svc->up_workers = svc->up_workers - in->up_workers + up;
+    in->up_workers = up;
+}
+
 void service_refresh_instance(struct sim *s, uint32_t service, uint32_t instance)
 {
     struct service_rt *svc = &s->services[service];
@@ -552,5 +567,6 @@ void service_refresh_instance(struct sim *s, uint32_t service, uint32_t instance
         freeze(s, service, instance);
     if (!in->st.paused && old.paused)
         thaw(s, service, instance);
+    service_recount_up(s, service, instance);
     start_waiting(s, svc, instance);
 }

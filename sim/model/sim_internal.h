@@ -155,6 +155,7 @@ struct instance {
     /* Out of the balancer's rotation, for any of: all workers lost (st),
      * ejected as an outlier, failing its readiness probe. */
     bool out, ejected, unready;
+    uint32_t up_workers;   /* workers serving now: 0 when down, paused or out of rotation */
     bool leaving;          /* drained or restarting in a graceful rolling deploy */
     bool draining;         /* finishing its work before it goes down */
     uint32_t drain_gen;    /* voids a drain timeout once it went down */
@@ -184,6 +185,7 @@ struct service_rt {
     bool has_idem;              /* idem: set up by the first keyed request */
     struct idem_store idem;     /* idempotency keys of requests it executed */
     uint32_t busy, queued; /* over all instances */
+    uint32_t up_workers;   /* over all instances: the capacity actually up */
     uint32_t orphan_busy;  /* busy workers whose caller chain has given up */
     sim_time level_since;  /* areas are integrated up to here */
     uint32_t window_max_queue, max_queue;
@@ -378,6 +380,9 @@ void edge_fill_report(const struct edge_rt *e, struct edge_window *w);
 void service_on_work_done(struct sim *s, uint32_t job, uint64_t arg);
 /* The calls are done: the job does its remaining work, then replies. */
 void service_after_calls(struct sim *s, uint32_t job);
+/* The instance's serving workers may have changed (its state or its place
+ * in the rotation did): the capacity actually up follows. */
+void service_recount_up(struct sim *s, uint32_t service, uint32_t instance);
 /* Recomputes an instance's state from the active faults and applies what
  * changed (failing, freezing or resuming its work). */
 void service_refresh_instance(struct sim *s, uint32_t service, uint32_t instance);
