@@ -70,11 +70,21 @@ struct compare_options {
 };
 
 /* One cell: the metric over the replications of one variant. A recovery
- * that never came (null) makes the cell "never", worse than any number. */
+ * that never came (null) makes the cell "never", worse than any number;
+ * one that could not be judged (recovered null) makes it "unknown", which
+ * ranks nowhere. */
 struct cell {
     struct interval iv;
-    bool missing, never;
+    bool missing, never, unknown;
 };
+
+/* recovery_s is null both when the system did not come back and when that
+ * could not be judged; `recovered` tells them apart. */
+static bool unjudged(const char *summary, const char *metric)
+{
+    return strcmp(metric, "recovery_s") == 0 &&
+           metrics_lookup(summary, "recovered").kind == MEASURED_NULL;
+}
 
 static struct cell measure(char **summaries, uint32_t reps, const char *metric)
 {
@@ -87,6 +97,8 @@ static struct cell measure(char **summaries, uint32_t reps, const char *metric)
             v[n++] = m.number;
         else if (m.kind == MEASURED_BOOL)
             v[n++] = m.boolean;
+        else if (m.kind == MEASURED_NULL && unjudged(summaries[r], metric))
+            c.unknown = true;
         else if (m.kind == MEASURED_NULL)
             c.never = true;
         else
@@ -94,6 +106,9 @@ static struct cell measure(char **summaries, uint32_t reps, const char *metric)
     }
     c.iv = interval_of(v, n);
     free(v);
+    c.unknown = c.unknown && n == 0 && !c.never; /* else judged on the seeds that could be */
+    if (c.unknown)
+        c.missing = false;
     if (c.missing && n == 0 && !c.never)
         return c;
     c.missing = false;
@@ -102,9 +117,9 @@ static struct cell measure(char **summaries, uint32_t reps, const char *metric)
 
 static bool better_than(const struct cell *a, const struct cell *b, enum better dir)
 {
-    if (a->missing || a->never)
+    if (a->missing || a->never || a->unknown)
         return false;
-    if (b->missing || b->never)
+    if (b->missing || b->never || b->unknown)
         return true;
     return dir == BETTER_HIGH ? a->iv.mean > b->iv.mean : a->iv.mean < b->iv.mean;
 }
@@ -115,12 +130,12 @@ static bool is_best(const struct cell *cells, uint32_t best, uint32_t v)
     if (best == NO_INDEX)
         return false;
     const struct cell *c = &cells[v], *b = &cells[best];
-    return v == best || (!c->missing && !c->never && c->iv.mean == b->iv.mean);
+    return v == best || (!c->missing && !c->never && !c->unknown && c->iv.mean == b->iv.mean);
 }
 
 static bool overlaps(const struct cell *a, const struct cell *b)
 {
-    if (a->missing || b->missing || a->never || b->never)
+    if (a->missing || b->missing || a->never || b->never || a->unknown || b->unknown)
         return false;
     return a->iv.mean - a->iv.half <= b->iv.mean + b->iv.half &&
            b->iv.mean - b->iv.half <= a->iv.mean + a->iv.half;
@@ -131,6 +146,8 @@ static void format_cell(char *out, size_t size, const struct cell *c, uint32_t r
     char a[NUMFMT_LEN], b[NUMFMT_LEN];
     if (c->missing)
         snprintf(out, size, "-");
+    else if (c->unknown)
+        snprintf(out, size, "unknown");
     else if (c->never)
         snprintf(out, size, "never");
     else if (reps > 1)
@@ -213,9 +230,11 @@ static int write_csv(const char *dir, const struct compare_options *o,
             bool near = best[r] != NO_INDEX && !top &&
                         overlaps(c, &cells[r * set->count + best[r]]);
             fprintf(f, "%s,%s,%s,%s,%u,%s,%s\n", o->rows[r].metric, set->items[v]->variant,
-                    c->missing || c->never ? (c->never ? "never" : "")
-                                           : numfmt_double(a, c->iv.mean),
-                    c->missing || c->never ? "" : numfmt_double(b, c->iv.half), c->iv.n,
+                    c->missing || c->never || c->unknown
+                        ? (c->never ? "never" : c->unknown ? "unknown" : "")
+                        : numfmt_double(a, c->iv.mean),
+                    c->missing || c->never || c->unknown ? "" : numfmt_double(b, c->iv.half),
+                    c->iv.n,
                     top ? "true" : "false", near ? "true" : "false");
         }
     if (fclose(f) != 0 || rename(tmp, path) != 0) {

@@ -14,7 +14,8 @@
 static const char *const TOP_KEYS[] = {"name",   "title",    "description", "duration_s",
                                        "window_s", "seed",   "services",    "clients",
                                        "policies", "variants", "expect",    "faults",
-                                       NULL};
+                                       "recovery", NULL};
+static const char *const RECOVERY_KEYS[] = {"tolerance", "hold_s", NULL};
 static const char *const SERVICE_KEYS[] = {"name",         "instances",  "workers", "queue",
                                            "service_time", "error_rate", "calls",   "lb",
                                            "drop_expired", "work_after_calls", "cache",
@@ -538,6 +539,15 @@ static void parse_top_fields(struct diag *d, const cJSON *root, struct scenario 
     sc->window_ns = SIM_S(1);
     if (json_read_number(d, root, "$", "window_s", false, 0.001, false, 1e8, &x))
         sc->window_ns = sim_time_from_s(x);
+    sc->recovery = (struct recovery_cfg){.tolerance = 0.05, .hold_ns = SIM_S(10)};
+    const cJSON *rec = json_get(root, "recovery");
+    if (rec && json_expect_object(d, rec, "$.recovery")) {
+        json_check_keys(d, rec, "$.recovery", RECOVERY_KEYS);
+        json_read_number(d, rec, "$.recovery", "tolerance", false, 0, true, 0.99,
+                         &sc->recovery.tolerance);
+        if (json_read_number(d, rec, "$.recovery", "hold_s", false, 0.001, false, 1e8, &x))
+            sc->recovery.hold_ns = sim_time_from_s(x);
+    }
     int64_t seed;
     sc->seed = 1;
     if (json_read_int(d, root, "$", "seed", false, 0, (int64_t)1 << 53, &seed))

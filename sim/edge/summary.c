@@ -212,12 +212,14 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_double(&w, "failed_rps", r->peak.failed_rps);
     jsonw_uint(&w, "in_flight", r->peak.in_flight);
     jsonw_end_object(&w);
-    if (r->had_faults) { /* null when there was no pre-fault baseline to return to */
+    if (r->had_faults) { /* null, with the reason, when it cannot be judged */
         if (r->recovery_known)
             jsonw_bool(&w, "recovered", r->recovered);
         else
             jsonw_null(&w, "recovered");
         jsonw_double(&w, "recovery_s", r->recovery_s);
+        if (r->recovery_unknown)
+            jsonw_string(&w, "recovery_unknown", r->recovery_unknown);
     }
     jsonw_begin_object(&w, "services");
     for (uint32_t i = 0; i < r->service_count; i++)
@@ -323,14 +325,17 @@ void summary_print_table(FILE *out, const struct scenario *sc, uint64_t seed,
                 r->services[worst].name);
     if (r->had_faults) {
         if (!r->recovery_known)
-            fprintf(out, "  %-12s unknown (needs goodput before the first fault and 5 s "
-                         "after the last)\n", "recovery");
+            fprintf(out, "  %-12s cannot be judged: %s\n", "recovery", r->recovery_unknown);
         else if (r->recovered)
-            fprintf(out, "  %-12s %.1f s after the last fault ended\n", "recovered",
-                    r->recovery_s);
+            fprintf(out, "  %-12s %.1f s after the last fault ended (then within %g%% of the "
+                         "pre-fault answered ratio over every %g s to the end)\n",
+                    "recovered", r->recovery_s, sc->recovery.tolerance * 100,
+                    sim_time_to_s(sc->recovery.hold_ns));
         else
-            fprintf(out, "  %-12s NO: goodput did not return within 5%% of its pre-fault "
-                         "level\n", "recovered");
+            fprintf(out, "  %-12s NO: the answered ratio did not stay within %g%% of its "
+                         "pre-fault level over %g s spans\n",
+                    "recovered", sc->recovery.tolerance * 100,
+                    sim_time_to_s(sc->recovery.hold_ns));
     }
     fprintf(out, "  %-12s %12s %8s %12s %10s %9s %9s\n", "service", "util", "of up", "served",
             "max queue", "resp ms", "wasted s");

@@ -6,6 +6,7 @@
 
 #include "../base/xalloc.h"
 #include "pool.h"
+#include "recovery.h"
 #include "sim_internal.h"
 
 /* Time of the k-th constant-rate arrival (k from 1), computed from the
@@ -142,6 +143,7 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
     req->user = user;
     req->started_at = s->now;
     c->stats.offered++;
+    recovery_on_offer(s->recovery, s->now);
     if (++s->in_flight > s->window_max_in_flight)
         s->window_max_in_flight = s->in_flight;
     if (s->obs.on_offer)
@@ -178,6 +180,7 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
     switch (outcome) { /* each kind of answer and each failure counted apart */
     case OUTCOME_OK:
         c->stats.succeeded++;
+        recovery_on_answer(s->recovery, s->now, latency);
         c->stats.good += !c->cfg->slo_ns || latency <= c->cfg->slo_ns;
         histogram_record(&s->window_latency, latency);
         break;

@@ -170,6 +170,7 @@ struct run_report {
     bool recovery_known;             /* there was a pre-fault baseline */
     bool recovered;
     double recovery_s;               /* NaN unless recovered */
+    const char *recovery_unknown;    /* why recovery could not be judged, or NULL */
 };
 
 static inline uint64_t traffic_failed(const struct traffic *t)

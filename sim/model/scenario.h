@@ -177,6 +177,12 @@ struct fault_cfg {
     char *label;              /* "db latency +400 ms", for events and plots */
 };
 
+/* How recovery after the faults is judged (see recovery.h). */
+struct recovery_cfg {
+    double tolerance;  /* relative shortfall of the answered ratio still counted as back */
+    sim_time hold_ns;  /* it must stay back over every span this long */
+};
+
 struct scenario {
     char *name;
     char *title;
@@ -190,6 +196,7 @@ struct scenario {
     struct client_cfg *clients;
     struct policy_cfg *policies;
     struct fault_cfg *faults;
+    struct recovery_cfg recovery;
 };
 
 /* When occurrence `k` of fault `f` ends, everything included (a rolling

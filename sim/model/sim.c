@@ -260,7 +260,6 @@ static void close_window(struct sim *s)
         .edge_count = s->edge_count,
         .edges = s->window_edges,
     };
-    recovery_on_window(s->recovery, w.start_ns, w.end_ns, w.delta.succeeded);
     double secs = sim_time_to_s(w.end_ns - w.start_ns);
     bool full = w.end_ns - w.start_ns >= s->sc->window_ns || w.start_ns == 0;
     if (secs > 0 && full) {
@@ -364,6 +363,7 @@ bool sim_advance(struct sim *s, sim_time until)
     s->now = until;
     if (until == s->end) {
         close_window(s);
+        recovery_finish(s->recovery);
         s->finished = true;
     }
     return !s->finished;
@@ -413,6 +413,7 @@ const struct run_report *sim_report(struct sim *s)
         .recovery_known = recovery_known(s->recovery),
         .recovered = recovery_recovered(s->recovery),
         .recovery_s = recovery_seconds(s->recovery),
+        .recovery_unknown = recovery_unknown_reason(s->recovery),
     };
     return &s->report;
 }
