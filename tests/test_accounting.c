@@ -160,3 +160,46 @@ Test(accounting, utilisation_of_the_capacity_up)
     /* arrivals at 0.5, 1.0, ...: 2 busy from 1 s on, 1 from 0.5 s to 1 s */
     cr_assert_float_eq(st->busy_area_ns, 18.5e9, 1);
 }
+
+/* Per instance: round robin over two instances splits 10 requests/s in
+ * two; an outage of instance 1 from 1 s to 2.5 s shows it down at the end
+ * of the second window, still sent requests (refusing them) and finishing
+ * none, and up again at the end of the third. */
+struct instance_rows {
+    uint64_t arrivals[3][2], served[3][2];
+    char state[3][2][16];
+};
+
+static void keep_instances(void *ctx, const struct window_report *w)
+{
+    struct instance_rows *rows = ctx;
+    for (uint32_t i = 0; i < w->instance_count && w->index < 3; i++) {
+        const struct instance_window *in = &w->instances[i];
+        rows->arrivals[w->index][in->instance] = in->arrivals;
+        rows->served[w->index][in->instance] = in->served;
+        snprintf(rows->state[w->index][in->instance], 16, "%s", in->state);
+    }
+}
+
+Test(accounting, each_instance_is_counted_apart)
+{
+    struct instance_rows rows = {0};
+    struct sim_observer obs = {.ctx = &rows, .on_window = keep_instances};
+    run_json("{\"name\":\"t\",\"duration_s\":3,\"services\":[{\"name\":\"s\",\"instances\":2,"
+             "\"workers\":4,\"lb\":\"round_robin\","
+             "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+             "\"clients\":[{\"name\":\"u\",\"target\":\"s\","
+             "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+             "\"faults\":[{\"kind\":\"outage\",\"target\":\"s\",\"instances\":1,\"first_instance\":1,"
+             "\"at_s\":1,\"duration_s\":1.5}]}",
+             &obs);
+    cr_assert_eq(rows.arrivals[0][0] + rows.arrivals[0][1], 9u, "0.1 s .. 0.9 s");
+    cr_assert_leq(rows.arrivals[0][0] > rows.arrivals[0][1] ? rows.arrivals[0][0] - rows.arrivals[0][1]
+                                                             : rows.arrivals[0][1] - rows.arrivals[0][0],
+                  1u, "round robin alternates");
+    cr_assert_str_eq(rows.state[1][1], "down");
+    cr_assert_str_eq(rows.state[1][0], "up");
+    cr_assert_eq(rows.served[1][1], 0u, "a refusing instance finishes nothing");
+    cr_assert_gt(rows.arrivals[1][1], 0u, "but is still sent requests");
+    cr_assert_str_eq(rows.state[2][1], "up");
+}

@@ -13,9 +13,12 @@
 #include "../base/xalloc.h"
 #include "summary.h"
 
-enum { F_TIMESERIES, F_SERVICES, F_POLICIES, F_EDGES, F_EVENTS, F_SUMMARY, F_COUNT };
-static const char *const FILE_NAMES[F_COUNT] = {"timeseries.csv", "services.csv", "policies.csv",
-                                                "edges.csv",      "events.csv",   "summary.json"};
+enum { F_TIMESERIES, F_SERVICES, F_POLICIES, F_EDGES, F_INSTANCES, F_EVENTS, F_SUMMARY, F_COUNT };
+static const char *const FILE_NAMES[F_COUNT] = {
+    "timeseries.csv", "services.csv", "policies.csv", "edges.csv",
+    "instances.csv",  "events.csv",   "summary.json"};
+static const char INSTANCES_HEADER[] = "t_s,service,instance,state,in_rotation,workers_up,"
+                                       "queue_len,max_queue,busy,arrivals_rps,served_rps\n";
 
 struct results {
     char *dir;
@@ -122,6 +125,7 @@ struct results *results_open(const char *dir)
     fputs(EVENTS_HEADER, r->f[F_EVENTS]);
     fputs(POLICIES_HEADER, r->f[F_POLICIES]);
     write_edges_header(r->f[F_EDGES]);
+    fputs(INSTANCES_HEADER, r->f[F_INSTANCES]);
     return r;
 }
 
@@ -256,6 +260,18 @@ static void write_edge_row(FILE *f, const struct window_report *w, const struct 
     csv_percentile(f, e->latency, 99, '\n');
 }
 
+static void write_instance_row(FILE *f, const struct window_report *w,
+                               const struct instance_window *in, double secs)
+{
+    csv_num(f, sim_time_to_s(w->start_ns), ',');
+    csv_text(f, in->service, ',');
+    fprintf(f, "%u,%s,%s,%u,%u,%u,%u,", in->instance, in->state,
+            in->in_rotation ? "true" : "false", in->workers_up, in->queue_len, in->max_queue,
+            in->busy);
+    csv_num(f, (double)in->arrivals / secs, ',');
+    csv_num(f, (double)in->served / secs, '\n');
+}
+
 void results_on_window(void *ctx, const struct window_report *w)
 {
     struct results *r = ctx;
@@ -269,6 +285,8 @@ void results_on_window(void *ctx, const struct window_report *w)
         write_policy_row(r->f[F_POLICIES], w, &w->policies[i]);
     for (uint32_t i = 0; i < w->edge_count; i++)
         write_edge_row(r->f[F_EDGES], w, &w->edges[i], secs);
+    for (uint32_t i = 0; i < w->instance_count; i++)
+        write_instance_row(r->f[F_INSTANCES], w, &w->instances[i], secs);
 }
 
 int results_commit(struct results *r, const struct scenario *sc, uint64_t seed,

@@ -121,6 +121,17 @@ struct policy_window {
     double throttle_p;       /* SRE adaptive throttling's local rejection probability */
 };
 
+/* One instance of a service in a window: its state and what it did. */
+struct instance_window {
+    const char *service;
+    uint32_t instance;
+    const char *state;       /* "up", "down", "paused", "draining" or "blackhole" */
+    bool in_rotation;        /* the balancer may pick it */
+    uint32_t workers_up;     /* serving workers at the end of the window */
+    uint32_t queue_len, max_queue, busy; /* at the end; the longest in the window */
+    uint64_t arrivals, served;           /* in the window */
+};
+
 struct window_report {
     uint64_t index;
     sim_time start_ns, end_ns;
@@ -137,6 +148,8 @@ struct window_report {
     const struct policy_window *policies;
     uint32_t edge_count;
     const struct edge_window *edges;  /* every caller edge: clients', then services' calls */
+    uint32_t instance_count;
+    const struct instance_window *instances; /* every instance, service by service */
 };
 
 /* The busiest window of the run: herds and storms show in peaks that

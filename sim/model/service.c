@@ -46,7 +46,8 @@ static void ring_push_back(struct instance *in, uint32_t job)
         in->ring_head = 0;
     }
     in->ring[(in->ring_head + in->queued) % in->ring_cap] = job;
-    in->queued++;
+    if (++in->queued > in->window_max_queue)
+        in->window_max_queue = in->queued;
 }
 
 static uint32_t ring_pop(struct instance *in, enum queue_discipline d)
@@ -273,6 +274,7 @@ static void release_worker(struct sim *s, uint32_t j)
     svc->busy--;
     struct instance *in = &svc->inst[job->instance];
     in->busy--;
+    in->served++;
     if (in->queued)
         start_waiting(s, svc, job->instance);
     else if (in->draining && in->busy == 0)
@@ -350,6 +352,7 @@ static void arrive(struct sim *s, uint32_t j)
         return;
     }
     struct instance *in = &svc->inst[job->instance];
+    in->arrivals++;
     if (in->st.blackhole) { /* lost on the way: only a timeout notices */
         job->state = JOB_SWALLOWED;
         svc->stats.lost++;

@@ -126,6 +126,9 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
 
     collect_policies(s);
     collect_edges(s);
+    for (uint32_t i = 0; i < ns; i++)
+        s->instance_count += sc->services[i].instances;
+    s->window_instances = xcalloc(s->instance_count + 1, sizeof *s->window_instances);
 
     s->fault_active = xcalloc(sc->fault_count + 1, sizeof *s->fault_active);
     fault_schedule_all(s);
@@ -158,6 +161,7 @@ void sim_free(struct sim *s)
     free(s->window_services);
     free(s->report_services);
     free(s->report_clients);
+    free(s->window_instances);
     free(s->edges);
     free(s->window_edges);
     free(s->report_edges);
@@ -215,6 +219,44 @@ static void fill_service_window(const struct service_rt *svc, struct service_win
     w->busy = svc->busy;
 }
 
+static const char *instance_state_name(const struct instance *in)
+{
+    if (in->st.down)
+        return "down";
+    if (in->st.paused)
+        return "paused";
+    if (in->st.blackhole)
+        return "blackhole";
+    return in->draining ? "draining" : "up";
+}
+
+/* Every instance's window, and the next one's starting counts. */
+static void close_instance_windows(struct sim *s)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->sc->service_count; i++) {
+        struct service_rt *svc = &s->services[i];
+        for (uint32_t k = 0; k < svc->cfg->instances; k++) {
+            struct instance *in = &svc->inst[k];
+            s->window_instances[n++] = (struct instance_window){
+                .service = svc->cfg->name,
+                .instance = k,
+                .state = instance_state_name(in),
+                .in_rotation = !in->out,
+                .workers_up = in->up_workers,
+                .queue_len = in->queued,
+                .max_queue = in->window_max_queue,
+                .busy = in->busy,
+                .arrivals = in->arrivals - in->arrivals_at_window_start,
+                .served = in->served - in->served_at_window_start,
+            };
+            in->arrivals_at_window_start = in->arrivals;
+            in->served_at_window_start = in->served;
+            in->window_max_queue = in->queued;
+        }
+    }
+}
+
 /* Reports the window [window_start, now) and opens the next one. */
 static void close_window(struct sim *s)
 {
@@ -242,6 +284,7 @@ static void close_window(struct sim *s)
     }
     for (uint32_t i = 0; i < s->edge_count; i++)
         edge_close_window(s->edges[i], &s->window_edges[i]);
+    close_instance_windows(s);
     struct traffic total = traffic_total(s);
     struct window_report w = {
         .index = s->window_index,
@@ -259,6 +302,8 @@ static void close_window(struct sim *s)
         .policies = s->window_pols,
         .edge_count = s->edge_count,
         .edges = s->window_edges,
+        .instance_count = s->instance_count,
+        .instances = s->window_instances,
     };
     double secs = sim_time_to_s(w.end_ns - w.start_ns);
     bool full = w.end_ns - w.start_ns >= s->sc->window_ns || w.start_ns == 0;

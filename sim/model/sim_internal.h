@@ -156,6 +156,9 @@ struct instance {
      * ejected as an outlier, failing its readiness probe. */
     bool out, ejected, unready;
     uint32_t up_workers;   /* workers serving now: 0 when down, paused or out of rotation */
+    uint64_t arrivals, served;         /* requests sent to it; finished by its workers */
+    uint64_t arrivals_at_window_start, served_at_window_start;
+    uint32_t window_max_queue;         /* its longest queue in this window */
     bool leaving;          /* drained or restarting in a graceful rolling deploy */
     bool draining;         /* finishing its work before it goes down */
     uint32_t drain_gen;    /* voids a drain timeout once it went down */
@@ -258,6 +261,8 @@ struct sim {
     struct edge_rt **edges; /* every caller edge: clients', then services' calls */
     uint32_t edge_count;
     struct edge_window *window_edges, *report_edges;
+    struct instance_window *window_instances;
+    uint32_t instance_count;
 
     struct run_report report;
     struct service_window *report_services;
