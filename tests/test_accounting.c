@@ -203,3 +203,28 @@ Test(accounting, each_instance_is_counted_apart)
     cr_assert_gt(rows.arrivals[1][1], 0u, "but is still sent requests");
     cr_assert_str_eq(rows.state[2][1], "up");
 }
+
+/* Work that succeeded is wasted all the same when the request it served
+ * fails: the api calls `b` (5 ms, succeeds), then `c` (errors after 1 ms);
+ * the request fails, so b's 5 ms, c's 1 ms and the api's own time are all
+ * waste, though b answered in time and in success. */
+Test(accounting, a_successful_branch_of_a_failed_request_is_waste)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":["
+        "{\"name\":\"api\",\"workers\":10,\"service_time\":{\"dist\":\"constant\",\"value_ms\":2},"
+        "\"calls\":[{\"service\":\"b\"},{\"service\":\"c\"}]},"
+        "{\"name\":\"b\",\"workers\":10,\"service_time\":{\"dist\":\"constant\",\"value_ms\":5}},"
+        "{\"name\":\"c\",\"workers\":10,\"error_rate\":1,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"api\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}]}",
+        NULL);
+    uint64_t n = r.total.offered;
+    cr_assert_eq(r.total.failed[FAIL_ERROR], n);
+    cr_assert_float_eq(r.services[1].wasted_ns, (double)n * 5e6, 1, "b answered, for nothing");
+    cr_assert_float_eq(r.services[2].wasted_ns, (double)n * 1e6, 1);
+    cr_assert_float_eq(r.services[0].wasted_ns, r.services[0].busy_area_ns, 1,
+                       "the api held its worker for a failure");
+    cr_assert_eq(r.services[1].late_ns, 0.0, "none of it was late");
+}

@@ -30,11 +30,14 @@ Test(calls, fan_out_waiting_for_all_takes_the_slowest_branch)
 Test(calls, fan_out_waiting_for_the_first_abandons_the_rest)
 {
     /* Done at 11 ms; the 30 ms branch goes on for 20 ms and the 20 ms one for
-     * 10 ms after its caller stopped waiting: wasted work. */
+     * 10 ms after its caller stopped waiting (late work); the losers' whole
+     * work is waste, the winner's none. */
     struct run_result r = run_json(FANOUT(",\"wait\":\"first\""), NULL);
     cr_assert_float_eq(r.latency_sum_ms, 9 * 11, 1e-6);
-    cr_assert_float_eq(r.services[2].wasted_ns, 9 * 20e6, 1);
-    cr_assert_float_eq(r.services[3].wasted_ns, 9 * 10e6, 1);
+    cr_assert_float_eq(r.services[2].late_ns, 9 * 20e6, 1);
+    cr_assert_float_eq(r.services[3].late_ns, 9 * 10e6, 1);
+    cr_assert_float_eq(r.services[2].wasted_ns, 9 * 30e6, 1);
+    cr_assert_float_eq(r.services[3].wasted_ns, 9 * 20e6, 1);
     cr_assert_eq(r.services[1].wasted_ns, 0.0);
 }
 
@@ -42,7 +45,10 @@ Test(calls, fan_out_waiting_for_a_quorum_takes_the_quorum_th_fastest)
 {
     struct run_result r = run_json(FANOUT(",\"wait\":\"quorum\",\"quorum\":2"), NULL);
     cr_assert_float_eq(r.latency_sum_ms, 9 * 21, 1e-6);
-    cr_assert_float_eq(r.services[2].wasted_ns, 9 * 10e6, 1);
+    cr_assert_float_eq(r.services[2].late_ns, 9 * 10e6, 1);
+    cr_assert_float_eq(r.services[2].wasted_ns, 9 * 30e6, 1, "the slowest branch lost");
+    cr_assert_eq(r.services[1].wasted_ns, 0.0);
+    cr_assert_eq(r.services[3].wasted_ns, 0.0);
 }
 
 Test(calls, a_failed_required_branch_fails_the_fan_out_at_once)

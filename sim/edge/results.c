@@ -73,7 +73,7 @@ static void write_timeseries_header(FILE *f)
 static void write_services_header(FILE *f)
 {
     fputs("t_s,service,queue_len,busy,utilization,utilization_of_up,arrivals_rps,served_rps,errors_rps,"
-          "rejected_rps,shed_rps,max_queue,mean_queue,mean_in_system,wasted_work_s,"
+          "rejected_rps,shed_rps,max_queue,mean_queue,mean_in_system,wasted_work_s,late_work_s,"
           "retries_out_rps",
           f);
     for (int i = 0; i < PC_COUNT; i++)
@@ -191,6 +191,7 @@ static void write_service_row(FILE *f, const struct window_report *w,
     csv_num(f, summary_ratio(d->queue_area_ns, span_ns), ',');
     csv_num(f, summary_ratio(d->system_area_ns, span_ns), ',');
     csv_num(f, d->wasted_ns / 1e9, ',');
+    csv_num(f, d->late_ns / 1e9, ',');
     csv_num(f, (double)d->calls_out.retries / secs, PC_COUNT ? ',' : '\n');
     for (int i = 0; i < PC_COUNT; i++)
         csv_num(f, (double)d->calls_out.policy[i] / secs, i + 1 < PC_COUNT ? ',' : '\n');

@@ -92,6 +92,7 @@ static void write_service(struct jsonw *w, const struct service_window *s, doubl
     jsonw_double(w, "mean_response_ms", summary_ratio(t->response_ns / 1e6, (double)t->served));
     jsonw_double(w, "wasted_work_s", t->wasted_ns / 1e9);
     jsonw_double(w, "wasted_share", summary_ratio(t->wasted_ns, t->busy_area_ns));
+    jsonw_double(w, "late_work_s", t->late_ns / 1e9);
     jsonw_uint(w, "shed", t->shed);
     jsonw_uint(w, "duplicates", t->duplicates);
     jsonw_uint(w, "replayed", t->replayed);

@@ -24,6 +24,7 @@ static uint32_t call_alloc(struct sim *s)
 
 static void call_free(struct sim *s, uint32_t c)
 {
+    waste_settle(s, &s->calls[c].credits, true); /* abandoned, or failed */
     rec_unref(s, s->calls[c].rec);
     s->calls[c].rec = NO_INDEX;
     POOL_GIVE(s->calls, s->call_free, c);
@@ -129,6 +130,9 @@ static void deliver(struct sim *s, uint32_t ci, enum outcome outcome)
     uint32_t caller = c->caller;
     bool caller_is_job = c->caller_is_job, optional = c->optional;
     edge_on_call_end(c->edge, outcome, s->now - c->sm.started);
+    if (outcome_is_success(outcome)) /* the work behind the answer now rests on the caller */
+        waste_pass(s, &c->credits,
+                   caller_is_job ? &s->jobs[caller].credits : &s->requests[caller].credits);
     eventq_cancel(s->q, c->timer);
     call_free(s, ci);
     if (caller_is_job)
@@ -228,6 +232,7 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
     c->earlier_count = 0;
     c->timer = c->attempt_timeout = (struct timer_handle){0, 0};
     c->orphaned = caller_is_job && s->jobs[caller].orphaned;
+    c->credits = CREDITS_NONE;
     c->rec = NO_INDEX;
     if (pol && pol->cfg->retry.max_attempts > 1) /* it may execute twice: keep count */
         c->rec = rec_alloc(s);

@@ -142,6 +142,7 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
     req->client = client;
     req->user = user;
     req->started_at = s->now;
+    req->credits = CREDITS_NONE;
     c->stats.offered++;
     recovery_on_offer(s->recovery, s->now);
     if (++s->in_flight > s->window_max_in_flight)
@@ -210,6 +211,7 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
         c->stats.failed[FAIL_THROTTLED]++;
         break;
     }
+    waste_settle(s, &req->credits, !outcome_is_success(outcome));
     s->in_flight--;
     uint32_t client = req->client, user = req->user;
     request_free(s, r);

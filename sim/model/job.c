@@ -19,6 +19,7 @@ static uint32_t job_alloc(struct sim *s)
 
 static void job_free(struct sim *s, uint32_t j)
 {
+    waste_settle(s, &s->jobs[j].credits, true); /* its answer never got through */
     rec_unref(s, s->jobs[j].rec);
     s->jobs[j].rec = NO_INDEX;
     POOL_GIVE(s->jobs, s->job_free, j);
@@ -43,6 +44,7 @@ uint32_t job_new(struct sim *s, const struct attempt_spec *a)
     job->cache_key = NO_INDEX;
     job->deadline = a->deadline;
     job->inherited = a->inherited;
+    job->credits = CREDITS_NONE;
     return j;
 }
 
@@ -106,6 +108,8 @@ static void reply_now(struct sim *s, uint32_t j, enum outcome outcome)
     if (job->cache_key != NO_INDEX && outcome_is_success(outcome)) /* cache-aside fill */
         cache_fill(&s->services[job->service].cache, job->cache_key, s->now);
     uint32_t ci = job->call;
+    if (outcome_is_success(outcome)) /* its work now rests on the call's fate */
+        waste_pass(s, &job->credits, &s->calls[ci].credits);
     sim_time retry_after = outcome == OUTCOME_REJECTED || outcome == OUTCOME_SHED
                                ? svc->cfg->retry_after_ns /* a refusal's Retry-After, if any */
                                : 0;

@@ -114,6 +114,7 @@ struct service_stats service_stats_diff(const struct service_stats *a,
         .queue_area_ns = a->queue_area_ns - b->queue_area_ns,
         .system_area_ns = a->system_area_ns - b->system_area_ns,
         .wasted_ns = a->wasted_ns - b->wasted_ns,
+        .late_ns = a->late_ns - b->late_ns,
         .response_ns = a->response_ns - b->response_ns,
     };
     return d;

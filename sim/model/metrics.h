@@ -93,7 +93,10 @@ struct service_stats {
                               paused) and in rotation, the worker not lost */
     double queue_area_ns;  /* integral of queued requests over time */
     double system_area_ns; /* integral of queued + in-service requests */
-    double wasted_ns;      /* worker time spent after the caller chain gave up */
+    double wasted_ns;      /* worker time whose answer did not reach a client as an
+                              answer: errors, timeouts, lost or cancelled work, branches
+                              of failed requests (counted when that is known) */
+    double late_ns;        /* worker time spent after the caller chain gave up */
     double response_ns;    /* sum of (reply time - arrival time) of served work */
 };
 

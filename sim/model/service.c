@@ -26,7 +26,7 @@ void service_integrate(struct service_rt *svc, sim_time now)
         svc->stats.up_area_ns += dt * svc->up_workers;
         svc->stats.queue_area_ns += dt * svc->queued;
         svc->stats.system_area_ns += dt * (svc->busy + svc->queued);
-        svc->stats.wasted_ns += dt * svc->orphan_busy;
+        svc->stats.late_ns += dt * svc->orphan_busy;
         svc->level_since = now;
     }
 }
@@ -158,6 +158,7 @@ static void start_work(struct sim *s, uint32_t j)
     svc->busy++;
     svc->inst[job->instance].busy++;
     job->state = JOB_WORKING;
+    job->work_start = s->now;
     if (job->orphaned)
         svc->orphan_busy++;
     sim_time work = dist_sample(&svc->cfg->service_time, &svc->work_rng);
@@ -264,9 +265,10 @@ static void start_waiting(struct sim *s, struct service_rt *svc, uint32_t instan
 
 static void release_worker(struct sim *s, uint32_t j)
 {
-    const struct job *job = &s->jobs[j];
+    struct job *job = &s->jobs[j];
     struct service_rt *svc = &s->services[job->service];
     service_integrate(svc, s->now);
+    waste_credit(s, &job->credits, job->service, s->now - job->work_start);
     svc->stats.served++;
     svc->stats.response_ns += (double)(s->now - job->arrived_at);
     if (job->orphaned)

@@ -103,7 +103,7 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
     s->seed = seed;
     s->end = sc->duration_ns;
     s->q = eventq_new();
-    s->job_free = s->request_free = s->call_free = s->rec_free = NO_INDEX;
+    s->job_free = s->request_free = s->call_free = s->rec_free = s->credit_free = NO_INDEX;
     histogram_init(&s->window_latency);
     histogram_init(&s->total_latency);
     histogram_init(&s->window_latency_failed);
@@ -173,6 +173,7 @@ void sim_free(struct sim *s)
     free(s->jobs);
     free(s->calls);
     free(s->recs);
+    free(s->credits);
     free(s->requests);
     eventq_free(s->q);
     free(s);

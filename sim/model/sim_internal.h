@@ -57,6 +57,21 @@ enum job_state {
     JOB_REPLY_LOST,  /* done; the reply was lost: kept until the caller times out */
 };
 
+/* Worker time whose use is not known yet (waste.c): the time one job held
+ * a worker at one service, travelling up with its answer. */
+struct credit {
+    uint32_t gen, next_free;
+    uint32_t service;
+    uint32_t next;      /* the next credit of the same list */
+    sim_time held_ns;
+};
+
+struct credit_list {
+    uint32_t head, tail; /* NO_INDEX when empty */
+};
+
+#define CREDITS_NONE ((struct credit_list){NO_INDEX, NO_INDEX})
+
 /* One logical call from a caller (a client request, or a job making one of
  * its calls) to a service, across all its attempts: the state machine that
  * decides (call_sm) and what executing its decisions needs. */
@@ -75,6 +90,7 @@ struct call {
     uint32_t rec;            /* exec_rec of a call that may execute twice, or NO_INDEX */
     struct timer_handle timer; /* the state machine's one timer (EV_CALL_RESUME) */
     struct call_sm sm;
+    struct credit_list credits; /* the work of the attempt that answered */
 };
 
 /* What the attempts of one logical call did at the callee, shared by the
@@ -128,6 +144,8 @@ struct job {
     sim_time remaining;     /* JOB_WORKING in a pause: work left when it froze */
     struct edge_rt *edge;   /* the network it came over, or NULL for none */
     uint32_t cache_key;     /* a cache miss: the key its answer fills, or NO_INDEX */
+    sim_time work_start;        /* it took a worker then */
+    struct credit_list credits; /* its worker time, and its answered calls' */
 };
 
 struct request {
@@ -135,6 +153,7 @@ struct request {
     uint32_t next_free;
     uint32_t client, user;
     sim_time started_at;
+    struct credit_list credits; /* the work its answer rests on */
 };
 
 /* What the active faults make of one instance, recomputed whenever one of
@@ -237,6 +256,8 @@ struct sim {
     uint32_t request_cap, request_free;
     struct exec_rec *recs;
     uint32_t rec_cap, rec_free;
+    struct credit *credits;
+    uint32_t credit_cap, credit_free;
     uint64_t next_key;
     uint64_t in_flight;
     uint64_t window_max_in_flight; /* the most outstanding at once in this window */
@@ -359,6 +380,13 @@ void service_on_request_in(struct sim *s, uint32_t job, uint32_t gen);
  * health checks and the concurrency limiter), and the worker it held, if
  * `held`, is given back, so the next waiting job may start. */
 void service_job_done(struct sim *s, uint32_t job, enum outcome outcome, bool held);
+
+/* waste.c: worker time settled as useful or wasted once its request ends */
+void waste_credit(struct sim *s, struct credit_list *l, uint32_t service, sim_time held_ns);
+/* Moves every credit of `from` to the end of `to`. */
+void waste_pass(struct sim *s, struct credit_list *from, struct credit_list *to);
+/* Settles and empties `l`: its time is wasted, or it was useful. */
+void waste_settle(struct sim *s, struct credit_list *l, bool wasted);
 
 /* edge_rt.c: a caller edge, its network and its accounting */
 /* Sets up an edge: its names, its network (none when `net` is absent: cfg

@@ -1,0 +1,59 @@
+/* Wasted work, as the literature means it: worker time spent on executions
+ * whose answer did not reach a client as an answer. Whether a job's work
+ * was useful is known only when the request above it ends: a branch that
+ * succeeded is wasted all the same when its parent fails. So each job's
+ * worker time is a credit (service, time) that travels up with its answer:
+ * from the job to its call when it answers in time and in success, from the
+ * call to its caller (a job, or a client's request) when the call succeeds,
+ * and is settled as useful when the request gets its answer. Wherever the
+ * chain breaks (an error, a timeout, a lost reply, an abandoned or
+ * cancelled call, a failed request) the credits held there are settled as
+ * waste, at the service that did the work, at that moment.
+ *
+ * Credits live in a pool, one per job that held a worker, and a list is a
+ * (head, tail) pair, so passing credits up is O(1) and each credit is
+ * settled once. */
+#include "../base/check.h"
+#include "pool.h"
+#include "sim_internal.h"
+
+void waste_credit(struct sim *s, struct credit_list *l, uint32_t service, sim_time held_ns)
+{
+    uint32_t c;
+    POOL_TAKE(s->credits, s->credit_cap, s->credit_free, c);
+    s->credits[c].service = service;
+    s->credits[c].held_ns = held_ns;
+    s->credits[c].next = NO_INDEX;
+    if (l->head == NO_INDEX)
+        l->head = c;
+    else
+        s->credits[l->tail].next = c;
+    l->tail = c;
+}
+
+void waste_pass(struct sim *s, struct credit_list *from, struct credit_list *to)
+{
+    if (from->head == NO_INDEX)
+        return;
+    if (to->head == NO_INDEX)
+        to->head = from->head;
+    else
+        s->credits[to->tail].next = from->head;
+    to->tail = from->tail;
+    *from = (struct credit_list){NO_INDEX, NO_INDEX};
+}
+
+void waste_settle(struct sim *s, struct credit_list *l, bool wasted)
+{
+    for (uint32_t c = l->head; c != NO_INDEX;) {
+        struct credit *cr = &s->credits[c];
+        uint32_t next = cr->next;
+        if (wasted) {
+            struct service_rt *svc = &s->services[cr->service];
+            svc->stats.wasted_ns += (double)cr->held_ns;
+        }
+        POOL_GIVE(s->credits, s->credit_free, c);
+        c = next;
+    }
+    *l = (struct credit_list){NO_INDEX, NO_INDEX};
+}
