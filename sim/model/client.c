@@ -175,9 +175,10 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
     struct request *req = &s->requests[r];
     struct client_rt *c = &s->clients[req->client];
     sim_time latency = s->now - req->started_at;
-    histogram_record(&s->window_latency_all, latency); /* whatever the outcome */
-    if (!outcome_is_success(outcome))
+    if (!outcome_is_success(outcome)) /* each request in one histogram: all is their merge */
         histogram_record(&s->window_latency_failed, latency);
+    else if (outcome == OUTCOME_FALLBACK)
+        histogram_record(&s->window_latency_fallback, latency);
     switch (outcome) { /* each kind of answer and each failure counted apart */
     case OUTCOME_OK:
         c->stats.succeeded++;

@@ -108,6 +108,7 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
     histogram_init(&s->total_latency);
     histogram_init(&s->window_latency_failed);
     histogram_init(&s->total_latency_failed);
+    histogram_init(&s->window_latency_fallback);
     histogram_init(&s->window_latency_all);
     histogram_init(&s->total_latency_all);
 
@@ -286,6 +287,10 @@ static void close_window(struct sim *s)
     for (uint32_t i = 0; i < s->edge_count; i++)
         edge_close_window(s->edges[i], &s->window_edges[i]);
     close_instance_windows(s);
+    histogram_reset(&s->window_latency_all);
+    histogram_merge(&s->window_latency_all, &s->window_latency);
+    histogram_merge(&s->window_latency_all, &s->window_latency_failed);
+    histogram_merge(&s->window_latency_all, &s->window_latency_fallback);
     struct traffic total = traffic_total(s);
     struct window_report w = {
         .index = s->window_index,
@@ -327,7 +332,7 @@ static void close_window(struct sim *s)
     histogram_merge(&s->total_latency_failed, &s->window_latency_failed);
     histogram_reset(&s->window_latency_failed);
     histogram_merge(&s->total_latency_all, &s->window_latency_all);
-    histogram_reset(&s->window_latency_all);
+    histogram_reset(&s->window_latency_fallback);
     for (uint32_t i = 0; i < s->edge_count; i++)
         edge_next_window(s->edges[i]);
     s->traffic_at_window_start = total;

@@ -60,9 +60,8 @@ enum job_state {
 /* Worker time whose use is not known yet (waste.c): the time one job held
  * a worker at one service, travelling up with its answer. */
 struct credit {
-    uint32_t gen, next_free;
     uint32_t service;
-    uint32_t next;      /* the next credit of the same list */
+    uint32_t next;      /* the next credit of the same list, or of the free list */
     sim_time held_ns;
 };
 
@@ -271,7 +270,9 @@ struct sim {
     struct service_window *window_services;
     struct histogram window_latency, total_latency;               /* successes */
     struct histogram window_latency_failed, total_latency_failed; /* failures */
-    struct histogram window_latency_all, total_latency_all; /* every request that ended */
+    struct histogram window_latency_fallback;                     /* fallback answers */
+    struct histogram window_latency_all, total_latency_all; /* every request that ended:
+                                                               the three merged */
 
     struct policy **pols;  /* every caller's policy, clients first, for reports */
     uint32_t pol_count;

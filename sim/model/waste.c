@@ -11,16 +11,28 @@
  * waste, at the service that did the work, at that moment.
  *
  * Credits live in a pool, one per job that held a worker, and a list is a
- * (head, tail) pair, so passing credits up is O(1) and each credit is
- * settled once. */
-#include "../base/check.h"
-#include "pool.h"
+ * (head, tail) pair, so passing credits up is O(1), each credit is settled
+ * once, and a useful list goes back to the free list whole (the free list
+ * links through the same field). */
+#include "../base/xalloc.h"
 #include "sim_internal.h"
+
+static void grow(struct sim *s)
+{
+    uint32_t old = s->credit_cap;
+    s->credit_cap = old ? old * 2 : 256;
+    s->credits = xreallocarray(s->credits, s->credit_cap, sizeof *s->credits);
+    for (uint32_t i = old; i < s->credit_cap; i++)
+        s->credits[i].next = i + 1 < s->credit_cap ? i + 1 : NO_INDEX;
+    s->credit_free = old;
+}
 
 void waste_credit(struct sim *s, struct credit_list *l, uint32_t service, sim_time held_ns)
 {
-    uint32_t c;
-    POOL_TAKE(s->credits, s->credit_cap, s->credit_free, c);
+    if (s->credit_free == NO_INDEX)
+        grow(s);
+    uint32_t c = s->credit_free;
+    s->credit_free = s->credits[c].next;
     s->credits[c].service = service;
     s->credits[c].held_ns = held_ns;
     s->credits[c].next = NO_INDEX;
@@ -45,15 +57,12 @@ void waste_pass(struct sim *s, struct credit_list *from, struct credit_list *to)
 
 void waste_settle(struct sim *s, struct credit_list *l, bool wasted)
 {
-    for (uint32_t c = l->head; c != NO_INDEX;) {
-        struct credit *cr = &s->credits[c];
-        uint32_t next = cr->next;
-        if (wasted) {
-            struct service_rt *svc = &s->services[cr->service];
-            svc->stats.wasted_ns += (double)cr->held_ns;
-        }
-        POOL_GIVE(s->credits, s->credit_free, c);
-        c = next;
-    }
+    if (l->head == NO_INDEX)
+        return;
+    if (wasted)
+        for (uint32_t c = l->head; c != NO_INDEX; c = s->credits[c].next)
+            s->services[s->credits[c].service].stats.wasted_ns += (double)s->credits[c].held_ns;
+    s->credits[l->tail].next = s->credit_free; /* the whole list back at once */
+    s->credit_free = l->head;
     *l = (struct credit_list){NO_INDEX, NO_INDEX};
 }
