@@ -225,6 +225,17 @@ static struct bad_case bad_cases[] = {
                "\"every_s\":1,\"count\":3}],"),
      "a.json: error: $.faults[0]: occurrences overlap: 'every_s' must exceed one occurrence's "
      "length"},
+    /* once crashed check, compare and sweep, and made run write nothing */
+    {BASE(API, "\"variants\":[],"),
+     "a.json: error: $.variants: an empty list: leave 'variants' out for one default run, or "
+     "name at least one variant"},
+    {"{\"name\":\"t\",\"duration_s\":10,\"services\":[" API "],\"clients\":[{\"name\":\"c\","
+     "\"target\":\"api\",\"slo_ms\":0,\"arrival\":{\"rate_rps\":10}}]}",
+     "a.json: error: $.clients[0].slo_ms: expected number > 0, got 0"},
+    {BASE(API, "\"recovery\":{\"tolerance\":0},"),
+     "a.json: error: $.recovery.tolerance: expected number in (0, 0.99], got 0"},
+    {BASE(API, "\"recovery\":{\"hold\":3},"),
+     "a.json: error: $.recovery: unknown key 'hold' (did you mean 'hold_s'?)"},
 };
 
 Test(loader, every_bad_input_gets_its_precise_message)

@@ -735,6 +735,12 @@ static void build_variants(struct diag *d, const cJSON *root, const char *only,
         cJSON_Delete(base);
         return;
     }
+    if (cJSON_GetArraySize(variants) == 0) { /* every command would have nothing to run */
+        diag_error(d, "$.variants", "an empty list: leave 'variants' out for one default run, "
+                                    "or name at least one variant");
+        cJSON_Delete(base);
+        return;
+    }
     const char **names = xcalloc((size_t)cJSON_GetArraySize(variants) + 1, sizeof *names);
     collect_names(d, variants, "$.variants", names);
     bool found = only == NULL;
