@@ -137,7 +137,8 @@ static int find(const struct sweep_table *t, const char *name)
     return -1;
 }
 
-/* The distinct values of a column, in order of first appearance. */
+/* The distinct values of a column, in order of first appearance; max + 1
+ * when there are more than `max` (only `max` are kept). */
 static unsigned distinct(const struct sweep_table *t, int col, const char **out, unsigned max)
 {
     unsigned n = 0;
@@ -145,8 +146,11 @@ static unsigned distinct(const struct sweep_table *t, int col, const char **out,
         unsigned k = 0;
         while (k < n && strcmp(out[k], t->rows[r][col]))
             k++;
-        if (k == n && n < max)
-            out[n++] = t->rows[r][col];
+        if (k < n)
+            continue;
+        if (n == max)
+            return max + 1;
+        out[n++] = t->rows[r][col];
     }
     return n;
 }
@@ -177,8 +181,11 @@ int viz_heatmap_png(const char *sweep_csv, const char *x, const char *y, const c
         return -1;
     }
     int cvar = find(&t, "variant");
-    int cx = x ? find(&t, x) : (cvar > 1 ? 1 : -1);
-    int cy = y ? find(&t, y) : (cvar > 2 ? 2 : -1);
+    /* the grid's axes are the columns after `point` and before `variant`
+     * (or `seed`, in a sweep whose rows name no variant) */
+    int axes_end = cvar >= 0 ? cvar : find(&t, "seed");
+    int cx = x ? find(&t, x) : (axes_end > 1 ? 1 : -1);
+    int cy = y ? find(&t, y) : (axes_end > 2 ? 2 : -1);
     int cm = find(&t, metric);
     int rc = -1;
     if (cx < 0 || cy < 0 || cx == cy)
@@ -189,9 +196,22 @@ int viz_heatmap_png(const char *sweep_csv, const char *x, const char *y, const c
         free_table(&t);
         return -1;
     }
-    const char *want = variant ? variant : t.count ? t.rows[0][cvar] : "";
-    const char *xs[256], *ys[256];
-    unsigned nx = distinct(&t, cx, xs, 256), ny = distinct(&t, cy, ys, 256);
+    /* a sweep of a scenario without variants may have no variant column */
+    const char *want = variant ? variant : t.count && cvar >= 0 ? t.rows[0][cvar] : "";
+    if (variant && cvar < 0) {
+        snprintf(err, err_size, "%s: no variant column, so no variant '%s'", sweep_csv, variant);
+        free_table(&t);
+        return -1;
+    }
+    enum { MAX_AXIS = 256 }; /* cells a heat map can still show */
+    const char *xs[MAX_AXIS], *ys[MAX_AXIS];
+    unsigned nx = distinct(&t, cx, xs, MAX_AXIS), ny = distinct(&t, cy, ys, MAX_AXIS);
+    if (nx > MAX_AXIS || ny > MAX_AXIS) {
+        snprintf(err, err_size, "%s: more than %d values on the %s axis '%s': too many to draw",
+                 sweep_csv, MAX_AXIS, nx > MAX_AXIS ? "x" : "y", t.header[nx > MAX_AXIS ? cx : cy]);
+        free_table(&t);
+        return -1;
+    }
     double *cell = xcalloc((size_t)nx * ny, sizeof *cell);
     for (unsigned i = 0; i < nx * ny; i++)
         cell[i] = NAN;
@@ -199,7 +219,7 @@ int viz_heatmap_png(const char *sweep_csv, const char *x, const char *y, const c
     unsigned used = 0;
     for (unsigned r = 0; r < t.count; r++) {
         char **row = t.rows[r];
-        if (strcmp(row[cvar], want))
+        if (cvar >= 0 && strcmp(row[cvar], want))
             continue;
         unsigned i = 0, j = 0;
         while (i < nx && strcmp(xs[i], row[cx]))
@@ -234,7 +254,8 @@ int viz_heatmap_png(const char *sweep_csv, const char *x, const char *y, const c
     SDL_RenderClear(r);
     SDL_Color ink = {34, 34, 34, 255}, muted = {102, 102, 102, 255};
     char buf[512];
-    snprintf(buf, sizeof buf, "%s over %s x %s  [%s]", metric, t.header[cx], t.header[cy], want);
+    snprintf(buf, sizeof buf, "%s over %s x %s%s%s%s", metric, t.header[cx], t.header[cy],
+             *want ? "  [" : "", want, *want ? "]" : "");
     viz_text(text, 16, 10, buf, ink);
     int left = 130, top = 50, right = 120, bottom = 70;
     int gw = w - left - right, gh = h - top - bottom;

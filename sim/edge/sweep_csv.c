@@ -221,8 +221,8 @@ int sweep_csv_merge_main(int argc, char **argv)
         free(line);
         fclose(f);
     }
-    if (!rc && !header) {
-        fprintf(stderr, "stampede: error: merge: the shards are empty\n");
+    if (!rc && (!header || count == 0)) { /* a header alone is no sweep either */
+        fprintf(stderr, "stampede: error: merge: the shards hold no points\n");
         rc = 2;
     }
     if (!rc) {

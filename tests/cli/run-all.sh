@@ -165,6 +165,15 @@ mkdir -p "$tmp/empty"
 check plot_without_results_exits_2 expect_exit 2 "$bin" plot "$tmp/empty"
 check plot_heatmap_of_a_sweep bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio --variant budget -o '$tmp/heat.png' >/dev/null && $pngstat '$tmp/heat.png' | awk '{exit !(\$1 == 1400 && \$3 > 50)}'"
 check plot_heatmap_unknown_metric_exits_2 expect_exit 2 "$bin" plot "$tmp/sw1/sweep.csv" --metric nope
+# once a heap read before the row (no variant column) and a heap write past
+# the grid (an axis of more than 256 values); a header alone crashed merge
+cut -d, -f1-3,5- "$tmp/sw1/sweep.csv" | awk -F, 'NR == 1 || $0 ~ /^[0-9]+,[0-9]+,[0-9]+,/' >"$tmp/novariant.csv"
+check plot_heatmap_of_a_sweep_without_variants bash -c "$bin plot '$tmp/novariant.csv' -o '$tmp/nv.png' >/dev/null && test -s '$tmp/nv.png'"
+awk 'BEGIN { print "point,a,b,variant,seed,goodput_ratio"; for (p = 0; p < 600; p++) print p "," int(p / 2) "," p % 2 ",default,1,0.5" }' >"$tmp/wide.csv"
+check plot_heatmap_of_a_too_wide_sweep_exits_2 expect_exit 2 "$bin" plot "$tmp/wide.csv" -o "$tmp/wide.png"
+check plot_heatmap_too_wide_says_which_axis grep -q "more than 256 values on the x axis 'a'" "$tmp/err"
+head -1 "$tmp/sw1/sweep.csv" >"$tmp/header-only.csv"
+check merge_of_a_header_alone_exits_2 expect_exit 2 "$bin" merge "$tmp/header-only.csv" -o "$tmp/m4.csv"
 check view_without_a_display_says_so_and_exits_2 bash -c "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER $bin view api-db 2>'$tmp/verr'; [ \$? -eq 2 ] && grep -q 'needs a display' '$tmp/verr' && grep -q 'stampede plot' '$tmp/verr' && [ \$(wc -l < '$tmp/verr') -eq 1 ]"
 if command -v xvfb-run >/dev/null; then
   # keys through SDL's event queue: help on, faster x3, help off, faster,
