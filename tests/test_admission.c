@@ -208,3 +208,14 @@ Test(bulkhead, a_waiter_leaving_that_never_waited_aborts, .signal = SIGABRT)
     bulkhead_init(&b, 2, 50 * MS);
     bulkhead_abandon_wait(&b);
 }
+
+/* A burst so large that burst x interval passes the range of time (it
+ * overflowed once, and shed every request): no limit at all. */
+Test(token_bucket, a_burst_beyond_the_range_of_time_never_limits)
+{
+    struct token_bucket b;
+    token_bucket_init(&b, 1e-9, 100000000u);
+    cr_assert_eq(b.tolerance_ns, SIM_TIME_NEVER);
+    for (int i = 0; i < 1000; i++)
+        cr_assert(token_bucket_take(&b, SIM_S(i)));
+}

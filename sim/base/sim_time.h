@@ -18,19 +18,37 @@ typedef int64_t sim_time;
 #define SIM_MS(x) ((sim_time)(x) * 1000000)
 #define SIM_S(x) ((sim_time)(x) * 1000000000)
 
-/* Converts a duration in (possibly fractional) milliseconds or seconds to
- * nanoseconds, rounding half away from zero. Only basic IEEE arithmetic is
- * used, so the result is the same on every platform. */
-static inline sim_time sim_time_from_ms(double ms)
+/* Nanoseconds, rounded half away from zero, saturating at +-NEVER (a
+ * duration beyond the range, or infinite, is "never"; NaN is 0). */
+static inline sim_time sim_time_from_ns(double ns)
 {
-    double ns = ms * 1e6;
+    if (!(ns == ns))
+        return 0;
+    if (ns >= 9.2e18)
+        return SIM_TIME_NEVER;
+    if (ns <= -9.2e18)
+        return -SIM_TIME_NEVER;
     return (sim_time)(ns < 0 ? ns - 0.5 : ns + 0.5);
 }
 
-static inline sim_time sim_time_from_s(double s)
+/* Converts a duration in (possibly fractional) milliseconds or seconds to
+ * nanoseconds, as sim_time_from_ns. Only basic IEEE arithmetic is used, so
+ * the result is the same on every platform. */
+static inline sim_time sim_time_from_ms(double ms) { return sim_time_from_ns(ms * 1e6); }
+
+static inline sim_time sim_time_from_s(double s) { return sim_time_from_ns(s * 1e9); }
+
+/* a + b for durations and instants that are not negative, saturating at
+ * NEVER (so "never" plus anything stays never). */
+static inline sim_time sim_time_add_sat(sim_time a, sim_time b)
 {
-    double ns = s * 1e9;
-    return (sim_time)(ns < 0 ? ns - 0.5 : ns + 0.5);
+    return a > SIM_TIME_NEVER - b ? SIM_TIME_NEVER : a + b;
+}
+
+/* t x k for a duration that is not negative, saturating at NEVER. */
+static inline sim_time sim_time_mul_sat(sim_time t, uint64_t k)
+{
+    return k && (uint64_t)t > (uint64_t)SIM_TIME_NEVER / k ? SIM_TIME_NEVER : t * (sim_time)k;
 }
 
 static inline double sim_time_to_ms(sim_time t) { return (double)t / 1e6; }

@@ -9,11 +9,20 @@
 #include "recovery.h"
 #include "sim_internal.h"
 
+/* `gap_s` after `now`, or the end of the run if that is later: a rate so
+ * low that its next arrival is beyond the run (or beyond the range of
+ * time) has no more arrivals. */
+static sim_time after(sim_time now, double gap_s, sim_time end)
+{
+    return gap_s * 1e9 >= (double)(end - now) ? end : now + sim_time_from_s(gap_s);
+}
+
 /* Time of the k-th constant-rate arrival (k from 1), computed from the
  * origin rather than by adding a rounded interval, so it never drifts. */
-static sim_time constant_arrival(const struct client_rt *c, uint64_t k)
+static sim_time constant_arrival(const struct client_rt *c, uint64_t k, sim_time end)
 {
-    return c->interval_origin + (sim_time)((double)k * 1e9 / c->rate_rps);
+    double ns = (double)k * 1e9 / c->rate_rps;
+    return ns >= (double)(end - c->interval_origin) ? end : c->interval_origin + (sim_time)ns;
 }
 
 /* The next arrival of a client whose rate follows a shape. Poisson
@@ -26,14 +35,14 @@ static sim_time next_shaped_arrival(struct client_rt *c, sim_time now, sim_time 
     if (c->cfg->process == ARRIVAL_CONSTANT) {
         double r = rate_shape_at(shape, c->cfg->rate_rps, sim_time_to_s(now), &c->shape_cursor);
         if (r * c->surge > 0)
-            return now + sim_time_from_s(1.0 / (r * c->surge));
+            return after(now, 1.0 / (r * c->surge), end);
         double next = rate_shape_next_positive(shape, sim_time_to_s(now));
-        return next < 0 ? end : sim_time_from_s(next);
+        return next < 0 ? end : after(0, next, end);
     }
     double max = shape->max_rps * c->surge;
     sim_time t = now;
     while (t < end) {
-        t += sim_time_from_s(dist_std_exponential(&c->arrival_rng) / max);
+        t = after(t, dist_std_exponential(&c->arrival_rng) / max, end);
         double r = rate_shape_at(shape, c->cfg->rate_rps, sim_time_to_s(t), &c->shape_cursor);
         if (rng_uniform(&c->arrival_rng) * max < r * c->surge)
             return t;
@@ -46,9 +55,8 @@ static sim_time next_arrival(struct client_rt *c, sim_time now, sim_time end)
     if (c->cfg->shape.present)
         return next_shaped_arrival(c, now, end);
     if (c->cfg->process == ARRIVAL_CONSTANT)
-        return constant_arrival(c, ++c->arrivals);
-    double gap_s = dist_std_exponential(&c->arrival_rng) / c->rate_rps;
-    return now + sim_time_from_s(gap_s);
+        return constant_arrival(c, ++c->arrivals, end);
+    return after(now, dist_std_exponential(&c->arrival_rng) / c->rate_rps, end);
 }
 
 static void schedule_arrival(struct sim *s, uint32_t client)

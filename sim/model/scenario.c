@@ -8,11 +8,13 @@ const char *const fault_kind_names[FAULT_KIND_COUNT] = {FAULT_KINDS(FAULT_NAME)}
 
 sim_time fault_end_of(const struct fault_cfg *f, uint32_t k)
 {
-    sim_time start = f->at_ns + (sim_time)k * f->every_ns;
+    /* saturating: a fault whose end is beyond the range never ends */
+    sim_time start = sim_time_add_sat(f->at_ns, sim_time_mul_sat(f->every_ns, k));
+    sim_time end = sim_time_add_sat(start, f->duration_ns);
     if (f->kind == FAULT_RESTART && f->restart == RESTART_ROLLING && f->instance_count > 1)
-        return start + (sim_time)(f->instance_count - 1) * f->interval_ns + f->duration_ns +
-               f->drain_ns;
-    return start + f->duration_ns;
+        end = sim_time_add_sat(sim_time_add_sat(end, f->drain_ns),
+                               sim_time_mul_sat(f->interval_ns, f->instance_count - 1));
+    return end;
 }
 
 void scenario_free(struct scenario *s)

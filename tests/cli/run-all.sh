@@ -173,6 +173,9 @@ awk 'BEGIN { print "point,a,b,variant,seed,goodput_ratio"; for (p = 0; p < 600; 
 check plot_heatmap_of_a_too_wide_sweep_exits_2 expect_exit 2 "$bin" plot "$tmp/wide.csv" -o "$tmp/wide.png"
 check plot_heatmap_too_wide_says_which_axis grep -q "more than 256 values on the x axis 'a'" "$tmp/err"
 head -1 "$tmp/sw1/sweep.csv" >"$tmp/header-only.csv"
+# an event at t = 1e300 once overflowed the conversion to time
+cp -r "$tmp/rp/naive" "$tmp/farevents" && printf '1e300,fault_start,server,pause\n-1e300,fault_end,server,pause\n' >>"$tmp/farevents/events.csv"
+check plot_of_events_beyond_the_range_of_time bash -c "$bin plot '$tmp/farevents' -o '$tmp/far.png' >/dev/null && test -s '$tmp/far.png'"
 check merge_of_a_header_alone_exits_2 expect_exit 2 "$bin" merge "$tmp/header-only.csv" -o "$tmp/m4.csv"
 check view_without_a_display_says_so_and_exits_2 bash -c "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER $bin view api-db 2>'$tmp/verr'; [ \$? -eq 2 ] && grep -q 'needs a display' '$tmp/verr' && grep -q 'stampede plot' '$tmp/verr' && [ \$(wc -l < '$tmp/verr') -eq 1 ]"
 if command -v xvfb-run >/dev/null; then
