@@ -234,6 +234,10 @@ static struct bad_case bad_cases[] = {
      "a.json: error: $.clients[0].slo_ms: expected number > 0, got 0"},
     {BASE(API, "\"recovery\":{\"tolerance\":0},"),
      "a.json: error: $.recovery.tolerance: expected number in (0, 0.99], got 0"},
+    /* a 300,000-key path once overflowed the stack freeing what it built */
+    {BASE(API, "\"variants\":[{\"name\":\"v\",\"set\":{\"k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k\":1}}],"),
+     "a.json: error: variant 'v': $.variants[0].set.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k.k: a path of 33 keys: no scenario key is "
+     "deeper than 32"},
     {BASE(API, "\"recovery\":{\"hold\":3},"),
      "a.json: error: $.recovery: unknown key 'hold' (did you mean 'hold_s'?)"},
 };
@@ -352,4 +356,41 @@ Test(loader, variants_each_build_their_own_scenario)
     cr_assert_eq(set.items[1]->services[0].workers, 4u);
     cr_assert_eq(set.expect_count, 1u);
     scenario_set_release(&set);
+}
+
+/* A chain of services `n` long: s0 calls s1 calls ... s(n-1). */
+static char *chain(uint32_t n)
+{
+    size_t cap = 200 + (size_t)n * 120, len = 0;
+    char *json = malloc(cap);
+    len += (size_t)snprintf(json + len, cap - len, "{\"name\":\"t\",\"duration_s\":1,\"services\":[");
+    for (uint32_t i = 0; i < n; i++) {
+        len += (size_t)snprintf(json + len, cap - len,
+                                "%s{\"name\":\"s%u\",\"workers\":1,\"service_time\":{\"dist\":"
+                                "\"constant\",\"value_ms\":1}",
+                                i ? "," : "", i);
+        if (i + 1 < n)
+            len += (size_t)snprintf(json + len, cap - len, ",\"calls\":[{\"service\":\"s%u\"}]", i + 1);
+        len += (size_t)snprintf(json + len, cap - len, "}");
+    }
+    snprintf(json + len, cap - len,
+             "],\"clients\":[{\"name\":\"c\",\"target\":\"s0\",\"arrival\":{\"rate_rps\":1}}]}");
+    return json;
+}
+
+/* A reply climbs a chain in one go, so a 20,000-service chain once
+ * overflowed the stack (and the loader's own cycle search recursed as
+ * deep): chains are searched iteratively and limited to 100 services. */
+Test(loader, a_call_chain_deeper_than_100_is_refused)
+{
+    enum loader_status st;
+    uint32_t errors;
+    char *ok = chain(100), *deep = chain(20000);
+    free(run_loader(ok, NULL, 0, &st, &errors));
+    cr_assert_eq(st, LOAD_OK);
+    char *msg = run_loader(deep, NULL, 0, &st, &errors);
+    cr_assert_neq(st, LOAD_OK);
+    cr_assert_str_eq(msg, "a.json: error: $.services: a call chain of 20000 services from 's0': "
+                          "at most 100\n");
+    free(msg), free(ok), free(deep);
 }

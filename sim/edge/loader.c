@@ -490,33 +490,60 @@ static void parse_client(struct diag *d, const cJSON *v, const char *path, const
                           &out->think_time);
 }
 
-/* Depth-first search for a cycle in the call graph; reports one per cycle. */
-static bool has_cycle_from(struct diag *d, const struct scenario *sc, uint32_t s, uint8_t *color)
-{
-    color[s] = 1;
-    for (uint32_t i = 0; i < sc->services[s].call_count; i++) {
-        uint32_t t = sc->services[s].calls[i].service;
-        if (t == NO_INDEX)
-            continue;
-        if (color[t] == 1) {
-            diag_error(d, "$.services", "call cycle: '%s' calls '%s', which leads back to it",
-                       sc->services[s].name, sc->services[t].name);
-            return true;
-        }
-        if (color[t] == 0 && has_cycle_from(d, sc, t, color))
-            return true;
-    }
-    color[s] = 2;
-    return false;
-}
+/* A reply travels back up a call chain in one go (no network: no event
+ * between the tiers), so the chain's depth is the simulator's recursion
+ * depth; real chains are far shorter. */
+#define MAX_CALL_DEPTH 100
 
+/* Depth-first search of the call graph, iterative (its depth is the
+ * user's): reports the first cycle, or a chain deeper than MAX_CALL_DEPTH
+ * (the services on the longest chain, counted from each service down). */
 static void check_cycles(struct diag *d, const struct scenario *sc)
 {
-    uint8_t *color = xcalloc(sc->service_count, 1);
-    for (uint32_t s = 0; s < sc->service_count; s++)
-        if (color[s] == 0 && has_cycle_from(d, sc, s, color))
-            break;
-    free(color);
+    uint32_t n = sc->service_count;
+    uint8_t *color = xcalloc(n, 1);           /* 0 new, 1 on the path, 2 done */
+    uint32_t *depth = xcalloc(n, sizeof *depth); /* services on the longest chain from it */
+    uint32_t *stack = xcalloc(n, sizeof *stack), *edge = xcalloc(n, sizeof *edge);
+    for (uint32_t root = 0; root < n; root++) {
+        if (color[root])
+            continue;
+        uint32_t top = 0;
+        stack[top] = root, edge[top] = 0, color[root] = 1, depth[root] = 1;
+        while (true) {
+            uint32_t s = stack[top];
+            if (edge[top] == sc->services[s].call_count) { /* all its callees are done */
+                color[s] = 2;
+                if (top == 0)
+                    break;
+                uint32_t parent = stack[--top];
+                if (depth[s] + 1 > depth[parent])
+                    depth[parent] = depth[s] + 1;
+                continue;
+            }
+            uint32_t t = sc->services[s].calls[edge[top]++].service;
+            if (t == NO_INDEX)
+                continue;
+            if (color[t] == 1) {
+                diag_error(d, "$.services", "call cycle: '%s' calls '%s', which leads back to it",
+                           sc->services[s].name, sc->services[t].name);
+                goto out;
+            }
+            if (color[t] == 2) {
+                if (depth[t] + 1 > depth[s])
+                    depth[s] = depth[t] + 1;
+                continue;
+            }
+            top++;
+            stack[top] = t, edge[top] = 0, color[t] = 1, depth[t] = 1;
+        }
+        if (depth[root] > MAX_CALL_DEPTH) {
+            diag_error(d, "$.services", "a call chain of %u services from '%s': at most %d",
+                       depth[root], sc->services[root].name, MAX_CALL_DEPTH);
+            goto out;
+        }
+    }
+out:
+    free(color), free(depth), free(stack), free(edge);
 }
 
 /* ---- the whole scenario ---- */

@@ -23,9 +23,22 @@ static cJSON *array_element(cJSON *arr, const char *seg)
     return NULL;
 }
 
+/* Deeper than any scenario key; a longer path would only build a tower of
+ * empty objects (one of 300,000 overflowed the stack freeing it). */
+#define OVERRIDE_MAX_DEPTH 32
+
 bool overrides_apply(struct diag *d, cJSON *root, const char *dotted, cJSON *value,
                      const char *origin)
 {
+    size_t depth = 1;
+    for (const char *c = dotted; *c; c++)
+        depth += *c == '.';
+    if (depth > OVERRIDE_MAX_DEPTH) {
+        diag_error(d, origin, "a path of %zu keys: no scenario key is deeper than %d", depth,
+                   OVERRIDE_MAX_DEPTH);
+        cJSON_Delete(value);
+        return false;
+    }
     char *path = xstrdup(dotted);
     cJSON *node = root;
     char shown[JSON_PATH_MAX] = "$";
