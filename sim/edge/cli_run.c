@@ -63,6 +63,18 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
         sim_set_observer(s, &obs);
     }
     sim_run(s);
+    sim_time stuck_at;
+    if (sim_stuck(s, &stuck_at)) { /* no partial results */
+        fprintf(stderr,
+                "stampede: error: %s [%s]: simulated time stopped at %.6f s: %u events at that "
+                "instant and none later (a closed loop with no think time whose requests fail at "
+                "once?)\n",
+                sc->name, sc->variant, sim_time_to_s(stuck_at), SIM_STUCK_EVENTS);
+        if (res)
+            results_discard(res);
+        sim_free(s);
+        return 2;
+    }
     const struct run_report *report = sim_report(s);
     double wall = wall_seconds() - started;
     int rc = 0;

@@ -102,6 +102,7 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
     s->sc = sc;
     s->seed = seed;
     s->end = sc->duration_ns;
+    s->stuck_at = SIM_TIME_NEVER;
     s->q = eventq_new();
     s->job_free = s->request_free = s->call_free = s->rec_free = s->credit_free = NO_INDEX;
     histogram_init(&s->window_latency);
@@ -407,6 +408,13 @@ bool sim_advance(struct sim *s, sim_time until)
     struct event ev;
     /* Events at exactly `end` belong to no window: the run is [0, end). */
     while (eventq_pop_before(s->q, until, &ev)) {
+        if (ev.at != s->now) {
+            s->events_at_now = 0;
+        } else if (++s->events_at_now > SIM_STUCK_EVENTS) { /* time no longer advances */
+            s->stuck_at = s->now;
+            s->finished = true;
+            return false;
+        }
         s->now = ev.at;
         s->events++;
         dispatch(s, &ev);
@@ -418,6 +426,12 @@ bool sim_advance(struct sim *s, sim_time until)
         s->finished = true;
     }
     return !s->finished;
+}
+
+bool sim_stuck(const struct sim *s, sim_time *at)
+{
+    *at = s->stuck_at;
+    return s->stuck_at != SIM_TIME_NEVER;
 }
 
 void sim_run(struct sim *s)

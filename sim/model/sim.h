@@ -41,6 +41,14 @@ void sim_set_observer(struct sim *s, const struct sim_observer *obs);
 bool sim_advance(struct sim *s, sim_time until);
 void sim_run(struct sim *s);
 
+/* More events than this at one instant and the run stops: simulated time
+ * no longer advances (a closed loop with no think time whose requests
+ * fail at once, say), and the run would never end. */
+#define SIM_STUCK_EVENTS 20000000u
+
+/* Whether the run stopped because time no longer advanced, and when. */
+bool sim_stuck(const struct sim *s, sim_time *at);
+
 sim_time sim_now(const struct sim *s);
 
 /* Totals so far; valid until the next sim_advance or sim_free. */

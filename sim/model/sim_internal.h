@@ -239,6 +239,8 @@ struct sim {
     bool finished;
     struct eventq *q;
     uint64_t events;
+    uint64_t events_at_now;  /* events in a row at the current instant */
+    sim_time stuck_at;       /* time stopped advancing here, or NEVER */
     struct sim_observer obs;
 
     struct service_rt *services;

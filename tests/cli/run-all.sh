@@ -75,6 +75,15 @@ check bad_run_writes_nothing test ! -e "$tmp/badrun"
 check bad_set_exits_2 expect_exit 2 "$bin" run scenarios/api-db.json --set services.api.workers=0 --out "$tmp/badset"
 check bad_set_writes_nothing test ! -e "$tmp/badset"
 check bad_seed_exits_2 expect_exit 2 "$bin" run scenarios/api-db.json --seed -4
+# two users with no think time against a server that refuses at once: time
+# stops advancing; the run used never to return
+cat >"$tmp/stuck.json" <<'EOF'
+{"name":"stuck","duration_s":10,"services":[{"name":"s","workers":1,"queue":{"capacity":0},"service_time":{"dist":"constant","value_ms":100}}],
+ "clients":[{"name":"c","target":"s","users":2,"think_time":{"dist":"constant","value_ms":0}}]}
+EOF
+check a_run_whose_time_stops_exits_2 expect_exit 2 "$bin" run "$tmp/stuck.json" --out "$tmp/stuck"
+check a_run_whose_time_stops_says_when grep -q "simulated time stopped at 0.000000 s" "$tmp/err"
+check a_run_whose_time_stops_writes_nothing test ! -e "$tmp/stuck/summary.json"
 
 # --- run: results ---
 check run_writes_results expect_exit 0 "$bin" run api-db --out "$tmp/a"
