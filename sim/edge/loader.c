@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../base/xalloc.h"
+#include "infile.h"
 #include "loader_internal.h"
 
 static const char *const TOP_KEYS[] = {"name",   "title",    "description", "duration_s",
@@ -828,10 +829,12 @@ enum loader_status loader_load_text(const char *file, const char *text,
     return LOAD_OK;
 }
 
-/* Reads a whole file into a NUL-terminated buffer; NULL on failure. */
-static char *read_file(const char *file)
+/* Reads a whole file into a NUL-terminated buffer; NULL on failure, with
+ * *why. Only a regular file of at most 64 MiB is read: a FIFO, a terminal
+ * or /dev/zero would hang the command. */
+static char *read_file(const char *file, const char **why)
 {
-    FILE *f = fopen(file, "rb");
+    FILE *f = infile_open(file, INFILE_MAX_BYTES, why);
     if (!f)
         return NULL;
     size_t cap = 65536, len = 0;
@@ -845,6 +848,7 @@ static char *read_file(const char *file)
     bool failed = ferror(f);
     fclose(f);
     if (failed) {
+        *why = "read error";
         free(buf);
         return NULL;
     }
@@ -857,9 +861,10 @@ enum loader_status loader_load(const char *file, const char *const *overrides,
                                struct scenario_set *out, struct diag *d)
 {
     memset(out, 0, sizeof *out);
-    char *text = read_file(file);
+    const char *why;
+    char *text = read_file(file, &why);
     if (!text) {
-        diag_error(d, NULL, "cannot read: %s", strerror(errno));
+        diag_error(d, NULL, "cannot read: %s", why);
         return LOAD_IO_ERROR;
     }
     enum loader_status st =
@@ -881,7 +886,8 @@ void scenario_set_release(struct scenario_set *set)
 
 bool loader_peek(const char *file, char **name, char **title)
 {
-    char *text = read_file(file);
+    const char *why;
+    char *text = read_file(file, &why);
     if (!text)
         return false;
     cJSON *root = cJSON_Parse(text);

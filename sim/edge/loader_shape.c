@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../base/xalloc.h"
+#include "infile.h"
 #include "loader_internal.h"
 
 static const char *const KINDS[] = {"steps", "ramp", "spike", "sine", "trace", NULL};
@@ -62,9 +63,10 @@ static bool parse_steps(struct diag *d, const cJSON *v, const char *path, struct
 /* Reads "t_s,rate_rps" rows (an optional header line first) as steps. */
 static bool read_trace(struct diag *d, const char *path, const char *file, struct rate_shape *s)
 {
-    FILE *f = fopen(file, "r");
+    const char *why;
+    FILE *f = infile_open(file, INFILE_MAX_BYTES, &why);
     if (!f) {
-        diag_error(d, path, "cannot read trace '%s': %s", file, strerror(errno));
+        diag_error(d, path, "cannot read trace '%s': %s", file, why);
         return false;
     }
     char line[512];
@@ -81,8 +83,8 @@ static bool read_trace(struct diag *d, const char *path, const char *file, struc
         double rps = *end == ',' ? strtod(end + 1, &end) : -1;
         if (*end || !(t >= 0) || !(rps >= 0) || t > MAX_S || rps > MAX_RPS || t <= last) {
             diag_error(d, path, "%s:%ld: expected 't_s,rate_rps' with t_s increasing and rates "
-                                ">= 0, got '%.60s'",
-                       file, number, line);
+                                ">= 0 (the line is not shown)",
+                       file, number);
             ok = false;
             break;
         }
@@ -95,19 +97,6 @@ static bool read_trace(struct diag *d, const char *path, const char *file, struc
         ok = false;
     }
     return ok;
-}
-
-/* The trace's path: as given if absolute, else beside the scenario file. */
-static char *trace_path(const char *scenario_file, const char *name)
-{
-    const char *slash = strrchr(scenario_file, '/');
-    if (name[0] == '/' || !slash)
-        return xstrdup(name);
-    size_t dir = (size_t)(slash - scenario_file) + 1, n = dir + strlen(name) + 1;
-    char *p = xmalloc(n);
-    memcpy(p, scenario_file, dir);
-    strcpy(p + dir, name);
-    return p;
 }
 
 bool loader_parse_shape(struct diag *d, const cJSON *v, const char *path, bool has_base,
@@ -163,8 +152,13 @@ bool loader_parse_shape(struct diag *d, const cJSON *v, const char *path, bool h
         char p[JSON_PATH_MAX];
         if (!json_read_string(d, v, path, "file", true, &name))
             return false;
-        char *file = trace_path(d->file, name);
-        ok = read_trace(d, json_path_key(p, path, "file"), file, s);
+        const char *why;
+        char *file = infile_beside(d->file, name, &why);
+        json_path_key(p, path, "file");
+        if (file)
+            ok = read_trace(d, p, file, s);
+        else
+            diag_error(d, p, "cannot read trace '%s': %s", name, why), ok = false;
         free(file);
         break;
     }

@@ -68,6 +68,10 @@ printf '%s\n' "$tmp/syntax.json:2:20: error: invalid JSON" '      "duration_s": 
 check syntax_error_exits_2 expect_exit 2 "$bin" validate "$tmp/syntax.json"
 check syntax_error_shows_line_column_and_caret diff "$tmp/want" "$tmp/err"
 check missing_file_exits_3 expect_exit 3 "$bin" validate "$tmp/nope.json"
+# a FIFO with no writer and /dev/zero once hung validate
+mkfifo "$tmp/fifo.json"
+check validate_of_a_fifo_does_not_wait bash -c "timeout 10 $bin validate '$tmp/fifo.json' 2>'$tmp/ferr'; [ \$? -eq 3 ] && grep -q 'not a regular file' '$tmp/ferr'"
+check validate_of_dev_zero_does_not_hang bash -c "timeout 10 $bin validate /dev/zero 2>/dev/null; [ \$? -eq 3 ]"
 
 # --- run: bad input writes nothing ---
 check bad_run_exits_2 expect_exit 2 "$bin" run "$tmp/bad.json" --out "$tmp/badrun"
