@@ -13,6 +13,7 @@
 
 #include <cJSON.h>
 
+#include "outfile.h"
 #include "../base/numfmt.h"
 #include "../base/xalloc.h"
 #include "cli_internal.h"
@@ -175,15 +176,12 @@ static void xml_text(FILE *f, const char *s)
 /* JUnit XML, written to a temporary name and renamed when complete. */
 static int write_junit(const char *path, const struct verdicts *vs)
 {
-    size_t n = strlen(path) + 8;
-    char *tmp = xmalloc(n);
-    snprintf(tmp, n, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
+    struct outfile out;
+    if (outfile_open(&out, path) != 0) {
         fprintf(stderr, "stampede: error: %s: %s\n", path, strerror(errno));
-        free(tmp);
         return 3;
     }
+    FILE *f = out.f;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(f, "<testsuites tests=\"%u\" failures=\"%u\">\n", vs->count, vs->failed);
     fprintf(f, "  <testsuite name=\"stampede check\" tests=\"%u\" failures=\"%u\">\n", vs->count,
@@ -205,15 +203,10 @@ static int write_junit(const char *path, const struct verdicts *vs)
         fputs("</testcase>\n", f);
     }
     fprintf(f, "  </testsuite>\n</testsuites>\n");
-    bool bad = ferror(f) != 0;
-    bad = fclose(f) != 0 || bad;
-    if (bad || rename(tmp, path) != 0) {
+    if (outfile_commit(&out) != 0) {
         fprintf(stderr, "stampede: error: %s: %s\n", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
         return 3;
     }
-    free(tmp);
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "cli_internal.h"
 #include "loader.h"
 #include "metrics_read.h"
+#include "outfile.h"
 
 static const char USAGE[] =
     "usage: stampede compare FILE [--replications R] [--seed N] [--set PATH=VALUE]...\n"
@@ -215,12 +216,12 @@ static int parse_options(int argc, char **argv, struct compare_options *o)
 static int write_csv(const char *dir, const struct compare_options *o,
                      const struct scenario_set *set, struct cell *cells, const uint32_t *best)
 {
-    char path[4200], tmp[4200];
+    char path[4200];
     snprintf(path, sizeof path, "%s/compare.csv", dir);
-    snprintf(tmp, sizeof tmp, "%s/.compare.csv.tmp", dir);
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
+    struct outfile out;
+    if (outfile_open(&out, path) != 0)
         return -1;
+    FILE *f = out.f;
     fputs("metric,variant,mean,half_width,runs,best,overlaps_best\n", f);
     char a[NUMFMT_LEN], b[NUMFMT_LEN];
     for (uint32_t r = 0; r < o->row_count; r++)
@@ -237,11 +238,7 @@ static int write_csv(const char *dir, const struct compare_options *o,
                     c->iv.n,
                     top ? "true" : "false", near ? "true" : "false");
         }
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    return outfile_commit(&out);
 }
 
 static void print_table(const struct compare_options *o, const struct scenario_set *set,

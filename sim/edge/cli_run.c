@@ -52,7 +52,13 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
         snprintf(dir, sizeof dir, "results/%s/%s", sc->name, sc->variant);
     struct results *res = v->no_files ? NULL : results_open(dir);
     if (!v->no_files && !res) {
-        fprintf(stderr, "stampede: error: %s: cannot write results: %s\n", dir, strerror(errno));
+        if (errno == EBUSY)
+            fprintf(stderr, "stampede: error: %s: another stampede run is writing there; "
+                            "wait for it or choose another --out\n",
+                    dir);
+        else
+            fprintf(stderr, "stampede: error: %s: cannot write results: %s\n", dir,
+                    strerror(errno));
         return 3;
     }
     double started = wall_seconds();

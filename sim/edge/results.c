@@ -11,6 +11,7 @@
 #include "../base/csv.h"
 #include "../base/numfmt.h"
 #include "../base/xalloc.h"
+#include "outfile.h"
 #include "summary.h"
 
 enum { F_TIMESERIES, F_SERVICES, F_POLICIES, F_EDGES, F_INSTANCES, F_EVENTS, F_SUMMARY, F_COUNT };
@@ -22,17 +23,11 @@ static const char INSTANCES_HEADER[] = "t_s,service,instance,state,in_rotation,w
 
 struct results {
     char *dir;
-    FILE *f[F_COUNT];
+    int lock;                  /* one run at a time writes the folder */
+    struct outfile out[F_COUNT];
+    FILE *f[F_COUNT];          /* out[i].f */
     int error; /* first errno seen while writing, 0 if none */
 };
-
-static char *path_in(const char *dir, const char *name, bool temporary)
-{
-    size_t n = strlen(dir) + strlen(name) + 8;
-    char *p = xmalloc(n);
-    snprintf(p, n, temporary ? "%s/.%s.tmp" : "%s/%s", dir, name);
-    return p;
-}
 
 int results_make_dirs(const char *dir)
 {
@@ -109,16 +104,26 @@ struct results *results_open(const char *dir)
         return NULL;
     struct results *r = xcalloc(1, sizeof *r);
     r->dir = xstrdup(dir);
+    r->lock = outfile_lock(dir);
+    if (r->lock < 0) {
+        int saved = errno;
+        results_discard(r);
+        errno = saved == EAGAIN ? EBUSY : saved; /* "another run is writing here" */
+        return NULL;
+    }
     for (int i = 0; i < F_COUNT; i++) {
-        char *p = path_in(dir, FILE_NAMES[i], true);
-        r->f[i] = fopen(p, "wb");
+        size_t n = strlen(dir) + strlen(FILE_NAMES[i]) + 2;
+        char *p = xmalloc(n);
+        snprintf(p, n, "%s/%s", dir, FILE_NAMES[i]);
+        int rc = outfile_open(&r->out[i], p);
         free(p);
-        if (!r->f[i]) {
+        if (rc != 0) {
             int saved = errno;
             results_discard(r);
             errno = saved;
             return NULL;
         }
+        r->f[i] = r->out[i].f;
     }
     write_timeseries_header(r->f[F_TIMESERIES]);
     write_services_header(r->f[F_SERVICES]);
@@ -294,21 +299,15 @@ int results_commit(struct results *r, const struct scenario *sc, uint64_t seed,
                    const struct run_report *report)
 {
     summary_write_json(r->f[F_SUMMARY], sc, seed, report);
-    for (int i = 0; i < F_COUNT; i++) {
-        if (ferror(r->f[i]) && !r->error)
-            r->error = EIO;
-        if (fclose(r->f[i]) != 0 && !r->error)
-            r->error = errno;
-        r->f[i] = NULL;
-    }
     /* Rename only once every file is complete: a failure leaves the old
      * results (or none), never a mix of half-written ones. */
+    for (int i = 0; i < F_COUNT && !r->error; i++)
+        if (fflush(r->f[i]) != 0 || ferror(r->f[i]))
+            r->error = errno ? errno : EIO;
     for (int i = 0; i < F_COUNT && !r->error; i++) {
-        char *from = path_in(r->dir, FILE_NAMES[i], true), *to = path_in(r->dir, FILE_NAMES[i], false);
-        if (rename(from, to) != 0)
+        r->f[i] = NULL;
+        if (outfile_commit(&r->out[i]) != 0)
             r->error = errno;
-        free(from);
-        free(to);
     }
     if (r->error) {
         int saved = r->error;
@@ -316,6 +315,7 @@ int results_commit(struct results *r, const struct scenario *sc, uint64_t seed,
         errno = saved;
         return -1;
     }
+    outfile_unlock(r->lock);
     free(r->dir);
     free(r);
     return 0;
@@ -325,13 +325,10 @@ void results_discard(struct results *r)
 {
     if (!r)
         return;
-    for (int i = 0; i < F_COUNT; i++) {
-        if (r->f[i])
-            fclose(r->f[i]);
-        char *p = path_in(r->dir, FILE_NAMES[i], true);
-        remove(p);
-        free(p);
-    }
+    for (int i = 0; i < F_COUNT; i++)
+        outfile_discard(&r->out[i]);
+    if (r->lock > 0)
+        outfile_unlock(r->lock);
     free(r->dir);
     free(r);
 }

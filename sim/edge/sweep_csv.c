@@ -1,3 +1,4 @@
+#include "outfile.h"
 #include "sweep_csv.h"
 
 #include <errno.h>
@@ -75,29 +76,17 @@ static void write_header(FILE *f, const char *const *axis_paths, uint32_t axes)
 static int write_atomic(const char *path, const char *header, const char *const *rows,
                         uint64_t count, const char *const *axis_paths, uint32_t axes)
 {
-    size_t n = strlen(path) + 8;
-    char *tmp = xmalloc(n);
-    snprintf(tmp, n, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        free(tmp);
+    struct outfile out;
+    if (outfile_open(&out, path) != 0)
         return -1;
-    }
+    FILE *f = out.f;
     if (header)
         fputs(header, f);
     else
         write_header(f, axis_paths, axes);
     for (uint64_t r = 0; r < count; r++)
         fputs(rows[r], f);
-    int rc = ferror(f) ? -1 : 0;
-    if (fclose(f) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc != 0)
-        remove(tmp);
-    free(tmp);
-    return rc;
+    return outfile_commit(&out);
 }
 
 int sweep_csv_write(const char *path, const char *const *axis_paths, uint32_t axes,
