@@ -343,6 +343,25 @@ Test(loader, a_bad_override_is_reported_like_the_file)
     free(out);
 }
 
+/* An override's value is JSON only when all of it is: "1s" once ran as 1
+ * (ms), "12abc" as 12 and "truex" as true. */
+Test(loader, an_override_value_is_whole_json_or_a_string)
+{
+    const char *cases[][2] = {
+        {"services.api.workers=1s", "a.json: error: $.services[0].workers: expected integer >= 1, got \"1s\"\n"},
+        {"services.api.workers=12abc", "a.json: error: $.services[0].workers: expected integer >= 1, got \"12abc\"\n"},
+        {"services.api.drop_expired=truex", "a.json: error: $.services[0].drop_expired: expected true or false, got \"truex\"\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        enum loader_status st;
+        uint32_t errors;
+        char *out = run_loader(BASE(API, ""), &cases[i][0], 1, &st, &errors);
+        cr_assert_eq(st, LOAD_BAD_INPUT, "%s", cases[i][0]);
+        cr_assert_str_eq(out, cases[i][1]);
+        free(out);
+    }
+}
+
 Test(loader, variants_each_build_their_own_scenario)
 {
     struct scenario_set set = load_ok(

@@ -662,8 +662,11 @@ static bool parse_override(struct diag *d, cJSON *root, const char *assignment)
     }
     char *path = xstrdup(assignment);
     path[eq - assignment] = '\0';
-    /* VALUE is JSON when it parses as JSON (5, true, {"a":1}), else a string. */
-    cJSON *value = cJSON_Parse(eq + 1);
+    /* VALUE is JSON when all of it parses as JSON (5, true, {"a":1}), else a
+     * string: `1s` is the string "1s" (which a number key then refuses),
+     * never the number 1 with "s" ignored. */
+    const char *end = NULL;
+    cJSON *value = cJSON_ParseWithOpts(eq + 1, &end, true);
     if (!value)
         value = cJSON_CreateString(eq + 1);
     char origin[JSON_PATH_MAX];
