@@ -1,3 +1,4 @@
+#include "../base/spell.h"
 #include "cli.h"
 
 #include <errno.h>
@@ -26,16 +27,19 @@ static const char USAGE[] =
     "  plot DIR|CSV    draw results (or a sweep's heatmap) into a PNG\n"
     "  view FILE       watch a scenario run, live, in a window\n"
     "  list            the bundled scenarios\n"
+    "  help [COMMAND]  this, or what a command does\n"
+    "  version         the program's version\n"
     "\n"
     "FILE may also be the name of a bundled scenario (see `stampede list`).\n"
-    "`stampede <command> --help` describes each command.\n";
+    "`stampede help COMMAND` (or `stampede COMMAND --help`) describes each command.\n";
 
 static const char RUN_USAGE[] =
     "usage: stampede run FILE [--variant V] [--seed N] [--set PATH=VALUE]... [--out DIR]\n"
     "                         [--quiet] [--stats] [--plot]\n"
     "\n"
     "Runs every variant of the scenario (or only --variant V) and writes\n"
-    "summary.json, timeseries.csv, services.csv, policies.csv and events.csv to\n"
+    "summary.json, timeseries.csv, services.csv, policies.csv, edges.csv,\n"
+    "instances.csv and events.csv to\n"
     "results/<scenario>/<variant>/ (or DIR/<variant>/ with --out DIR).\n"
     "\n"
     "  --variant V        run only variant V (\"default\" when there are none)\n"
@@ -227,6 +231,40 @@ static int cmd_list(int argc, char **argv)
     return cli_list_scenarios(stdout);
 }
 
+static int cmd_merge(int argc, char **argv) { return sweep_csv_merge_main(argc, argv); }
+
+static const struct command {
+    const char *name;
+    int (*main)(int argc, char **argv);
+} COMMANDS[] = {
+    {"run", cmd_run},         {"validate", cmd_validate}, {"list", cmd_list},
+    {"check", cli_check},     {"compare", cli_compare},   {"sweep", cli_sweep},
+    {"plot", cli_plot},       {"view", cli_view},         {"merge", cmd_merge},
+};
+#define COMMAND_COUNT (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        if (!strcmp(COMMANDS[i].name, name))
+            return &COMMANDS[i];
+    return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    const char *names[COMMAND_COUNT + 3] = {"help", "version"};
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        names[i + 2] = COMMANDS[i].name;
+    const char *closest = spell_closest(name, names);
+    if (closest)
+        fprintf(stderr, "stampede: error: unknown command '%s' (did you mean '%s'?)\n", name,
+                closest);
+    else
+        fprintf(stderr, "stampede: error: unknown command '%s'\n%s", name, USAGE);
+    return 2;
+}
+
 int cli_main(int argc, char **argv)
 {
     if (argc < 2 || is_help(argv[1])) {
@@ -234,28 +272,21 @@ int cli_main(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "--version")) {
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         printf("stampede %s\n", STAMPEDE_VERSION);
         return 0;
     }
-    if (!strcmp(cmd, "run"))
-        return cmd_run(argc - 2, argv + 2);
-    if (!strcmp(cmd, "validate"))
-        return cmd_validate(argc - 2, argv + 2);
-    if (!strcmp(cmd, "list"))
-        return cmd_list(argc - 2, argv + 2);
-    if (!strcmp(cmd, "check"))
-        return cli_check(argc - 2, argv + 2);
-    if (!strcmp(cmd, "compare"))
-        return cli_compare(argc - 2, argv + 2);
-    if (!strcmp(cmd, "sweep"))
-        return cli_sweep(argc - 2, argv + 2);
-    if (!strcmp(cmd, "plot"))
-        return cli_plot(argc - 2, argv + 2);
-    if (!strcmp(cmd, "view"))
-        return cli_view(argc - 2, argv + 2);
-    if (!strcmp(cmd, "merge"))
-        return sweep_csv_merge_main(argc - 2, argv + 2);
-    fprintf(stderr, "stampede: error: unknown command '%s'\n%s", cmd, USAGE);
-    return 2;
+    if (!strcmp(cmd, "help")) { /* help, help CMD: the same as --help */
+        if (argc < 3) {
+            fputs(USAGE, stdout);
+            return 0;
+        }
+        const struct command *c = find_command(argv[2]);
+        if (!c)
+            return unknown_command(argv[2]);
+        char *help[] = {(char *)"--help", NULL};
+        return c->main(1, help);
+    }
+    const struct command *c = find_command(cmd);
+    return c ? c->main(argc - 2, argv + 2) : unknown_command(cmd);
 }

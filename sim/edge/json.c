@@ -1,3 +1,4 @@
+#include "../base/spell.h"
 #include "json.h"
 
 #include <math.h>
@@ -46,32 +47,6 @@ void json_describe(const cJSON *v, char *out, size_t size)
         snprintf(out, size, "an object");
 }
 
-/* Levenshtein distance, capped: enough to suggest 'timeout_ms' for 'timout_ms'. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 99;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 void json_check_duplicates(struct diag *d, const cJSON *obj, const char *path)
 {
     char p[JSON_PATH_MAX];
@@ -89,19 +64,11 @@ void json_check_keys(struct diag *d, const cJSON *obj, const char *path,
     json_check_duplicates(d, obj, path);
     for (const cJSON *c = obj->child; c; c = c->next) {
         bool found = false;
-        const char *closest = NULL;
-        size_t best = 3; /* suggest only near misses */
-        for (const char *const *k = known; *k; k++) {
-            if (strcmp(*k, c->string) == 0) {
-                found = true;
-                break;
-            }
-            size_t dist = edit_distance(*k, c->string);
-            if (dist < best)
-                best = dist, closest = *k;
-        }
+        for (const char *const *k = known; *k && !found; k++)
+            found = strcmp(*k, c->string) == 0;
         if (found)
             continue;
+        const char *closest = spell_closest(c->string, known);
         if (closest)
             diag_error(d, path, "unknown key '%s' (did you mean '%s'?)", c->string, closest);
         else
