@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/spell.h"
 #include "../base/xalloc.h"
 #include "cli_internal.h"
 #include "loader.h"
@@ -46,6 +47,41 @@ static char *scenarios_dir(void)
     return is_dir("scenarios") ? xstrdup("scenarios") : NULL;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* `arg` is neither a file nor a bundled scenario: says so, with the
+ * nearest bundled name if there is one. */
+static void suggest_bundled(const char *dir, const char *arg)
+{
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return;
+    char **names = NULL;
+    size_t count = 0;
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && !strcmp(e->d_name + len - 5, ".json") && e->d_name[0] != '.') {
+            names = xreallocarray(names, count + 2, sizeof *names);
+            names[count++] = xstrndup(e->d_name, len - 5);
+        }
+    }
+    closedir(dh);
+    qsort(names, count, sizeof *names, by_name);
+    if (names)
+        names[count] = NULL;
+    const char *closest = names ? spell_closest(arg, (const char *const *)names) : NULL;
+    fprintf(stderr, "stampede: note: '%s' is neither a file nor a bundled scenario%s%s%s "
+                    "(`stampede list` shows them)\n",
+            arg, closest ? "; did you mean '" : "", closest ? closest : "", closest ? "'?" : "");
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+}
+
 char *cli_resolve_scenario(const char *arg)
 {
     if (is_file(arg) || strchr(arg, '/') || strstr(arg, ".json"))
@@ -55,18 +91,17 @@ char *cli_resolve_scenario(const char *arg)
         size_t n = strlen(dir) + strlen(arg) + 8;
         char *p = xmalloc(n);
         snprintf(p, n, "%s/%s.json", dir, arg);
-        free(dir);
-        if (is_file(p))
+        if (is_file(p)) {
+            free(dir);
             return p;
+        }
         free(p);
+        suggest_bundled(dir, arg);
+        free(dir);
     }
     return xstrdup(arg);
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 int cli_list_scenarios(FILE *out)
 {

@@ -70,6 +70,7 @@ printf '%s\n' "$tmp/syntax.json:2:20: error: invalid JSON" '      "duration_s": 
 check syntax_error_exits_2 expect_exit 2 "$bin" validate "$tmp/syntax.json"
 check syntax_error_shows_line_column_and_caret diff "$tmp/want" "$tmp/err"
 check missing_file_exits_3 expect_exit 3 "$bin" validate "$tmp/nope.json"
+check a_misspelt_bundled_name_gets_a_suggestion bash -c "$bin run retry-strom 2>&1 | grep -q \"did you mean 'retry-storm'\""
 # a FIFO with no writer and /dev/zero once hung validate
 mkfifo "$tmp/fifo.json"
 check validate_of_a_fifo_does_not_wait bash -c "timeout 10 $bin validate '$tmp/fifo.json' 2>'$tmp/ferr'; [ \$? -eq 3 ] && grep -q 'not a regular file' '$tmp/ferr'"
