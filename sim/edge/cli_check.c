@@ -24,7 +24,7 @@
 
 static const char USAGE[] =
     "usage: stampede check FILE... [--seed N] [--set PATH=VALUE]... [--out DIR]\n"
-    "                              [--replications R] [--junit FILE]\n"
+    "                              [--replications R] [--junit FILE] [--allow-empty]\n"
     "\n"
     "Runs every variant of each scenario, writes its results as `run` does, and\n"
     "judges the scenario's `expect` lines: one PASS or FAIL line each with the\n"
@@ -33,13 +33,16 @@ static const char USAGE[] =
     "\n"
     "  --replications R   run each variant on R seeds; judge the mean and show\n"
     "                     its 95% confidence interval (booleans: every run)\n"
-    "  --junit FILE       also write the judgements as JUnit XML\n";
+    "  --junit FILE       also write the judgements as JUnit XML\n"
+    "  --allow-empty      a file with no expect lines passes (by default it fails:\n"
+    "                     a guard that checks nothing is a mistake)\n";
 
 struct check_options {
     const char **files;
     uint32_t file_count;
     struct cli_common c;
     const char *junit;
+    bool allow_empty;
 };
 
 struct verdict {
@@ -123,6 +126,12 @@ static int check_file(const struct check_options *o, const char *arg, struct ver
     free(file);
     if (st != LOAD_OK)
         return (int)st;
+    if (set.expect_count == 0 && !o->allow_empty) { /* nothing to judge: not a pass */
+        add_verdict(vs, set.items[0]->name, "-", "has expect lines (--allow-empty to skip)",
+                    "none", false);
+        scenario_set_release(&set);
+        return 0;
+    }
     int rc = 0;
     bool several = set.count > 1 || strcmp(set.items[0]->variant, "default") != 0;
     for (uint32_t i = 0; i < set.count && rc == 0; i++) {
@@ -230,6 +239,8 @@ static int parse_options(int argc, char **argv, struct check_options *o)
             return 0;
         } else if (!strcmp(a, "--junit") && has_value) {
             o->junit = argv[++i];
+        } else if (!strcmp(a, "--allow-empty")) {
+            o->allow_empty = true;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "stampede: error: check: unknown option '%s'%s\n", a,
                     has_value ? "" : " (or missing value)");

@@ -135,6 +135,12 @@ check failed_expectation_exits_1 expect_exit 1 "$bin" check api-db --out "$tmp/c
   --set 'expect=["goodput_ratio > 0.99999999", "latency_ms.p99 < 1000"]'
 check failed_line_says_fail_with_the_measured_value grep -q '^FAIL  api-db \[default\]  goodput_ratio > 0.99999999   (measured 0\.' "$tmp/out"
 check unknown_metric_is_bad_input expect_exit 2 "$bin" check api-db --out "$tmp/check3" --set 'expect=["latency_ms.p98 < 1"]'
+cat >"$tmp/noexpect.json" <<'EOF'
+{"name":"noexpect","duration_s":1,"services":[{"name":"s","workers":1,"service_time":{"dist":"constant","value_ms":1}}],
+ "clients":[{"name":"c","target":"s","arrival":{"rate_rps":10}}]}
+EOF
+check check_of_a_file_with_no_expect_lines_fails expect_exit 1 "$bin" check "$tmp/noexpect.json" --out "$tmp/ne1"
+check check_allow_empty_lets_it_pass expect_exit 0 "$bin" check "$tmp/noexpect.json" --allow-empty --out "$tmp/ne2"
 check bad_expect_line_is_bad_input expect_exit 2 "$bin" check api-db --set 'expect=["goodput_ratio >> 1"]'
 check expect_for_unknown_variant_is_bad_input expect_exit 2 "$bin" check api-db --set 'expect=["nope: goodput_ratio > 1"]'
 
