@@ -237,10 +237,28 @@ static int run_all(const struct sweep_options *o, const char *file, const struct
         return 3;
     char **paths = xcalloc(n, sizeof *paths);
     pid_t *pids = xcalloc(n, sizeof *pids);
+    /* Each worker's file: unique and created here, exclusively, before any
+     * worker starts (two sweeps into one folder never share one, and a
+     * planted link is never followed). */
     for (uint32_t k = 0; k < n; k++) {
         size_t len = strlen(dir) + 32;
         paths[k] = xmalloc(len);
-        snprintf(paths[k], len, "%s/.sweep.%u.tmp", dir, k);
+        snprintf(paths[k], len, "%s/.sweep.%u.XXXXXX", dir, k);
+        int fd = mkstemp(paths[k]);
+        if (fd < 0) {
+            fprintf(stderr, "stampede: error: sweep: %s: %s\n", dir, strerror(errno));
+            for (uint32_t j = 0; j <= k; j++) {
+                if (j < k)
+                    remove(paths[j]);
+                free(paths[j]);
+            }
+            free(paths), free(pids);
+            close(fds[0]), close(fds[1]);
+            return 3;
+        }
+        close(fd);
+    }
+    for (uint32_t k = 0; k < n; k++) {
         fflush(NULL);
         pids[k] = fork();
         if (pids[k] == 0) {
