@@ -127,6 +127,7 @@ if [ -n "${STAMPEDE_O0:-}" ] && [ -n "${STAMPEDE_NATIVE:-}" ]; then
 fi
 
 # --- check: expectations judged, exit codes, JUnit ---
+check every_summary_key_is_defined_in_docs_metrics tests/tools/metrics-documented.py docs/metrics.md $(find tests/golden -name summary.json)
 check bundled_expectations_all_hold expect_exit 0 "$bin" check scenarios/*.json --out "$tmp/check" --junit "$tmp/junit.xml"
 check check_prints_the_closing_line grep -qE '^[0-9]+ passed, 0 failed$' "$tmp/out"
 check junit_report_is_well_formed xmllint --noout "$tmp/junit.xml"
