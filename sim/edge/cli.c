@@ -12,7 +12,7 @@
 #include "loader.h"
 #include "sweep_csv.h"
 
-#define STAMPEDE_VERSION "0.1.0"
+#include "version.h"
 
 static const char USAGE[] =
     "usage: stampede <command> [options]\n"

@@ -52,7 +52,7 @@ void jsonw_begin_object(struct jsonw *w, const char *key)
         w->first[++w->depth] = true;
 }
 
-void jsonw_end_object(struct jsonw *w)
+static void end(struct jsonw *w, char close)
 {
     bool empty = w->first[w->depth];
     w->depth--;
@@ -61,10 +61,22 @@ void jsonw_end_object(struct jsonw *w)
         for (int i = 0; i < w->depth; i++)
             fputs("  ", w->out);
     }
-    fputc('}', w->out);
+    fputc(close, w->out);
     if (w->depth == 0)
         fputc('\n', w->out);
 }
+
+void jsonw_end_object(struct jsonw *w) { end(w, '}'); }
+
+void jsonw_begin_array(struct jsonw *w, const char *key)
+{
+    member(w, key);
+    fputc('[', w->out);
+    if (w->depth + 1 < JSONW_DEPTH)
+        w->first[++w->depth] = true;
+}
+
+void jsonw_end_array(struct jsonw *w) { end(w, ']'); }
 
 void jsonw_string(struct jsonw *w, const char *key, const char *value)
 {

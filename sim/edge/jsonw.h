@@ -24,6 +24,9 @@ void jsonw_init(struct jsonw *w, FILE *out);
  * the top level. */
 void jsonw_begin_object(struct jsonw *w, const char *key);
 void jsonw_end_object(struct jsonw *w);
+/* An array: its values take a NULL key. */
+void jsonw_begin_array(struct jsonw *w, const char *key);
+void jsonw_end_array(struct jsonw *w);
 void jsonw_string(struct jsonw *w, const char *key, const char *value);
 void jsonw_double(struct jsonw *w, const char *key, double value); /* NaN/inf: null */
 void jsonw_uint(struct jsonw *w, const char *key, uint64_t value);

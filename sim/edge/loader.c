@@ -1,6 +1,7 @@
 /* The scenario loader: JSON text -> overrides -> per-variant validation ->
  * immutable scenarios. Structure, names and references are checked here;
  * distributions in loader_dist.c; overrides in overrides.c. */
+#include "../base/sha256.h"
 #include "loader.h"
 
 #include <errno.h>
@@ -803,7 +804,6 @@ enum loader_status loader_load_text(const char *file, const char *text,
                                     const char *only_variant, struct scenario_set *out,
                                     struct diag *d)
 {
-    (void)file;
     memset(out, 0, sizeof *out);
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(text, &end, true);
@@ -828,6 +828,17 @@ enum loader_status loader_load_text(const char *file, const char *text,
     if (d->errors) {
         scenario_set_release(out);
         return LOAD_BAD_INPUT;
+    }
+    char digest[65];
+    sha256_hex(text, strlen(text), digest);
+    for (uint32_t i = 0; i < out->count; i++) { /* what produced each run, for its results */
+        struct scenario *sc = out->items[i];
+        sc->source_file = xstrdup(file);
+        memcpy(sc->source_sha256, digest, sizeof digest);
+        sc->override_count = override_count;
+        sc->overrides = xcalloc(override_count + 1, sizeof *sc->overrides);
+        for (uint32_t k = 0; k < override_count; k++)
+            sc->overrides[k] = xstrdup(overrides[k]);
     }
     return LOAD_OK;
 }

@@ -2,9 +2,11 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <string.h>
 
 #include "../base/numfmt.h"
 #include "jsonw.h"
+#include "version.h"
 
 double summary_ratio(double x, double y) { return y != 0 ? x / y : NAN; }
 
@@ -184,6 +186,19 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_string(&w, "variant", sc->variant);
     jsonw_string(&w, "title", sc->title ? sc->title : sc->name);
     jsonw_uint(&w, "seed", seed);
+    jsonw_begin_object(&w, "provenance"); /* enough to run it again, and to know it changed */
+    jsonw_string(&w, "program", "stampede " STAMPEDE_VERSION);
+    /* the file's name only: its folder differs from machine to machine, and
+     * results must not; the digest says which text it was */
+    const char *file = sc->source_file ? sc->source_file : "";
+    const char *slash = strrchr(file, '/');
+    jsonw_string(&w, "file", slash ? slash + 1 : file);
+    jsonw_string(&w, "sha256", sc->source_sha256);
+    jsonw_begin_array(&w, "overrides");
+    for (uint32_t i = 0; i < sc->override_count; i++)
+        jsonw_string(&w, NULL, sc->overrides[i]);
+    jsonw_end_array(&w);
+    jsonw_end_object(&w);
     jsonw_double(&w, "duration_s", sim_time_to_s(r->duration_ns));
     jsonw_uint(&w, "offered", t->offered);
     jsonw_uint(&w, "attempts", t->calls.attempts);

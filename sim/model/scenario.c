@@ -21,6 +21,10 @@ void scenario_free(struct scenario *s)
 {
     if (!s)
         return;
+    free(s->source_file);
+    for (uint32_t i = 0; i < s->override_count; i++)
+        free(s->overrides[i]);
+    free(s->overrides);
     for (uint32_t i = 0; i < s->service_count; i++) {
         free(s->services[i].name);
         for (uint32_t k = 0; s->services[i].calls && k < s->services[i].call_count; k++)

@@ -197,6 +197,11 @@ struct scenario {
     struct policy_cfg *policies;
     struct fault_cfg *faults;
     struct recovery_cfg recovery;
+    /* where it came from, for the results' provenance */
+    char *source_file;
+    char source_sha256[65];   /* of the file's text */
+    char **overrides;         /* the command line's --set, in order */
+    uint32_t override_count;
 };
 
 /* When occurrence `k` of fault `f` ends, everything included (a rolling
