@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -50,6 +51,9 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
         snprintf(dir, sizeof dir, v->several ? "%s/%s" : "%s", v->out, sc->variant);
     else
         snprintf(dir, sizeof dir, "results/%s/%s", sc->name, sc->variant);
+    char previous[4200];
+    snprintf(previous, sizeof previous, "%s/summary.json", dir);
+    bool replacing = !v->no_files && sc->override_count > 0 && access(previous, F_OK) == 0;
     struct results *res = v->no_files ? NULL : results_open(dir);
     if (!v->no_files && !res) {
         if (errno == EBUSY)
@@ -96,6 +100,10 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
             const char *dirs[] = {dir};
             rc = cli_plot_results(dirs, 1, png, VIZ_PNG_W, VIZ_PNG_H);
         }
+        if (replacing) /* a run with overrides never silently takes another's place */
+            fprintf(stderr, "stampede: note: %s/ replaced; its summary.json records the --set "
+                            "overrides (another --out keeps both)\n",
+                    dir);
         if (!v->quiet) {
             summary_print_table(stdout, sc, seed, report, wall);
             if (res)

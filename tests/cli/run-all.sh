@@ -82,6 +82,7 @@ check bad_run_writes_nothing test ! -e "$tmp/badrun"
 check bad_set_exits_2 expect_exit 2 "$bin" run scenarios/api-db.json --set services.api.workers=0 --out "$tmp/badset"
 check bad_set_writes_nothing test ! -e "$tmp/badset"
 check bad_seed_exits_2 expect_exit 2 "$bin" run scenarios/api-db.json --seed -4
+check a_run_with_overrides_says_what_it_replaced bash -c "$bin run api-db --quiet --out '$tmp/rep' && $bin run api-db --set duration_s=5 --quiet --out '$tmp/rep' 2>&1 | grep -q 'replaced; its summary.json records the --set'"
 # two users with no think time against a server that refuses at once: time
 # stops advancing; the run used never to return
 cat >"$tmp/stuck.json" <<'EOF'
