@@ -1,3 +1,4 @@
+#include "interrupt.h"
 #include "../base/spell.h"
 #include "cli.h"
 
@@ -267,6 +268,7 @@ static int unknown_command(const char *name)
 
 int cli_main(int argc, char **argv)
 {
+    interrupt_install();
     if (argc < 2 || is_help(argv[1])) {
         fputs(USAGE, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "interrupt.h"
 #include "../model/sim.h"
 #include "../../viz/viz.h"
 #include "cli_internal.h"
@@ -72,7 +73,19 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
                                    .on_event = results_on_event};
         sim_set_observer(s, &obs);
     }
-    sim_run(s);
+    /* in slices, so that Ctrl-C is seen within one window of simulated time */
+    while (sim_advance(s, sim_now(s) + sc->window_ns) && !interrupt_signal())
+        ;
+    if (interrupt_signal()) { /* no files; the summary so far, marked as such */
+        if (res)
+            results_discard(res);
+        fprintf(stderr, "stampede: interrupted at %.3f s of %.3f s simulated; nothing written\n",
+                sim_time_to_s(sim_now(s)), sim_time_to_s(sc->duration_ns));
+        if (!v->quiet)
+            summary_print_table(stdout, sc, seed, sim_report(s), wall_seconds() - started);
+        sim_free(s);
+        return 128 + interrupt_signal();
+    }
     sim_time stuck_at;
     if (sim_stuck(s, &stuck_at)) { /* no partial results */
         fprintf(stderr,

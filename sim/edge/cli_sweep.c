@@ -9,6 +9,8 @@
  * machines split a grid with no coordination, and `stampede merge` joins
  * their files into the sweep.csv one machine would have written. */
 #include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "../base/numfmt.h"
 #include "../base/xalloc.h"
 #include "cli_internal.h"
@@ -262,6 +265,7 @@ static int run_all(const struct sweep_options *o, const char *file, const struct
         fflush(NULL);
         pids[k] = fork();
         if (pids[k] == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGTERM); /* no worker outlives the sweep */
             close(fds[0]);
             _exit(worker(o, file, rows, count, k, n, paths[k], fds[1]));
         }
@@ -277,10 +281,20 @@ static int run_all(const struct sweep_options *o, const char *file, const struct
     }
     close(fds[0]);
     int rc = 0;
+    if (interrupt_signal()) { /* stop the workers; their files go below */
+        for (uint32_t k = 0; k < n; k++)
+            if (pids[k] > 0)
+                kill(pids[k], SIGTERM);
+        rc = 128 + interrupt_signal();
+    }
     for (uint32_t k = 0; k < n; k++) {
-        int status;
-        if (pids[k] < 0 || waitpid(pids[k], &status, 0) < 0 || !WIFEXITED(status) ||
-            WEXITSTATUS(status) != 0)
+        int status = 0;
+        pid_t ended = -1;
+        if (pids[k] > 0)
+            do
+                ended = waitpid(pids[k], &status, 0);
+            while (ended < 0 && errno == EINTR);
+        if (!rc && (ended < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0))
             rc = 3;
     }
     if (bar)
@@ -373,6 +387,8 @@ int cli_sweep(int argc, char **argv)
         free(paths);
     } else if (rc == 3) {
         fprintf(stderr, "stampede: error: sweep: a point failed to run; nothing written\n");
+    } else if (rc > 128) {
+        fprintf(stderr, "stampede: sweep interrupted; its workers stopped, nothing written\n");
     }
     for (uint64_t r = 0; r < count; r++)
         free(lines[r]);
