@@ -377,6 +377,20 @@ Test(loader, variants_each_build_their_own_scenario)
     scenario_set_release(&set);
 }
 
+/* The command line wins over a variant's own `set` (it lost, so a sweep
+ * could not vary what a variant sets). */
+Test(loader, command_line_overrides_win_over_a_variant)
+{
+    const char *sets[] = {"services.api.workers=8"};
+    struct scenario_set set = load_ok(
+        BASE(API, "\"variants\":[{\"name\":\"one\"},{\"name\":\"four\",\"set\":{"
+                  "\"services.api.workers\":4}}],"),
+        sets, 1);
+    cr_assert_eq(set.items[0]->services[0].workers, 8u);
+    cr_assert_eq(set.items[1]->services[0].workers, 8u, "not the variant's 4");
+    scenario_set_release(&set);
+}
+
 /* A chain of services `n` long: s0 calls s1 calls ... s(n-1). */
 static char *chain(uint32_t n)
 {

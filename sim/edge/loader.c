@@ -744,8 +744,11 @@ static void add_scenario(struct scenario_set *out, struct scenario *sc)
     out->items[out->count++] = sc;
 }
 
-/* Builds every variant (or `only`) of an override-applied root. */
+/* Builds every variant (or `only`) of an override-applied root. The
+ * command line's overrides are applied again after each variant's own
+ * `set`, so they win (a sweep can vary what a variant sets). */
 static void build_variants(struct diag *d, const cJSON *root, const char *only,
+                           const char *const *overrides, uint32_t override_count,
                            struct scenario_set *out)
 {
     const cJSON *variants = json_get(root, "variants");
@@ -789,6 +792,8 @@ static void build_variants(struct diag *d, const cJSON *root, const char *only,
         snprintf(context, sizeof context, "variant '%s': ", names[i]);
         d->context = context;
         apply_variant(d, copy, v, p);
+        for (uint32_t k = 0; k < override_count; k++)
+            parse_override(d, copy, overrides[k]);
         add_scenario(out, build(d, copy, names[i]));
         d->context = NULL;
         cJSON_Delete(copy);
@@ -819,11 +824,13 @@ enum loader_status loader_load_text(const char *file, const char *text,
     }
     /* A bad override is reported and skipped; the rest is still validated,
      * so one run shows every problem. */
+    uint32_t errors_before = d->errors;
     for (uint32_t i = 0; i < override_count; i++)
         parse_override(d, root, overrides[i]);
+    bool overrides_ok = d->errors == errors_before; /* a bad one is reported once */
     read_expect(d, root, out);
     check_expect_variants(d, root, out);
-    build_variants(d, root, only_variant, out);
+    build_variants(d, root, only_variant, overrides, overrides_ok ? override_count : 0, out);
     cJSON_Delete(root);
     if (d->errors) {
         scenario_set_release(out);
