@@ -52,34 +52,49 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* `arg` is neither a file nor a bundled scenario: says so, with the
- * nearest bundled name if there is one. */
-static void suggest_bundled(const char *dir, const char *arg)
+/* The bundled scenarios' names (file names without ".json"), sorted and
+ * NULL-terminated; NULL if the folder cannot be read. */
+static char **bundled_names(const char *dir, size_t *count)
 {
     DIR *dh = opendir(dir);
     if (!dh)
-        return;
-    char **names = NULL;
-    size_t count = 0;
+        return NULL;
+    char **names = xcalloc(1, sizeof *names);
+    *count = 0;
     struct dirent *e;
     while ((e = readdir(dh))) {
         size_t len = strlen(e->d_name);
         if (len > 5 && !strcmp(e->d_name + len - 5, ".json") && e->d_name[0] != '.') {
-            names = xreallocarray(names, count + 2, sizeof *names);
-            names[count++] = xstrndup(e->d_name, len - 5);
+            names = xreallocarray(names, *count + 2, sizeof *names);
+            names[(*count)++] = xstrndup(e->d_name, len - 5);
         }
     }
     closedir(dh);
-    qsort(names, count, sizeof *names, by_name);
-    if (names)
-        names[count] = NULL;
-    const char *closest = names ? spell_closest(arg, (const char *const *)names) : NULL;
-    fprintf(stderr, "stampede: note: '%s' is neither a file nor a bundled scenario%s%s%s "
-                    "(`stampede list` shows them)\n",
-            arg, closest ? "; did you mean '" : "", closest ? closest : "", closest ? "'?" : "");
+    qsort(names, *count, sizeof *names, by_name);
+    names[*count] = NULL;
+    return names;
+}
+
+static void free_names(char **names, size_t count)
+{
     for (size_t i = 0; i < count; i++)
         free(names[i]);
     free(names);
+}
+
+/* `arg` is neither a file nor a bundled scenario: says so, with the
+ * nearest bundled name if there is one. */
+static void suggest_bundled(const char *dir, const char *arg)
+{
+    size_t count;
+    char **names = bundled_names(dir, &count);
+    if (!names)
+        return;
+    const char *closest = spell_closest(arg, (const char *const *)names);
+    fprintf(stderr, "stampede: note: '%s' is neither a file nor a bundled scenario%s%s%s "
+                    "(`stampede list` shows them)\n",
+            arg, closest ? "; did you mean '" : "", closest ? closest : "", closest ? "'?" : "");
+    free_names(names, count);
 }
 
 char *cli_resolve_scenario(const char *arg)
@@ -106,36 +121,24 @@ char *cli_resolve_scenario(const char *arg)
 int cli_list_scenarios(FILE *out)
 {
     char *dir = scenarios_dir();
-    DIR *dh = dir ? opendir(dir) : NULL;
-    if (!dh) {
+    size_t count = 0;
+    char **names = dir ? bundled_names(dir, &count) : NULL;
+    if (!names) {
         fprintf(stderr, "stampede: error: cannot find the bundled scenarios folder (set "
                         "STAMPEDE_SCENARIOS)\n");
         free(dir);
         return 3;
     }
-    char **files = NULL;
-    size_t count = 0;
-    struct dirent *e;
-    while ((e = readdir(dh))) {
-        size_t len = strlen(e->d_name);
-        if (len > 5 && !strcmp(e->d_name + len - 5, ".json") && e->d_name[0] != '.') {
-            files = xreallocarray(files, count + 1, sizeof *files);
-            files[count++] = xstrdup(e->d_name);
-        }
-    }
-    closedir(dh);
-    qsort(files, count, sizeof *files, by_name);
     for (size_t i = 0; i < count; i++) {
         char path[4400], *name, *title;
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        snprintf(path, sizeof path, "%s/%s.json", dir, names[i]);
         if (loader_peek(path, &name, &title)) {
             fprintf(out, "%-22s %s\n", name, title);
             free(name);
             free(title);
         }
-        free(files[i]);
     }
-    free(files);
+    free_names(names, count);
     free(dir);
     return 0;
 }
