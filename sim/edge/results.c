@@ -75,19 +75,13 @@ static void write_services_header(FILE *f)
         fprintf(f, ",%s_out_rps", policy_count_names[i]);
     fputc('\n', f);
 }
-/* The outcomes an attempt that went out can have (refusals on the caller's
- * side never go out; a fallback answers a call, not an attempt). */
-static const enum outcome ATTEMPT_OUTCOMES[] = {OUTCOME_OK,    OUTCOME_DEGRADED, OUTCOME_TIMEOUT,
-                                                OUTCOME_ERROR, OUTCOME_REJECTED, OUTCOME_SHED};
-#define ATTEMPT_OUTCOME_COUNT (sizeof ATTEMPT_OUTCOMES / sizeof ATTEMPT_OUTCOMES[0])
-
 static void write_edges_header(FILE *f)
 {
     fputs("t_s,edge,caller,callee,policy,calls_rps,attempts_rps,retries_rps", f);
     for (int o = 0; o < OUTCOME_COUNT; o++)
         fprintf(f, ",%s_rps", outcome_names[o]);
-    for (size_t i = 0; i < ATTEMPT_OUTCOME_COUNT; i++)
-        fprintf(f, ",attempt_%s_rps", outcome_names[ATTEMPT_OUTCOMES[i]]);
+    for (int i = 0; i < ATTEMPT_OUTCOME_COUNT; i++)
+        fprintf(f, ",attempt_%s_rps", outcome_names[attempt_outcomes[i]]);
     for (int i = 0; i < PC_COUNT; i++)
         fprintf(f, ",%s_rps", policy_count_names[i]);
     fputs(",latency_p50_ms,latency_p99_ms\n", f);
@@ -258,8 +252,8 @@ static void write_edge_row(FILE *f, const struct window_report *w, const struct 
     csv_num(f, (double)d->counts.retries / secs, ',');
     for (int o = 0; o < OUTCOME_COUNT; o++)
         csv_num(f, (double)d->outcome[o] / secs, ',');
-    for (size_t i = 0; i < ATTEMPT_OUTCOME_COUNT; i++)
-        csv_num(f, (double)d->attempt_outcome[ATTEMPT_OUTCOMES[i]] / secs, ',');
+    for (int i = 0; i < ATTEMPT_OUTCOME_COUNT; i++)
+        csv_num(f, (double)d->attempt_outcome[attempt_outcomes[i]] / secs, ',');
     for (int i = 0; i < PC_COUNT; i++)
         csv_num(f, (double)d->counts.policy[i] / secs, ',');
     csv_percentile(f, e->latency, 50, ',');

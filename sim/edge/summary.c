@@ -129,15 +129,13 @@ static void write_call_counts(struct jsonw *w, const struct call_counts *c)
         jsonw_uint(w, policy_count_names[i], c->policy[i]);
 }
 
-/* Attempts that went out, by how they ended (see ATTEMPT outcomes in
- * edges.csv: the caller's own refusals are policy counts). */
+/* Attempts that went out, by how they ended (attempt_outcomes, metrics.h:
+ * the caller's own refusals are policy counts). */
 static void write_attempt_outcomes(struct jsonw *w, const struct edge_stats *e)
 {
-    static const enum outcome shown[] = {OUTCOME_OK,    OUTCOME_DEGRADED, OUTCOME_TIMEOUT,
-                                         OUTCOME_ERROR, OUTCOME_REJECTED, OUTCOME_SHED};
     jsonw_begin_object(w, "attempt_outcomes");
-    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
-        jsonw_uint(w, outcome_names[shown[i]], e->attempt_outcome[shown[i]]);
+    for (int i = 0; i < ATTEMPT_OUTCOME_COUNT; i++)
+        jsonw_uint(w, outcome_names[attempt_outcomes[i]], e->attempt_outcome[attempt_outcomes[i]]);
     jsonw_end_object(w);
 }
 

@@ -5,7 +5,8 @@
  * keeps its life: allocation, its outcome and reply (over the network when
  * there is one), and what happens when its caller stops listening (a
  * timeout, an abandoned or cancelled call): the job goes on but is
- * orphaned, its work and everything below it counted as waste from then. */
+ * orphaned, its work and everything below it counted as late from then
+ * (and, its answer never read, all of it as waste: waste.c). */
 #include "../base/check.h"
 #include "pool.h"
 #include "sim_internal.h"
@@ -48,6 +49,12 @@ uint32_t job_new(struct sim *s, const struct attempt_spec *a)
     return j;
 }
 
+/* Whether the job holds one of its instance's workers. */
+static bool holds_worker(const struct job *job)
+{
+    return job->state == JOB_WORKING || job->state == JOB_CALLING || job->state == JOB_PARKED;
+}
+
 void job_release(struct sim *s, uint32_t j)
 {
     s->jobs[j].state = JOB_FREE;
@@ -57,12 +64,12 @@ void job_release(struct sim *s, uint32_t j)
 void job_orphan(struct sim *s, uint32_t j)
 {
     /* The caller chain above `j` has given up: everything `j` does from now
-     * on, and everything its calls in flight do, is wasted. */
+     * on, and everything its calls in flight do, is late work. */
     struct job *job = &s->jobs[j];
     if (job->orphaned)
         return;
     job->orphaned = true;
-    if (job->state == JOB_WORKING || job->state == JOB_CALLING || job->state == JOB_PARKED) {
+    if (holds_worker(job)) {
         struct service_rt *svc = &s->services[job->service];
         service_integrate(svc, s->now);
         svc->orphan_busy++;
@@ -129,8 +136,7 @@ void job_finish(struct sim *s, uint32_t j, enum outcome outcome)
     if (job->child != NO_INDEX)
         steps_abandon(s, j); /* calls still out: nobody will read them */
     job = &s->jobs[j];
-    bool held = job->state == JOB_WORKING || job->state == JOB_CALLING ||
-                job->state == JOB_PARKED;
+    bool held = holds_worker(job);
     job->state = JOB_FREE;
     service_job_done(s, j, outcome, held); /* may start other jobs and end more calls */
     job = &s->jobs[j];

@@ -12,18 +12,8 @@ const char *const outcome_names[OUTCOME_COUNT] = {
     [OUTCOME_FALLBACK] = "fallback",
 };
 
-uint64_t edge_ended(const struct edge_stats *e)
-{
-    uint64_t n = 0;
-    for (int o = 0; o < OUTCOME_COUNT; o++)
-        n += e->outcome[o];
-    return n;
-}
-
-uint64_t edge_answered(const struct edge_stats *e)
-{
-    return e->outcome[OUTCOME_OK] + e->outcome[OUTCOME_DEGRADED];
-}
+const enum outcome attempt_outcomes[ATTEMPT_OUTCOME_COUNT] = {
+    OUTCOME_OK, OUTCOME_DEGRADED, OUTCOME_TIMEOUT, OUTCOME_ERROR, OUTCOME_REJECTED, OUTCOME_SHED};
 
 void call_counts_add(struct call_counts *a, const struct call_counts *b)
 {

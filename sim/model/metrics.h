@@ -36,6 +36,12 @@ extern const char *const failure_kind_names[FAIL_KIND_COUNT];
  * breaker_open, shed, throttled, fallback. */
 extern const char *const outcome_names[OUTCOME_COUNT];
 
+/* The outcomes an attempt that went out can have, as reports list them: a
+ * refusal on the caller's side never goes out, and a fallback answers a
+ * call, not an attempt. */
+#define ATTEMPT_OUTCOME_COUNT 6
+extern const enum outcome attempt_outcomes[ATTEMPT_OUTCOME_COUNT];
+
 /* One caller edge (a client's calls to its target, or one call a service
  * makes to a dependency), counted at the caller: the logical calls it
  * began, the attempts they took and what the policy did, how each call
@@ -197,10 +203,6 @@ static inline uint64_t traffic_failed(const struct traffic *t)
     return n;
 }
 
-/* Calls of an edge that ended, and those that ended in a real answer
- * (ok or degraded; a fallback is not one). */
-uint64_t edge_ended(const struct edge_stats *e);
-uint64_t edge_answered(const struct edge_stats *e);
 struct edge_stats edge_stats_diff(const struct edge_stats *a, const struct edge_stats *b);
 void edge_stats_add(struct edge_stats *a, const struct edge_stats *b);
 void call_counts_add(struct call_counts *a, const struct call_counts *b);
