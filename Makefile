@@ -60,7 +60,7 @@ BIN := $(BUILD)/stampede
 endif
 TEST_BIN := $(BUILD)/tests/unit
 
-.PHONY: all test asan run bench clean deps check-deps repro-builds lib gallery golden
+.PHONY: all test asan run bench clean deps check-deps repro-builds lib gallery golden pictures
 
 all: $(BIN)
 
@@ -147,6 +147,17 @@ gallery: $(BIN)
 	  $(BIN) run $$f --quiet --out build/gallery/$$n && \
 	  $(BIN) plot $$(tests/tools/variant-dirs.sh $$f build/gallery/$$n) -o results/gallery/$$n.png \
 	    --size 1600x1000 >/dev/null && echo "  results/gallery/$$n.png"; done
+
+# The documentation's pictures (docs/img), redrawn from the bundled
+# scenarios at their default seed: run after a change to what plots draw.
+pictures: $(BIN)
+	@$(BIN) run scenarios/api-db.json --quiet --out build/pictures/api-db
+	@$(BIN) plot build/pictures/api-db -o docs/img/api-db.png --size 1200x800
+	@$(BIN) run scenarios/retry-storm.json --quiet --out build/pictures/retry-storm
+	@$(BIN) plot build/pictures/retry-storm/naive build/pictures/retry-storm/budget \
+	  build/pictures/retry-storm/adaptive-lifo -o docs/img/retry-storm.png --size 1500x900
+	@$(BIN) plot build/pictures/retry-storm/breaker build/pictures/retry-storm/drop-expired \
+	  -o docs/img/recovery.png --size 1200x900
 
 EVENTQ_BENCH := $(BUILD)/tests/bench/eventq_bench
 $(EVENTQ_BENCH): $(BUILD)/tests/bench/eventq_bench.o $(BUILD)/libstampede-sim.a

@@ -32,6 +32,7 @@ static struct viz_series *run_series(void)
                                .on_event = viz_series_on_event};
     sim_set_observer(s, &obs);
     sim_run(s);
+    viz_series_set_recovery(v, sim_report(s)); /* as the viewer does when a run ends */
     v->finished = true;
     sim_free(s);
     /* the series keeps its own copies of every string: the scenario may go */
@@ -97,6 +98,45 @@ Test(viz, goodput_is_a_green_line_in_the_load_panel_and_drops_in_the_outage)
                 near(pixel(s, viz_time_x(r, 60, 10) + dx, y), viz_color_goodput, 10);
     cr_assert_gt(green_anywhere_before, 0, "no goodput line in the load panel before the fault");
     cr_assert_eq(green_high_during, 0, "goodput should be at zero during the outage");
+    SDL_FreeSurface(s);
+    viz_series_free(v);
+}
+
+/* Counts pixels of colour c in a rectangle. */
+static int count_color(SDL_Surface *s, SDL_Rect r, SDL_Color c)
+{
+    int n = 0;
+    for (int y = r.y; y < r.y + r.h; y++)
+        for (int x = r.x; x < r.x + r.w; x++)
+            n += near(pixel(s, x, y), c, 10);
+    return n;
+}
+
+Test(viz, the_recovery_instant_is_a_dashed_line_in_the_load_panel)
+{
+    /* a refusing outage with no backlog: back as soon as it ends, at 40 s */
+    struct viz_series *v = run_series();
+    cr_assert_eq(v->recovery, VIZ_RECOVERY_BACK);
+    cr_assert_float_eq(v->last_fault_end_s, 40, 1e-9);
+    cr_assert(v->recovery_s >= 0 && v->recovery_s < 1, "recovery_s %g", v->recovery_s);
+    int w = 900, h = 700;
+    SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
+    SDL_Rect r = viz_panel_rect(w, h, 1, 0, VIZ_PANEL_LOAD);
+    int x = viz_time_x(r, 60, 40 + v->recovery_s);
+    /* below the load lines (100/s on a 0..200 axis) and above the label */
+    SDL_Rect column = {x, r.y + r.h * 55 / 100, 1, r.h / 4};
+    int dashes = count_color(s, column, viz_color_goodput);
+    cr_assert(dashes > column.h / 4 && dashes < column.h, "%d of %d pixels", dashes, column.h);
+    SDL_FreeSurface(s);
+
+    /* not back: no line, a note in the failure colour at the panel's right */
+    v->recovery = VIZ_RECOVERY_NOT_BACK;
+    v->recovery_s = NAN;
+    s = viz_render_surface(&v, 1, w, h, NULL);
+    int without = count_color(s, column, viz_color_goodput);
+    cr_assert_lt(without, dashes / 4, "%d with the marker, %d without", dashes, without);
+    SDL_Rect corner = {r.x + r.w * 2 / 3, r.y + r.h * 3 / 4, r.w / 3, r.h / 4};
+    cr_assert_gt(count_color(s, corner, viz_color_failed), 20);
     SDL_FreeSurface(s);
     viz_series_free(v);
 }

@@ -162,6 +162,23 @@ static void load_events(struct viz_series *v, const char *dir)
     v->narration[0] = '\0';
 }
 
+/* The recovery verdict, from the run's top-level "recovered" and
+ * "recovery_s" lines (two-space indent: not a per-client figure). */
+static void load_recovery(struct viz_series *v, const char *line)
+{
+    const char *at;
+    if ((at = strstr(line, "  \"recovered\": ")) == line) {
+        at += strlen("  \"recovered\": ");
+        v->recovery = !strncmp(at, "true", 4)    ? VIZ_RECOVERY_BACK
+                      : !strncmp(at, "false", 5) ? VIZ_RECOVERY_NOT_BACK
+                                                 : VIZ_RECOVERY_UNKNOWN;
+    } else if ((at = strstr(line, "  \"recovery_s\": ")) == line) {
+        at += strlen("  \"recovery_s\": ");
+        double s = strncmp(at, "null", 4) ? strtod(at, NULL) : NAN;
+        v->recovery_s = s >= 0 && s < 1e12 ? s : NAN;
+    }
+}
+
 /* Name, variant and title from summary.json, without a JSON library (viz
  * reads only the simulator's public outputs): "key": "value" lines. */
 static void load_names(struct viz_series *v, const char *dir)
@@ -178,7 +195,8 @@ static void load_names(struct viz_series *v, const char *dir)
     } want[] = {{"\"scenario\": \"", v->name, sizeof v->name},
                 {"\"variant\": \"", v->variant, sizeof v->variant},
                 {"\"title\": \"", v->title, sizeof v->title}};
-    while (f && getline(&line, &cap, f) > 0)
+    while (f && getline(&line, &cap, f) > 0) {
+        load_recovery(v, line);
         for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
             char *at = strstr(line, want[k].key);
             if (at && !*want[k].out) {
@@ -188,6 +206,7 @@ static void load_names(struct viz_series *v, const char *dir)
                     snprintf(want[k].out, want[k].size, "%.*s", (int)(end - at), at);
             }
         }
+    }
     free(line);
     if (f)
         fclose(f);

@@ -61,11 +61,14 @@ int viz_time_x(SDL_Rect panel, double duration_s, double t)
 
 static void set_color(SDL_Renderer *r, SDL_Color c) { SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a); }
 
-/* A "nice" axis maximum at or above x: 1, 2 or 5 times a power of ten. */
+/* A "nice" axis maximum above x: 1, 2 or 5 times a power of ten, with
+ * room above x so that a series at its maximum (a flat latency of exactly
+ * 100 ms) is not drawn on the panel's frame. */
 static double nice_ceiling(double x)
 {
     if (!(x > 0))
         return 1;
+    x *= 1.04;
     double p = pow(10, floor(log10(x)));
     for (int k = 0; k < 3; k++) {
         double m = (double[]){1, 2, 5}[k] * p;
@@ -191,6 +194,40 @@ static void shade_faults(SDL_Renderer *r, const struct viz_fonts *f, const struc
     }
 }
 
+/* Where the run was judged back after its faults (summary.json's
+ * recovered and recovery_s): a dashed line at that instant, labelled, or
+ * a note when it never came back or could not be judged. */
+static void mark_recovery(SDL_Renderer *r, const struct viz_fonts *f, const struct viz_series *v,
+                          SDL_Rect p)
+{
+    if (v->recovery == VIZ_RECOVERY_NONE || !v->finished)
+        return;
+    char label[64];
+    int x = p.x + p.w - 4, y = p.y + p.h - viz_font_height(f->small) - 3;
+    SDL_Color c = viz_color_failed;
+    if (v->recovery == VIZ_RECOVERY_BACK && v->recovery_s == v->recovery_s &&
+        v->last_fault_end_s == v->last_fault_end_s) {
+        double at = v->last_fault_end_s + v->recovery_s;
+        x = viz_time_x(p, v->duration_s, at);
+        set_color(r, viz_color_goodput);
+        for (int yy = p.y; yy < p.y + p.h; yy += 6)
+            SDL_RenderDrawLine(r, x, yy, x, yy + 2 < p.y + p.h ? yy + 2 : p.y + p.h - 1);
+        snprintf(label, sizeof label, "back +%.1f s", v->recovery_s);
+        c = viz_color_goodput;
+        x += 3;
+        int tw = viz_text_width(f->small, label);
+        if (x + tw > p.x + p.w - 2) /* no room right of the line: left of it */
+            x -= tw + 6;
+    } else {
+        snprintf(label, sizeof label, "%s",
+                 v->recovery == VIZ_RECOVERY_NOT_BACK ? "not back by the end" : "recovery not judged");
+        if (v->recovery == VIZ_RECOVERY_UNKNOWN)
+            c = MUTED;
+        x -= viz_text_width(f->small, label);
+    }
+    viz_text(f->small, x, y, label, c);
+}
+
 static double load_max(const struct viz_series *v, const struct viz_draw_opts *o)
 {
     double m = 0;
@@ -218,6 +255,7 @@ static void draw_load(SDL_Renderer *r, const struct viz_fonts *f, const struct v
             line(r, p, v->duration_s, ymax, v->t, ys[k], v->n, cs[k], false);
             legend_item(r, f, &l, names[k], cs[k]);
         }
+    mark_recovery(r, f, v, p);
 }
 
 static double latency_max(const struct viz_series *v, const struct viz_draw_opts *o)

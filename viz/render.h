@@ -5,7 +5,8 @@
  * load (offered, attempts, goodput, failed), latency (p50, p90, p99), each
  * service's queue and utilisation, and policy state (breaker open and
  * half-open as bands, shed and throttled rates, budget level). Fault
- * windows are shaded across every panel and labelled; a caption gives the
+ * windows are shaded across every panel and labelled; the recovery
+ * verdict is marked on the load panel once a run ends; a caption gives the
  * title and narrates the latest event. Colours are Okabe-Ito, readable with
  * the common colour-vision deficiencies. */
 #ifndef STAMPEDE_VIZ_RENDER_H

@@ -28,6 +28,8 @@ void viz_series_grow(struct viz_series *v)
 static struct viz_series *blank(void)
 {
     struct viz_series *v = xcalloc(1, sizeof *v);
+    v->recovery_s = NAN;
+    v->last_fault_end_s = NAN;
     viz_series_grow(v);
     return v;
 }
@@ -106,11 +108,23 @@ void viz_series_on_window(void *ctx, const struct window_report *w)
     v->now_s = sim_time_to_s(w->end_ns);
 }
 
+void viz_series_set_recovery(struct viz_series *v, const struct run_report *r)
+{
+    v->recovery = !r->had_faults       ? VIZ_RECOVERY_NONE
+                  : !r->recovery_known ? VIZ_RECOVERY_UNKNOWN
+                  : r->recovered       ? VIZ_RECOVERY_BACK
+                                       : VIZ_RECOVERY_NOT_BACK;
+    v->recovery_s = r->recovery_s;
+}
+
 void viz_series_on_event(void *ctx, sim_time at, const char *kind, const char *subject,
                          const char *detail)
 {
     struct viz_series *v = ctx;
     double t = sim_time_to_s(at);
+    bool fault = !strcmp(kind, "fault_start") || !strcmp(kind, "fault_end");
+    if (fault && !(t <= v->last_fault_end_s)) /* events come in time order */
+        v->last_fault_end_s = t;
     if (!strcmp(kind, "fault_start") && v->faults < VIZ_MAX_FAULTS) {
         struct viz_fault *f = &v->fault[v->faults++];
         f->start = t;

@@ -22,6 +22,12 @@ struct viz_fault {
     char label[96];
 };
 
+/* How the run's recovery after its faults was judged (summary.json's
+ * `recovered`): no faults, back at an instant, not back by the end, or not
+ * judged (too few requests, the run ended too soon). */
+enum viz_recovery { VIZ_RECOVERY_NONE, VIZ_RECOVERY_BACK, VIZ_RECOVERY_NOT_BACK,
+                    VIZ_RECOVERY_UNKNOWN };
+
 /* A breaker's state per window: -1 none, 0 closed, 1 open, 2 half-open. */
 struct viz_series {
     char name[64], variant[64], title[160];
@@ -41,6 +47,9 @@ struct viz_series {
     double *budget[VIZ_MAX_POLICIES];
     uint32_t faults;
     struct viz_fault fault[VIZ_MAX_FAULTS];
+    enum viz_recovery recovery;
+    double recovery_s;     /* after the last fault's end, s; NaN unless back */
+    double last_fault_end_s; /* the latest fault start or end seen, s; NaN: none */
     char narration[200]; /* the latest thing that happened, for the caption */
     double now_s;        /* simulated time reached */
     bool finished;
@@ -52,6 +61,9 @@ struct viz_series *viz_series_new(const struct scenario *sc);
 void viz_series_free(struct viz_series *v);
 /* Doubles the room for windows. */
 void viz_series_grow(struct viz_series *v);
+
+/* The run's recovery verdict, from its final report. */
+void viz_series_set_recovery(struct viz_series *v, const struct run_report *r);
 
 /* Observer callbacks (ctx is the series). */
 void viz_series_on_window(void *ctx, const struct window_report *w);

@@ -89,7 +89,10 @@ static int simulate(void *arg)
             if (next <= now)
                 continue;
             bool more = sim_advance(r->sim, next);
+            const struct run_report *done = more ? NULL : sim_report(r->sim);
             SDL_LockMutex(r->lock);
+            if (done)
+                viz_series_set_recovery(r->series, done);
             r->series->finished = !more;
             r->series->now_s = sim_time_to_s(sim_now(r->sim));
             SDL_UnlockMutex(r->lock);
