@@ -1,12 +1,10 @@
 /* Pictures on disk: the run's graphs, or a sweep's heatmap, drawn with a
  * software renderer onto a surface and saved with SDL2_image. No display
- * is needed. */
+ * is needed (png.c saves them). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <SDL_image.h>
 
 #include "../sim/base/csv.h"
 #include "../sim/base/xalloc.h"
@@ -33,22 +31,6 @@ SDL_Surface *viz_render_surface(struct viz_series *const *runs, unsigned count, 
     return s;
 }
 
-static int save(SDL_Surface *s, const char *path, char *err, size_t err_size)
-{
-    /* written under a temporary name and renamed: complete or absent */
-    size_t n = strlen(path) + 8;
-    char *tmp = xmalloc(n);
-    snprintf(tmp, n, "%s.tmp", path);
-    int rc = 0;
-    if (IMG_SavePNG(s, tmp) != 0 || rename(tmp, path) != 0) {
-        snprintf(err, err_size, "%s: cannot write: %s", path, IMG_GetError());
-        remove(tmp);
-        rc = -1;
-    }
-    free(tmp);
-    return rc;
-}
-
 int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, const char *path,
                  char *err, size_t err_size)
 {
@@ -57,7 +39,7 @@ int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, c
         snprintf(err, err_size, "cannot draw: %s", SDL_GetError());
         return -1;
     }
-    int rc = save(s, path, err, err_size);
+    int rc = viz_save_png(s, path, err, err_size);
     SDL_FreeSurface(s);
     return rc;
 }
@@ -308,7 +290,7 @@ int viz_heatmap_png(const char *sweep_csv, const char *x, const char *y, const c
     viz_font_close(text);
     viz_font_close(small);
     SDL_DestroyRenderer(r);
-    rc = save(s, path, err, err_size);
+    rc = viz_save_png(s, path, err, err_size) ? -2 : 0;
     SDL_FreeSurface(s);
 out:
     free(cell);

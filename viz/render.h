@@ -52,4 +52,8 @@ void viz_draw(SDL_Renderer *r, const struct viz_fonts *fonts, int w, int h,
 SDL_Surface *viz_render_surface(struct viz_series *const *runs, unsigned count, int w, int h,
                                 const struct viz_draw_opts *o);
 
+/* Saves s as a PNG at path, complete or not at all, every write checked:
+ * 0, or -1 with "path: reason" in err. */
+int viz_save_png(SDL_Surface *s, const char *path, char *err, size_t err_size);
+
 #endif

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <SDL_image.h>
 
 #include "../sim/base/xalloc.h"
 #include "render.h"
@@ -152,14 +151,15 @@ static bool finished(struct viz_series *const *s, unsigned count)
     return true;
 }
 
-static int save_screenshot(SDL_Renderer *r, int w, int h, const char *path)
+static int save_screenshot(SDL_Renderer *r, int w, int h, const char *path, char *err,
+                           size_t err_size)
 {
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!s)
-        return -1;
-    int rc = SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
-    if (rc == 0)
-        rc = IMG_SavePNG(s, path);
+    int rc = s ? SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) : -1;
+    if (rc != 0)
+        snprintf(err, err_size, "%s: cannot read the window: %s", path, SDL_GetError());
+    else
+        rc = viz_save_png(s, path, err, err_size);
     SDL_FreeSurface(s);
     return rc;
 }
@@ -216,8 +216,11 @@ static bool key(struct viewer *v, SDL_Keycode k, SDL_Renderer *r, int w, int h, 
     case SDLK_s: {
         char path[256];
         snprintf(path, sizeof path, "stampede-%s-%u.png", v->sc[0]->name, ++*shots);
-        if (save_screenshot(r, w, h, path) == 0)
+        char err[320];
+        if (save_screenshot(r, w, h, path, err, sizeof err) == 0)
             snprintf(said, said_size, "saved %.180s", path);
+        else
+            snprintf(said, said_size, "%.190s", err);
         break;
     }
     default:
@@ -340,9 +343,9 @@ int viz_view(const struct scenario *const *variants, unsigned count, uint64_t se
             running = false;
     }
     stop(&v);
-    if (o->screenshot && save_screenshot(r, w, h, o->screenshot) != 0)
-        fprintf(stderr, "stampede: error: %s: cannot save the screenshot: %s\n", o->screenshot,
-                SDL_GetError());
+    char err[512];
+    if (o->screenshot && save_screenshot(r, w, h, o->screenshot, err, sizeof err) != 0)
+        fprintf(stderr, "stampede: error: %s\n", err);
     if (frames > 1) { /* the first frame loads the fonts: reported apart */
         double first = frame_ms[0];
         qsort(frame_ms + 1, frames - 1, sizeof *frame_ms, cmp_double);

@@ -21,7 +21,9 @@ int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, c
                  char *err, size_t err_size);
 
 /* A heatmap of `metric` over two axes of a sweep.csv (x and y: axis column
- * names, NULL for the first and second), for `variant` (NULL: the first). */
+ * names, NULL for the first and second), for `variant` (NULL: the first).
+ * 0; -1 when the CSV cannot be drawn, -2 when the PNG cannot be written
+ * (a message in err either way). */
 int viz_heatmap_png(const char *sweep_csv, const char *x, const char *y, const char *metric,
                     const char *variant, const char *path, int w, int h, char *err,
                     size_t err_size);

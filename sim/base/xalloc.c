@@ -4,11 +4,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+static void (*failure_hook)(void);
+
+void xalloc_set_failure_hook(void (*hook)(void)) { failure_hook = hook; }
 
 static void out_of_memory(size_t size)
 {
-    fprintf(stderr, "stampede: fatal: out of memory allocating %zu bytes\n", size);
-    abort();
+    if (failure_hook)
+        failure_hook();
+    if (size == SIZE_MAX)
+        fputs("stampede: error: out of memory: a size too large to allocate\n", stderr);
+    else
+        fprintf(stderr, "stampede: error: out of memory allocating %zu bytes\n", size);
+    _exit(3); /* not exit(): atexit handlers and stdio buffers may allocate */
 }
 
 void *xmalloc(size_t size)
@@ -23,7 +33,7 @@ void *xcalloc(size_t count, size_t size)
 {
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p)
-        out_of_memory(count * size);
+        out_of_memory(size && count > SIZE_MAX / size ? SIZE_MAX : count * size);
     return p;
 }
 

@@ -1,5 +1,3 @@
-#include "interrupt.h"
-#include "../base/spell.h"
 #include "cli.h"
 
 #include <errno.h>
@@ -8,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/outfile.h"
+#include "../base/spell.h"
 #include "../base/xalloc.h"
 #include "cli_internal.h"
+#include "interrupt.h"
+#include "json.h"
 #include "loader.h"
 #include "sweep_csv.h"
 
@@ -32,7 +34,11 @@ static const char USAGE[] =
     "  version         the program's version\n"
     "\n"
     "FILE may also be the name of a bundled scenario (see `stampede list`).\n"
-    "`stampede help COMMAND` (or `stampede COMMAND --help`) describes each command.\n";
+    "`stampede help COMMAND` (or `stampede COMMAND --help`) describes each command.\n"
+    "\n"
+    "exit codes: 0 done, 1 an expectation failed (check), 2 bad input or usage,\n"
+    "3 could not complete (cannot write results, folder busy, out of memory),\n"
+    "130/143 interrupted (SIGINT/SIGTERM).\n";
 
 static const char RUN_USAGE[] =
     "usage: stampede run FILE [--variant V] [--seed N] [--set PATH=VALUE]... [--out DIR]\n"
@@ -270,6 +276,8 @@ static int unknown_command(const char *name)
 int cli_main(int argc, char **argv)
 {
     interrupt_install();
+    json_use_xalloc();
+    xalloc_set_failure_hook(outfile_remove_temporaries);
     if (argc < 2 || is_help(argv[1])) {
         fputs(USAGE, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

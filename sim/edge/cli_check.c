@@ -13,7 +13,7 @@
 
 #include <cJSON.h>
 
-#include "outfile.h"
+#include "../base/outfile.h"
 #include "../base/numfmt.h"
 #include "../base/xalloc.h"
 #include "cli_internal.h"

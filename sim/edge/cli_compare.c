@@ -18,7 +18,7 @@
 #include "cli_internal.h"
 #include "loader.h"
 #include "metrics_read.h"
-#include "outfile.h"
+#include "../base/outfile.h"
 
 static const char USAGE[] =
     "usage: stampede compare FILE [--replications R] [--seed N] [--set PATH=VALUE]...\n"

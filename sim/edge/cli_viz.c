@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -171,6 +172,13 @@ int cli_plot(int argc, char **argv)
         fputs(PLOT_USAGE, stderr);
         return 2;
     }
+    size_t len = out ? strlen(out) : 0;
+    if (out && (len < 4 || strcasecmp(out + len - 4, ".png") != 0)) {
+        /* a PNG under another name would mislead whoever opens it */
+        fprintf(stderr, "stampede: error: plot: -o %s: plot writes PNG files only (FILE.png)\n",
+                out);
+        return 2;
+    }
     char def[4200];
     if (is_dir(input)) {
         if (metric || x || y || variant) {
@@ -187,10 +195,11 @@ int cli_plot(int argc, char **argv)
     const char *slash = strrchr(input, '/');
     snprintf(def, sizeof def, "%.*splot.png", slash ? (int)(slash - input + 1) : 0, input);
     char err[512] = "";
-    if (viz_heatmap_png(input, x, y, metric ? metric : "goodput_ratio", variant,
-                        out ? out : def, w, h, err, sizeof err) != 0) {
+    int drawn = viz_heatmap_png(input, x, y, metric ? metric : "goodput_ratio", variant,
+                                out ? out : def, w, h, err, sizeof err);
+    if (drawn != 0) {
         fprintf(stderr, "stampede: error: %s\n", err);
-        return 2;
+        return drawn == -2 ? 3 : 2; /* could not write, or could not draw that input */
     }
     printf("%s\n", out ? out : def);
     return 0;

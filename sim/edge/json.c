@@ -1,11 +1,15 @@
-#include "../base/spell.h"
 #include "json.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/numfmt.h"
+#include "../base/spell.h"
+#include "../base/xalloc.h"
+
+void json_use_xalloc(void) { cJSON_InitHooks(&(cJSON_Hooks){.malloc_fn = xmalloc, .free_fn = free}); }
 
 cJSON *json_get(const cJSON *obj, const char *key)
 {

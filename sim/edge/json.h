@@ -19,6 +19,11 @@
 
 #define JSON_PATH_MAX 512
 
+/* Makes cJSON allocate through xalloc, so that running out of memory while
+ * parsing ends the process with that message (exit 3) rather than reading
+ * as invalid JSON. */
+void json_use_xalloc(void);
+
 /* Case-sensitive lookup; the first of duplicate keys. NULL if absent. */
 cJSON *json_get(const cJSON *obj, const char *key);
 

@@ -886,7 +886,7 @@ enum loader_status loader_load(const char *file, const char *const *overrides,
     char *text = read_file(file, &why);
     if (!text) {
         diag_error(d, NULL, "cannot read: %s", why);
-        return LOAD_IO_ERROR;
+        return LOAD_BAD_INPUT;
     }
     enum loader_status st =
         loader_load_text(file, text, overrides, override_count, only_variant, out, d);

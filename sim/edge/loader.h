@@ -20,7 +20,7 @@ struct scenario_set {
     struct expectation *expect; /* the file's expect lines, parsed, owned */
 };
 
-enum loader_status { LOAD_OK = 0, LOAD_BAD_INPUT = 2, LOAD_IO_ERROR = 3 };
+enum loader_status { LOAD_OK = 0, LOAD_BAD_INPUT = 2 }; /* the exit codes */
 
 /* Loads `file`. `overrides` are "PATH=VALUE" strings (VALUE parsed as JSON,
  * or taken as a string when it is not JSON). `only_variant` may be NULL.

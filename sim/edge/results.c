@@ -11,7 +11,7 @@
 #include "../base/csv.h"
 #include "../base/numfmt.h"
 #include "../base/xalloc.h"
-#include "outfile.h"
+#include "../base/outfile.h"
 #include "summary.h"
 
 enum { F_TIMESERIES, F_SERVICES, F_POLICIES, F_EDGES, F_INSTANCES, F_EVENTS, F_SUMMARY, F_COUNT };

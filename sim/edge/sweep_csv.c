@@ -1,4 +1,4 @@
-#include "outfile.h"
+#include "../base/outfile.h"
 #include "sweep_csv.h"
 
 #include <errno.h>

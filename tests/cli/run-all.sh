@@ -69,12 +69,12 @@ printf '{ "name": "x",\n  "duration_s": 10 ]\n' >"$tmp/syntax.json"
 printf '%s\n' "$tmp/syntax.json:2:20: error: invalid JSON" '      "duration_s": 10 ]' '                       ^' >"$tmp/want"
 check syntax_error_exits_2 expect_exit 2 "$bin" validate "$tmp/syntax.json"
 check syntax_error_shows_line_column_and_caret diff "$tmp/want" "$tmp/err"
-check missing_file_exits_3 expect_exit 3 "$bin" validate "$tmp/nope.json"
+check missing_file_exits_2 expect_exit 2 "$bin" validate "$tmp/nope.json"
 check a_misspelt_bundled_name_gets_a_suggestion bash -c "$bin run retry-strom 2>&1 | grep -q \"did you mean 'retry-storm'\""
 # a FIFO with no writer and /dev/zero once hung validate
 mkfifo "$tmp/fifo.json"
-check validate_of_a_fifo_does_not_wait bash -c "timeout 10 $bin validate '$tmp/fifo.json' 2>'$tmp/ferr'; [ \$? -eq 3 ] && grep -q 'not a regular file' '$tmp/ferr'"
-check validate_of_dev_zero_does_not_hang bash -c "timeout 10 $bin validate /dev/zero 2>/dev/null; [ \$? -eq 3 ]"
+check validate_of_a_fifo_does_not_wait bash -c "timeout 10 $bin validate '$tmp/fifo.json' 2>'$tmp/ferr'; [ \$? -eq 2 ] && grep -q 'not a regular file' '$tmp/ferr'"
+check validate_of_dev_zero_does_not_hang bash -c "timeout 10 $bin validate /dev/zero 2>/dev/null; [ \$? -eq 2 ]"
 
 # --- run: bad input writes nothing ---
 check bad_run_exits_2 expect_exit 2 "$bin" run "$tmp/bad.json" --out "$tmp/badrun"
@@ -212,6 +212,23 @@ head -1 "$tmp/sw1/sweep.csv" >"$tmp/header-only.csv"
 # an event at t = 1e300 once overflowed the conversion to time
 cp -r "$tmp/rp/naive" "$tmp/farevents" && printf '1e300,fault_start,server,pause\n-1e300,fault_end,server,pause\n' >>"$tmp/farevents/events.csv"
 check plot_of_events_beyond_the_range_of_time bash -c "$bin plot '$tmp/farevents' -o '$tmp/far.png' >/dev/null && test -s '$tmp/far.png'"
+check plot_refuses_an_output_name_that_is_not_png bash -c "$bin plot '$tmp/rp/naive' -o '$tmp/x.svg' 2>'$tmp/err'; [ \$? -eq 2 ] && grep -q 'PNG files only' '$tmp/err' && test ! -e '$tmp/x.svg'"
+
+# --- a full disk and no memory: exit 3 with the system's reason, no partial files ---
+mkdir -p "$tmp/full"
+if mount -t tmpfs -o size=16k tmpfs "$tmp/full" 2>/dev/null; then
+  check plot_onto_a_full_disk_exits_3_and_says_why bash -c "$bin plot '$tmp/rp/naive' -o '$tmp/full/p.png' 2>'$tmp/err'; [ \$? -eq 3 ] && grep -q 'p.png: cannot write: No space left on device' '$tmp/err'"
+  check plot_onto_a_full_disk_leaves_no_file bash -c "[ -z \"\$(ls -A '$tmp/full')\" ]"
+  check run_onto_a_full_disk_exits_3_and_says_why bash -c "$bin run retry-storm --variant naive --quiet --out '$tmp/full/r' 2>'$tmp/err'; [ \$? -eq 3 ] && grep -q 'No space left on device' '$tmp/err' && [ -z \"\$(find '$tmp/full/r' -type f ! -name .stampede.lock)\" ]"
+  umount "$tmp/full"
+else
+  echo "[SKIP] cli::full_disk_tests: cannot mount a small tmpfs here"
+fi
+if ldd "$bin" 2>/dev/null | grep -q libasan; then
+  echo "[SKIP] cli::out_of_memory_test: ASan reserves more address space than a limit allows"
+else
+  check out_of_memory_exits_3_with_one_line_and_no_temporaries bash -c "printf '%s' '{\"name\":\"big\",\"duration_s\":100,\"services\":[{\"name\":\"s\",\"workers\":1,\"queue\":{\"capacity\":100000000},\"service_time\":{\"dist\":\"constant\",\"value_ms\":1000}}],\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"arrival\":{\"rate_rps\":1000000}}]}' >'$tmp/big.json'; (ulimit -v 400000; $bin run '$tmp/big.json' --quiet --out '$tmp/bigout' 2>'$tmp/err'); [ \$? -eq 3 ] && grep -q '^stampede: error: out of memory allocating' '$tmp/err' && [ -z \"\$(find '$tmp/bigout' -type f ! -name .stampede.lock)\" ]"
+fi
 check merge_of_a_header_alone_exits_2 expect_exit 2 "$bin" merge "$tmp/header-only.csv" -o "$tmp/m4.csv"
 check view_without_a_display_says_so_and_exits_2 bash -c "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER $bin view api-db 2>'$tmp/verr'; [ \$? -eq 2 ] && grep -q 'needs a display' '$tmp/verr' && grep -q 'stampede plot' '$tmp/verr' && [ \$(wc -l < '$tmp/verr') -eq 1 ]"
 if command -v xvfb-run >/dev/null; then
