@@ -14,7 +14,7 @@ char *sweep_csv_row(uint64_t point, const char *const *values, uint32_t axes,
  * renamed when complete); 0 or -1 with errno. */
 int sweep_csv_write(const char *path, const char *const *axis_paths, uint32_t axes,
                     const char *const *rows, uint64_t count);
-/* `stampede merge`. */
+/* `stampede merge` (merge.c). */
 int sweep_csv_merge_main(int argc, char **argv);
 
 #endif
