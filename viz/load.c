@@ -166,14 +166,14 @@ static void load_events(struct viz_series *v, const char *dir)
  * "recovery_s" lines (two-space indent: not a per-client figure). */
 static void load_recovery(struct viz_series *v, const char *line)
 {
-    const char *at;
-    if ((at = strstr(line, "  \"recovered\": ")) == line) {
-        at += strlen("  \"recovered\": ");
+    static const char RECOVERED[] = "  \"recovered\": ", SECONDS[] = "  \"recovery_s\": ";
+    if (!strncmp(line, RECOVERED, sizeof RECOVERED - 1)) {
+        const char *at = line + sizeof RECOVERED - 1;
         v->recovery = !strncmp(at, "true", 4)    ? VIZ_RECOVERY_BACK
                       : !strncmp(at, "false", 5) ? VIZ_RECOVERY_NOT_BACK
                                                  : VIZ_RECOVERY_UNKNOWN;
-    } else if ((at = strstr(line, "  \"recovery_s\": ")) == line) {
-        at += strlen("  \"recovery_s\": ");
+    } else if (!strncmp(line, SECONDS, sizeof SECONDS - 1)) {
+        const char *at = line + sizeof SECONDS - 1;
         double s = strncmp(at, "null", 4) ? strtod(at, NULL) : NAN;
         v->recovery_s = s >= 0 && s < 1e12 ? s : NAN;
     }

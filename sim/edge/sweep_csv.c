@@ -71,24 +71,20 @@ static void write_header(FILE *f, const char *const *axis_paths, uint32_t axes)
     fputc('\n', f);
 }
 
-static int write_atomic(const char *path, const char *header, const char *const *rows,
-                        uint64_t count, const char *const *axis_paths, uint32_t axes)
+static int write_atomic(const char *path, const char *const *rows, uint64_t count,
+                        const char *const *axis_paths, uint32_t axes)
 {
     struct outfile out;
     if (outfile_open(&out, path) != 0)
         return -1;
-    FILE *f = out.f;
-    if (header)
-        fputs(header, f);
-    else
-        write_header(f, axis_paths, axes);
+    write_header(out.f, axis_paths, axes);
     for (uint64_t r = 0; r < count; r++)
-        fputs(rows[r], f);
+        fputs(rows[r], out.f);
     return outfile_commit(&out);
 }
 
 int sweep_csv_write(const char *path, const char *const *axis_paths, uint32_t axes,
                     const char *const *rows, uint64_t count)
 {
-    return write_atomic(path, NULL, rows, count, axis_paths, axes);
+    return write_atomic(path, rows, count, axis_paths, axes);
 }
