@@ -311,10 +311,10 @@ Test(loader, contract_defaults)
     scenario_set_release(&set);
 }
 
-Test(loader, set_overrides_any_key_by_name_and_creates_missing_ones)
+Test(loader, set_overrides_any_key_by_name_and_adds_whole_blocks)
 {
     const char *sets[] = {"services.api.workers=16", "clients.c.arrival.rate_rps=250",
-                          "policies.edge.timeout_ms=300", "clients.c.policy=edge",
+                          "policies={\"edge\": {\"timeout_ms\": 300}}", "clients.c.policy=edge",
                           "title=hello world"};
     struct scenario_set set = load_ok(BASE(API, ""), sets, 5);
     const struct scenario *sc = set.items[0];
@@ -341,6 +341,44 @@ Test(loader, a_bad_override_is_reported_like_the_file)
     cr_assert(strstr(out, "a.json: error: $.services[0].workers: expected integer >= 1, got 0\n"),
               "%s", out);
     free(out);
+}
+
+/* A path whose parent is missing is an error, never a block made up on
+ * the way: `policies.clinet.timeout_ms` once created a policy nobody used. */
+Test(loader, an_override_path_must_exist_up_to_its_last_key)
+{
+    const char *json = BASE(API, "\"policies\":{\"edge\":{\"timeout_ms\":100}},"
+                                 "\"variants\":[{\"name\":\"plain\"},{\"name\":\"retrying\","
+                                 "\"set\":{\"policies.edge.retry\":{\"max_attempts\":2}}}],");
+    const char *cases[][2] = {
+        {"policies.egde.timeout_ms=5",
+         "a.json: error: --set policies.egde.timeout_ms: $.policies: no key 'egde' (did you mean 'edge'?)\n"},
+        {"policies.edge.hedge.delay_ms=5",
+         "a.json: error: --set policies.edge.hedge.delay_ms: $.policies.edge: no 'hedge' block to set a key "
+         "in (add one whole: --set 'policies.edge.hedge={...}')\n"},
+        {"services.apj.workers=2",
+         "a.json: error: --set services.apj.workers: $.services: no element named 'apj' (did you mean 'api'?)\n"},
+        {"policies.edge.retry.max_attempts=3",
+         "a.json: error: --set policies.edge.retry.max_attempts: the path exists only in variant "
+         "'retrying' (choose with --variant)\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        enum loader_status st;
+        uint32_t errors;
+        char *out = run_loader(json, &cases[i][0], 1, &st, &errors);
+        cr_assert_eq(st, LOAD_BAD_INPUT, "%s", cases[i][0]);
+        cr_assert_str_eq(out, cases[i][1]);
+        free(out);
+    }
+    const char *only[] = {"policies.edge.retry.max_attempts=3"};
+    struct diag d;
+    diag_init(&d, "a.json");
+    struct scenario_set set;
+    cr_assert_eq(loader_load_text("a.json", json, only, 1, "retrying", &set, &d), LOAD_OK,
+                 "chosen with --variant, the path is there");
+    cr_assert_eq(set.items[0]->policies[0].retry.max_attempts, 3u);
+    scenario_set_release(&set);
+    diag_release(&d);
 }
 
 /* An override's value is JSON only when all of it is: "1s" once ran as 1

@@ -1,6 +1,7 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,10 @@ void diag_error(struct diag *d, const char *path, const char *fmt, ...)
     d->errors++;
 }
 
+/* The excerpt shows at most this much of the line on either side of the
+ * error, so an invalid 200 MB one-line file prints a short message. */
+enum { EXCERPT_BEFORE = 60, EXCERPT_AFTER = 20 };
+
 void diag_error_at(struct diag *d, const char *source, long offset, const char *message)
 {
     long line = 1, line_start = 0;
@@ -71,18 +76,23 @@ void diag_error_at(struct diag *d, const char *source, long offset, const char *
         if (source[i] == '\n')
             line++, line_start = i + 1;
     long col = offset - line_start + 1;
-    long line_end = line_start;
-    while (source[line_end] && source[line_end] != '\n')
+    long line_end = offset;
+    while (source[line_end] && source[line_end] != '\n' && line_end - offset < EXCERPT_AFTER)
         line_end++;
+    bool cut_after = source[line_end] && source[line_end] != '\n';
+    long from = offset - line_start > EXCERPT_BEFORE ? offset - EXCERPT_BEFORE : line_start;
+    bool cut_before = from > line_start;
     add_line(d, format("%s:%ld:%ld: error: %s", d->file, line, col, message));
-    add_line(d, format("    %.*s", (int)(line_end - line_start), source + line_start));
-    char *caret = xmalloc((size_t)col + 5);
-    memset(caret, ' ', (size_t)col + 3);
-    for (long i = 0; i < col - 1; i++) /* keep tabs so the caret lines up */
-        if (source[line_start + i] == '\t')
-            caret[4 + i] = '\t';
-    caret[col + 3] = '^';
-    caret[col + 4] = '\0';
+    add_line(d, format("    %s%.*s%s", cut_before ? "..." : "", (int)(line_end - from),
+                       source + from, cut_after ? "..." : ""));
+    long indent = 4 + (cut_before ? 3 : 0) + (offset - from);
+    char *caret = xmalloc((size_t)indent + 2);
+    memset(caret, ' ', (size_t)indent);
+    for (long i = from; i < offset; i++) /* keep tabs so the caret lines up */
+        if (source[i] == '\t')
+            caret[indent - (offset - i)] = '\t';
+    caret[indent] = '^';
+    caret[indent + 1] = '\0';
     add_line(d, caret);
     d->errors++;
 }

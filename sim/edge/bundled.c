@@ -1,5 +1,6 @@
 /* Bundled scenarios: found beside the binary (build/stampede ->
  * scenarios/), or where $STAMPEDE_SCENARIOS points. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +41,13 @@ static char *scenarios_dir(void)
         for (size_t i = 0; i < 2; i++) {
             char candidate[4200];
             snprintf(candidate, sizeof candidate, "%s%s", exe, ups[i]);
-            if (is_dir(candidate))
-                return xstrdup(candidate);
+            char *resolved = realpath(candidate, NULL); /* no "build/.." in messages */
+            if (resolved && is_dir(resolved)) {
+                char *copy = xstrdup(resolved);
+                free(resolved);
+                return copy;
+            }
+            free(resolved);
         }
     }
     return is_dir("scenarios") ? xstrdup("scenarios") : NULL;

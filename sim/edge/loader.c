@@ -694,6 +694,73 @@ static void apply_variant(struct diag *d, cJSON *root, const cJSON *variant, con
     }
 }
 
+/* Whether an override's path exists in `tree` (its value is checked later,
+ * by the build); reports nothing. */
+static bool override_fits(const cJSON *tree, const char *assignment)
+{
+    struct diag scratch;
+    diag_init(&scratch, "");
+    cJSON *copy = cJSON_Duplicate(tree, true);
+    bool ok = parse_override(&scratch, copy, assignment);
+    cJSON_Delete(copy);
+    diag_release(&scratch);
+    return ok;
+}
+
+/* Command-line overrides are set in each selected variant after its own
+ * `set`, so a path may exist only where a variant adds it. Each override is
+ * checked against every selected variant first: one that fits none gets its
+ * own error once, one that fits some names the variants it fits. */
+static bool overrides_fit_variants(struct diag *d, const cJSON *base, const cJSON *variants,
+                                   const char *const *names, const char *only,
+                                   const char *const *overrides, uint32_t override_count)
+{
+    uint32_t count = (uint32_t)cJSON_GetArraySize(variants);
+    cJSON **trees = xcalloc(count + 1, sizeof *trees);
+    struct diag scratch;
+    diag_init(&scratch, "");
+    uint32_t selected = 0, i = 0;
+    for (const cJSON *v = variants->child; v; v = v->next, i++) {
+        if (!cJSON_IsObject(v) || !names[i] || (only && strcmp(only, names[i]) != 0))
+            continue;
+        trees[i] = cJSON_Duplicate(base, true);
+        apply_variant(&scratch, trees[i], v, "$"); /* its own errors come in the build */
+        selected++;
+    }
+    diag_release(&scratch);
+    bool all_ok = true;
+    for (uint32_t k = 0; k < override_count && selected; k++) {
+        char fits[256] = "";
+        uint32_t fit = 0, first = count;
+        for (i = 0; i < count; i++) {
+            if (!trees[i])
+                continue;
+            first = first < i ? first : i;
+            if (override_fits(trees[i], overrides[k])) {
+                size_t len = strlen(fits);
+                snprintf(fits + len, sizeof fits - len, "%s'%s'", fit ? ", " : "", names[i]);
+                fit++;
+            }
+        }
+        if (fit == selected)
+            continue;
+        all_ok = false;
+        if (fit == 0) { /* the real reason, said once */
+            cJSON *copy = cJSON_Duplicate(trees[first], true);
+            parse_override(d, copy, overrides[k]);
+            cJSON_Delete(copy);
+        } else {
+            const char *eq = strchr(overrides[k], '=');
+            diag_error(d, NULL, "--set %.*s: the path exists only in variant%s %s (choose with --variant)",
+                       (int)(eq - overrides[k]), overrides[k], fit > 1 ? "s" : "", fits);
+        }
+    }
+    for (i = 0; i < count; i++)
+        cJSON_Delete(trees[i]);
+    free(trees);
+    return all_ok;
+}
+
 static void read_expect(struct diag *d, const cJSON *root, struct scenario_set *out)
 {
     const cJSON *list = json_get(root, "expect");
@@ -778,6 +845,8 @@ static void build_variants(struct diag *d, const cJSON *root, const char *only,
     }
     const char **names = xcalloc((size_t)cJSON_GetArraySize(variants) + 1, sizeof *names);
     collect_names(d, variants, "$.variants", names);
+    if (!overrides_fit_variants(d, base, variants, names, only, overrides, override_count))
+        override_count = 0; /* reported; the variants are still checked */
     bool found = only == NULL;
     int i = 0;
     for (const cJSON *v = variants->child; v; v = v->next, i++) {
@@ -823,11 +892,15 @@ enum loader_status loader_load_text(const char *file, const char *text,
         return LOAD_BAD_INPUT;
     }
     /* A bad override is reported and skipped; the rest is still validated,
-     * so one run shows every problem. */
-    uint32_t errors_before = d->errors;
-    for (uint32_t i = 0; i < override_count; i++)
-        parse_override(d, root, overrides[i]);
-    bool overrides_ok = d->errors == errors_before; /* a bad one is reported once */
+     * so one run shows every problem. With variants, overrides are applied
+     * in each variant after its own `set` (build_variants). */
+    bool overrides_ok = true;
+    if (!json_get(root, "variants")) {
+        uint32_t errors_before = d->errors;
+        for (uint32_t i = 0; i < override_count; i++)
+            parse_override(d, root, overrides[i]);
+        overrides_ok = d->errors == errors_before; /* a bad one is reported once */
+    }
     read_expect(d, root, out);
     check_expect_variants(d, root, out);
     build_variants(d, root, only_variant, overrides, overrides_ok ? override_count : 0, out);

@@ -4,8 +4,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/spell.h"
 #include "../base/xalloc.h"
 #include "loader_internal.h"
+
+/* " (did you mean 'x'?)" when one of the names is a near miss, else "". */
+static void suggest(char *out, size_t n, const char *word, const char *const *names)
+{
+    const char *closest = spell_closest(word, names);
+    if (closest)
+        snprintf(out, n, " (did you mean '%s'?)", closest);
+    else
+        *out = '\0';
+}
+
+/* The keys of an object, or the names of an array's elements, for
+ * suggestions: a NULL-terminated list the caller frees (not the strings). */
+static const char **names_in(const cJSON *node)
+{
+    const char **names = xcalloc((size_t)cJSON_GetArraySize(node) + 1, sizeof *names);
+    size_t n = 0;
+    for (const cJSON *c = node->child; c; c = c->next) {
+        const cJSON *name = cJSON_IsArray(node) ? json_get(c, "name") : NULL;
+        if (cJSON_IsArray(node) ? cJSON_IsString(name) : c->string != NULL)
+            names[n++] = cJSON_IsArray(node) ? name->valuestring : c->string;
+    }
+    return names;
+}
+
+static void report_missing(struct diag *d, const char *origin, const char *shown,
+                           const cJSON *node, const char *seg, bool is_element)
+{
+    const char **names = names_in(node);
+    char hint[160];
+    suggest(hint, sizeof hint, seg, names);
+    free(names);
+    if (is_element)
+        diag_error(d, origin, "%s: no element named '%s'%s", shown, seg, hint);
+    else if (*hint)
+        diag_error(d, origin, "%s: no key '%s'%s", shown, seg, hint);
+    else /* a block the file leaves out is added whole, never key by key */
+        diag_error(d, origin, "%s: no '%s' block to set a key in (add one whole: --set '%s%s%s={...}')",
+                   shown, seg, shown[1] ? shown + 2 : "", shown[1] ? "." : "", seg);
+}
 
 /* The element of array `arr` whose "name" is `seg`, or whose index it is. */
 static cJSON *array_element(cJSON *arr, const char *seg)
@@ -54,7 +95,7 @@ bool overrides_apply(struct diag *d, cJSON *root, const char *dotted, cJSON *val
         if (cJSON_IsArray(node)) {
             cJSON *el = array_element(node, seg);
             if (!el) {
-                diag_error(d, origin, "%s: no element named '%s'", shown, seg);
+                report_missing(d, origin, shown, node, seg, true);
                 goto out;
             }
             if (!next) {
@@ -74,9 +115,9 @@ bool overrides_apply(struct diag *d, cJSON *root, const char *dotted, cJSON *val
                 ok = true;
                 goto out;
             }
-            if (!child) { /* create intermediate objects: retry.max_attempts */
-                child = cJSON_CreateObject();
-                cJSON_AddItemToObject(node, seg, child);
+            if (!child) { /* a misspelt parent would otherwise create a policy */
+                report_missing(d, origin, shown, node, seg, false);
+                goto out;
             }
             node = child;
         } else {

@@ -69,6 +69,10 @@ printf '{ "name": "x",\n  "duration_s": 10 ]\n' >"$tmp/syntax.json"
 printf '%s\n' "$tmp/syntax.json:2:20: error: invalid JSON" '      "duration_s": 10 ]' '                       ^' >"$tmp/want"
 check syntax_error_exits_2 expect_exit 2 "$bin" validate "$tmp/syntax.json"
 check syntax_error_shows_line_column_and_caret diff "$tmp/want" "$tmp/err"
+# an invalid 20 MB one-line file once printed its whole line and a 20 MB caret
+python3 -c "import sys; sys.stdout.write('{\"name\":\"x\",' + '\"a\":1,' * 4000000 + ']}')" >"$tmp/oneline.json"
+check a_huge_one_line_file_gets_a_short_excerpt bash -c "$bin validate '$tmp/oneline.json' 2>'$tmp/oerr'; [ \$? -eq 2 ] && [ \$(wc -c <'$tmp/oerr') -lt 400 ] && grep -q '^    \.\.\..*,]}\$' '$tmp/oerr'"
+rm -f "$tmp/oneline.json"
 check missing_file_exits_2 expect_exit 2 "$bin" validate "$tmp/nope.json"
 check a_misspelt_bundled_name_gets_a_suggestion bash -c "$bin run retry-strom 2>&1 | grep -q \"did you mean 'retry-storm'\""
 # a FIFO with no writer and /dev/zero once hung validate
