@@ -13,6 +13,7 @@
 #include "interrupt.h"
 #include "json.h"
 #include "loader.h"
+#include "results.h"
 #include "sweep_csv.h"
 
 #include "version.h"
@@ -195,6 +196,16 @@ static int cmd_run(int argc, char **argv)
                                                    .stats = o.stats, .plot = o.plot,
                                                    .has_seed = o.c.has_seed, .seed = o.c.seed},
                              NULL);
+    }
+    if (rc <= 0 && several && !o.c.variant) { /* every variant ran: the folder is theirs */
+        char parent[4200];
+        snprintf(parent, sizeof parent, o.c.out ? "%s" : "results/%s",
+                 o.c.out ? o.c.out : set.items[0]->name);
+        const char **names = xcalloc(set.count, sizeof *names);
+        for (uint32_t i = 0; i < set.count; i++)
+            names[i] = set.items[i]->variant;
+        results_remove_stale(parent, set.items[0]->name, names, set.count);
+        free(names);
     }
     scenario_set_release(&set);
     return rc < 0 ? 0 : rc;

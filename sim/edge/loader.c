@@ -821,6 +821,13 @@ static void build_variants(struct diag *d, const cJSON *root, const char *only,
     const cJSON *variants = json_get(root, "variants");
     cJSON *base = cJSON_Duplicate(root, true);
     cJSON_DeleteItemFromObjectCaseSensitive(base, "variants");
+    if (variants) { /* so that an override every variant rejects is said once */
+        bool all_fit = true;
+        for (uint32_t k = 0; k < override_count && all_fit; k++)
+            all_fit = override_fits(base, overrides[k]);
+        for (uint32_t k = 0; k < override_count && all_fit; k++)
+            parse_override(d, base, overrides[k]);
+    }
     uint32_t errors_before = d->errors;
     struct scenario *sc = build(d, base, "default");
     bool base_ok = d->errors == errors_before;

@@ -18,6 +18,9 @@ enum { F_TIMESERIES, F_SERVICES, F_POLICIES, F_EDGES, F_INSTANCES, F_EVENTS, F_S
 static const char *const FILE_NAMES[F_COUNT] = {
     "timeseries.csv", "services.csv", "policies.csv", "edges.csv",
     "instances.csv",  "events.csv",   "summary.json"};
+const char *const RESULT_FILE_NAMES[] = {
+    "timeseries.csv", "services.csv", "policies.csv", "edges.csv", "instances.csv",
+    "events.csv",     "summary.json", "plot.png",     ".stampede.lock", NULL};
 static const char INSTANCES_HEADER[] = "t_s,service,instance,state,in_rotation,workers_up,"
                                        "queue_len,max_queue,busy,arrivals_rps,served_rps\n";
 

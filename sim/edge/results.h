@@ -27,6 +27,18 @@ int results_commit(struct results *r, const struct scenario *sc, uint64_t seed,
 /* Removes the temporaries and frees `r` (results_discard(NULL) does nothing). */
 void results_discard(struct results *r);
 
+/* Every name a run may leave in its folder (plot.png with --plot, the
+ * lock), NULL-terminated. */
+extern const char *const RESULT_FILE_NAMES[];
+
+/* After a run of every variant into `parent`: removes the folders of
+ * variants the scenario no longer has (a summary.json of scenario
+ * `scenario` and nothing but RESULT_FILE_NAMES), so a plot or gallery of
+ * `parent` cannot show a variant that is gone. A folder with other files is
+ * left and named. Notes on stderr. */
+void results_remove_stale(const char *parent, const char *scenario,
+                          const char *const *variants, uint32_t variant_count);
+
 /* mkdir -p; 0 or -1 with errno. */
 int results_make_dirs(const char *dir);
 

@@ -89,6 +89,12 @@ check bad_seed_exits_2 expect_exit 2 "$bin" run scenarios/api-db.json --seed -4
 # Ctrl-C and SIGTERM: temporaries removed, workers stopped, 128 + signal
 check an_interrupted_run_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 1 $bin run mmc --set duration_s=1000000 --quiet --out '$tmp/intr' 2>'$tmp/intr.err'; [ \$? -eq 130 ] && grep -q 'interrupted at' '$tmp/intr.err' && [ -z \"\$(ls -A '$tmp/intr' | grep -v '^.stampede.lock\$')\" ]"
 check an_interrupted_sweep_stops_its_workers bash -c "timeout --preserve-status -s TERM 2 $bin sweep mmc --grid duration_s=1000000,1000001 -j 2 --out '$tmp/swintr' 2>/dev/null; rc=\$?; sleep 0.5; [ \$rc -eq 143 ] && ! pgrep -x stampede >/dev/null && [ -z \"\$(ls -A '$tmp/swintr')\" ]"
+# a variant dropped from the scenario once left its old results beside the new
+python3 -c "
+import json; d = json.load(open('scenarios/retry-storm.json'))
+d['variants'] = d['variants'][:2]; d.pop('expect')
+json.dump(d, open('$tmp/two-variants.json', 'w'))"
+check a_variant_no_longer_in_the_scenario_loses_its_folder bash -c "$bin run retry-storm --set duration_s=30 --quiet --out '$tmp/stale' && touch '$tmp/stale/grpc/notes.txt' && mkdir '$tmp/stale/mine' && $bin run '$tmp/two-variants.json' --set duration_s=30 --quiet --out '$tmp/stale' 2>'$tmp/stale.err' && [ \"\$(ls '$tmp/stale' | tr '\n' ' ')\" = 'budget grpc mine naive ' ] && grep -q \"removed $tmp/stale/breaker/: 'retry-storm' has no variant 'breaker' any more\" '$tmp/stale.err' && grep -q 'stale/grpc/ holds results of a variant' '$tmp/stale.err'"
 check a_run_with_overrides_says_what_it_replaced bash -c "$bin run api-db --quiet --out '$tmp/rep' && $bin run api-db --set duration_s=5 --quiet --out '$tmp/rep' 2>&1 | grep -q 'replaced; its summary.json records the --set'"
 # two users with no think time against a server that refuses at once: time
 # stops advancing; the run used never to return
