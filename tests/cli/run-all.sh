@@ -95,6 +95,7 @@ import json; d = json.load(open('scenarios/retry-storm.json'))
 d['variants'] = d['variants'][:2]; d.pop('expect')
 json.dump(d, open('$tmp/two-variants.json', 'w'))"
 check a_variant_no_longer_in_the_scenario_loses_its_folder bash -c "$bin run retry-storm --set duration_s=30 --quiet --out '$tmp/stale' && touch '$tmp/stale/grpc/notes.txt' && mkdir '$tmp/stale/mine' && $bin run '$tmp/two-variants.json' --set duration_s=30 --quiet --out '$tmp/stale' 2>'$tmp/stale.err' && [ \"\$(ls '$tmp/stale' | tr '\n' ' ')\" = 'budget grpc mine naive ' ] && grep -q \"removed $tmp/stale/breaker/: 'retry-storm' has no variant 'breaker' any more\" '$tmp/stale.err' && grep -q 'stale/grpc/ holds results of a variant' '$tmp/stale.err'"
+check an_interrupted_sweep_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 2 $bin sweep mmc --grid duration_s=1000000,1000001 -j 2 --out '$tmp/swint' 2>'$tmp/swint.err'; rc=\$?; sleep 0.5; [ \$rc -eq 130 ] && ! pgrep -x stampede >/dev/null && [ -z \"\$(ls -A '$tmp/swint' 2>/dev/null)\" ]"
 check a_run_with_overrides_says_what_it_replaced bash -c "$bin run api-db --quiet --out '$tmp/rep' && $bin run api-db --set duration_s=5 --quiet --out '$tmp/rep' 2>&1 | grep -q 'replaced; its summary.json records the --set'"
 # two users with no think time against a server that refuses at once: time
 # stops advancing; the run used never to return
@@ -240,6 +241,12 @@ else
   check out_of_memory_exits_3_with_one_line_and_no_temporaries bash -c "printf '%s' '{\"name\":\"big\",\"duration_s\":100,\"services\":[{\"name\":\"s\",\"workers\":1,\"queue\":{\"capacity\":100000000},\"service_time\":{\"dist\":\"constant\",\"value_ms\":1000}}],\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"arrival\":{\"rate_rps\":1000000}}]}' >'$tmp/big.json'; (ulimit -v 400000; $bin run '$tmp/big.json' --quiet --out '$tmp/bigout' 2>'$tmp/err'); [ \$? -eq 3 ] && grep -q '^stampede: error: out of memory allocating' '$tmp/err' && [ -z \"\$(find '$tmp/bigout' -type f ! -name .stampede.lock)\" ]"
 fi
 check merge_of_a_header_alone_exits_2 expect_exit 2 "$bin" merge "$tmp/header-only.csv" -o "$tmp/m4.csv"
+# merge of 3 M rows takes seconds: a signal a second in must leave nothing
+# (it once left a partial OUT.tmp of hundreds of megabytes)
+mkdir -p "$tmp/mintr"
+awk 'BEGIN { print "point,x,variant,seed,offered"; for (p = 0; p < 3000000; p++) print p "," p ",default,1,10" }' >"$tmp/mintr-in.csv"
+check an_interrupted_merge_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 1 $bin merge '$tmp/mintr-in.csv' -o '$tmp/mintr/out.csv' 2>'$tmp/merr'; [ \$? -eq 130 ] && grep -q 'merge interrupted; nothing written' '$tmp/merr' && [ -z \"\$(ls -A '$tmp/mintr')\" ]"
+rm -f "$tmp/mintr-in.csv"
 check view_without_a_display_says_so_and_exits_2 bash -c "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER $bin view api-db 2>'$tmp/verr'; [ \$? -eq 2 ] && grep -q 'needs a display' '$tmp/verr' && grep -q 'stampede plot' '$tmp/verr' && [ \$(wc -l < '$tmp/verr') -eq 1 ]"
 if command -v xvfb-run >/dev/null; then
   # keys through SDL's event queue: help on, faster x3, help off, faster,
