@@ -56,7 +56,8 @@ static const char RUN_USAGE[] =
     "  --set PATH=VALUE   override any key before validation, e.g.\n"
     "                     --set services.db.workers=16 --set policies.edge.timeout_ms=250\n"
     "  --out DIR          write results under DIR instead of results/<scenario>\n"
-    "  --quiet            print no summary table\n"
+    "  --quiet            print no summary table and no progress line (on a\n"
+    "                     terminal, a run past a second shows one on stderr)\n"
     "  --stats            print engine statistics (events/s, peak memory) to stderr\n"
     "  --plot             also draw the graphs into plot.png beside the CSV files\n";
 

@@ -8,21 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include "interrupt.h"
 #include "../model/sim.h"
 #include "../../viz/viz.h"
 #include "cli_internal.h"
+#include "progress.h"
 #include "results.h"
 #include "summary.h"
-
-static double wall_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static long peak_rss_kib(void)
 {
@@ -66,7 +59,7 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
                     strerror(errno));
         return 3;
     }
-    double started = wall_seconds();
+    double started = progress_clock_s();
     struct sim *s = sim_new(sc, seed);
     if (res) {
         struct sim_observer obs = {.ctx = res, .on_window = results_on_window,
@@ -74,15 +67,21 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
         sim_set_observer(s, &obs);
     }
     /* in slices, so that Ctrl-C is seen within one window of simulated time */
+    struct run_progress bar;
+    run_progress_begin(&bar, v->quiet);
+    char what[200];
+    snprintf(what, sizeof what, "%s [%s]", sc->name, sc->variant);
     while (sim_advance(s, sim_now(s) + sc->window_ns) && !interrupt_signal())
-        ;
+        run_progress_update(&bar, what, sim_time_to_s(sim_now(s)), sim_time_to_s(sc->duration_ns),
+                            sim_events(s));
+    run_progress_end(&bar);
     if (interrupt_signal()) { /* no files; the summary so far, marked as such */
         if (res)
             results_discard(res);
         fprintf(stderr, "stampede: interrupted at %.3f s of %.3f s simulated; nothing written\n",
                 sim_time_to_s(sim_now(s)), sim_time_to_s(sc->duration_ns));
         if (!v->quiet)
-            summary_print_table(stdout, sc, seed, sim_report(s), wall_seconds() - started);
+            summary_print_table(stdout, sc, seed, sim_report(s), progress_clock_s() - started);
         sim_free(s);
         return 128 + interrupt_signal();
     }
@@ -99,7 +98,7 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
         return 2;
     }
     const struct run_report *report = sim_report(s);
-    double wall = wall_seconds() - started;
+    double wall = progress_clock_s() - started;
     int rc = 0;
     if (summary_json)
         *summary_json = summary_text(sc, seed, report);

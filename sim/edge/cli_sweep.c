@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "interrupt.h"
+#include "progress.h"
 #include "../base/numfmt.h"
 #include "../base/xalloc.h"
 #include "cli_internal.h"
@@ -186,16 +186,9 @@ static char *run_row(const struct sweep_options *o, const char *file, struct job
     return line;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void progress(uint64_t done, uint64_t total, double started)
 {
-    double el = now_s() - started, rate = el > 0 ? (double)done / el : 0;
+    double el = progress_clock_s() - started, rate = el > 0 ? (double)done / el : 0;
     int width = 30, fill = total ? (int)((double)width * (double)done / (double)total) : width;
     fprintf(stderr, "\r[%.*s%*s] %llu/%llu points, %.1f/s, %.0f s left ", fill,
             "==============================", width - fill, "", (unsigned long long)done,
@@ -234,7 +227,7 @@ static int run_all(const struct sweep_options *o, const char *file, const struct
 {
     uint32_t n = o->jobs < count ? o->jobs : (uint32_t)(count ? count : 1);
     bool bar = isatty(STDERR_FILENO);
-    double started = now_s();
+    double started = progress_clock_s();
     int fds[2];
     if (pipe(fds) != 0)
         return 3;

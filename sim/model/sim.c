@@ -440,6 +440,11 @@ void sim_run(struct sim *s)
         ;
 }
 
+uint64_t sim_events(const struct sim *s)
+{
+    return s->events;
+}
+
 const struct run_report *sim_report(struct sim *s)
 {
     for (uint32_t i = 0; i < s->sc->service_count; i++) {

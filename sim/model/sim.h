@@ -50,6 +50,8 @@ void sim_run(struct sim *s);
 bool sim_stuck(const struct sim *s, sim_time *at);
 
 sim_time sim_now(const struct sim *s);
+/* Events handled so far (a read: it changes nothing, unlike sim_report). */
+uint64_t sim_events(const struct sim *s);
 
 /* Totals so far; valid until the next sim_advance or sim_free. */
 const struct run_report *sim_report(struct sim *s);

@@ -96,6 +96,9 @@ d['variants'] = d['variants'][:2]; d.pop('expect')
 json.dump(d, open('$tmp/two-variants.json', 'w'))"
 check a_variant_no_longer_in_the_scenario_loses_its_folder bash -c "$bin run retry-storm --set duration_s=30 --quiet --out '$tmp/stale' && touch '$tmp/stale/grpc/notes.txt' && mkdir '$tmp/stale/mine' && $bin run '$tmp/two-variants.json' --set duration_s=30 --quiet --out '$tmp/stale' 2>'$tmp/stale.err' && [ \"\$(ls '$tmp/stale' | tr '\n' ' ')\" = 'budget grpc mine naive ' ] && grep -q \"removed $tmp/stale/breaker/: 'retry-storm' has no variant 'breaker' any more\" '$tmp/stale.err' && grep -q 'stale/grpc/ holds results of a variant' '$tmp/stale.err'"
 check an_interrupted_sweep_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 2 $bin sweep mmc --grid duration_s=1000000,1000001 -j 2 --out '$tmp/swint' 2>'$tmp/swint.err'; rc=\$?; sleep 0.5; [ \$rc -eq 130 ] && ! pgrep -x stampede >/dev/null && [ -z \"\$(ls -A '$tmp/swint' 2>/dev/null)\" ]"
+# progress on a terminal (script gives the run one), none with --quiet
+check a_long_run_on_a_terminal_shows_progress bash -c "script -qc \"$bin run mmc --set duration_s=6000 --out '$tmp/prog'\" /dev/null | tr '\r' '\n' | grep -q '^mmc \[default\]: [0-9.]* of 6000.0 s simulated ([0-9]*%), [0-9.]* M events/s, about .* left'"
+check a_quiet_run_on_a_terminal_shows_none bash -c "! script -qc \"$bin run mmc --set duration_s=6000 --quiet --out '$tmp/prog'\" /dev/null | grep -q 'simulated ('"
 check a_run_with_overrides_says_what_it_replaced bash -c "$bin run api-db --quiet --out '$tmp/rep' && $bin run api-db --set duration_s=5 --quiet --out '$tmp/rep' 2>&1 | grep -q 'replaced; its summary.json records the --set'"
 # two users with no think time against a server that refuses at once: time
 # stops advancing; the run used never to return
