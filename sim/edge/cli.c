@@ -59,7 +59,8 @@ static const char RUN_USAGE[] =
     "  --quiet            print no summary table and no progress line (on a\n"
     "                     terminal, a run past a second shows one on stderr)\n"
     "  --stats            print engine statistics (events/s, peak memory) to stderr\n"
-    "  --plot             also draw the graphs into plot.png beside the CSV files\n";
+    "  --plot             also draw the graphs into plot.png beside the CSV files\n"
+    CLI_LIMITS_HELP;
 
 static const char VALIDATE_USAGE[] =
     "usage: stampede validate FILE...\n"
@@ -110,6 +111,12 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
         c->out = value;
     } else if (!strcmp(a, "--variant") && (c->accepts & CLI_OPT_VARIANT)) {
         c->variant = value;
+    } else if (!strcmp(a, "--max-events") && (c->accepts & CLI_OPT_LIMITS)) {
+        if (!cli_parse_count(a, value, 1, UINT64_MAX, &c->limits.max_events))
+            return 2;
+    } else if (!strcmp(a, "--max-output-mb") && (c->accepts & CLI_OPT_LIMITS)) {
+        if (!cli_parse_count(a, value, 1, UINT64_MAX / 2, &c->limits.max_output_mib))
+            return 2;
     } else if (!strcmp(a, "--replications") && (c->accepts & CLI_OPT_REPLICATIONS)) {
         if (!cli_parse_count(a, value, 1, 1000, &n))
             return 2;
@@ -132,7 +139,7 @@ struct run_options {
 static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->c.accepts = CLI_OPT_SEED | CLI_OPT_SET | CLI_OPT_OUT | CLI_OPT_VARIANT;
+    o->c.accepts = CLI_OPT_SEED | CLI_OPT_SET | CLI_OPT_OUT | CLI_OPT_VARIANT | CLI_OPT_LIMITS;
     o->c.sets = xcalloc((size_t)argc + 1, sizeof *o->c.sets);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -192,7 +199,8 @@ static int cmd_run(int argc, char **argv)
     for (uint32_t i = 0; i < set.count && rc <= 0; i++) {
         if (i > 0 && !o.quiet)
             printf("\n");
-        rc = cli_run_variant(&(struct variant_run){.sc = set.items[i], .out = o.c.out,
+        rc = cli_run_variant(&(struct variant_run){.sc = set.items[i], .limits = o.c.limits,
+                                                   .out = o.c.out,
                                                    .several = several, .quiet = o.quiet,
                                                    .stats = o.stats, .plot = o.plot,
                                                    .has_seed = o.c.has_seed, .seed = o.c.seed},

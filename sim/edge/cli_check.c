@@ -35,7 +35,8 @@ static const char USAGE[] =
     "                     its 95% confidence interval (booleans: every run)\n"
     "  --junit FILE       also write the judgements as JUnit XML\n"
     "  --allow-empty      a file with no expect lines passes (by default it fails:\n"
-    "                     a guard that checks nothing is a mistake)\n";
+    "                     a guard that checks nothing is a mistake)\n"
+    CLI_LIMITS_HELP;
 
 struct check_options {
     const char **files;
@@ -139,7 +140,7 @@ static int check_file(const struct check_options *o, const char *arg, struct ver
         char **summaries = xcalloc(o->c.replications, sizeof *summaries);
         for (uint32_t r = 0; r < o->c.replications && rc == 0; r++) {
             uint64_t seed = (o->c.has_seed ? o->c.seed : sc->seed) + r;
-            struct variant_run v = {.sc = sc, .out = o->c.out, .several = several, .quiet = true,
+            struct variant_run v = {.sc = sc, .limits = o->c.limits, .out = o->c.out, .several = several, .quiet = true,
                                     .no_files = r > 0, .has_seed = true, .seed = seed};
             rc = cli_run_variant(&v, &summaries[r]);
             if (!rc && !summaries[r])
@@ -222,7 +223,7 @@ static int write_junit(const char *path, const struct verdicts *vs)
 static int parse_options(int argc, char **argv, struct check_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->c.accepts = CLI_OPT_SEED | CLI_OPT_SET | CLI_OPT_OUT | CLI_OPT_REPLICATIONS;
+    o->c.accepts = CLI_OPT_SEED | CLI_OPT_SET | CLI_OPT_OUT | CLI_OPT_REPLICATIONS | CLI_OPT_LIMITS;
     o->c.replications = 1;
     o->files = xcalloc((size_t)argc + 1, sizeof *o->files);
     o->c.sets = xcalloc((size_t)argc + 1, sizeof *o->c.sets);

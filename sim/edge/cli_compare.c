@@ -36,7 +36,8 @@ static const char USAGE[] =
     "                     variant whose interval overlaps the best one's\n"
     "  --metric NAME      compare this summary.json metric instead of the default\n"
     "                     rows (repeatable; dotted paths; ':low' or ':high' says\n"
-    "                     which way is better)\n";
+    "                     which way is better)\n"
+    CLI_LIMITS_HELP;
 
 enum better { BETTER_HIGH, BETTER_LOW, BETTER_NONE };
 
@@ -159,7 +160,7 @@ static void format_cell(char *out, size_t size, const struct cell *c, uint32_t r
 
 static int parse_options(int argc, char **argv, struct compare_options *o)
 {
-    o->c.accepts = CLI_OPT_SEED | CLI_OPT_SET | CLI_OPT_OUT | CLI_OPT_REPLICATIONS;
+    o->c.accepts = CLI_OPT_SEED | CLI_OPT_SET | CLI_OPT_OUT | CLI_OPT_REPLICATIONS | CLI_OPT_LIMITS;
     o->c.replications = 1;
     o->c.sets = xcalloc((size_t)argc + 1, sizeof *o->c.sets);
     /* room for every --metric, or for the default rows */
@@ -315,7 +316,7 @@ int cli_compare(int argc, char **argv)
         summaries[v] = xcalloc(o.c.replications, sizeof **summaries);
         for (uint32_t r = 0; r < o.c.replications && !rc; r++) {
             uint64_t seed = (o.c.has_seed ? o.c.seed : set.items[v]->seed) + r;
-            struct variant_run run = {.sc = set.items[v], .out = dir, .several = several,
+            struct variant_run run = {.sc = set.items[v], .limits = o.c.limits, .out = dir, .several = several,
                                       .quiet = true, .no_files = r > 0, .has_seed = true,
                                       .seed = seed};
             rc = cli_run_variant(&run, &summaries[v][r]);

@@ -15,8 +15,23 @@ char *cli_resolve_scenario(const char *arg);
 int cli_list_scenarios(FILE *out);
 
 /* How to run one variant. */
+/* How much a run may ask for, estimated before it starts (0: the default). */
+struct run_limits {
+    uint64_t max_events;     /* engine events */
+    uint64_t max_output_mib; /* CSV written */
+};
+#define RUN_DEFAULT_MAX_EVENTS 10000000000ull /* ten billion: about half an hour here */
+#define RUN_DEFAULT_MAX_OUTPUT_MIB 4096ull
+
+/* The help text of --max-events and --max-output-mb, for every command that runs. */
+#define CLI_LIMITS_HELP                                                                            \
+    "  --max-events N     refuse a run estimated to need more engine events\n"                     \
+    "                     (default 10000000000, about half an hour at 5 M/s)\n"                    \
+    "  --max-output-mb N  refuse a run estimated to write more CSV (default 4096)\n"
+
 struct variant_run {
     const struct scenario *sc;
+    struct run_limits limits;
     const char *out;   /* results under out/ instead of results/<scenario>/ */
     bool several;      /* the scenario has variants: out/<variant>/ */
     bool quiet, stats, no_files, plot;
@@ -42,6 +57,7 @@ enum cli_option {
     CLI_OPT_OUT = 4,
     CLI_OPT_REPLICATIONS = 8,
     CLI_OPT_VARIANT = 16,
+    CLI_OPT_LIMITS = 32, /* --max-events N, --max-output-mb N */
 };
 struct cli_common {
     unsigned accepts;  /* enum cli_option bits */
@@ -51,6 +67,7 @@ struct cli_common {
     const char *variant;
     bool has_seed;
     uint64_t seed;
+    struct run_limits limits;
 };
 /* If argv[*i] is one of the accepted options, takes it (and its value,
  * advancing *i) and returns 1; 0 if it is not; 2 after reporting a bad

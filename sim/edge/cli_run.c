@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include "interrupt.h"
+#include "../model/estimate.h"
 #include "../model/sim.h"
 #include "../../viz/viz.h"
 #include "cli_internal.h"
@@ -36,9 +37,47 @@ static char *summary_text(const struct scenario *sc, uint64_t seed, const struct
     return text;
 }
 
+/* Refuses, with what it would take and how to allow it, a run whose
+ * estimated events or output pass the limits; 0 or exit code 2. */
+static int check_limits(const struct variant_run *v, const struct estimate *e)
+{
+    const struct scenario *sc = v->sc;
+    double max_events = (double)(v->limits.max_events ? v->limits.max_events : RUN_DEFAULT_MAX_EVENTS);
+    double max_mib = (double)(v->limits.max_output_mib ? v->limits.max_output_mib
+                                                        : RUN_DEFAULT_MAX_OUTPUT_MIB);
+    int rc = 0;
+    if (e->events > max_events) {
+        const struct client_cfg *c = &sc->clients[e->top_client];
+        fprintf(stderr,
+                "stampede: error: %s [%s]: would handle about %.2g events (client '%s': %.3g "
+                "requests over %.6g s, up to %.3g service visit%s each), over the limit of %.0f "
+                "(--max-events N raises it)\n",
+                sc->name, sc->variant, e->events, c->name, e->top_client_requests,
+                sim_time_to_s(sc->duration_ns), e->top_client_visits,
+                e->top_client_visits == 1 ? "" : "s", max_events);
+        rc = 2;
+    }
+    double mib = e->output_bytes / (1024.0 * 1024.0);
+    if (!v->no_files && mib > max_mib) {
+        fprintf(stderr,
+                "stampede: error: %s [%s]: would write about %.3g MiB of CSV (%.3g windows of "
+                "%.6g s, %.0f rows each), over the limit of %.0f MiB (a longer window_s writes "
+                "less; --max-output-mb N raises it)\n",
+                sc->name, sc->variant, mib, e->windows, sim_time_to_s(sc->window_ns),
+                e->rows_per_window, max_mib);
+        rc = 2;
+    }
+    return rc;
+}
+
 int cli_run_variant(const struct variant_run *v, char **summary_json)
 {
     const struct scenario *sc = v->sc;
+    struct estimate estimate;
+    scenario_estimate(sc, &estimate);
+    int refused = check_limits(v, &estimate);
+    if (refused)
+        return refused;
     uint64_t seed = v->has_seed ? v->seed : sc->seed;
     char dir[4096];
     if (v->out)
@@ -126,9 +165,10 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
         uint64_t customers = report->total.succeeded + traffic_failed(&report->total);
         fprintf(stderr,
                 "stats: %s [%s] wall_s=%.3f events=%" PRIu64 " events_per_s=%.0f "
-                "requests=%" PRIu64 " requests_per_s=%.0f peak_rss_kib=%ld\n",
+                "requests=%" PRIu64 " requests_per_s=%.0f peak_rss_kib=%ld "
+                "estimated_events=%.3g\n",
                 sc->name, sc->variant, wall, report->events, (double)report->events / wall,
-                customers, (double)customers / wall, peak_rss_kib());
+                customers, (double)customers / wall, peak_rss_kib(), estimate.events);
     }
     sim_free(s);
     return rc;

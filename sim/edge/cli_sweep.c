@@ -44,7 +44,8 @@ static const char USAGE[] =
     "                 number of cores); a progress bar shows on a terminal\n"
     "  --shard I/N    run only the points p with p mod N = I - 1 (I from 1 to N);\n"
     "                 join the shards' sweep.csv files with `stampede merge`\n"
-    "  --variant V    run only variant V\n";
+    "  --variant V    run only variant V\n"
+    CLI_LIMITS_HELP;
 
 struct sweep_options {
     const char *file;
@@ -76,7 +77,7 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = cores > 0 ? (uint32_t)cores : 1;
     o->shard = o->shards = 1;
-    o->c.accepts = CLI_OPT_SEED | CLI_OPT_SET | CLI_OPT_OUT | CLI_OPT_VARIANT;
+    o->c.accepts = CLI_OPT_SEED | CLI_OPT_SET | CLI_OPT_OUT | CLI_OPT_VARIANT | CLI_OPT_LIMITS;
     o->c.sets = xcalloc((size_t)argc + 1, sizeof *o->c.sets);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -167,7 +168,7 @@ static char *run_row(const struct sweep_options *o, const char *file, struct job
         return NULL;
     const struct scenario *sc = set.items[r.variant];
     uint64_t seed = o->c.has_seed ? o->c.seed : sc->seed;
-    struct variant_run run = {.sc = sc, .quiet = true, .no_files = true, .has_seed = true,
+    struct variant_run run = {.sc = sc, .limits = o->c.limits, .quiet = true, .no_files = true, .has_seed = true,
                               .seed = seed};
     char *summary = NULL;
     char *line = NULL;

@@ -87,18 +87,23 @@ check bad_set_exits_2 expect_exit 2 "$bin" run scenarios/api-db.json --set servi
 check bad_set_writes_nothing test ! -e "$tmp/badset"
 check bad_seed_exits_2 expect_exit 2 "$bin" run scenarios/api-db.json --seed -4
 # Ctrl-C and SIGTERM: temporaries removed, workers stopped, 128 + signal
-check an_interrupted_run_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 1 $bin run mmc --set duration_s=1000000 --quiet --out '$tmp/intr' 2>'$tmp/intr.err'; [ \$? -eq 130 ] && grep -q 'interrupted at' '$tmp/intr.err' && [ -z \"\$(ls -A '$tmp/intr' | grep -v '^.stampede.lock\$')\" ]"
-check an_interrupted_sweep_stops_its_workers bash -c "timeout --preserve-status -s TERM 2 $bin sweep mmc --grid duration_s=1000000,1000001 -j 2 --out '$tmp/swintr' 2>/dev/null; rc=\$?; sleep 0.5; [ \$rc -eq 143 ] && ! pgrep -x stampede >/dev/null && [ -z \"\$(ls -A '$tmp/swintr')\" ]"
+check an_interrupted_run_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 1 $bin run mmc --set duration_s=100000 --quiet --out '$tmp/intr' 2>'$tmp/intr.err'; [ \$? -eq 130 ] && grep -q 'interrupted at' '$tmp/intr.err' && [ -z \"\$(ls -A '$tmp/intr' | grep -v '^.stampede.lock\$')\" ]"
+check an_interrupted_sweep_stops_its_workers bash -c "timeout --preserve-status -s TERM 2 $bin sweep mmc --grid duration_s=100000,100001 -j 2 --out '$tmp/swintr' 2>/dev/null; rc=\$?; sleep 0.5; [ \$rc -eq 143 ] && ! pgrep -x stampede >/dev/null && [ -z \"\$(ls -A '$tmp/swintr')\" ]"
 # a variant dropped from the scenario once left its old results beside the new
 python3 -c "
 import json; d = json.load(open('scenarios/retry-storm.json'))
 d['variants'] = d['variants'][:2]; d.pop('expect')
 json.dump(d, open('$tmp/two-variants.json', 'w'))"
 check a_variant_no_longer_in_the_scenario_loses_its_folder bash -c "$bin run retry-storm --set duration_s=30 --quiet --out '$tmp/stale' && touch '$tmp/stale/grpc/notes.txt' && mkdir '$tmp/stale/mine' && $bin run '$tmp/two-variants.json' --set duration_s=30 --quiet --out '$tmp/stale' 2>'$tmp/stale.err' && [ \"\$(ls '$tmp/stale' | tr '\n' ' ')\" = 'budget grpc mine naive ' ] && grep -q \"removed $tmp/stale/breaker/: 'retry-storm' has no variant 'breaker' any more\" '$tmp/stale.err' && grep -q 'stale/grpc/ holds results of a variant' '$tmp/stale.err'"
-check an_interrupted_sweep_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 2 $bin sweep mmc --grid duration_s=1000000,1000001 -j 2 --out '$tmp/swint' 2>'$tmp/swint.err'; rc=\$?; sleep 0.5; [ \$rc -eq 130 ] && ! pgrep -x stampede >/dev/null && [ -z \"\$(ls -A '$tmp/swint' 2>/dev/null)\" ]"
+check an_interrupted_sweep_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 2 $bin sweep mmc --grid duration_s=100000,100001 -j 2 --out '$tmp/swint' 2>'$tmp/swint.err'; rc=\$?; sleep 0.5; [ \$rc -eq 130 ] && ! pgrep -x stampede >/dev/null && [ -z \"\$(ls -A '$tmp/swint' 2>/dev/null)\" ]"
 # progress on a terminal (script gives the run one), none with --quiet
 check a_long_run_on_a_terminal_shows_progress bash -c "script -qc \"$bin run mmc --set duration_s=6000 --out '$tmp/prog'\" /dev/null | tr '\r' '\n' | grep -q '^mmc \[default\]: [0-9.]* of 6000.0 s simulated ([0-9]*%), [0-9.]* M events/s, about .* left'"
 check a_quiet_run_on_a_terminal_shows_none bash -c "! script -qc \"$bin run mmc --set duration_s=6000 --quiet --out '$tmp/prog'\" /dev/null | grep -q 'simulated ('"
+# limits, estimated before the first event: a rate of 1e9 once aborted after
+# 27 s at 7.7 GB, a 1 ms window over 1e8 s headed for terabytes of CSV
+check a_run_past_the_event_limit_is_refused_at_once bash -c "timeout 10 $bin run mmc --set clients.poisson.arrival.rate_rps=1e9 --out '$tmp/lim1' 2>'$tmp/lerr'; [ \$? -eq 2 ] && grep -q \"^stampede: error: mmc \[default\]: would handle about 3e+12 events (client 'poisson': 1e+12 requests over 1000 s\" '$tmp/lerr' && grep -q 'over the limit of 10000000000 (--max-events N raises it)' '$tmp/lerr' && test ! -e '$tmp/lim1'"
+check a_run_past_the_output_limit_is_refused_at_once bash -c "timeout 10 $bin run mmc --set window_s=0.001 --set duration_s=1e6 --max-events 100000000000000 --out '$tmp/lim2' 2>'$tmp/lerr'; [ \$? -eq 2 ] && grep -q 'would write about 3.91e+05 MiB of CSV (1e+09 windows of 0.001 s, 4 rows each), over the limit of 4096 MiB' '$tmp/lerr' && test ! -e '$tmp/lim2'"
+check limits_can_be_lowered bash -c "$bin run mmc --max-events 1000 --out '$tmp/lim3' 2>&1 | grep -q 'over the limit of 1000 (--max-events'"
 check a_run_with_overrides_says_what_it_replaced bash -c "$bin run api-db --quiet --out '$tmp/rep' && $bin run api-db --set duration_s=5 --quiet --out '$tmp/rep' 2>&1 | grep -q 'replaced; its summary.json records the --set'"
 # two users with no think time against a server that refuses at once: time
 # stops advancing; the run used never to return
