@@ -28,11 +28,17 @@ else ifeq ($(MODE),debug)
 OPT := -O0 -g
 else ifeq ($(MODE),native)
 OPT := -O2 -march=native
+else ifeq ($(MODE),fuzz)
+# clang's libFuzzer: the libraries are instrumented for coverage, and only
+# the fuzz targets link the fuzzer's main (see `make fuzz`).
+OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+       -fno-omit-frame-pointer
+LDOPT := -fsanitize=address,undefined
 else ifeq ($(MODE),asan)
 OPT := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDOPT := -fsanitize=address,undefined
 else
-$(error unknown MODE '$(MODE)': release, debug, native or asan)
+$(error unknown MODE '$(MODE)': release, debug, native, asan or fuzz)
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags libcjson sdl2 SDL2_image SDL2_ttf 2>/dev/null)
@@ -60,7 +66,8 @@ BIN := $(BUILD)/stampede
 endif
 TEST_BIN := $(BUILD)/tests/unit
 
-.PHONY: all test asan run bench clean deps check-deps repro-builds lib gallery golden pictures
+.PHONY: all test asan run bench clean deps check-deps repro-builds lib gallery golden pictures \
+        fuzz fuzz-targets
 
 all: $(BIN)
 
@@ -101,6 +108,42 @@ $(TEST_BIN): $(TEST_OBJ) $(BUILD)/libstampede-viz.a $(BUILD)/libstampede-sim.a
 	@echo "  LD  $@"
 	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIBS_GROUP) $(CRIT_LIBS) $(PKG_LIBS) $(LDLIBS)
 
+# Fuzz targets (tests/fuzz): each is replayed over its kept corpus by
+# `make test` (replay.c, any compiler), and fuzzed by `make fuzz` (clang).
+FUZZ_TARGETS := loader override expect grid merge results
+FUZZ_COMMON := $(BUILD)/tests/fuzz/fuzz_common.o
+REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/replay-%)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz-%)
+$(BUILD)/tests/fuzz/replay-%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(FUZZ_COMMON) \
+                              $(BUILD)/libstampede-viz.a $(BUILD)/libstampede-sim.a
+	@echo "  LD  $@"
+	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_GROUP) $(PKG_LIBS) $(LDLIBS)
+$(BUILD)/tests/fuzz/fuzz-%: $(BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) \
+                            $(BUILD)/libstampede-viz.a $(BUILD)/libstampede-sim.a
+	@echo "  LD  $@"
+	@$(CC) $(OPT) $(LDOPT) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_GROUP) \
+	  $(PKG_LIBS) $(LDLIBS)
+fuzz-targets: $(FUZZ_BINS)
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%.o) $(FUZZ_COMMON) $(BUILD)/tests/fuzz/replay.o
+
+# `make fuzz`: each target for FUZZ_SECONDS (default 60) from its kept
+# corpus; new inputs go to build/fuzz/corpus, crashes to build/fuzz/crashes
+# (copy a crash into tests/fuzz/corpus/TARGET/ with its fix: it then stays a
+# regression input of `make test`).
+FUZZ_SECONDS ?= 60
+fuzz: | $(DEPS_STAMP)
+	@./.ci/install-deps fuzz
+	@$(MAKE) --no-print-directory MODE=fuzz CC=clang fuzz-targets
+	@mkdir -p build/fuzz/crashes
+	@set -e; for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/corpus/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  build/fuzz/tests/fuzz/fuzz-$$t build/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+	    -artifact_prefix=build/fuzz/crashes/$$t- -print_final_stats=1 2>build/fuzz/$$t.log \
+	    || { tail -40 build/fuzz/$$t.log; echo "fuzz: $$t found a crash (build/fuzz/crashes/)"; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^stat::new_units_added' build/fuzz/$$t.log | tr '\n' ' '; echo; \
+	done
+
 PNGSTAT := $(BUILD)/tests/pngstat
 $(PNGSTAT): tests/tools/pngstat.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -117,10 +160,15 @@ test: repro-builds
 endif
 # Criterion ignores a LeakSanitizer report from a test's worker process, so
 # the unit log is searched for sanitizer reports as well.
-test: $(BIN) $(TEST_BIN) lib $(PNGSTAT)
+test: $(BIN) $(TEST_BIN) lib $(PNGSTAT) $(REPLAY_BINS)
 	@$(TEST_BIN) --jobs 2 >$(BUILD)/unit.log 2>&1; rc=$$?; cat $(BUILD)/unit.log; \
 	  if grep -qE 'ERROR: (Leak|Address)Sanitizer|runtime error:' $(BUILD)/unit.log; then \
 	    echo "sanitizer reports above: failing" >&2; exit 1; fi; exit $$rc
+	@for t in $(FUZZ_TARGETS); do \
+	  $(BUILD)/tests/fuzz/replay-$$t tests/fuzz/corpus/$$t >$(BUILD)/replay-$$t.log 2>&1 \
+	    && ! grep -qE 'ERROR: (Leak|Address)Sanitizer|runtime error:' $(BUILD)/replay-$$t.log \
+	    || { tail -30 $(BUILD)/replay-$$t.log; echo "[FAIL] fuzz corpus of $$t"; exit 1; }; \
+	  echo "[PASS] fuzz corpus of $$t: $$(tail -1 $(BUILD)/replay-$$t.log)"; done
 	STAMPEDE=$(BIN) BREAKER_EXAMPLE=$(LIB_DIR)/breaker-example RESILIENT_CLIENT=$(LIB_DIR)/resilient-client PNGSTAT=$(PNGSTAT) $(REPRO) \
 	  tests/cli/run-all.sh
 	tests/tools/golden.sh check $(BIN)

@@ -69,6 +69,12 @@ Test(grid, bad_axes_say_what_is_wrong)
         {"a=5..1", "'5..1': expected an integer range LOW..HIGH"},
         {"a=1:0:0.1", "'1:0:0.1': expected START:STOP:STEP with STEP > 0 and STOP >= START"},
         {"a=1,2,1", "a: value '1' appears twice"},
+        {"a=1..80000,7", "a: value '7' appears twice"}, /* found by sorting, not pairwise */
+        {"a=1..9999999", "'1..9999999': an axis has at most 1000000 values"},
+        {"a=-9223372036854775807..9223372036854775807",
+         "'-9223372036854775807..9223372036854775807': an axis has at most 1000000 values"},
+        {"a=0:1:0.0000001", "'0:1:0.0000001': an axis has at most 1000000 values"},
+        {"a=1..600000,600001..1200000", "'600001..1200000': an axis has at most 1000000 values"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct grid g = {0};

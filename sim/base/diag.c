@@ -31,6 +31,7 @@ static void add_line(struct diag *d, char *line)
     d->lines[d->count++] = line;
 }
 
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list again;
