@@ -33,6 +33,30 @@ Test(expect, every_operator_parses_and_compares)
     }
 }
 
+/* "budget: goodput_ratio > 2 * naive.goodput_ratio": a value that is
+ * another variant's metric, with or without a factor. */
+Test(expect, a_value_may_be_another_variants_metric)
+{
+    struct expectation e = parse_ok("budget: goodput_ratio > 2 * naive.goodput_ratio");
+    cr_assert_str_eq(e.variant, "budget");
+    cr_assert_str_eq(e.metric, "goodput_ratio");
+    cr_assert_str_eq(e.ref_variant, "naive");
+    cr_assert_str_eq(e.ref_metric, "goodput_ratio");
+    cr_assert_eq(e.number, 2.0);
+    expect_release(&e);
+    e = parse_ok("breaker: edges.users->server.attempts <= naive.edges.users->server.attempts");
+    cr_assert_str_eq(e.ref_variant, "naive");
+    cr_assert_str_eq(e.ref_metric, "edges.users->server.attempts");
+    cr_assert_eq(e.number, 1.0, "no factor: 1");
+    expect_release(&e);
+    e = parse_ok("latency_ms.p99 < 0.5*naive.latency_ms.p99");
+    cr_assert_eq(e.number, 0.5);
+    expect_release(&e);
+    e = parse_ok("goodput_ratio > 1e-3");
+    cr_assert_null(e.ref_variant, "a number with a dot or exponent is a number");
+    expect_release(&e);
+}
+
 Test(expect, variant_prefix_dotted_metric_and_booleans)
 {
     struct expectation e = parse_ok("  budget:  services.db.utilization   <= 0.8 ");
@@ -67,9 +91,17 @@ Test(expect, bad_lines_say_what_is_wrong)
         {"", "expected METRIC OP VALUE, e.g. 'goodput_ratio > 0.95'"},
         {"goodput_ratio", "expected an operator (< <= > >= == !=) after 'goodput_ratio'"},
         {"goodput_ratio =~ 3", "expected an operator (< <= > >= == !=) after 'goodput_ratio'"},
-        {"goodput_ratio >", "expected one value (a number, true or false) after '>'"},
-        {"goodput_ratio > 0.5 0.6", "expected one value (a number, true or false) after '>'"},
-        {"goodput_ratio > lots", "'lots' is not a number, true or false"},
+        {"goodput_ratio >", "expected one value after '>': a number, true, false or another "
+                            "variant's metric (2 * naive.goodput_ratio)"},
+        {"goodput_ratio > 0.5 0.6", "expected one value after '>': a number, true, false or "
+                                    "another variant's metric (2 * naive.goodput_ratio)"},
+        {"goodput_ratio > lots", "'lots' is not a number, true, false or another variant's "
+                                 "metric (VARIANT.METRIC)"},
+        {"goodput_ratio > 2 * naive", "expected one value after '>': a number, true, false or "
+                                      "another variant's metric (2 * naive.goodput_ratio)"},
+        {"goodput_ratio > 2 naive.goodput_ratio", "expected one value after '>': a number, true, "
+                                                  "false or another variant's metric (2 * "
+                                                  "naive.goodput_ratio)"},
         {"recovered < true", "true and false compare only with == and !="},
         {"bad variant: x > 1", "a variant name is letters, digits, '-' and '_'"},
     };

@@ -236,6 +236,10 @@ static int cmd_validate(int argc, char **argv)
         struct scenario_set set;
         enum loader_status st = loader_load(file, NULL, 0, NULL, &set, &d);
         diag_print(&d, stderr);
+        if (st == LOAD_OK && cli_check_expect_names(file, &set)) {
+            scenario_set_release(&set);
+            st = LOAD_BAD_INPUT;
+        }
         if (st == LOAD_OK) {
             printf("%s: ok (%u variant%s)\n", file, set.count, set.count == 1 ? "" : "s");
             scenario_set_release(&set);

@@ -15,6 +15,7 @@
 
 #include "../base/outfile.h"
 #include "../base/numfmt.h"
+#include "../base/spell.h"
 #include "../base/xalloc.h"
 #include "cli_internal.h"
 #include "json.h"
@@ -103,6 +104,108 @@ out:
     return pass;
 }
 
+/* Judges "METRIC OP [FACTOR *] VARIANT.METRIC": the means over the
+ * replications (of the same seeds), or, for booleans, run by run. */
+static bool judge_reference(const struct expectation *e, char **mine, char **theirs,
+                            uint32_t reps, char *shown, size_t shown_size, bool *missing)
+{
+    double a_sum = 0, b_sum = 0;
+    uint32_t bools = 0, bools_held = 0;
+    bool any_null = false;
+    *missing = false;
+    for (uint32_t r = 0; r < reps; r++) {
+        struct measured a = metrics_lookup(mine[r], e->metric);
+        struct measured b = metrics_lookup(theirs[r], e->ref_metric);
+        if (a.kind == MEASURED_MISSING || b.kind == MEASURED_MISSING) {
+            *missing = true;
+            return false;
+        }
+        if (a.kind == MEASURED_NULL || b.kind == MEASURED_NULL || a.kind != b.kind) {
+            any_null = true;
+        } else if (a.kind == MEASURED_BOOL) {
+            bools++;
+            bools_held += (a.boolean == b.boolean) == (e->op == EXPECT_EQ);
+        } else {
+            a_sum += a.number, b_sum += b.number;
+        }
+    }
+    if (any_null) {
+        snprintf(shown, shown_size, "null");
+        return false;
+    }
+    if (bools) {
+        snprintf(shown, shown_size, "held in %u of %u runs", bools_held, reps);
+        return bools_held == reps && (e->op == EXPECT_EQ || e->op == EXPECT_NE);
+    }
+    double a = a_sum / reps, b = b_sum / reps, limit = e->number * b;
+    char x[NUMFMT_LEN], y[NUMFMT_LEN], f[NUMFMT_LEN], z[NUMFMT_LEN];
+    if (e->number == 1)
+        snprintf(shown, shown_size, "%s%s against %s's %s", reps > 1 ? "mean " : "",
+                 numfmt_double(x, a), e->ref_variant, numfmt_double(y, b));
+    else
+        snprintf(shown, shown_size, "%s%s against %s x %s's %s = %s", reps > 1 ? "mean " : "",
+                 numfmt_double(x, a), numfmt_double(f, e->number), e->ref_variant,
+                 numfmt_double(y, b), numfmt_double(z, limit));
+    struct expectation plain = *e;
+    plain.ref_variant = plain.ref_metric = NULL;
+    plain.number = limit;
+    return expect_holds(&plain, &(struct measured){.kind = MEASURED_NUMBER, .number = a});
+}
+
+/* The index in `set` of the variant named `name`, or set->count. */
+static uint32_t variant_index(const struct scenario_set *set, const char *name)
+{
+    uint32_t i = 0;
+    while (i < set->count && strcmp(set->items[i]->variant, name) != 0)
+        i++;
+    return i;
+}
+
+/* One metric name against a summary that has every key: 0, or 1 after
+ * reporting it with the nearest name. */
+static uint32_t check_name(const char *file, const struct expectation *e, const char *metric,
+                           const char *summary, char **paths)
+{
+    if (metrics_lookup(summary, metric).kind != MEASURED_MISSING)
+        return 0;
+    const char *closest = spell_closest(metric, (const char *const *)paths);
+    fprintf(stderr, "%s: error: $.expect[%d]: summary.json has no metric '%s'%s%s%s\n", file,
+            e->index, metric, closest ? " (did you mean '" : "", closest ? closest : "",
+            closest ? "'?)" : " (docs/metrics.md lists them)");
+    return 1;
+}
+
+uint32_t cli_check_expect_names(const char *file, const struct scenario_set *set)
+{
+    uint32_t errors = 0;
+    for (uint32_t k = 0; k < set->expect_count; k++) {
+        const struct expectation *e = &set->expect[k];
+        if (e->ref_variant && variant_index(set, e->ref_variant) == set->count) {
+            fprintf(stderr, "%s: error: $.expect[%d]: no variant named '%s' to compare with\n",
+                    file, e->index, e->ref_variant);
+            errors++;
+        }
+    }
+    for (uint32_t i = 0; i < set->count; i++) { /* names can differ by variant: edges, policies */
+        char *summary = cli_summary_before_running(set->items[i]);
+        char **paths = metrics_paths(summary);
+        for (uint32_t k = 0; k < set->expect_count; k++) {
+            const struct expectation *e = &set->expect[k];
+            if (e->variant && strcmp(e->variant, set->items[i]->variant) != 0)
+                continue;
+            errors += check_name(file, e, e->metric, summary, paths);
+        }
+        for (uint32_t k = 0; k < set->expect_count; k++) { /* a reference, in its own variant */
+            const struct expectation *e = &set->expect[k];
+            if (e->ref_variant && strcmp(e->ref_variant, set->items[i]->variant) == 0)
+                errors += check_name(file, e, e->ref_metric, summary, paths);
+        }
+        metrics_paths_free(paths);
+        free(summary);
+    }
+    return errors;
+}
+
 static void add_verdict(struct verdicts *vs, const char *scenario, const char *variant,
                         const char *line, const char *shown, bool pass)
 {
@@ -124,36 +227,54 @@ static int check_file(const struct check_options *o, const char *arg, struct ver
     enum loader_status st = loader_load(file, o->c.sets, o->c.set_count, NULL, &set, &d);
     diag_print(&d, stderr);
     diag_release(&d);
-    free(file);
-    if (st != LOAD_OK)
+    if (st != LOAD_OK) {
+        free(file);
         return (int)st;
+    }
+    uint32_t bad_names = cli_check_expect_names(file, &set);
+    free(file);
+    if (bad_names) { /* before any run: a typo costs nothing */
+        scenario_set_release(&set);
+        return 2;
+    }
     if (set.expect_count == 0 && !o->allow_empty) { /* nothing to judge: not a pass */
         add_verdict(vs, set.items[0]->name, "-", "has expect lines (--allow-empty to skip)",
                     "none", false);
         scenario_set_release(&set);
         return 0;
     }
+    /* every variant first: an expectation may compare two of them */
     int rc = 0;
     bool several = set.count > 1 || strcmp(set.items[0]->variant, "default") != 0;
+    char ***summaries = xcalloc(set.count, sizeof *summaries);
     for (uint32_t i = 0; i < set.count && rc == 0; i++) {
         const struct scenario *sc = set.items[i];
-        char **summaries = xcalloc(o->c.replications, sizeof *summaries);
+        summaries[i] = xcalloc(o->c.replications, sizeof **summaries);
         for (uint32_t r = 0; r < o->c.replications && rc == 0; r++) {
             uint64_t seed = (o->c.has_seed ? o->c.seed : sc->seed) + r;
-            struct variant_run v = {.sc = sc, .limits = o->c.limits, .out = o->c.out, .several = several, .quiet = true,
-                                    .no_files = r > 0, .has_seed = true, .seed = seed};
-            rc = cli_run_variant(&v, &summaries[r]);
-            if (!rc && !summaries[r])
+            struct variant_run v = {.sc = sc, .limits = o->c.limits, .out = o->c.out,
+                                    .several = several, .quiet = true, .no_files = r > 0,
+                                    .has_seed = true, .seed = seed};
+            rc = cli_run_variant(&v, &summaries[i][r]);
+            if (!rc && !summaries[i][r])
                 rc = 3;
         }
+    }
+    for (uint32_t i = 0; i < set.count && rc == 0; i++) {
+        const struct scenario *sc = set.items[i];
         for (uint32_t k = 0; k < set.expect_count && rc == 0; k++) {
             const struct expectation *e = &set.expect[k];
             if (e->variant && strcmp(e->variant, sc->variant) != 0)
                 continue;
-            char shown[160] = "";
+            char shown[256] = "";
             bool missing;
-            bool pass = judge(e, summaries, o->c.replications, shown, sizeof shown, &missing);
-            if (missing) {
+            bool pass = e->ref_variant
+                            ? judge_reference(e, summaries[i],
+                                              summaries[variant_index(&set, e->ref_variant)],
+                                              o->c.replications, shown, sizeof shown, &missing)
+                            : judge(e, summaries[i], o->c.replications, shown, sizeof shown,
+                                    &missing);
+            if (missing) { /* the names were checked: a summary that lost a key is a bug */
                 fprintf(stderr, "stampede: error: %s: $.expect[%d]: summary.json has no metric "
                                 "'%s'\n",
                         arg, e->index, e->metric);
@@ -162,10 +283,13 @@ static int check_file(const struct check_options *o, const char *arg, struct ver
             }
             add_verdict(vs, sc->name, sc->variant, e->text, shown, pass);
         }
-        for (uint32_t r = 0; r < o->c.replications; r++)
-            free(summaries[r]);
-        free(summaries);
     }
+    for (uint32_t i = 0; i < set.count; i++) {
+        for (uint32_t r = 0; summaries[i] && r < o->c.replications; r++)
+            free(summaries[i][r]);
+        free(summaries[i]);
+    }
+    free(summaries);
     scenario_set_release(&set);
     return rc;
 }

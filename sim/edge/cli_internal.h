@@ -8,6 +8,8 @@
 
 #include "../model/scenario.h"
 
+struct scenario_set;
+
 /* `arg` itself when it is a readable file, else the bundled scenario of that
  * name when there is one, else `arg` (so the loader reports it). Malloc'ed. */
 char *cli_resolve_scenario(const char *arg);
@@ -43,6 +45,14 @@ struct variant_run {
  * (unless quiet); with summary_json, also returns the summary as JSON text
  * (malloc'ed). Returns an exit code. */
 int cli_run_variant(const struct variant_run *v, char **summary_json);
+/* The summary.json of the scenario before its first event (malloc'ed): it
+ * has every key a run's will have, so expect lines can be checked by name
+ * without running. */
+char *cli_summary_before_running(const struct scenario *sc);
+/* Checks that every expect line names metrics the summary has (and that a
+ * reference names a variant of the set); one error line each on stderr,
+ * with a suggestion. Returns the number of errors. */
+uint32_t cli_check_expect_names(const char *file, const struct scenario_set *set);
 /* Reads an option's integer value in [min, max]; reports a bad one on
  * stderr and returns false. */
 bool cli_parse_count(const char *option, const char *value, uint64_t min, uint64_t max,

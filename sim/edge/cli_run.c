@@ -37,6 +37,14 @@ static char *summary_text(const struct scenario *sc, uint64_t seed, const struct
     return text;
 }
 
+char *cli_summary_before_running(const struct scenario *sc)
+{
+    struct sim *s = sim_new(sc, sc->seed);
+    char *text = summary_text(sc, sc->seed, sim_report(s));
+    sim_free(s);
+    return text;
+}
+
 /* Refuses, with what it would take and how to allow it, a run whose
  * estimated events or output pass the limits; 0 or exit code 2. */
 static int check_limits(const struct variant_run *v, const struct estimate *e)

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@ void expect_release(struct expectation *e)
     free(e->text);
     free(e->variant);
     free(e->metric);
+    free(e->ref_variant);
+    free(e->ref_metric);
     memset(e, 0, sizeof *e);
 }
 
@@ -30,6 +33,55 @@ static char *copy_span(const char *from, const char *to)
 }
 
 static bool is_name_char(char c) { return isalnum((unsigned char)c) || c == '-' || c == '_'; }
+
+/* The end of a metric path starting at p: names, dots, and an edge's
+ * "->" and "#2" (edges.api->db#2.attempts). */
+static const char *path_end(const char *p)
+{
+    const char *m = p;
+    while (is_name_char(*p) || *p == '.' || *p == '#' || (*p == '>' && p > m && p[-1] == '-'))
+        p++;
+    return p;
+}
+
+/* "[FACTOR *] VARIANT.METRIC" from v to the end of the line; false if it
+ * is not one (the caller says why). */
+static bool parse_reference(const char *v, struct expectation *out)
+{
+    const char *p = v;
+    double factor = 1;
+    char *end;
+    errno = 0;
+    double n = strtod(p, &end);
+    if (end != p) { /* a factor: a finite number, then '*' */
+        const char *star = end;
+        while (isspace((unsigned char)*star))
+            star++;
+        if (*star != '*' || errno || !isfinite(n))
+            return false;
+        factor = n;
+        p = star + 1;
+        while (isspace((unsigned char)*p))
+            p++;
+    }
+    const char *name_end = p;
+    while (is_name_char(*name_end))
+        name_end++;
+    if (name_end == p || *name_end != '.')
+        return false;
+    const char *metric_end = path_end(name_end + 1);
+    if (metric_end == name_end + 1)
+        return false;
+    const char *rest = metric_end;
+    while (isspace((unsigned char)*rest))
+        rest++;
+    if (*rest)
+        return false;
+    out->number = factor;
+    out->ref_variant = copy_span(p, name_end);
+    out->ref_metric = copy_span(name_end + 1, metric_end);
+    return true;
+}
 
 bool expect_parse(const char *line, struct expectation *out, char *err, size_t err_size)
 {
@@ -52,9 +104,7 @@ bool expect_parse(const char *line, struct expectation *out, char *err, size_t e
             p++;
     }
     const char *m = p;
-    /* an edge's name is part of a path: edges.api->db#2.attempts */
-    while (is_name_char(*p) || *p == '.' || *p == '#' || (*p == '>' && p > m && p[-1] == '-'))
-        p++;
+    p = path_end(p);
     if (p == m) {
         snprintf(err, err_size, "expected METRIC OP VALUE, e.g. 'goodput_ratio > 0.95'");
         goto bad;
@@ -80,8 +130,22 @@ bool expect_parse(const char *line, struct expectation *out, char *err, size_t e
     const char *rest = p;
     while (isspace((unsigned char)*rest))
         rest++;
-    if (v == p || *rest) {
-        snprintf(err, err_size, "expected one value (a number, true or false) after '%s'",
+    bool one_token = v != p && !*rest;
+    bool is_number = false;
+    if (one_token) {
+        char *end;
+        errno = 0;
+        (void)strtod(v, &end);
+        is_number = end == p;
+    }
+    if (!is_number && parse_reference(v, out)) {
+        out->text = xstrdup(line);
+        return true;
+    }
+    if (!one_token) {
+        snprintf(err, err_size,
+                 "expected one value after '%s': a number, true, false or another variant's "
+                 "metric (2 * naive.goodput_ratio)",
                  OPS[op]);
         goto bad;
     }
@@ -94,7 +158,10 @@ bool expect_parse(const char *line, struct expectation *out, char *err, size_t e
         errno = 0;
         out->number = strtod(v, &end);
         if (end != p || errno || out->number != out->number) {
-            snprintf(err, err_size, "'%.*s' is not a number, true or false", (int)(p - v), v);
+            snprintf(err, err_size,
+                     "'%.*s' is not a number, true, false or another variant's metric "
+                     "(VARIANT.METRIC)",
+                     (int)(p - v), v);
             goto bad;
         }
     }

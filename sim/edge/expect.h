@@ -2,8 +2,9 @@
  *
  * METRIC is any key of summary.json, dotted for nested ones
  * (services.db.utilization); OP one of < <= > >= == !=; VALUE a number, true
- * or false (booleans compare only with == and !=). A line without a
- * variant applies to every variant of the scenario. */
+ * or false (booleans compare only with == and !=), or another variant's
+ * metric, optionally scaled: "budget: goodput_ratio > 2 * naive.goodput_ratio".
+ * A line without a variant applies to every variant of the scenario. */
 #ifndef STAMPEDE_EXPECT_H
 #define STAMPEDE_EXPECT_H
 
@@ -19,8 +20,11 @@ struct expectation {
     char *metric;
     enum expect_op op;
     bool is_bool;
-    double number;
+    double number;   /* the value; with a reference, its factor */
     bool boolean;
+    /* "[FACTOR *] VARIANT.METRIC": the value is another variant's metric
+     * (from the same replications), times number (1 when not given) */
+    char *ref_variant, *ref_metric;
 };
 
 /* Parses one line; false with a reason in `err` when it is malformed. The

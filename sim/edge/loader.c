@@ -821,13 +821,6 @@ static void build_variants(struct diag *d, const cJSON *root, const char *only,
     const cJSON *variants = json_get(root, "variants");
     cJSON *base = cJSON_Duplicate(root, true);
     cJSON_DeleteItemFromObjectCaseSensitive(base, "variants");
-    if (variants) { /* so that an override every variant rejects is said once */
-        bool all_fit = true;
-        for (uint32_t k = 0; k < override_count && all_fit; k++)
-            all_fit = override_fits(base, overrides[k]);
-        for (uint32_t k = 0; k < override_count && all_fit; k++)
-            parse_override(d, base, overrides[k]);
-    }
     uint32_t errors_before = d->errors;
     struct scenario *sc = build(d, base, "default");
     bool base_ok = d->errors == errors_before;
@@ -907,6 +900,11 @@ enum loader_status loader_load_text(const char *file, const char *text,
         for (uint32_t i = 0; i < override_count; i++)
             parse_override(d, root, overrides[i]);
         overrides_ok = d->errors == errors_before; /* a bad one is reported once */
+    } else { /* those that fit the file itself apply to it too: expect, a value every
+              * variant rejects (said once, by the base); the rest are checked per variant */
+        for (uint32_t i = 0; i < override_count; i++)
+            if (override_fits(root, overrides[i]))
+                parse_override(d, root, overrides[i]);
     }
     read_expect(d, root, out);
     check_expect_variants(d, root, out);

@@ -1,6 +1,7 @@
 #include "metrics_read.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,4 +78,57 @@ struct measured metrics_lookup(const char *summary_json, const char *metric)
     }
     cJSON_Delete(root);
     return m;
+}
+
+struct path_list {
+    char **items;
+    size_t count;
+};
+
+static void add_path(struct path_list *l, const char *prefix, const char *key)
+{
+    size_t n = strlen(prefix) + strlen(key) + 2;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s%s%s", prefix, *prefix ? "." : "", key);
+    l->items = xreallocarray(l->items, l->count + 2, sizeof *l->items);
+    l->items[l->count++] = p;
+    l->items[l->count] = NULL;
+}
+
+/* Depth-first over objects; the summary is a few levels deep. */
+static void collect_paths(const cJSON *node, const char *prefix, struct path_list *l)
+{
+    for (const cJSON *c = node->child; c; c = c->next) {
+        if (!c->string)
+            continue;
+        if (cJSON_IsObject(c)) {
+            size_t n = strlen(prefix) + strlen(c->string) + 2;
+            char *deeper = xmalloc(n);
+            snprintf(deeper, n, "%s%s%s", prefix, *prefix ? "." : "", c->string);
+            collect_paths(c, deeper, l);
+            free(deeper);
+        } else if (cJSON_IsNumber(c) || cJSON_IsBool(c) || cJSON_IsNull(c)) {
+            add_path(l, prefix, c->string);
+        }
+    }
+}
+
+char **metrics_paths(const char *summary_json)
+{
+    struct path_list l = {.items = xcalloc(1, sizeof *l.items)};
+    cJSON *root = cJSON_Parse(summary_json);
+    if (root) {
+        collect_paths(root, "", &l);
+        add_path(&l, "", "wasted_work_s");
+        add_path(&l, "", "breaker_open_s");
+        cJSON_Delete(root);
+    }
+    return l.items;
+}
+
+void metrics_paths_free(char **paths)
+{
+    for (char **p = paths; p && *p; p++)
+        free(*p);
+    free(paths);
 }

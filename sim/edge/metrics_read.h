@@ -13,6 +13,12 @@
  * "breaker_open_s" (summed over the policies' breakers). */
 struct measured metrics_lookup(const char *summary_json, const char *metric);
 
+/* Every metric metrics_lookup knows in this summary: the dotted paths of
+ * its numbers, booleans and nulls, and the two derived ones; a
+ * NULL-terminated list, freed with metrics_paths_free. */
+char **metrics_paths(const char *summary_json);
+void metrics_paths_free(char **paths);
+
 /* Mean and 95% Student t half-width of n values (half-width 0 for n < 2). */
 struct interval {
     double mean, half;

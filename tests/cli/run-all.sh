@@ -165,6 +165,16 @@ cat >"$tmp/noexpect.json" <<'EOF'
 EOF
 check check_of_a_file_with_no_expect_lines_fails expect_exit 1 "$bin" check "$tmp/noexpect.json" --out "$tmp/ne1"
 check check_allow_empty_lets_it_pass expect_exit 0 "$bin" check "$tmp/noexpect.json" --allow-empty --out "$tmp/ne2"
+# expect names are checked before running, by validate too; a line can
+# compare two variants
+jq_free_set='expect=["budget: goodput_ratio > 2 * naive.goodput_ratio", "breaker: recovered == budget.recovered"]'
+check an_expectation_can_compare_variants bash -c "$bin check retry-storm --out '$tmp/cmpv' --set '$jq_free_set' >'$tmp/cmpv.out' 2>/dev/null && grep -q 'PASS  retry-storm \[budget\]  budget: goodput_ratio > 2 \* naive.goodput_ratio   (measured 0.96066.* against 2 x naive.s 0.1656.* = 0.3313' '$tmp/cmpv.out' && grep -q '2 passed, 0 failed' '$tmp/cmpv.out'"
+python3 -c "
+import json; d = json.load(open('scenarios/retry-storm.json'))
+d['expect'] = ['budget: latency_ms.p98 < 1', 'budget: goodput_ratio > nave.goodput_ratio']
+json.dump(d, open('$tmp/badnames.json', 'w'))"
+check validate_checks_expect_metric_names bash -c "$bin validate '$tmp/badnames.json' 2>'$tmp/bn.err'; [ \$? -eq 2 ] && grep -q \"badnames.json: error: \\\$.expect\[0\]: summary.json has no metric 'latency_ms.p98' (did you mean 'latency_ms.p90'?)\" '$tmp/bn.err' && grep -q \"\\\$.expect\[1\]: no variant named 'nave' to compare with\" '$tmp/bn.err'"
+check check_refuses_bad_names_before_running bash -c "$bin check '$tmp/badnames.json' --out '$tmp/bn' 2>/dev/null; [ \$? -eq 2 ] && test ! -e '$tmp/bn'"
 check bad_expect_line_is_bad_input expect_exit 2 "$bin" check api-db --set 'expect=["goodput_ratio >> 1"]'
 check expect_for_unknown_variant_is_bad_input expect_exit 2 "$bin" check api-db --set 'expect=["nope: goodput_ratio > 1"]'
 
