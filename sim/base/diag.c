@@ -70,6 +70,23 @@ void diag_error(struct diag *d, const char *path, const char *fmt, ...)
  * error, so an invalid 200 MB one-line file prints a short message. */
 enum { EXCERPT_BEFORE = 60, EXCERPT_AFTER = 20 };
 
+void diag_warning(struct diag *d, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = vformat(fmt, ap);
+    va_end(ap);
+    char *line = path ? format("%s: warning: %s: %s", d->file, path, msg)
+                      : format("%s: warning: %s", d->file, msg);
+    free(msg);
+    for (uint32_t i = 0; i < d->count; i++)
+        if (strcmp(d->lines[i], line) == 0) {
+            free(line);
+            return;
+        }
+    add_line(d, line);
+}
+
 void diag_error_at(struct diag *d, const char *source, long offset, const char *message)
 {
     long line = 1, line_start = 0;

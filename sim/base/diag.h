@@ -26,6 +26,10 @@ void diag_release(struct diag *d);
 /* Records "FILE: error: PATH: message". `path` may be NULL. */
 void diag_error(struct diag *d, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Records "FILE: warning: PATH: message", once however often it is said
+ * (variants repeat the checks); not an error. */
+void diag_warning(struct diag *d, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Records "FILE:LINE:COL: error: message" followed by the source line and a
  * caret under column COL (1-based). */
 void diag_error_at(struct diag *d, const char *source, long offset, const char *message);

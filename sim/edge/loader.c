@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../base/xalloc.h"
+#include "../model/stall.h"
 #include "infile.h"
 #include "loader_internal.h"
 
@@ -610,6 +611,7 @@ static struct scenario *build(struct diag *d, const cJSON *root, const char *var
 {
     struct scenario *sc = xcalloc(1, sizeof *sc);
     sc->variant = xstrdup(variant);
+    uint32_t errors_at_start = d->errors;
     if (!json_expect_object(d, root, "$"))
         return sc;
     json_check_keys(d, root, "$", TOP_KEYS);
@@ -647,6 +649,15 @@ static struct scenario *build(struct diag *d, const cJSON *root, const char *var
     }
     if (services && clients)
         loader_parse_faults(d, root, sc);
+    for (uint32_t i = 0; d->errors == errors_at_start && i < sc->client_count; i++) {
+        char why[128], at[JSON_PATH_MAX];
+        if (client_can_stall(sc, i, why, sizeof why))
+            diag_warning(d, json_path_index(at, "$.clients", (int)i),
+                         "its users send again with no think time, and %s: simulated time can "
+                         "stop (the run then ends with an error); give think_time a minimum "
+                         "above 0",
+                         why);
+    }
     free(nm.services);
     free(nm.policies);
     return sc;

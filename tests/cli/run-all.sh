@@ -112,6 +112,16 @@ cat >"$tmp/stuck.json" <<'EOF'
  "clients":[{"name":"c","target":"s","users":2,"think_time":{"dist":"constant","value_ms":0}}]}
 EOF
 check a_run_whose_time_stops_exits_2 expect_exit 2 "$bin" run "$tmp/stuck.json" --out "$tmp/stuck"
+check validate_warns_that_time_can_stop bash -c "$bin validate '$tmp/stuck.json' 2>'$tmp/werr' >/dev/null && grep -q 'stuck.json: warning: \$.clients\[0\]: its users send again with no think time, and a full queue refuses at once: simulated time can stop' '$tmp/werr'"
+python3 -c "
+import json; d = json.load(open('$tmp/stuck.json'))
+del d['services'][0]['queue']
+d['faults'] = [{'kind': 'outage', 'target': 's', 'at_s': 1, 'duration_s': 0.001}]
+json.dump(d, open('$tmp/stuck-outage.json', 'w'))
+d['clients'][0]['think_time'] = {'dist': 'constant', 'value_ms': 1}
+json.dump(d, open('$tmp/thinks.json', 'w'))"
+check validate_warns_of_a_refusing_outage_with_no_think_time bash -c "$bin validate '$tmp/stuck-outage.json' 2>&1 >/dev/null | grep -q 'a refusing outage fails at once'"
+check validate_does_not_warn_when_users_think bash -c "[ -z \"\$($bin validate '$tmp/thinks.json' 2>&1 >/dev/null)\" ]"
 check a_run_whose_time_stops_says_when grep -q "simulated time stopped at 0.000000 s" "$tmp/err"
 check a_run_whose_time_stops_writes_nothing test ! -e "$tmp/stuck/summary.json"
 
