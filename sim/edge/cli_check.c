@@ -186,7 +186,7 @@ uint32_t cli_check_expect_names(const char *file, const struct scenario_set *set
             errors++;
         }
     }
-    for (uint32_t i = 0; i < set->count; i++) { /* names can differ by variant: edges, policies */
+    for (uint32_t i = 0; i < set->count && set->expect_count; i++) { /* names differ by variant */
         char *summary = cli_summary_before_running(set->items[i]);
         char **paths = metrics_paths(summary);
         for (uint32_t k = 0; k < set->expect_count; k++) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/name_index.h"
 #include "../base/numfmt.h"
 #include "../base/spell.h"
 #include "../base/xalloc.h"
@@ -51,15 +52,36 @@ void json_describe(const cJSON *v, char *out, size_t size)
         snprintf(out, size, "an object");
 }
 
+struct dup_report {
+    struct diag *d;
+    const char *path;
+    const char **keys;
+};
+
+static void report_duplicate_key(void *ctx, uint32_t later, uint32_t first)
+{
+    (void)first;
+    struct dup_report *r = ctx;
+    char p[JSON_PATH_MAX];
+    diag_error(r->d, json_path_key(p, r->path, r->keys[later]), "duplicate key '%s'",
+               r->keys[later]);
+}
+
 void json_check_duplicates(struct diag *d, const cJSON *obj, const char *path)
 {
-    char p[JSON_PATH_MAX];
+    uint32_t n = (uint32_t)cJSON_GetArraySize(obj);
+    if (n < 2)
+        return;
+    const char **keys = xcalloc(n, sizeof *keys);
+    uint32_t i = 0;
     for (const cJSON *c = obj->child; c; c = c->next)
-        for (const cJSON *e = obj->child; e != c; e = e->next)
-            if (strcmp(e->string, c->string) == 0) {
-                diag_error(d, json_path_key(p, path, c->string), "duplicate key '%s'", c->string);
-                break;
-            }
+        keys[i++] = c->string;
+    struct name_index ix;
+    name_index_build(&ix, keys, n); /* sorted: a map of 100,000 policies is checked at once */
+    struct dup_report r = {d, path, keys};
+    name_index_duplicates(&ix, &r, report_duplicate_key);
+    name_index_release(&ix);
+    free(keys);
 }
 
 void json_check_keys(struct diag *d, const cJSON *obj, const char *path,

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/name_index.h"
+#include "../base/spell.h"
 #include "../base/xalloc.h"
 #include "../model/stall.h"
 #include "infile.h"
@@ -59,8 +61,25 @@ static const char *const PROCESSES[] = {"poisson", "constant", NULL};
 
 /* Reads the "name" of each element of a list into names[] (NULL where
  * missing or bad), reporting invalid and repeated names. */
+struct name_dups {
+    struct diag *d;
+    const char *path;
+    const char **names;
+};
+
+static void report_duplicate_name(void *ctx, uint32_t later, uint32_t first)
+{
+    struct name_dups *r = ctx;
+    char p[JSON_PATH_MAX], np[JSON_PATH_MAX];
+    json_path_key(np, json_path_index(p, r->path, (int)later), "name");
+    diag_error(r->d, np, "duplicate name '%s' (also at %s[%u])", r->names[later], r->path, first);
+}
+
+/* Reads the "name" of every element of `list` into names[] (NULL where it
+ * is missing or invalid, reported), indexes them into *ix and reports
+ * duplicates. */
 static void collect_names(struct diag *d, const cJSON *list, const char *path,
-                          const char **names)
+                          const char **names, struct name_index *ix)
 {
     char p[JSON_PATH_MAX];
     int i = 0;
@@ -77,36 +96,39 @@ static void collect_names(struct diag *d, const cJSON *list, const char *path,
                        name);
             continue;
         }
-        for (int j = 0; j < i; j++)
-            if (names[j] && strcmp(names[j], name) == 0)
-                diag_error(d, np, "duplicate name '%s' (also at %s[%d])", name, path, j);
         names[i] = name;
     }
+    name_index_build(ix, names, (uint32_t)i);
+    struct name_dups r = {d, path, names};
+    name_index_duplicates(ix, &r, report_duplicate_name);
 }
 
-static uint32_t find_name(const char **names, uint32_t n, const char *name)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (names[i] && strcmp(names[i], name) == 0)
-            return i;
-    return NO_INDEX;
-}
-
-/* Resolves obj[key] naming one of `names`; *out = index (NO_INDEX if absent). */
+/* Resolves obj[key] naming one of the indexed names; *out = its position
+ * (NO_INDEX if absent). An unknown name is reported with the nearest one. */
 static bool read_reference(struct diag *d, const cJSON *obj, const char *path, const char *key,
-                           bool required, const char *what, const char **names, uint32_t n,
+                           bool required, const char *what, const struct name_index *ix,
                            uint32_t *out)
 {
     const char *name;
     *out = NO_INDEX;
     if (!json_read_string(d, obj, path, key, required, &name))
         return !required && !json_get(obj, key);
-    *out = find_name(names, n, name);
-    if (*out == NO_INDEX) {
+    uint32_t at = name_index_find(ix, name);
+    if (at == NAME_NOT_FOUND) {
         char p[JSON_PATH_MAX];
-        diag_error(d, json_path_key(p, path, key), "unknown %s '%s'", what, name);
+        const char **known = xcalloc(ix->count + 1, sizeof *known);
+        for (uint32_t i = 0; i < ix->count; i++)
+            known[i] = ix->names[ix->order[i]];
+        const char *closest = spell_closest(name, known);
+        if (closest)
+            diag_error(d, json_path_key(p, path, key), "unknown %s '%s' (did you mean '%s'?)",
+                       what, name, closest);
+        else
+            diag_error(d, json_path_key(p, path, key), "unknown %s '%s'", what, name);
+        free(known);
         return false;
     }
+    *out = at;
     return true;
 }
 
@@ -115,6 +137,7 @@ static bool read_reference(struct diag *d, const cJSON *obj, const char *path, c
 struct names {
     const char **services, **policies;
     uint32_t service_count, policy_count;
+    struct name_index service_ix, policy_ix;
 };
 
 static void parse_network(struct diag *d, const cJSON *parent, const char *parent_path,
@@ -143,9 +166,9 @@ static void parse_one_call(struct diag *d, const cJSON *c, const char *p, const 
     if (!json_expect_object(d, c, p))
         return;
     json_check_keys(d, c, p, CALL_KEYS);
-    read_reference(d, c, p, "service", true, "service", nm->services, nm->service_count,
+    read_reference(d, c, p, "service", true, "service", &nm->service_ix,
                    &out->service);
-    read_reference(d, c, p, "policy", false, "policy", nm->policies, nm->policy_count,
+    read_reference(d, c, p, "policy", false, "policy", &nm->policy_ix,
                    &out->policy);
     parse_network(d, c, p, &out->net);
     json_read_number(d, c, p, "probability", false, 0, false, 1, &out->probability);
@@ -443,9 +466,9 @@ static void parse_client(struct diag *d, const cJSON *v, const char *path, const
     if (!json_expect_object(d, v, path))
         return;
     json_check_keys(d, v, path, CLIENT_KEYS);
-    read_reference(d, v, path, "target", true, "service", nm->services, nm->service_count,
+    read_reference(d, v, path, "target", true, "service", &nm->service_ix,
                    &out->target);
-    read_reference(d, v, path, "policy", false, "policy", nm->policies, nm->policy_count,
+    read_reference(d, v, path, "policy", false, "policy", &nm->policy_ix,
                    &out->policy);
     parse_network(d, v, path, &out->net);
     double slo_ms;
@@ -605,6 +628,7 @@ static void parse_policies(struct diag *d, const cJSON *root, struct scenario *s
         sc->policies[i].name = xstrdup(c->string);
         loader_parse_policy(d, c, p, &sc->policies[i]);
     }
+    name_index_build(&nm->policy_ix, nm->policies, sc->policy_count);
 }
 
 static struct scenario *build(struct diag *d, const cJSON *root, const char *variant)
@@ -626,7 +650,7 @@ static struct scenario *build(struct diag *d, const cJSON *root, const char *var
         sc->service_count = (uint32_t)cJSON_GetArraySize(services);
         nm.service_count = sc->service_count;
         nm.services = xcalloc(sc->service_count, sizeof *nm.services);
-        collect_names(d, services, "$.services", nm.services);
+        collect_names(d, services, "$.services", nm.services, &nm.service_ix);
         sc->services = xcalloc(sc->service_count, sizeof *sc->services);
         int i = 0;
         for (const cJSON *c = services->child; c; c = c->next, i++) {
@@ -638,7 +662,9 @@ static struct scenario *build(struct diag *d, const cJSON *root, const char *var
     if (clients) {
         sc->client_count = (uint32_t)cJSON_GetArraySize(clients);
         const char **cnames = xcalloc(sc->client_count, sizeof *cnames);
-        collect_names(d, clients, "$.clients", cnames);
+        struct name_index client_ix;
+        collect_names(d, clients, "$.clients", cnames, &client_ix);
+        name_index_release(&client_ix);
         sc->clients = xcalloc(sc->client_count, sizeof *sc->clients);
         int i = 0;
         for (const cJSON *c = clients->child; c; c = c->next, i++) {
@@ -658,6 +684,8 @@ static struct scenario *build(struct diag *d, const cJSON *root, const char *var
                          "above 0",
                          why);
     }
+    name_index_release(&nm.service_ix);
+    name_index_release(&nm.policy_ix);
     free(nm.services);
     free(nm.policies);
     return sc;
@@ -855,7 +883,9 @@ static void build_variants(struct diag *d, const cJSON *root, const char *only,
         return;
     }
     const char **names = xcalloc((size_t)cJSON_GetArraySize(variants) + 1, sizeof *names);
-    collect_names(d, variants, "$.variants", names);
+    struct name_index variant_ix;
+    collect_names(d, variants, "$.variants", names, &variant_ix);
+    name_index_release(&variant_ix);
     if (!overrides_fit_variants(d, base, variants, names, only, overrides, override_count))
         override_count = 0; /* reported; the variants are still checked */
     bool found = only == NULL;

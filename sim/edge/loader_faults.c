@@ -3,8 +3,10 @@
  * checked against the topology already loaded (targets exist and are of the
  * right sort, instance ranges fit, the fault starts inside the run). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../base/name_index.h"
 #include "../base/xalloc.h"
 #include "loader_internal.h"
 
@@ -32,24 +34,48 @@ static const char *const KIND_NAMES[] = {FAULT_KINDS(KIND_NAME) NULL};
 
 static bool targets_client(enum fault_kind k) { return k == FAULT_SURGE || k == FAULT_HERD; }
 
-static uint32_t find_service(const struct scenario *sc, const char *name)
+/* The services and clients by name, for faults' targets: a scenario may
+ * have 100,000 services and as many faults. */
+struct fault_names {
+    struct name_index services, clients;
+    const char **service_names, **client_names;
+};
+
+static void fault_names_build(struct fault_names *n, const struct scenario *sc)
 {
+    n->service_names = xcalloc(sc->service_count + 1, sizeof *n->service_names);
     for (uint32_t i = 0; i < sc->service_count; i++)
-        if (sc->services[i].name && strcmp(sc->services[i].name, name) == 0)
-            return i;
-    return NO_INDEX;
+        n->service_names[i] = sc->services[i].name;
+    n->client_names = xcalloc(sc->client_count + 1, sizeof *n->client_names);
+    for (uint32_t i = 0; i < sc->client_count; i++)
+        n->client_names[i] = sc->clients[i].name;
+    name_index_build(&n->services, n->service_names, sc->service_count);
+    name_index_build(&n->clients, n->client_names, sc->client_count);
 }
 
-static uint32_t find_client(const struct scenario *sc, const char *name)
+static void fault_names_release(struct fault_names *n)
 {
-    for (uint32_t i = 0; i < sc->client_count; i++)
-        if (sc->clients[i].name && strcmp(sc->clients[i].name, name) == 0)
-            return i;
-    return NO_INDEX;
+    name_index_release(&n->services);
+    name_index_release(&n->clients);
+    free(n->service_names);
+    free(n->client_names);
+}
+
+static uint32_t find_service(const struct fault_names *n, const char *name)
+{
+    uint32_t i = name_index_find(&n->services, name);
+    return i == NAME_NOT_FOUND ? NO_INDEX : i;
+}
+
+static uint32_t find_client(const struct fault_names *n, const char *name)
+{
+    uint32_t i = name_index_find(&n->clients, name);
+    return i == NAME_NOT_FOUND ? NO_INDEX : i;
 }
 
 static bool parse_target(struct diag *d, const cJSON *v, const char *path,
-                         const struct scenario *sc, struct fault_cfg *f)
+                         const struct scenario *sc, const struct fault_names *names,
+                         struct fault_cfg *f)
 {
     const char *name;
     char p[JSON_PATH_MAX];
@@ -57,7 +83,7 @@ static bool parse_target(struct diag *d, const cJSON *v, const char *path,
         return false;
     json_path_key(p, path, "target");
     if (targets_client(f->kind)) {
-        f->target = find_client(sc, name);
+        f->target = find_client(names, name);
         if (f->target == NO_INDEX) {
             diag_error(d, p, "unknown client '%s' (a %s fault targets a client)", name,
                        fault_kind_names[f->kind]);
@@ -74,7 +100,7 @@ static bool parse_target(struct diag *d, const cJSON *v, const char *path,
         }
         return true;
     }
-    f->target = find_service(sc, name);
+    f->target = find_service(names, name);
     if (f->target == NO_INDEX) {
         diag_error(d, p, "unknown service '%s'", name);
         return false;
@@ -99,7 +125,8 @@ static void parse_instances(struct diag *d, const cJSON *v, const char *path,
 }
 
 static void parse_kind_keys(struct diag *d, const cJSON *v, const char *path,
-                            const struct scenario *sc, struct fault_cfg *f)
+                            const struct scenario *sc, const struct fault_names *names,
+                            struct fault_cfg *f)
 {
     char p[JSON_PATH_MAX];
     int mode = 0;
@@ -135,9 +162,9 @@ static void parse_kind_keys(struct diag *d, const cJSON *v, const char *path,
         f->from = NO_INDEX;
         if (!json_read_string(d, v, path, "from", false, &from))
             break;
-        f->from = find_service(sc, from);
+        f->from = find_service(names, from);
         if (f->from == NO_INDEX) {
-            f->from = find_client(sc, from);
+            f->from = find_client(names, from);
             f->from_client = true;
         }
         if (f->from == NO_INDEX)
@@ -225,7 +252,7 @@ static char *describe(const struct scenario *sc, const struct fault_cfg *f)
 }
 
 static void parse_fault(struct diag *d, const cJSON *v, const char *path, const struct scenario *sc,
-                        struct fault_cfg *f)
+                        const struct fault_names *names, struct fault_cfg *f)
 {
     if (!json_expect_object(d, v, path))
         return;
@@ -265,7 +292,7 @@ static void parse_fault(struct diag *d, const cJSON *v, const char *path, const 
         f->every_ns = sim_time_from_s(x);
     if (f->count > 1 && !has_every)
         diag_error(d, path, "'count' > 1 needs 'every_s' (the time between occurrences)");
-    if (!parse_target(d, v, path, sc, f))
+    if (!parse_target(d, v, path, sc, names, f))
         return;
     if (f->kind == FAULT_CACHE_FLUSH && !(sc->services[f->target].cache.keys > 0)) {
         char p[JSON_PATH_MAX];
@@ -274,7 +301,7 @@ static void parse_fault(struct diag *d, const cJSON *v, const char *path, const 
         return;
     }
     parse_instances(d, v, path, sc, f);
-    parse_kind_keys(d, v, path, sc, f);
+    parse_kind_keys(d, v, path, sc, names, f);
     if (f->count > 1 && has_every && f->every_ns <= fault_end_of(f, 0) - f->at_ns)
         diag_error(d, path, "occurrences overlap: 'every_s' must exceed one occurrence's length");
     f->label = describe(sc, f);
@@ -288,7 +315,10 @@ void loader_parse_faults(struct diag *d, const cJSON *root, struct scenario *sc)
     sc->fault_count = (uint32_t)cJSON_GetArraySize(list);
     sc->faults = xcalloc(sc->fault_count, sizeof *sc->faults);
     char p[JSON_PATH_MAX];
+    struct fault_names names;
+    fault_names_build(&names, sc);
     int i = 0;
     for (const cJSON *c = list->child; c; c = c->next, i++)
-        parse_fault(d, c, json_path_index(p, "$.faults", i), sc, &sc->faults[i]);
+        parse_fault(d, c, json_path_index(p, "$.faults", i), sc, &names, &sc->faults[i]);
+    fault_names_release(&names);
 }

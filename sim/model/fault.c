@@ -3,8 +3,46 @@
  * much as its start: state is always recomputed from every fault still
  * active, so overlapping faults add up and each end undoes only itself. */
 #include <stdio.h>
+#include <string.h>
 
+#include "../base/xalloc.h"
 #include "sim_internal.h"
+
+static bool targets_client(const struct fault_cfg *fc)
+{
+    return fc->kind == FAULT_SURGE || fc->kind == FAULT_HERD;
+}
+
+static struct fault_list *list_of(struct sim *s, const struct fault_cfg *fc)
+{
+    return targets_client(fc) ? &s->faults_on_client[fc->target]
+                              : &s->faults_on_service[fc->target];
+}
+
+/* Inserted in order of fault index: few faults are active on one target. */
+static void list_add(struct fault_list *l, uint32_t f)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 4;
+        l->f = xreallocarray(l->f, l->cap, sizeof *l->f);
+    }
+    uint32_t at = l->n;
+    while (at > 0 && l->f[at - 1] > f)
+        at--;
+    memmove(l->f + at + 1, l->f + at, (l->n - at) * sizeof *l->f);
+    l->f[at] = f;
+    l->n++;
+}
+
+static void list_remove(struct fault_list *l, uint32_t f)
+{
+    uint32_t at = 0;
+    while (at < l->n && l->f[at] != f)
+        at++;
+    SIM_ASSERT(at < l->n); /* only an active fault ends */
+    memmove(l->f + at, l->f + at + 1, (l->n - at - 1) * sizeof *l->f);
+    l->n--;
+}
 
 void fault_schedule_all(struct sim *s)
 {
@@ -32,9 +70,10 @@ struct instance_state fault_instance_state(const struct sim *s, uint32_t service
     struct instance_state st = {.workers = cfg->workers, .latency_factor = 1, .survive = 1,
                                 .down = in->restarts_down > 0};
     uint32_t lost = 0;
-    for (uint32_t f = 0; f < s->sc->fault_count; f++) {
-        const struct fault_cfg *fc = &s->sc->faults[f];
-        if (!s->fault_active[f] || fc->target != service || !covers(fc, instance))
+    const struct fault_list *active = &s->faults_on_service[service];
+    for (uint32_t k = 0; k < active->n; k++) {
+        const struct fault_cfg *fc = &s->sc->faults[active->f[k]];
+        if (!covers(fc, instance))
             continue;
         switch (fc->kind) {
         case FAULT_OUTAGE:
@@ -75,9 +114,10 @@ struct instance_state fault_instance_state(const struct sim *s, uint32_t service
 
 bool fault_partitioned(const struct sim *s, uint32_t service, bool from_client, uint32_t from)
 {
-    for (uint32_t f = 0; f < s->sc->fault_count; f++) {
-        const struct fault_cfg *fc = &s->sc->faults[f];
-        if (!s->fault_active[f] || fc->kind != FAULT_PARTITION || fc->target != service)
+    const struct fault_list *active = &s->faults_on_service[service];
+    for (uint32_t k = 0; k < active->n; k++) {
+        const struct fault_cfg *fc = &s->sc->faults[active->f[k]];
+        if (fc->kind != FAULT_PARTITION)
             continue;
         if (fc->from == NO_INDEX)
             return true;
@@ -97,9 +137,10 @@ static void refresh_service(struct sim *s, const struct fault_cfg *fc)
 static void refresh_client_rate(struct sim *s, uint32_t client)
 {
     double factor = 1;
-    for (uint32_t f = 0; f < s->sc->fault_count; f++) {
-        const struct fault_cfg *fc = &s->sc->faults[f];
-        if (s->fault_active[f] && fc->kind == FAULT_SURGE && fc->target == client)
+    const struct fault_list *active = &s->faults_on_client[client];
+    for (uint32_t k = 0; k < active->n; k++) {
+        const struct fault_cfg *fc = &s->sc->faults[active->f[k]];
+        if (fc->kind == FAULT_SURGE)
             factor *= fc->factor;
     }
     client_set_surge(s, client, factor);
@@ -107,8 +148,8 @@ static void refresh_client_rate(struct sim *s, uint32_t client)
 
 static const char *subject_of(const struct sim *s, const struct fault_cfg *fc)
 {
-    return fc->kind == FAULT_SURGE || fc->kind == FAULT_HERD ? s->sc->clients[fc->target].name
-                                                             : s->sc->services[fc->target].name;
+    return targets_client(fc) ? s->sc->clients[fc->target].name
+                              : s->sc->services[fc->target].name;
 }
 
 /* The instance is back from a restart: it starts cold. */
@@ -188,11 +229,11 @@ static void restart_step(struct sim *s, uint32_t f, uint32_t instance, bool down
 void fault_instance_drained(struct sim *s, uint32_t service, uint32_t instance)
 {
     /* which rolling restart is draining it: the first active one naming it */
-    for (uint32_t f = 0; f < s->sc->fault_count; f++) {
-        const struct fault_cfg *fc = &s->sc->faults[f];
-        if (s->fault_active[f] && fc->kind == FAULT_RESTART && fc->target == service &&
-            covers(fc, instance)) {
-            go_down(s, f, instance);
+    const struct fault_list *active = &s->faults_on_service[service];
+    for (uint32_t k = 0; k < active->n; k++) {
+        const struct fault_cfg *fc = &s->sc->faults[active->f[k]];
+        if (fc->kind == FAULT_RESTART && covers(fc, instance)) {
+            go_down(s, active->f[k], instance);
             return;
         }
     }
@@ -202,6 +243,7 @@ static void start(struct sim *s, uint32_t f, uint32_t occurrence)
 {
     const struct fault_cfg *fc = &s->sc->faults[f];
     s->fault_active[f] = true;
+    list_add(list_of(s, fc), f);
     /* Pushed after anything start() schedules, so at equal times the end
      * comes last. (A rolling restart has no end event: its last instance
      * back ends it.) */
@@ -238,6 +280,7 @@ static void end(struct sim *s, uint32_t f)
 {
     const struct fault_cfg *fc = &s->sc->faults[f];
     s->fault_active[f] = false;
+    list_remove(list_of(s, fc), f);
     sim_emit(s, "fault_end", subject_of(s, fc), fc->label);
     if (fc->kind == FAULT_RESTART && fc->restart == RESTART_ALL)
         for (uint32_t i = fc->first_instance; i < fc->first_instance + fc->instance_count; i++)

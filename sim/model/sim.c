@@ -133,6 +133,8 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
     s->window_instances = xcalloc(s->instance_count + 1, sizeof *s->window_instances);
 
     s->fault_active = xcalloc(sc->fault_count + 1, sizeof *s->fault_active);
+    s->faults_on_service = xcalloc(ns + 1, sizeof *s->faults_on_service);
+    s->faults_on_client = xcalloc(sc->client_count + 1, sizeof *s->faults_on_client);
     fault_schedule_all(s);
     s->recovery = recovery_new(sc);
 
@@ -156,6 +158,12 @@ void sim_free(struct sim *s)
         edge_release(&s->clients[i].edge);
     }
     free(s->fault_active);
+    for (uint32_t i = 0; i < s->sc->service_count; i++)
+        free(s->faults_on_service[i].f);
+    for (uint32_t i = 0; i < s->sc->client_count; i++)
+        free(s->faults_on_client[i].f);
+    free(s->faults_on_service);
+    free(s->faults_on_client);
     recovery_free(s->recovery);
     free(s->services);
     free(s->clients);

@@ -246,6 +246,13 @@ struct sim {
     struct service_rt *services;
     struct client_rt *clients;
     bool *fault_active;   /* per fault: an occurrence is in progress */
+    /* The active faults on each service and on each client, in increasing
+     * fault order (so state is combined in the order of the file): a
+     * transition looks at what is active on its target, not at every fault. */
+    struct fault_list {
+        uint32_t *f;
+        uint32_t n, cap;
+    } *faults_on_service, *faults_on_client;
     uint32_t partitions_active; /* spares every call the partition check */
     struct recovery *recovery;
 
