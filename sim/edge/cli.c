@@ -128,6 +128,56 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
     return 1;
 }
 
+/* The options a usage text names: "-j", "--max-events", ... (each once,
+ * in order; NULL-terminated, the strings malloc'ed). */
+static char **options_in(const char *usage)
+{
+    char **out = xcalloc(1, sizeof *out);
+    size_t n = 0;
+    for (const char *p = usage; *p; p++) {
+        bool starts = *p == '-' && (p == usage || p[-1] == ' ' || p[-1] == '[' || p[-1] == '\n');
+        const char *q = p + (p[1] == '-' ? 2 : 1);
+        if (!starts || !((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+            continue;
+        while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '-')
+            q++;
+        char *opt = xstrndup(p, (size_t)(q - p));
+        bool seen = false;
+        for (size_t i = 0; i < n && !seen; i++)
+            seen = !strcmp(out[i], opt);
+        if (seen) {
+            free(opt);
+        } else {
+            out = xreallocarray(out, n + 2, sizeof *out);
+            out[n++] = opt;
+            out[n] = NULL;
+        }
+        p = q - 1;
+    }
+    return out;
+}
+
+int cli_bad_option(const char *command, const char *arg, const char *usage)
+{
+    char **known = options_in(usage);
+    bool takes = false;
+    for (char **k = known; *k && !takes; k++)
+        takes = !strcmp(*k, arg);
+    const char *closest = takes ? NULL : spell_closest(arg, (const char *const *)known);
+    if (takes)
+        fprintf(stderr, "stampede: error: %s: %s needs a value\n", command, arg);
+    else if (closest)
+        fprintf(stderr, "stampede: error: %s: unknown option '%s' (did you mean '%s'?)\n",
+                command, arg, closest);
+    else
+        fprintf(stderr, "stampede: error: %s: unknown option '%s' (stampede help %s lists them)\n",
+                command, arg, command);
+    for (char **k = known; *k; k++)
+        free(*k);
+    free(known);
+    return 2;
+}
+
 /* ---- run ---- */
 
 struct run_options {
@@ -143,7 +193,6 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
     o->c.sets = xcalloc((size_t)argc + 1, sizeof *o->c.sets);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        bool has_value = i + 1 < argc;
         int common = cli_common_option(&o->c, argc, argv, &i);
         if (common == 2)
             return 2;
@@ -159,9 +208,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
         } else if (!strcmp(a, "--plot")) {
             o->plot = true;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "stampede: error: run: unknown option '%s'%s\n", a,
-                    has_value ? "" : " (or missing value)");
-            return 2;
+            return cli_bad_option("run", a, RUN_USAGE);
         } else if (!o->file) {
             o->file = a;
         } else {

@@ -367,9 +367,7 @@ static int parse_options(int argc, char **argv, struct check_options *o)
         } else if (!strcmp(a, "--allow-empty")) {
             o->allow_empty = true;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "stampede: error: check: unknown option '%s'%s\n", a,
-                    has_value ? "" : " (or missing value)");
-            return 2;
+            return cli_bad_option("check", a, USAGE);
         } else {
             o->files[o->file_count++] = a;
         }

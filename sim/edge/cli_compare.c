@@ -193,9 +193,7 @@ static int parse_options(int argc, char **argv, struct compare_options *o)
             }
             o->rows[o->row_count++] = (struct row){name, name, b};
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "stampede: error: compare: unknown option or missing value '%s'\n"
-                            "%s", a, USAGE);
-            return 2;
+            return cli_bad_option("compare", a, USAGE);
         } else if (!o->file) {
             o->file = a;
         } else {

@@ -84,6 +84,12 @@ struct cli_common {
  * value. */
 int cli_common_option(struct cli_common *c, int argc, char **argv, int *i);
 
+/* Reports an option the command does not take ("unknown option '--quite'
+ * (did you mean '--quiet'?)"), or one it takes given without its value;
+ * the options are read from the command's usage text, so the suggestion
+ * cannot fall out of step with the help. Returns 2. */
+int cli_bad_option(const char *command, const char *arg, const char *usage);
+
 /* What every command's option parser returns: CLI_GO_ON to run, else the
  * exit code to stop with (0 after --help, 2 for bad usage). */
 #define CLI_GO_ON (-1)

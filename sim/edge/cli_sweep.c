@@ -105,9 +105,7 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
             if (parse_shard(argv[++i], o))
                 return 2;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "stampede: error: sweep: unknown option or missing value '%s'\n%s",
-                    a, USAGE);
-            return 2;
+            return cli_bad_option("sweep", a, USAGE);
         } else if (!o->file) {
             o->file = a;
         } else {

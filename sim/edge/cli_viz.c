@@ -157,9 +157,7 @@ int cli_plot(int argc, char **argv)
         } else if (!strcmp(a, "--variant") && v) {
             variant = argv[++i];
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "stampede: error: plot: unknown option or missing value '%s'\n%s",
-                    a, PLOT_USAGE);
-            return 2;
+            return cli_bad_option("plot", a, PLOT_USAGE);
         } else if (input_count < 8) {
             inputs[input_count++] = a;
         } else {
@@ -243,12 +241,15 @@ int cli_view(int argc, char **argv)
             o.keys = argv[++i];
         } else if (!strcmp(a, "--screenshot") && v) {
             o.screenshot = argv[++i];
-        } else if (!strcmp(a, "--max-wall-s") && v) {
-            o.max_wall_s = strtod(argv[++i], NULL);
+        } else if (!strcmp(a, "--max-wall-s") && v) { /* tests: quit after so long */
+            char *end;
+            o.max_wall_s = strtod(argv[++i], &end);
+            if (*end || !(o.max_wall_s > 0)) {
+                fprintf(stderr, "stampede: error: --max-wall-s: expected a number > 0\n");
+                rc = 2;
+            }
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "stampede: error: view: unknown option or missing value '%s'\n%s", a,
-                    VIEW_USAGE);
-            rc = 2;
+            rc = cli_bad_option("view", a, VIEW_USAGE);
         } else if (!file) {
             file = a;
         } else {

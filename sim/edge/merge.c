@@ -17,7 +17,9 @@
 #include "../base/csv.h"
 #include "../base/outfile.h"
 #include "../base/xalloc.h"
+#include "cli_internal.h"
 #include "interrupt.h"
+#include "cli_internal.h"
 #include "sweep_csv.h"
 
 #define MAX_COLUMNS 4096
@@ -379,10 +381,8 @@ int sweep_csv_merge_main(int argc, char **argv)
         if (!strcmp(argv[i], "-o") && i + 1 < argc)
             out = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "stampede: error: merge: unknown option '%s'\n%s", argv[i],
-                    MERGE_USAGE);
             release(&m);
-            return 2;
+            return cli_bad_option("merge", argv[i], MERGE_USAGE);
         } else
             m.inputs[m.input_count++] = argv[i];
     }

@@ -28,6 +28,8 @@ check help_exits_0 expect_exit 0 "$bin" --help
 check every_command_has_help bash -c "for c in run validate list check compare sweep merge plot view; do $bin \$c --help >/dev/null || exit 1; done"
 check unknown_command_exits_2 expect_exit 2 "$bin" frobnicate
 check a_misspelt_command_gets_a_suggestion bash -c "$bin runn 2>&1 | grep -q \"did you mean 'run'\""
+check a_misspelt_option_gets_a_suggestion bash -c "$bin run mmc --quite 2>&1 | grep -qx \"stampede: error: run: unknown option '--quite' (did you mean '--quiet'?)\" && $bin sweep mmc --gird a=1 2>&1 | grep -q \"did you mean '--grid'\" && $bin merge --ouptut x 2>&1 | grep -q 'stampede help merge lists them'"
+check an_option_without_its_value_says_so bash -c "$bin run mmc --seed 2>&1 | grep -qx 'stampede: error: run: --seed needs a value'"
 check help_and_version_are_commands bash -c "$bin help >/dev/null && $bin help run | grep -q '^usage: stampede run' && $bin version | grep -q '^stampede '"
 
 # --- layering: the include graph of the real tree, and a fixture that breaks it ---
