@@ -381,6 +381,25 @@ Test(loader, an_override_path_must_exist_up_to_its_last_key)
     diag_release(&d);
 }
 
+/* null removes a block: a variant without the file's retry, and the same
+ * from the command line (it once read as "expected an object, got null"). */
+Test(loader, null_removes_a_block)
+{
+    const char *json = BASE(API, "\"policies\":{\"edge\":{\"timeout_ms\":100,\"retry\":{"
+                                 "\"max_attempts\":3}}},"
+                                 "\"variants\":[{\"name\":\"with\"},{\"name\":\"without\","
+                                 "\"set\":{\"policies.edge.retry\":null}}],");
+    struct scenario_set set = load_ok(json, NULL, 0);
+    cr_assert_eq(set.items[0]->policies[0].retry.max_attempts, 3u);
+    cr_assert_eq(set.items[1]->policies[0].retry.max_attempts, 1u, "no retry: one attempt");
+    scenario_set_release(&set);
+    const char *sets[] = {"policies.edge.retry=null"};
+    set = load_ok(json, sets, 1);
+    cr_assert_eq(set.items[0]->policies[0].retry.max_attempts, 1u);
+    cr_assert_eq(set.items[1]->policies[0].retry.max_attempts, 1u);
+    scenario_set_release(&set);
+}
+
 /* An override's value is JSON only when all of it is: "1s" once ran as 1
  * (ms), "12abc" as 12 and "truex" as true. */
 Test(loader, an_override_value_is_whole_json_or_a_string)

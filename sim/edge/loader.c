@@ -746,6 +746,14 @@ static bool override_fits(const cJSON *tree, const char *assignment)
     return ok;
 }
 
+/* "PATH=null": a removal, which a variant that already lacks the key
+ * simply does not need. */
+static bool is_removal(const char *assignment)
+{
+    const char *eq = strchr(assignment, '=');
+    return eq && strcmp(eq + 1, "null") == 0;
+}
+
 /* Command-line overrides are set in each selected variant after its own
  * `set`, so a path may exist only where a variant adds it. Each override is
  * checked against every selected variant first: one that fits none gets its
@@ -781,7 +789,7 @@ static bool overrides_fit_variants(struct diag *d, const cJSON *base, const cJSO
                 fit++;
             }
         }
-        if (fit == selected)
+        if (fit == selected || (fit > 0 && is_removal(overrides[k])))
             continue;
         all_ok = false;
         if (fit == 0) { /* the real reason, said once */
@@ -853,9 +861,9 @@ static void add_scenario(struct scenario_set *out, struct scenario *sc)
 /* Builds every variant (or `only`) of an override-applied root. The
  * command line's overrides are applied again after each variant's own
  * `set`, so they win (a sweep can vary what a variant sets). */
-static void build_variants(struct diag *d, const cJSON *root, const char *only,
-                           const char *const *overrides, uint32_t override_count,
-                           struct scenario_set *out)
+static void build_variants(struct diag *d, const cJSON *root, const cJSON *pristine,
+                           const char *only, const char *const *overrides,
+                           uint32_t override_count, struct scenario_set *out)
 {
     const cJSON *variants = json_get(root, "variants");
     cJSON *base = cJSON_Duplicate(root, true);
@@ -871,6 +879,11 @@ static void build_variants(struct diag *d, const cJSON *root, const char *only,
         return;
     }
     scenario_free(sc); /* with variants, each variant is a run of its own */
+    if (pristine) { /* a variant starts from the file as written; the overrides come last */
+        cJSON_Delete(base);
+        base = cJSON_Duplicate(pristine, true);
+        cJSON_DeleteItemFromObjectCaseSensitive(base, "variants");
+    }
     char p[JSON_PATH_MAX], context[128];
     if (!json_expect_array(d, variants, "$.variants")) {
         cJSON_Delete(base);
@@ -903,7 +916,8 @@ static void build_variants(struct diag *d, const cJSON *root, const char *only,
         d->context = context;
         apply_variant(d, copy, v, p);
         for (uint32_t k = 0; k < override_count; k++)
-            parse_override(d, copy, overrides[k]);
+            if (!is_removal(overrides[k]) || override_fits(copy, overrides[k]))
+                parse_override(d, copy, overrides[k]);
         add_scenario(out, build(d, copy, names[i]));
         d->context = NULL;
         cJSON_Delete(copy);
@@ -936,6 +950,7 @@ enum loader_status loader_load_text(const char *file, const char *text,
      * so one run shows every problem. With variants, overrides are applied
      * in each variant after its own `set` (build_variants). */
     bool overrides_ok = true;
+    cJSON *pristine = NULL;
     if (!json_get(root, "variants")) {
         uint32_t errors_before = d->errors;
         for (uint32_t i = 0; i < override_count; i++)
@@ -943,13 +958,16 @@ enum loader_status loader_load_text(const char *file, const char *text,
         overrides_ok = d->errors == errors_before; /* a bad one is reported once */
     } else { /* those that fit the file itself apply to it too: expect, a value every
               * variant rejects (said once, by the base); the rest are checked per variant */
+        pristine = cJSON_Duplicate(root, true);
         for (uint32_t i = 0; i < override_count; i++)
             if (override_fits(root, overrides[i]))
                 parse_override(d, root, overrides[i]);
     }
     read_expect(d, root, out);
     check_expect_variants(d, root, out);
-    build_variants(d, root, only_variant, overrides, overrides_ok ? override_count : 0, out);
+    build_variants(d, root, pristine, only_variant, overrides, overrides_ok ? override_count : 0,
+                   out);
+    cJSON_Delete(pristine);
     cJSON_Delete(root);
     if (d->errors) {
         scenario_set_release(out);

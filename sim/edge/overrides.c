@@ -106,6 +106,15 @@ bool overrides_apply(struct diag *d, cJSON *root, const char *dotted, cJSON *val
             node = el;
         } else if (cJSON_IsObject(node)) {
             cJSON *child = json_get(node, seg);
+            if (!next && cJSON_IsNull(value)) { /* null removes: a variant without the retry */
+                if (!child) {
+                    report_missing(d, origin, shown, node, seg, false);
+                    goto out;
+                }
+                cJSON_DeleteItemFromObjectCaseSensitive(node, seg);
+                ok = true;
+                goto out;
+            }
             if (!next) {
                 if (child)
                     cJSON_ReplaceItemInObjectCaseSensitive(node, seg, value);
