@@ -185,23 +185,28 @@ repro-builds: | $(DEPS_STAMP)
 asan:
 	$(MAKE) MODE=asan test
 
+# The flagship: a retry storm and the five policies that stop it (or do not),
+# compared side by side and drawn into one picture, the baseline first.
 run: $(BIN)
-	$(BIN) run scenarios/api-db.json --plot
+	$(BIN) compare scenarios/retry-storm.json
+	$(BIN) plot results/retry-storm -o results/retry-storm/plot.png
 
-# Every bundled scenario drawn into results/gallery/ (variants side by side).
+# Every bundled scenario drawn into results/gallery/ (all its variants side
+# by side, in the scenario's order).
 gallery: $(BIN)
 	@mkdir -p results/gallery
 	@for f in scenarios/*.json; do n=$$(basename $$f .json); \
 	  $(BIN) run $$f --quiet --out build/gallery/$$n && \
-	  $(BIN) plot $$(tests/tools/variant-dirs.sh $$f build/gallery/$$n) -o results/gallery/$$n.png \
-	    --size 1600x1000 >/dev/null && echo "  results/gallery/$$n.png"; done
+	  $(BIN) plot build/gallery/$$n -o results/gallery/$$n.png >/dev/null && \
+	  echo "  results/gallery/$$n.png"; done
 
 # The documentation's pictures (docs/img), redrawn from the bundled
 # scenarios at their default seed: run after a change to what plots draw.
 pictures: $(BIN)
+	@$(BIN) run scenarios/retry-storm.json --quiet --out build/pictures/retry-storm
+	@$(BIN) plot build/pictures/retry-storm -o docs/img/flagship.png
 	@$(BIN) run scenarios/api-db.json --quiet --out build/pictures/api-db
 	@$(BIN) plot build/pictures/api-db -o docs/img/api-db.png --size 1200x800
-	@$(BIN) run scenarios/retry-storm.json --quiet --out build/pictures/retry-storm
 	@$(BIN) plot build/pictures/retry-storm/naive build/pictures/retry-storm/budget \
 	  build/pictures/retry-storm/adaptive-lifo -o docs/img/retry-storm.png --size 1500x900
 	@$(BIN) plot build/pictures/retry-storm/breaker build/pictures/retry-storm/drop-expired \

@@ -63,10 +63,11 @@ Test(viz, the_fault_window_is_shaded_at_the_right_x_in_every_panel)
     SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
     cr_assert_not_null(s);
     SDL_Color white = {255, 255, 255, 255};
-    for (int p = 0; p < VIZ_PANEL_COUNT; p++) {
-        SDL_Rect r = viz_panel_rect(w, h, 1, 0, (enum viz_panel)p);
+    cr_assert_not(viz_panel_shown(&v, 1, VIZ_PANEL_POLICY), "no policy: no policies panel");
+    for (int p = 0; p < VIZ_PANEL_POLICY; p++) {
+        SDL_Rect r = viz_panel_rect(w, h, &v, 1, 0, (enum viz_panel)p);
         int x_in = viz_time_x(r, 60, 30), x_out = viz_time_x(r, 60, 50);
-        int y = r.y + r.h * 5 / 8 + 1; /* between grid lines, away from text */
+        int y = r.y + r.h * 7 / 8 + 1; /* between grid lines, below the lines, away from text */
         SDL_Color in = pixel(s, x_in, y), out = pixel(s, x_out, y);
         cr_assert(!near(in, white, 8), "panel %d: no shade at 30 s", p);
         cr_assert(in.r == in.g && in.g == in.b, "panel %d: the shade is grey", p);
@@ -85,7 +86,7 @@ Test(viz, goodput_is_a_green_line_in_the_load_panel_and_drops_in_the_outage)
     struct viz_series *v = run_series();
     int w = 900, h = 700;
     SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
-    SDL_Rect r = viz_panel_rect(w, h, 1, 0, VIZ_PANEL_LOAD);
+    SDL_Rect r = viz_panel_rect(w, h, &v, 1, 0, VIZ_PANEL_LOAD);
     /* before the fault: goodput ~100/s on a 0..100 axis: green near the top;
      * in the fault: 0/s: green at the bottom, none near the top */
     int green_high_during = 0;
@@ -121,7 +122,7 @@ Test(viz, the_recovery_instant_is_a_dashed_line_in_the_load_panel)
     cr_assert(v->recovery_s >= 0 && v->recovery_s < 1, "recovery_s %g", v->recovery_s);
     int w = 900, h = 700;
     SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
-    SDL_Rect r = viz_panel_rect(w, h, 1, 0, VIZ_PANEL_LOAD);
+    SDL_Rect r = viz_panel_rect(w, h, &v, 1, 0, VIZ_PANEL_LOAD);
     int x = viz_time_x(r, 60, 40 + v->recovery_s);
     /* below the load lines (100/s on a 0..200 axis) and above the label */
     SDL_Rect column = {x, r.y + r.h * 55 / 100, 1, r.h / 4};
@@ -205,4 +206,25 @@ Test(viz, a_sweep_heatmap_decodes_and_ramps_from_low_to_high)
     cr_assert_str_eq(strrchr(err, ':') + 2, "no column 'nope'");
     remove(csv);
     remove(png);
+}
+
+/* In the outage every request fails at once: failed = offered = 100/s.
+ * Both must show (failed once vanished under offered, and a class read
+ * "goodput is zero but nothing fails"): a red core inside a blue casing. */
+Test(viz, failures_equal_to_offered_stay_visible)
+{
+    struct viz_series *v = run_series();
+    int w = 900, h = 700;
+    SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
+    SDL_Rect r = viz_panel_rect(w, h, &v, 1, 0, VIZ_PANEL_LOAD);
+    int x = viz_time_x(r, 60, 30);
+    int red = 0, blue = 0;
+    for (int y = r.y; y < r.y + r.h; y++) {
+        red += near(pixel(s, x, y), viz_color_failed, 10);
+        blue += near(pixel(s, x, y), viz_color_offered, 10);
+    }
+    cr_assert_geq(red, 2, "the failed line is hidden (%d red pixels)", red);
+    cr_assert_geq(blue, 3, "the offered line is hidden under failed (%d blue pixels)", blue);
+    SDL_FreeSurface(s);
+    viz_series_free(v);
 }

@@ -94,6 +94,7 @@ static void load_services(struct viz_series *v, const char *dir)
             if (s == v->services) {
                 if (s == VIZ_MAX_SERVICES)
                     continue;
+                viz_series_use_services(v, s + 1);
                 snprintf(v->service_name[s], sizeof v->service_name[s], "%s", f[cs]);
                 v->services++;
                 for (uint32_t i = 0; i < v->n; i++)
@@ -179,8 +180,40 @@ static void load_recovery(struct viz_series *v, const char *line)
     }
 }
 
-/* Name, variant and title from summary.json, without a JSON library (viz
- * reads only the simulator's public outputs): "key": "value" lines. */
+/* A JSON string's text from just after its opening quote: escapes undone
+ * (\uXXXX as UTF-8), up to the closing quote; malloc'ed. */
+static char *json_text(const char *at)
+{
+    char *out = xmalloc(strlen(at) * 3 + 1), *o = out; /* \uXXXX: 6 in, at most 3 out */
+    for (const char *p = at; *p && *p != '"'; p++) {
+        if (*p != '\\' || !p[1]) {
+            *o++ = *p;
+            continue;
+        }
+        char e = *++p;
+        if (e == 'n' || e == 't' || e == 'r')
+            *o++ = ' '; /* captions are one paragraph */
+        else if (e == 'u' && strlen(p) >= 5) {
+            unsigned cp = (unsigned)strtoul((char[5]){p[1], p[2], p[3], p[4], 0}, NULL, 16);
+            p += 4;
+            if (cp < 0x80) {
+                *o++ = (char)cp;
+            } else if (cp < 0x800) {
+                *o++ = (char)(0xC0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3F));
+            } else {
+                *o++ = (char)(0xE0 | cp >> 12), *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+                *o++ = (char)(0x80 | (cp & 0x3F));
+            }
+        } else
+            *o++ = e; /* \" \\ \/ */
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Name, variant, title and description from summary.json, without a JSON
+ * library (viz reads only the simulator's public outputs): the writer puts
+ * each key on a line of its own. */
 static void load_names(struct viz_series *v, const char *dir)
 {
     char path[4200];
@@ -192,19 +225,22 @@ static void load_names(struct viz_series *v, const char *dir)
         const char *key;
         char *out;
         size_t size;
-    } want[] = {{"\"scenario\": \"", v->name, sizeof v->name},
-                {"\"variant\": \"", v->variant, sizeof v->variant},
-                {"\"title\": \"", v->title, sizeof v->title}};
+    } want[] = {{"  \"scenario\": \"", v->name, sizeof v->name},
+                {"  \"variant\": \"", v->variant, sizeof v->variant},
+                {"  \"title\": \"", v->title, sizeof v->title}};
+    static const char DESCRIPTION[] = "  \"description\": \"";
     while (f && getline(&line, &cap, f) > 0) {
         load_recovery(v, line);
-        for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
-            char *at = strstr(line, want[k].key);
-            if (at && !*want[k].out) {
-                at += strlen(want[k].key);
-                char *end = strrchr(at, '"');
-                if (end)
-                    snprintf(want[k].out, want[k].size, "%.*s", (int)(end - at), at);
+        for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+            if (!*want[k].out && !strncmp(line, want[k].key, strlen(want[k].key))) {
+                char *text = json_text(line + strlen(want[k].key));
+                snprintf(want[k].out, want[k].size, "%s", text);
+                free(text);
             }
+        if ((!v->description || !*v->description) &&
+            !strncmp(line, DESCRIPTION, strlen(DESCRIPTION))) {
+            free(v->description);
+            v->description = json_text(line + strlen(DESCRIPTION));
         }
     }
     free(line);

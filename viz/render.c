@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Okabe-Ito, with grey and black */
@@ -28,7 +29,7 @@ static const SDL_Color PALETTE[] = {
     {0x00, 0x00, 0x00, 255}, {0xF0, 0xE4, 0x42, 255},
 };
 
-#define CAPTION_H 76
+#define CAPTION_H 92 /* title, two lines of description, a narration line */
 #define AXIS_H 22
 #define LEFT_M 58
 #define RIGHT_M 12
@@ -38,14 +39,49 @@ static const char *const PANEL_TITLES[VIZ_PANEL_COUNT] = {
     "load (requests/s)", "latency of successes (ms)", "queue length (window max)", "utilisation",
     "policies"};
 
-SDL_Rect viz_panel_rect(int w, int h, unsigned runs, unsigned run, enum viz_panel p)
+static bool has_breaker(const struct viz_series *v, unsigned k);
+static double series_max(const double *y, unsigned n);
+
+/* Whether a run has anything for the policies panel: a breaker, a retry
+ * budget, or requests shed or throttled (a policy of timeouts alone has
+ * nothing to draw there). */
+static bool has_policy_content(const struct viz_series *v)
 {
-    if (runs == 0)
-        runs = 1;
-    int col_w = w / (int)runs;
+    for (unsigned k = 0; k < v->policies; k++)
+        if (has_breaker(v, k) || series_max(v->budget[k], v->n) > 0)
+            return true;
+    for (unsigned i = 0; i < v->n; i++)
+        if (v->shed[i] > 0 || v->throttled[i] > 0)
+            return true;
+    return false;
+}
+
+bool viz_panel_shown(struct viz_series *const *runs, unsigned count, enum viz_panel p)
+{
+    if (p != VIZ_PANEL_POLICY)
+        return true;
+    for (unsigned k = 0; k < count; k++)
+        if (has_policy_content(runs[k]))
+            return true;
+    return false; /* an empty panel would take a fifth of the picture */
+}
+
+SDL_Rect viz_panel_rect(int w, int h, struct viz_series *const *runs, unsigned count,
+                        unsigned run, enum viz_panel p)
+{
+    unsigned slots = 0, slot = 0;
+    for (int k = 0; k < VIZ_PANEL_COUNT; k++)
+        if (viz_panel_shown(runs, count, (enum viz_panel)k)) {
+            slot = k < (int)p ? slot + 1 : slot;
+            slots++;
+        }
+    if (!viz_panel_shown(runs, count, p))
+        return (SDL_Rect){0, 0, 0, 0};
+    unsigned columns = count ? count : 1;
+    int col_w = w / (int)columns;
     int top = CAPTION_H, bottom = h - AXIS_H;
-    int ph = (bottom - top - GAP * (VIZ_PANEL_COUNT - 1)) / VIZ_PANEL_COUNT;
-    SDL_Rect rect = {col_w * (int)run + LEFT_M, top + (int)p * (ph + GAP),
+    int ph = (bottom - top - GAP * ((int)slots - 1)) / (int)slots;
+    SDL_Rect rect = {col_w * (int)run + LEFT_M, top + (int)slot * (ph + GAP),
                      col_w - LEFT_M - RIGHT_M, ph};
     return rect;
 }
@@ -105,28 +141,12 @@ static int divisions(double ymax)
     return lead > 4.5 ? 5 : 4;
 }
 
-/* A panel's frame, horizontal grid lines with labels, and its title;
- * returns where the title ends (legends keep clear of it). */
-static int frame(SDL_Renderer *r, const struct viz_fonts *f, SDL_Rect p, double ymax,
-                 const char *title)
-{
-    set_color(r, GRID);
-    char buf[32];
-    int div = divisions(ymax);
-    for (int k = 0; k <= div; k++) {
-        int y = p.y + p.h - (int)lround((double)k / div * (p.h - 1));
-        SDL_RenderDrawLine(r, p.x, y, p.x + p.w - 1, y);
-        format_tick(buf, sizeof buf, ymax * k / div);
-        int tw = viz_text_width(f->small, buf);
-        viz_text(f->small, p.x - tw - 4, y - viz_font_height(f->small) / 2, buf, MUTED);
-        set_color(r, GRID);
-    }
-    return p.x + 4 + viz_text(f->small, p.x + 4, p.y + 2, title, INK);
-}
-
-/* A line through (t[i], y[i]); NaN breaks it. Two pixels wide. */
+/* A line through (t[i], y[i]); NaN breaks it. `width` pixels wide: series
+ * that may coincide are drawn widest first and narrowest on top, so equal
+ * values show as a cased line (p50 inside p90 inside p99; failed inside
+ * offered) instead of one hiding the others. */
 static void line(SDL_Renderer *r, SDL_Rect p, double duration, double ymax, const double *t,
-                 const double *y, unsigned n, SDL_Color c, bool dashed)
+                 const double *y, unsigned n, SDL_Color c, bool dashed, int width)
 {
     set_color(r, c);
     int px = 0, py = 0;
@@ -140,44 +160,132 @@ static void line(SDL_Renderer *r, SDL_Rect p, double duration, double ymax, cons
         f = f < 0 ? 0 : f > 1 ? 1 : f;
         int x = viz_time_x(p, duration, t[i]);
         int yy = p.y + p.h - 1 - (int)lround(f * (p.h - 2));
-        if (have && (!dashed || i % 2 == 0)) {
-            SDL_RenderDrawLine(r, px, py, x, yy);
-            SDL_RenderDrawLine(r, px, py - 1, x, yy - 1);
-        }
+        if (have && (!dashed || i % 2 == 0))
+            for (int k = 0; k < width; k++) { /* centred on the value, clipped to the panel */
+                int off = k - width / 2;
+                int a = py + off, b = yy + off;
+                if (a >= p.y && b >= p.y && a < p.y + p.h && b < p.y + p.h)
+                    SDL_RenderDrawLine(r, px, a, x, b);
+            }
         px = x, py = yy, have = true;
     }
 }
 
-/* Legend items go right to left along the panel's top edge, and wrap to
- * the next line rather than run into the panel's title. */
+/* A panel's legend: items given in reading order, laid out left to right
+ * in lines right-aligned to the panel's top edge, the first line beside the
+ * title and the next ones below it when they do not fit. */
+#define LEGEND_MAX 16
 struct legend {
-    int x, y, right, title_end;
+    SDL_Rect p;
+    int title_end;
+    unsigned n;
+    struct legend_entry {
+        char name[48];
+        SDL_Color c;
+        int width;
+    } item[LEGEND_MAX];
 };
 
 static struct legend legend_at(SDL_Rect p, int title_end)
 {
-    return (struct legend){p.x + p.w - 4, p.y + 2, p.x + p.w - 4, title_end};
+    return (struct legend){.p = p, .title_end = title_end};
 }
 
-static void legend_item(SDL_Renderer *r, const struct viz_fonts *f, struct legend *l,
-                        const char *name, SDL_Color c)
+static void legend_item(struct legend *l, const char *name, SDL_Color c, int width)
 {
-    int tw = viz_text_width(f->small, name);
-    if (l->x - tw - 22 < l->title_end + 10) { /* no room beside the title: next line */
-        l->x = l->right;
-        l->y += viz_font_height(f->small);
-        l->title_end = 0;
+    if (l->n == LEGEND_MAX)
+        return; /* callers group what is beyond (top N and "others") */
+    struct legend_entry *e = &l->item[l->n++];
+    snprintf(e->name, sizeof e->name, "%s", name);
+    e->c = c, e->width = width;
+}
+
+static int entry_width(const struct viz_fonts *f, const struct legend_entry *e)
+{
+    return 22 + viz_text_width(f->small, e->name);
+}
+
+static void legend_draw(SDL_Renderer *r, const struct viz_fonts *f, const struct legend *l)
+{
+    int right = l->p.x + l->p.w - 4, y = l->p.y + 2, left_limit = l->title_end + 10;
+    for (unsigned first = 0, line = 0; first < l->n; line++) { /* as many as fit a line */
+        int room = right - left_limit, used = 0;
+        unsigned last = first;
+        /* below the title a line takes at least one item; beside it, none may fit */
+        while (last < l->n && (used + entry_width(f, &l->item[last]) <= room ||
+                               (last == first && line > 0)))
+            used += entry_width(f, &l->item[last++]);
+        int x = right - used;
+        for (unsigned k = first; k < last; k++) {
+            const struct legend_entry *e = &l->item[k];
+            set_color(r, e->c);
+            int h = e->width < 3 ? 3 : e->width; /* the swatch as thick as its line */
+            SDL_Rect swatch = {x, y + viz_font_height(f->small) / 2 - h / 2, 14, h};
+            SDL_RenderFillRect(r, &swatch);
+            viz_text(f->small, x + 17, y, e->name, INK);
+            x += entry_width(f, e);
+        }
+        first = last;
+        y += viz_font_height(f->small);
+        left_limit = l->p.x + 4; /* below the title: the whole width */
     }
-    l->x -= tw + 22;
-    set_color(r, c);
-    SDL_Rect swatch = {l->x, l->y + viz_font_height(f->small) / 2 - 1, 14, 3};
-    SDL_RenderFillRect(r, &swatch);
-    viz_text(f->small, l->x + 17, l->y, name, INK);
 }
 
-static void shade_faults(SDL_Renderer *r, const struct viz_fonts *f, const struct viz_series *v,
-                         SDL_Rect p, bool label)
+/* The lines the legend takes (the same layout as legend_draw). */
+static int legend_lines(const struct viz_fonts *f, const struct legend *l)
 {
+    int right = l->p.x + l->p.w - 4, left_limit = l->title_end + 10, lines = 0;
+    for (unsigned first = 0; first < l->n; lines++) {
+        int room = right - left_limit, used = 0;
+        unsigned last = first;
+        while (last < l->n && (used + entry_width(f, &l->item[last]) <= room ||
+                               (last == first && lines > 0)))
+            used += entry_width(f, &l->item[last++]);
+        first = last;
+        left_limit = l->p.x + 4;
+    }
+    return lines;
+}
+
+/* A panel's title and legend in a band along its top, then its grid and
+ * labels below: the area for the data, which nothing is drawn over (a
+ * utilisation of 1 used to run under the legend's text). */
+static SDL_Rect panel_frame(SDL_Renderer *r, const struct viz_fonts *f, SDL_Rect p, double ymax,
+                            const char *title, const struct legend *l)
+{
+    int lines = legend_lines(f, l);
+    int band = (lines > 1 ? lines : 1) * viz_font_height(f->small) + 4;
+    SDL_Rect d = {p.x, p.y + band, p.w, p.h - band};
+    viz_text(f->small, p.x + 4, p.y + 2, title, INK);
+    legend_draw(r, f, l);
+    set_color(r, GRID);
+    char buf[32];
+    int div = divisions(ymax);
+    for (int k = 0; k <= div; k++) {
+        int y = d.y + d.h - (int)lround((double)k / div * (d.h - 1));
+        SDL_RenderDrawLine(r, d.x, y, d.x + d.w - 1, y);
+        format_tick(buf, sizeof buf, ymax * k / div);
+        int tw = viz_text_width(f->small, buf);
+        viz_text(f->small, d.x - tw - 4, y - viz_font_height(f->small) / 2, buf, MUTED);
+        set_color(r, GRID);
+    }
+    return d;
+}
+
+/* A legend beside `title`, to fill before panel_frame. */
+static struct legend legend_for(const struct viz_fonts *f, SDL_Rect p, const char *title)
+{
+    return legend_at(p, p.x + 4 + viz_text_width(f->small, title));
+}
+
+/* Fault windows shaded on every panel; above the first, each distinct
+ * fault labelled once, at its first window, with how often it recurs
+ * ("pause (5 times)"), staggered on two lines and kept clear of the column's
+ * variant tag (whose left edge is `tag_x`). */
+static void shade_faults(SDL_Renderer *r, const struct viz_fonts *f, const struct viz_series *v,
+                         SDL_Rect p, bool label, int tag_x)
+{
+    unsigned labelled = 0;
     for (unsigned k = 0; k < v->faults; k++) {
         const struct viz_fault *fl = &v->fault[k];
         double end = fl->end == fl->end ? fl->end : v->now_s;
@@ -188,9 +296,32 @@ static void shade_faults(SDL_Renderer *r, const struct viz_fonts *f, const struc
         SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
         set_color(r, viz_color_fault);
         SDL_RenderFillRect(r, &band);
-        if (label) /* above the panels, staggered so that neighbours stay readable */
-            viz_text(f->small, x0, p.y - (int)(1 + k % 2) * viz_font_height(f->small) - 1,
-                     fl->label, MUTED);
+        if (!label)
+            continue;
+        unsigned repeats = 0;
+        bool first = true;
+        for (unsigned j = 0; j < v->faults; j++)
+            if (strcmp(v->fault[j].label, fl->label) == 0) {
+                first = first && j >= k;
+                repeats++;
+            }
+        if (!first)
+            continue;
+        char text[160];
+        if (repeats > 1)
+            snprintf(text, sizeof text, "%s (%u times)", fl->label, repeats);
+        else
+            snprintf(text, sizeof text, "%s", fl->label);
+        int tw = viz_text_width(f->small, text);
+        int y = p.y - (int)(1 + labelled % 2) * viz_font_height(f->small) - 1;
+        int x = x0;
+        bool tag_line = labelled % 2 == 0; /* the lower line is the tag's */
+        if (tag_line && x + tw > tag_x - 6)
+            x = tag_x - 6 - tw;
+        if (x < p.x - 40)
+            x = p.x - 40;
+        viz_text(f->small, x, y, text, MUTED);
+        labelled++;
     }
 }
 
@@ -241,17 +372,21 @@ static void draw_load(SDL_Renderer *r, const struct viz_fonts *f, const struct v
 {
     const double *ys[] = {v->offered, v->attempts, v->goodput, v->failed};
     double ymax = nice_ceiling(shared);
-    int te = frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_LOAD]);
     static const char *const names[] = {"offered", "attempts", "goodput", "failed"};
     const SDL_Color cs[] = {viz_color_offered, viz_color_attempts, viz_color_goodput,
                             viz_color_failed};
-    struct legend l = legend_at(p, te);
-    for (int k = 3; k >= 0; k--)
-        if (!o->hidden[VIZ_OFFERED + k]) {
-            line(r, p, v->duration_s, ymax, v->t, ys[k], v->n, cs[k], false);
-            legend_item(r, f, &l, names[k], cs[k]);
-        }
-    mark_recovery(r, f, v, p);
+    /* widest underneath: a storm's failed = offered shows as a red core in
+     * a blue casing, a healthy goodput = offered as green in blue */
+    static const int widths[] = {8, 5, 3, 2};
+    struct legend l = legend_for(f, p, PANEL_TITLES[VIZ_PANEL_LOAD]);
+    for (int k = 0; k < 4; k++)
+        if (!o->hidden[VIZ_OFFERED + k])
+            legend_item(&l, names[k], cs[k], widths[k]);
+    SDL_Rect d = panel_frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_LOAD], &l);
+    for (int k = 0; k < 4; k++)
+        if (!o->hidden[VIZ_OFFERED + k])
+            line(r, d, v->duration_s, ymax, v->t, ys[k], v->n, cs[k], false, widths[k]);
+    mark_recovery(r, f, v, d);
 }
 
 static double latency_max(const struct viz_series *v, const struct viz_draw_opts *o)
@@ -271,15 +406,17 @@ static void draw_latency(SDL_Renderer *r, const struct viz_fonts *f, const struc
 {
     const double *ys[] = {v->p50, v->p90, v->p99};
     double ymax = nice_ceiling(shared);
-    int te = frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_LATENCY]);
     static const char *const names[] = {"p50", "p90", "p99"};
     const SDL_Color cs[] = {P50, P90, P99};
-    struct legend l = legend_at(p, te);
+    static const int widths[] = {2, 4, 7}; /* p99 widest, underneath */
+    struct legend l = legend_for(f, p, PANEL_TITLES[VIZ_PANEL_LATENCY]);
+    for (int k = 0; k < 3; k++)
+        if (!o->hidden[VIZ_P50 + k])
+            legend_item(&l, names[k], cs[k], widths[k]);
+    SDL_Rect d = panel_frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_LATENCY], &l);
     for (int k = 2; k >= 0; k--)
-        if (!o->hidden[VIZ_P50 + k]) {
-            line(r, p, v->duration_s, ymax, v->t, ys[k], v->n, cs[k], false);
-            legend_item(r, f, &l, names[k], cs[k]);
-        }
+        if (!o->hidden[VIZ_P50 + k])
+            line(r, d, v->duration_s, ymax, v->t, ys[k], v->n, cs[k], false, widths[k]);
 }
 
 static double queue_max(const struct viz_series *v)
@@ -292,17 +429,73 @@ static double queue_max(const struct viz_series *v)
     return m;
 }
 
+#define PALETTE_N (sizeof PALETTE / sizeof PALETTE[0])
+static const SDL_Color OTHERS = {0x99, 0x99, 0x99, 255};
+
+/* The services drawn by name: all of them when the palette has a colour
+ * each, else the PALETTE_N - 1 busiest (by peak utilisation, then peak
+ * queue) in scenario order, the rest drawn as one grey "others" line.
+ * The same choice for both service panels, so a colour means one service. */
+static unsigned shown_services(const struct viz_series *v, unsigned *idx)
+{
+    if (v->services <= PALETTE_N) {
+        for (unsigned s = 0; s < v->services; s++)
+            idx[s] = s;
+        return v->services;
+    }
+    bool *taken = calloc(v->services, sizeof *taken);
+    unsigned n = 0;
+    for (; taken && n < PALETTE_N - 1; n++) {
+        unsigned best = 0;
+        double bu = -1, bq = -1;
+        for (unsigned s = 0; s < v->services; s++) {
+            double u = series_max(v->util[s], v->n), q = series_max(v->queue[s], v->n);
+            if (!taken[s] && (u > bu || (u == bu && q > bq)))
+                best = s, bu = u, bq = q;
+        }
+        taken[best] = true;
+    }
+    unsigned k = 0;
+    for (unsigned s = 0; taken && s < v->services; s++)
+        if (taken[s])
+            idx[k++] = s;
+    free(taken);
+    return k;
+}
+
 static void draw_services(SDL_Renderer *r, const struct viz_fonts *f, const struct viz_series *v,
                           SDL_Rect p, bool util, double shared)
 {
     double ymax = util ? 1 : nice_ceiling(shared);
-    int te = frame(r, f, p, ymax, PANEL_TITLES[util ? VIZ_PANEL_UTIL : VIZ_PANEL_QUEUE]);
-    struct legend l = legend_at(p, te);
-    for (unsigned s = v->services; s-- > 0;) {
-        SDL_Color c = PALETTE[s % (sizeof PALETTE / sizeof PALETTE[0])];
-        line(r, p, v->duration_s, ymax, v->t, util ? v->util[s] : v->queue[s], v->n, c, false);
-        legend_item(r, f, &l, v->service_name[s], c);
+    const char *title = PANEL_TITLES[util ? VIZ_PANEL_UTIL : VIZ_PANEL_QUEUE];
+    unsigned idx[PALETTE_N];
+    unsigned shown = shown_services(v, idx);
+    unsigned others = v->services - shown;
+    struct legend l = legend_for(f, p, title);
+    for (unsigned k = 0; k < shown; k++) /* in scenario order */
+        legend_item(&l, v->service_name[idx[k]], PALETTE[k], 2);
+    char name[48];
+    snprintf(name, sizeof name, "%u others (max)", others);
+    if (others)
+        legend_item(&l, name, OTHERS, 2);
+    SDL_Rect d = panel_frame(r, f, p, ymax, title, &l);
+    double *rest = others ? calloc(v->n ? v->n : 1, sizeof *rest) : NULL;
+    if (rest) { /* the most of the others in each window */
+        for (unsigned s = 0; s < v->services; s++) {
+            bool is_shown = false;
+            for (unsigned k = 0; k < shown; k++)
+                is_shown = is_shown || idx[k] == s;
+            const double *y = util ? v->util[s] : v->queue[s];
+            for (unsigned i = 0; !is_shown && i < v->n; i++)
+                if (y[i] == y[i] && y[i] > rest[i])
+                    rest[i] = y[i];
+        }
+        line(r, d, v->duration_s, ymax, v->t, rest, v->n, OTHERS, false, 2);
+        free(rest);
     }
+    for (unsigned k = 0; k < shown; k++)
+        line(r, d, v->duration_s, ymax, v->t, util ? v->util[idx[k]] : v->queue[idx[k]], v->n,
+             PALETTE[k], false, 2);
 }
 
 static bool has_breaker(const struct viz_series *v, unsigned k)
@@ -324,49 +517,50 @@ static double policy_max(const struct viz_series *v)
 static void draw_policy(SDL_Renderer *r, const struct viz_fonts *f, const struct viz_series *v,
                         SDL_Rect p, double shared)
 {
+    static const char *const title = "policies: breakers, shed and throttled /s";
     unsigned lanes = 0;
     for (unsigned k = 0; k < v->policies; k++)
         lanes += has_breaker(v, k);
     double ymax = nice_ceiling(shared);
-    int te = frame(r, f, p, ymax, "policies: breakers, shed and throttled /s");
+    int budget = -1; /* the first policy with a budget, drawn to its own scale */
+    for (unsigned k = 0; k < v->policies && budget < 0; k++)
+        if (series_max(v->budget[k], v->n) > 0)
+            budget = (int)k;
+    struct legend l = legend_for(f, p, title);
+    if (lanes) {
+        legend_item(&l, "open", viz_color_breaker_open, 6);
+        legend_item(&l, "half-open", HALF_OPEN, 6);
+    }
+    legend_item(&l, "shed", SHED, 4);
+    legend_item(&l, "throttled", THROTTLED, 2);
+    if (budget >= 0)
+        legend_item(&l, "budget (scaled)", BUDGET, 2);
+    SDL_Rect d = panel_frame(r, f, p, ymax, title, &l);
     unsigned lane = 0;
-    int lanes_top = 2 * viz_font_height(f->small) + 4;
-    int lane_h = lanes ? (p.h - lanes_top) / (int)(lanes < 4 ? 4 : lanes) : 0;
+    int lane_h = lanes ? d.h / (int)(lanes < 4 ? 4 : lanes) : 0;
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     for (unsigned k = 0; k < v->policies; k++) {
         if (!has_breaker(v, k))
             continue;
-        int y = p.y + lanes_top + (int)lane * lane_h;
+        int y = d.y + (int)lane * lane_h;
         for (unsigned i = 0; i < v->n; i++) {
             if (v->breaker[k][i] <= 0)
                 continue;
-            int x0 = viz_time_x(p, v->duration_s, v->t[i]);
-            int x1 = viz_time_x(p, v->duration_s, v->t[i] + v->window_s);
+            int x0 = viz_time_x(d, v->duration_s, v->t[i]);
+            int x1 = viz_time_x(d, v->duration_s, v->t[i] + v->window_s);
             set_color(r, v->breaker[k][i] == 1 ? viz_color_breaker_open : HALF_OPEN);
             SDL_Rect band = {x0, y + 1, x1 - x0 > 1 ? x1 - x0 : 1, lane_h - 2};
             SDL_RenderFillRect(r, &band);
         }
-        viz_text(f->small, p.x + 4, y + (lane_h - viz_font_height(f->small)) / 2,
+        viz_text(f->small, d.x + 4, y + (lane_h - viz_font_height(f->small)) / 2,
                  v->policy_edge[k], MUTED);
         lane++;
     }
-    line(r, p, v->duration_s, ymax, v->t, v->shed, v->n, SHED, false);
-    line(r, p, v->duration_s, ymax, v->t, v->throttled, v->n, THROTTLED, false);
-    struct legend l = legend_at(p, te);
-    legend_item(r, f, &l, "throttled", THROTTLED);
-    legend_item(r, f, &l, "shed", SHED);
-    if (lanes) {
-        legend_item(r, f, &l, "half-open", HALF_OPEN);
-        legend_item(r, f, &l, "open", viz_color_breaker_open);
-    }
-    for (unsigned k = 0; k < v->policies; k++) {
-        double bm = series_max(v->budget[k], v->n);
-        if (bm > 0) {
-            line(r, p, v->duration_s, bm * 1.3, v->t, v->budget[k], v->n, BUDGET, true);
-            legend_item(r, f, &l, "budget (scaled)", BUDGET);
-            break;
-        }
-    }
+    line(r, d, v->duration_s, ymax, v->t, v->shed, v->n, SHED, false, 4);
+    line(r, d, v->duration_s, ymax, v->t, v->throttled, v->n, THROTTLED, false, 2);
+    if (budget >= 0)
+        line(r, d, v->duration_s, series_max(v->budget[budget], v->n) * 1.3, v->t,
+             v->budget[budget], v->n, BUDGET, true, 2);
 }
 
 static void time_axis(SDL_Renderer *r, const struct viz_fonts *f, SDL_Rect p, double duration)
@@ -383,24 +577,60 @@ static void time_axis(SDL_Renderer *r, const struct viz_fonts *f, SDL_Rect p, do
     }
 }
 
+/* Draws `text` wrapped at word boundaries into at most `lines` lines of
+ * width `w` from (x, y); the last line ends in "..." if text is left. */
+static void wrapped(struct viz_font *font, int x, int y, int w, int lines, const char *text,
+                    SDL_Color c)
+{
+    char buf[512];
+    const char *p = text;
+    for (int line = 0; line < lines && *p; line++) {
+        size_t fit = 0, len = strlen(p); /* the longest run of whole words that fits */
+        for (size_t end = 0; end <= len; end++) {
+            if (end < len && p[end] != ' ')
+                continue;
+            if (end >= sizeof buf - 4)
+                break;
+            memcpy(buf, p, end);
+            buf[end] = '\0';
+            if (viz_text_width(font, buf) > w && fit)
+                break;
+            fit = end;
+        }
+        if (!fit)
+            fit = len < sizeof buf - 4 ? len : sizeof buf - 4;
+        memcpy(buf, p, fit);
+        buf[fit] = '\0';
+        p += fit;
+        while (*p == ' ')
+            p++;
+        if (line == lines - 1 && *p)
+            snprintf(buf + (fit > 3 ? fit - 3 : 0), 4, "...");
+        viz_text(font, x, y + line * viz_font_height(font), buf, c);
+    }
+}
+
+/* The title, the scenario's description (wrapped, two lines), and above
+ * each column its own run's latest event: a narrator per variant. */
 static void caption(const struct viz_fonts *f, int w, struct viz_series *const *runs,
                     unsigned count, const struct viz_draw_opts *o)
 {
     const struct viz_series *v = runs[0];
-    char buf[320];
-    snprintf(buf, sizeof buf, "%s", v->title);
-    viz_text(f->text, 10, 4, buf, INK);
+    viz_text(f->text, 10, 4, v->title, INK);
+    int status_w = 0;
     if (o && o->status) {
-        int tw = viz_text_width(f->small, o->status);
-        viz_text(f->small, w - tw - 10, 6, o->status, MUTED);
+        status_w = viz_text_width(f->small, o->status) + 20;
+        viz_text(f->small, w - status_w + 10, 6, o->status, MUTED);
     }
-    /* the narration: the latest event, or the start of the description */
-    const char *say = v->narration[0] ? v->narration : v->description ? v->description : "";
-    for (unsigned i = 1; i < count; i++)
-        if (runs[i]->narration[0] && !v->narration[0])
-            say = runs[i]->narration;
-    snprintf(buf, sizeof buf, "%.150s%s", say, strlen(say) > 150 ? "..." : "");
-    viz_text(f->small, 10, 8 + viz_font_height(f->text), buf, MUTED);
+    int y = 8 + viz_font_height(f->text);
+    wrapped(f->small, 10, y, w - 20, 2, v->description ? v->description : "", MUTED);
+    int col_w = w / (int)(count ? count : 1);
+    for (unsigned k = 0; k < count; k++) { /* clipped to the column */
+        if (!runs[k]->narration[0])
+            continue;
+        wrapped(f->small, col_w * (int)k + LEFT_M, y + 2 * viz_font_height(f->small),
+                col_w - LEFT_M - RIGHT_M, 1, runs[k]->narration, INK);
+    }
 }
 
 static void help_overlay(SDL_Renderer *r, const struct viz_fonts *f, int w, int h)
@@ -448,38 +678,39 @@ void viz_draw(SDL_Renderer *r, const struct viz_fonts *f, int w, int h,
     for (unsigned k = 0; k < count; k++) {
         const struct viz_series *v = runs[k];
         SDL_Rect panels[VIZ_PANEL_COUNT];
-        for (int p = 0; p < VIZ_PANEL_COUNT; p++)
-            panels[p] = viz_panel_rect(w, h, count, k, (enum viz_panel)p);
-        if (count > 1) { /* name the column */
+        bool shown[VIZ_PANEL_COUNT];
+        int last = 0; /* the bottom panel, which carries the time axis */
+        for (int p = 0; p < VIZ_PANEL_COUNT; p++) {
+            shown[p] = viz_panel_shown(runs, count, (enum viz_panel)p);
+            panels[p] = viz_panel_rect(w, h, runs, count, k, (enum viz_panel)p);
+            last = shown[p] ? p : last;
+        }
+        int tag_x = panels[0].x + panels[0].w; /* the column's variant tag, if any */
+        if (count > 1 || (v->variant[0] && strcmp(v->variant, "default") != 0)) {
             char buf[96];
             snprintf(buf, sizeof buf, "[%s]", v->variant);
-            int tw = viz_text_width(f->small, buf);
-            viz_text(f->small, panels[0].x + panels[0].w - tw, CAPTION_H - viz_font_height(f->small) - 2,
-                     buf, INK);
-        } else if (v->variant[0] && strcmp(v->variant, "default") != 0) {
-            char buf[96];
-            snprintf(buf, sizeof buf, "[%s]", v->variant);
-            int tw = viz_text_width(f->small, buf);
-            viz_text(f->small, panels[0].x + panels[0].w - tw, CAPTION_H - viz_font_height(f->small) - 2,
-                     buf, INK);
+            tag_x -= viz_text_width(f->small, buf);
+            viz_text(f->small, tag_x, CAPTION_H - viz_font_height(f->small) - 2, buf, INK);
         }
         for (int p = 0; p < VIZ_PANEL_COUNT; p++)
-            shade_faults(r, f, v, panels[p], p == 0);
+            if (shown[p])
+                shade_faults(r, f, v, panels[p], p == 0, tag_x);
         draw_load(r, f, v, panels[VIZ_PANEL_LOAD], o, shared[VIZ_PANEL_LOAD]);
         draw_latency(r, f, v, panels[VIZ_PANEL_LATENCY], o, shared[VIZ_PANEL_LATENCY]);
         draw_services(r, f, v, panels[VIZ_PANEL_QUEUE], false, shared[VIZ_PANEL_QUEUE]);
         draw_services(r, f, v, panels[VIZ_PANEL_UTIL], true, 1);
-        draw_policy(r, f, v, panels[VIZ_PANEL_POLICY], shared[VIZ_PANEL_POLICY]);
+        if (shown[VIZ_PANEL_POLICY])
+            draw_policy(r, f, v, panels[VIZ_PANEL_POLICY], shared[VIZ_PANEL_POLICY]);
         for (int p = 0; p < VIZ_PANEL_COUNT; p++) {
             set_color(r, MUTED);
-            SDL_RenderDrawRect(r, &panels[p]);
+            if (shown[p])
+                SDL_RenderDrawRect(r, &panels[p]);
         }
-        time_axis(r, f, panels[VIZ_PANEL_POLICY], v->duration_s);
+        time_axis(r, f, panels[last], v->duration_s);
         if (!v->finished && v->now_s < v->duration_s) { /* where the simulation is */
             int x = viz_time_x(panels[0], v->duration_s, v->now_s);
             set_color(r, GRID);
-            SDL_RenderDrawLine(r, x, panels[0].y, x, panels[VIZ_PANEL_POLICY].y +
-                                                          panels[VIZ_PANEL_POLICY].h);
+            SDL_RenderDrawLine(r, x, panels[0].y, x, panels[last].y + panels[last].h);
         }
     }
     if (o->help)

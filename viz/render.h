@@ -38,7 +38,12 @@ struct viz_fonts {
 /* The panels' geometry, for tests that look for pixels. */
 enum viz_panel { VIZ_PANEL_LOAD, VIZ_PANEL_LATENCY, VIZ_PANEL_QUEUE, VIZ_PANEL_UTIL,
                  VIZ_PANEL_POLICY, VIZ_PANEL_COUNT };
-SDL_Rect viz_panel_rect(int w, int h, unsigned runs, unsigned run, enum viz_panel p);
+/* Whether the picture of these runs has panel p (the policies panel only
+ * when a run has a policy, or shed or throttled requests). */
+bool viz_panel_shown(struct viz_series *const *runs, unsigned count, enum viz_panel p);
+/* Where panel p of column `run` is ({0} when it is not shown). */
+SDL_Rect viz_panel_rect(int w, int h, struct viz_series *const *runs, unsigned count,
+                        unsigned run, enum viz_panel p);
 /* The x pixel of time t (s) in a panel of a run lasting duration_s. */
 int viz_time_x(SDL_Rect panel, double duration_s, double t);
 

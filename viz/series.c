@@ -14,7 +14,7 @@ void viz_series_grow(struct viz_series *v)
                        &v->p50, &v->p90,     &v->p99,      &v->shed,    &v->throttled};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         *cols[i] = xreallocarray(*cols[i], cap, sizeof **cols[i]);
-    for (uint32_t s = 0; s < VIZ_MAX_SERVICES; s++) {
+    for (uint32_t s = 0; s < v->service_arrays; s++) {
         v->queue[s] = xreallocarray(v->queue[s], cap, sizeof *v->queue[s]);
         v->util[s] = xreallocarray(v->util[s], cap, sizeof *v->util[s]);
     }
@@ -23,6 +23,15 @@ void viz_series_grow(struct viz_series *v)
         v->budget[p] = xreallocarray(v->budget[p], cap, sizeof *v->budget[p]);
     }
     v->cap = cap;
+}
+
+void viz_series_use_services(struct viz_series *v, uint32_t count)
+{
+    for (; v->service_arrays < count && v->service_arrays < VIZ_MAX_SERVICES; v->service_arrays++) {
+        uint32_t s = v->service_arrays;
+        v->queue[s] = xcalloc(v->cap, sizeof *v->queue[s]);
+        v->util[s] = xcalloc(v->cap, sizeof *v->util[s]);
+    }
 }
 
 static struct viz_series *blank(void)
@@ -58,7 +67,7 @@ void viz_series_free(struct viz_series *v)
                       v->p50, v->p90,     v->p99,      v->shed,    v->throttled};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         free(cols[i]);
-    for (uint32_t s = 0; s < VIZ_MAX_SERVICES; s++)
+    for (uint32_t s = 0; s < v->service_arrays; s++)
         free(v->queue[s]), free(v->util[s]);
     for (uint32_t p = 0; p < VIZ_MAX_POLICIES; p++)
         free(v->breaker[p]), free(v->budget[p]);
@@ -87,7 +96,9 @@ void viz_series_on_window(void *ctx, const struct window_report *w)
     v->p50[i] = any ? sim_time_to_ms(histogram_percentile(w->latency, 50)) : NAN;
     v->p90[i] = any ? sim_time_to_ms(histogram_percentile(w->latency, 90)) : NAN;
     v->p99[i] = any ? sim_time_to_ms(histogram_percentile(w->latency, 99)) : NAN;
-    v->services = w->service_count < VIZ_MAX_SERVICES ? w->service_count : VIZ_MAX_SERVICES;
+    uint32_t services = w->service_count < VIZ_MAX_SERVICES ? w->service_count : VIZ_MAX_SERVICES;
+    viz_series_use_services(v, services); /* the first window only: a run's services are fixed */
+    v->services = services;
     for (uint32_t s = 0; s < v->services; s++) {
         const struct service_window *sw = &w->services[s];
         snprintf(v->service_name[s], sizeof v->service_name[s], "%s", sw->name);

@@ -13,9 +13,9 @@
 
 #include "../sim/model/sim.h"
 
-#define VIZ_MAX_SERVICES 8
+#define VIZ_MAX_SERVICES 256 /* past this, plots group the rest as "others" anyway */
 #define VIZ_MAX_POLICIES 8
-#define VIZ_MAX_FAULTS 64
+#define VIZ_MAX_FAULTS 1024
 
 struct viz_fault {
     double start, end; /* end is NaN while the fault lasts */
@@ -39,6 +39,7 @@ struct viz_series {
     double *p50, *p90, *p99;                        /* ms; NaN without successes */
     double *shed, *throttled;                       /* failures by those reasons, per second */
     uint32_t services;
+    uint32_t service_arrays; /* services whose queue/util arrays exist (made on first use) */
     char service_name[VIZ_MAX_SERVICES][48];
     double *queue[VIZ_MAX_SERVICES], *util[VIZ_MAX_SERVICES];
     uint32_t policies;
@@ -54,6 +55,10 @@ struct viz_series {
     double now_s;        /* simulated time reached */
     bool finished;
 };
+
+/* Makes the queue and utilisation arrays of services [0, count) exist, at
+ * the series' capacity (services are many; most runs have few). */
+void viz_series_use_services(struct viz_series *v, uint32_t count);
 
 /* An empty series for a run of `sc` (names, duration, windows), with room
  * for all its windows: filling it never moves the arrays. */

@@ -257,11 +257,8 @@ static int cmd_run(int argc, char **argv)
         char parent[4200];
         snprintf(parent, sizeof parent, o.c.out ? "%s" : "results/%s",
                  o.c.out ? o.c.out : set.items[0]->name);
-        const char **names = xcalloc(set.count, sizeof *names);
-        for (uint32_t i = 0; i < set.count; i++)
-            names[i] = set.items[i]->variant;
-        results_remove_stale(parent, set.items[0]->name, names, set.count);
-        free(names);
+        if (cli_variant_folder_done(parent, &set) != 0)
+            rc = 3;
     }
     scenario_set_release(&set);
     return rc < 0 ? 0 : rc;

@@ -340,6 +340,8 @@ int cli_compare(int argc, char **argv)
                 best[r] = NO_INDEX;
         }
     }
+    if (!rc && several)
+        rc = cli_variant_folder_done(dir, &set);
     if (!rc) {
         print_table(&o, &set, cells, best);
         if (write_csv(dir, &o, &set, cells, best) != 0) {

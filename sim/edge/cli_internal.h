@@ -45,6 +45,10 @@ struct variant_run {
  * (unless quiet); with summary_json, also returns the summary as JSON text
  * (malloc'ed). Returns an exit code. */
 int cli_run_variant(const struct variant_run *v, char **summary_json);
+/* After every variant of `set` ran into parent/<variant>/: removes the
+ * folders of variants it no longer has and writes parent/variants.txt (the
+ * scenario's order, for plot). 0, or 3 if the list cannot be written. */
+int cli_variant_folder_done(const char *parent, const struct scenario_set *set);
 /* The summary.json of the scenario before its first event (malloc'ed): it
  * has every key a run's will have, so expect lines can be checked by name
  * without running. */

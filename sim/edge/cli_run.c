@@ -9,11 +9,13 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "../base/xalloc.h"
 #include "interrupt.h"
 #include "../model/estimate.h"
 #include "../model/sim.h"
 #include "../../viz/viz.h"
 #include "cli_internal.h"
+#include "loader.h"
 #include "progress.h"
 #include "results.h"
 #include "summary.h"
@@ -35,6 +37,17 @@ static char *summary_text(const struct scenario *sc, uint64_t seed, const struct
     summary_write_json(f, sc, seed, r);
     fclose(f);
     return text;
+}
+
+int cli_variant_folder_done(const char *parent, const struct scenario_set *set)
+{
+    const char **names = xcalloc(set->count, sizeof *names);
+    for (uint32_t i = 0; i < set->count; i++)
+        names[i] = set->items[i]->variant;
+    results_remove_stale(parent, set->items[0]->name, names, set->count);
+    int rc = results_write_variant_list(parent, names, set->count) == 0 ? 0 : 3;
+    free(names);
+    return rc;
 }
 
 char *cli_summary_before_running(const struct scenario *sc)

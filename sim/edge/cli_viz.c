@@ -19,19 +19,21 @@ static const char PLOT_USAGE[] =
     "                                [-o FILE.png] [--size WxH]\n"
     "\n"
     "Draws a run's results (a folder `run` wrote; several folders, or a folder\n"
-    "of variants, side by side, four at most) into a PNG, default\n"
-    "RESULT_DIR/plot.png: load,\n"
-    "latency, queues, utilisation and policy state over time, fault windows\n"
-    "shaded. Given a sweep.csv with two grid axes, draws a heatmap of one\n"
-    "metric over them (default the first two axes; plot.png beside the CSV).\n"
-    "No display is needed.\n";
+    "of variants: all of them, side by side in the scenario's order) into a\n"
+    "PNG, default RESULT_DIR/plot.png: load, latency, queues, utilisation and\n"
+    "policy state over time, fault windows shaded. Past four columns the\n"
+    "picture widens unless --size is given. Given a sweep.csv with two grid\n"
+    "axes, draws a heatmap of one metric over them (default the first two\n"
+    "axes; plot.png beside the CSV). No display is needed.\n";
 
 static const char VIEW_USAGE[] =
     "usage: stampede view FILE [--variant V]... [--seed N] [--set PATH=VALUE]...\n"
     "                          [--speed X | --fast] [--size WxH]\n"
     "\n"
     "Opens a window whose graphs grow while the scenario runs, its variants\n"
-    "side by side (up to four) on one clock. Keys: + and - change the speed,\n"
+    "side by side (the first four in the scenario's order, or those chosen\n"
+    "with --variant; it names any it leaves out) on one clock. Keys: + and -\n"
+    "change the speed,\n"
     "space pauses, . steps one window, r restarts, 1-7 toggle series, s saves\n"
     "a PNG, h shows the keys, q quits. Needs a display; `stampede plot` draws\n"
     "the same graphs into a PNG without one.\n"
@@ -71,63 +73,142 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The result folders to draw: DIR itself, or its variant folders in name
- * order (at most max). */
-static unsigned result_dirs(const char *dir, char **out, unsigned max)
+static char *join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* A growing list of folder paths. */
+struct dirs {
+    char **path;
+    unsigned n;
+};
+
+static void dirs_add(struct dirs *d, char *path)
+{
+    d->path = xreallocarray(d->path, d->n + 1, sizeof *d->path);
+    d->path[d->n++] = path;
+}
+
+/* The variant names of dir/variants.txt, in the scenario's order (what a
+ * full `run` writes), or NULL; a NULL-terminated list. */
+static char **variant_order(const char *dir)
+{
+    char p[4200];
+    if (snprintf(p, sizeof p, "%s/variants.txt", dir) >= (int)sizeof p)
+        return NULL;
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return NULL;
+    char **names = xcalloc(1, sizeof *names);
+    size_t n = 0;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0])
+            continue;
+        names = xreallocarray(names, n + 2, sizeof *names);
+        names[n++] = xstrdup(line);
+        names[n] = NULL;
+    }
+    fclose(f);
+    return names;
+}
+
+/* The result folders to draw from one input: the input itself, or its
+ * variant folders: those variants.txt lists first, in the scenario's
+ * order (the baseline first, as the scenario puts it), then any other in
+ * name order. Returns how many it added. */
+static unsigned result_dirs(const char *dir, struct dirs *out)
 {
     if (has_file(dir, "timeseries.csv")) {
-        out[0] = xstrdup(dir);
+        dirs_add(out, xstrdup(dir));
         return 1;
     }
-    unsigned n = 0;
+    struct dirs found = {0};
     DIR *d = opendir(dir);
-    for (struct dirent *e = d ? readdir(d) : NULL; e && n < max; e = readdir(d)) {
+    for (struct dirent *e = d ? readdir(d) : NULL; e; e = readdir(d)) {
         if (e->d_name[0] == '.')
             continue;
         char p[4200];
         if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= (int)sizeof p)
             continue;
         if (is_dir(p) && has_file(p, "timeseries.csv"))
-            out[n++] = xstrdup(p);
+            dirs_add(&found, xstrdup(e->d_name));
     }
     if (d)
         closedir(d);
-    qsort(out, n, sizeof *out, by_name);
-    return n;
+    if (found.n)
+        qsort(found.path, found.n, sizeof *found.path, by_name);
+    char **order = variant_order(dir);
+    unsigned added = 0;
+    for (char **o = order; o && *o; o++) /* the listed ones in the list's order... */
+        for (unsigned i = 0; i < found.n; i++)
+            if (found.path[i] && !strcmp(found.path[i], *o)) {
+                dirs_add(out, join_path(dir, found.path[i]));
+                free(found.path[i]);
+                found.path[i] = NULL;
+                added++;
+            }
+    for (unsigned i = 0; i < found.n; i++) /* ...then any other, by name */
+        if (found.path[i]) {
+            dirs_add(out, join_path(dir, found.path[i]));
+            free(found.path[i]);
+            added++;
+        }
+    for (char **o = order; o && *o; o++)
+        free(*o);
+    free(order);
+    free(found.path);
+    return added;
 }
 
+/* Columns narrower than this leave too little to read. */
+#define MIN_COLUMN_PX 300
+
 /* `run --plot`, and `plot DIR...`: the graphs of result folders into a
- * PNG, side by side in the order given (a scenario's folder stands for its
- * variant folders, in name order), four at most. */
+ * PNG, side by side in the order given (a scenario's folder stands for all
+ * its variant folders, in the scenario's order). With no --size (w = 0),
+ * the picture widens past four columns rather than squeeze them. */
 int cli_plot_results(const char *const *inputs, unsigned count, const char *png, int w, int h)
 {
-    char *dirs[4];
-    unsigned n = 0;
-    for (unsigned i = 0; i < count && n < 4; i++) {
-        unsigned got = result_dirs(inputs[i], dirs + n, 4 - n);
-        if (!got) {
+    struct dirs dirs = {0};
+    int rc = 0;
+    for (unsigned i = 0; i < count && !rc; i++)
+        if (!result_dirs(inputs[i], &dirs)) {
             fprintf(stderr, "stampede: error: %s: no results here (timeseries.csv, or variant "
                             "folders holding one)\n", inputs[i]);
-            for (unsigned k = 0; k < n; k++)
-                free(dirs[k]);
-            return 2;
-        }
-        n += got;
-    }
-    struct viz_series *runs[4] = {0};
-    char err[512] = "";
-    int rc = 0;
-    for (unsigned i = 0; i < n && !rc; i++)
-        if (!(runs[i] = viz_series_load(dirs[i], err, sizeof err)))
             rc = 2;
-    if (!rc && viz_plot_png(runs, n, w, h, png, err, sizeof err) != 0)
-        rc = 3;
-    if (rc)
-        fprintf(stderr, "stampede: error: %s\n", err);
-    for (unsigned i = 0; i < n; i++) {
-        viz_series_free(runs[i]);
-        free(dirs[i]);
+        }
+    if (!rc && w == 0) {
+        w = VIZ_PNG_W;
+        if (dirs.n > 4)
+            w = (int)dirs.n * VIZ_PNG_W / 4;
     }
+    if (!rc && h == 0)
+        h = VIZ_PNG_H;
+    if (!rc && w / (int)dirs.n < MIN_COLUMN_PX)
+        fprintf(stderr, "stampede: warning: %u results in %d px leave %d px each; --size %dx%d "
+                        "reads better\n",
+                dirs.n, w, w / (int)dirs.n, (int)dirs.n * VIZ_PNG_W / 4, h);
+    struct viz_series **runs = xcalloc(dirs.n + 1, sizeof *runs);
+    char err[512] = "";
+    for (unsigned i = 0; i < dirs.n && !rc; i++)
+        if (!(runs[i] = viz_series_load(dirs.path[i], err, sizeof err)))
+            rc = 2;
+    if (!rc && viz_plot_png(runs, dirs.n, w, h, png, err, sizeof err) != 0)
+        rc = 3;
+    if (rc && err[0])
+        fprintf(stderr, "stampede: error: %s\n", err);
+    for (unsigned i = 0; i < dirs.n; i++) {
+        viz_series_free(runs[i]);
+        free(dirs.path[i]);
+    }
+    free(runs);
+    free(dirs.path);
     return rc;
 }
 
@@ -136,7 +217,7 @@ int cli_plot(int argc, char **argv)
     const char *out = NULL, *metric = NULL, *x = NULL, *y = NULL, *variant = NULL;
     const char *inputs[8];
     unsigned input_count = 0;
-    int w = VIZ_PNG_W, h = VIZ_PNG_H;
+    int w = 0, h = 0; /* 0: the default, wider for many results */
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool v = i + 1 < argc;
@@ -194,7 +275,8 @@ int cli_plot(int argc, char **argv)
     snprintf(def, sizeof def, "%.*splot.png", slash ? (int)(slash - input + 1) : 0, input);
     char err[512] = "";
     int drawn = viz_heatmap_png(input, x, y, metric ? metric : "goodput_ratio", variant,
-                                out ? out : def, w, h, err, sizeof err);
+                                out ? out : def, w ? w : VIZ_PNG_W, h ? h : VIZ_PNG_H, err,
+                                sizeof err);
     if (drawn != 0) {
         fprintf(stderr, "stampede: error: %s\n", err);
         return drawn == -2 ? 3 : 2; /* could not write, or could not draw that input */
@@ -285,6 +367,25 @@ int cli_view(int argc, char **argv)
             wanted |= !strcmp(only[k], set.items[i]->variant);
         if (wanted)
             pick[n++] = set.items[i];
+    }
+    uint32_t wanted_total = 0; /* every variant asked for, shown or not */
+    for (uint32_t i = 0; i < set.count; i++) {
+        bool wanted = only_count == 0;
+        for (uint32_t k = 0; k < only_count; k++)
+            wanted |= !strcmp(only[k], set.items[i]->variant);
+        wanted_total += wanted;
+    }
+    if (n && wanted_total > n) { /* never a silent drop: say what is left out */
+        fprintf(stderr, "stampede: note: view shows %u variants at once, in the scenario's order; "
+                        "left out:", n);
+        for (uint32_t i = 0, seen = 0; i < set.count; i++) {
+            bool wanted = only_count == 0;
+            for (uint32_t k = 0; k < only_count; k++)
+                wanted |= !strcmp(only[k], set.items[i]->variant);
+            if (wanted && seen++ >= n)
+                fprintf(stderr, " %s", set.items[i]->variant);
+        }
+        fprintf(stderr, " (choose with --variant, or `stampede plot` draws them all)\n");
     }
     if (!n) {
         fprintf(stderr, "stampede: error: view: no variant named '%s'\n", only[0]);

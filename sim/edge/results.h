@@ -39,6 +39,12 @@ extern const char *const RESULT_FILE_NAMES[];
 void results_remove_stale(const char *parent, const char *scenario,
                           const char *const *variants, uint32_t variant_count);
 
+/* Writes parent/variants.txt: the variant names in the scenario's order,
+ * one a line (what `plot PARENT` draws, in that order). 0, or -1 after
+ * reporting why. */
+int results_write_variant_list(const char *parent, const char *const *variants,
+                               uint32_t variant_count);
+
 /* mkdir -p; 0 or -1 with errno. */
 int results_make_dirs(const char *dir);
 

@@ -183,6 +183,7 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_string(&w, "scenario", sc->name);
     jsonw_string(&w, "variant", sc->variant);
     jsonw_string(&w, "title", sc->title ? sc->title : sc->name);
+    jsonw_string(&w, "description", sc->description ? sc->description : ""); /* for captions */
     jsonw_uint(&w, "seed", seed);
     jsonw_begin_object(&w, "provenance"); /* enough to run it again, and to know it changed */
     jsonw_string(&w, "program", "stampede " STAMPEDE_VERSION);

@@ -122,7 +122,7 @@ python3 -c "
 import json; d = json.load(open('scenarios/retry-storm.json'))
 d['variants'] = d['variants'][:2]; d.pop('expect')
 json.dump(d, open('$tmp/two-variants.json', 'w'))"
-check a_variant_no_longer_in_the_scenario_loses_its_folder bash -c "$bin run retry-storm --set duration_s=30 --quiet --out '$tmp/stale' && touch '$tmp/stale/grpc/notes.txt' && mkdir '$tmp/stale/mine' && $bin run '$tmp/two-variants.json' --set duration_s=30 --quiet --out '$tmp/stale' 2>'$tmp/stale.err' && [ \"\$(ls '$tmp/stale' | tr '\n' ' ')\" = 'budget grpc mine naive ' ] && grep -q \"removed $tmp/stale/breaker/: 'retry-storm' has no variant 'breaker' any more\" '$tmp/stale.err' && grep -q 'stale/grpc/ holds results of a variant' '$tmp/stale.err'"
+check a_variant_no_longer_in_the_scenario_loses_its_folder bash -c "$bin run retry-storm --set duration_s=30 --quiet --out '$tmp/stale' && touch '$tmp/stale/grpc/notes.txt' && mkdir '$tmp/stale/mine' && $bin run '$tmp/two-variants.json' --set duration_s=30 --quiet --out '$tmp/stale' 2>'$tmp/stale.err' && [ \"\$(ls '$tmp/stale' | tr '\n' ' ')\" = 'budget grpc mine naive variants.txt ' ] && grep -q \"removed $tmp/stale/breaker/: 'retry-storm' has no variant 'breaker' any more\" '$tmp/stale.err' && grep -q 'stale/grpc/ holds results of a variant' '$tmp/stale.err'"
 check an_interrupted_sweep_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 2 $bin sweep mmc --grid duration_s=100000,100001 -j 2 --out '$tmp/swint' 2>'$tmp/swint.err'; rc=\$?; sleep 0.5; [ \$rc -eq 130 ] && ! pgrep -x stampede >/dev/null && [ -z \"\$(ls -A '$tmp/swint' 2>/dev/null)\" ]"
 # progress on a terminal (script gives the run one), none with --quiet
 check a_long_run_on_a_terminal_shows_progress bash -c "script -qc \"$bin run mmc --set duration_s=6000 --out '$tmp/prog'\" /dev/null | tr '\r' '\n' | grep -q '^mmc \[default\]: [0-9.]* of 6000.0 s simulated ([0-9]*%), [0-9.]* M events/s, about .* left'"
@@ -264,6 +264,11 @@ pngstat=${PNGSTAT:-build/release/tests/pngstat}
 check run_plot_writes_plot_png bash -c "$bin run retry-storm --variant naive --quiet --plot --out '$tmp/rp' && test -s '$tmp/rp/naive/plot.png'"
 check plot_png_decodes_to_the_default_size bash -c "$pngstat '$tmp/rp/naive/plot.png' | grep -q '^1400 1000 '"
 check plot_draws_results_side_by_side bash -c "$bin run retry-storm --quiet --out '$tmp/rs' && $bin plot '$tmp/rs/naive' '$tmp/rs/budget' -o '$tmp/two.png' --size 1000x700 >/dev/null && $pngstat '$tmp/two.png' | grep -q '^1000 700 '"
+# every variant, in the scenario's order (plot once drew four of six,
+# alphabetically, leaving out the baseline)
+check run_records_the_variants_in_the_scenarios_order bash -c "[ \"\$(tr '\n' ' ' <'$tmp/rs/variants.txt')\" = 'naive budget grpc breaker drop-expired adaptive-lifo ' ]"
+check plot_of_a_folder_draws_every_variant_widening_past_four bash -c "$bin plot '$tmp/rs' -o '$tmp/all.png' >/dev/null && $pngstat '$tmp/all.png' | grep -q '^2100 1000 '"
+check view_names_the_variants_it_leaves_out bash -c "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER $bin view retry-storm 2>&1 | grep -q 'left out: drop-expired adaptive-lifo'"
 mkdir -p "$tmp/empty"
 check plot_without_results_exits_2 expect_exit 2 "$bin" plot "$tmp/empty"
 check plot_heatmap_of_a_sweep bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio --variant budget -o '$tmp/heat.png' >/dev/null && $pngstat '$tmp/heat.png' | awk '{exit !(\$1 == 1400 && \$3 > 50)}'"

@@ -1,6 +1,8 @@
-/* Stale variant folders: a scenario that loses a variant must not leave its
- * old results beside the new ones, where a plot of every folder or the gallery would
- * draw them as if they were current. */
+/* The folder that holds a scenario's variant folders: the list of its
+ * variants in the scenario's order (variants.txt, so `plot` and the gallery
+ * draw the baseline first, as the scenario does), and stale variant folders
+ * (a scenario that loses a variant must not leave its old results beside
+ * the new ones, where a plot of the folder would draw them as current). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -116,4 +118,21 @@ void results_remove_stale(const char *parent, const char *scenario,
         free(dir);
     }
     closedir(dh);
+}
+
+int results_write_variant_list(const char *parent, const char *const *variants,
+                               uint32_t variant_count)
+{
+    char *path = join(parent, "variants.txt");
+    struct outfile out;
+    int rc = outfile_open(&out, path);
+    if (rc == 0) {
+        for (uint32_t i = 0; i < variant_count; i++)
+            fprintf(out.f, "%s\n", variants[i]);
+        rc = outfile_commit(&out);
+    }
+    if (rc != 0)
+        fprintf(stderr, "stampede: error: %s: cannot write: %s\n", path, strerror(errno));
+    free(path);
+    return rc;
 }
