@@ -150,7 +150,7 @@ Test(viz, a_png_from_plot_decodes_to_the_size_asked)
     cr_assert_geq(fd, 0);
     close(fd);
     char err[256];
-    cr_assert_eq(viz_plot_png(&v, 1, 640, 480, path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(viz_plot_png(&v, 1, 640, 480, 1, path, err, sizeof err), 0, "%s", err);
     SDL_Surface *img = IMG_Load(path);
     cr_assert_not_null(img, "%s", IMG_GetError());
     cr_assert_eq(img->w, 640);

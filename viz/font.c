@@ -20,6 +20,7 @@ struct viz_font {
     SDL_Renderer *r;
     TTF_Font *ttf; /* NULL: the bitmap font */
     int px, scale;
+    int zoom; /* the renderer draws zoom x zoom pixels a unit: text is rendered that much finer */
     struct cached cache[CACHE_SLOTS];
 };
 
@@ -32,9 +33,15 @@ static const char *const FONT_PATHS[] = {
 
 struct viz_font *viz_font_open(SDL_Renderer *r, int px, bool builtin)
 {
+    return viz_font_open_zoomed(r, px, builtin, 1);
+}
+
+struct viz_font *viz_font_open_zoomed(SDL_Renderer *r, int px, bool builtin, int zoom)
+{
     struct viz_font *f = xcalloc(1, sizeof *f);
     f->r = r;
     f->px = px;
+    f->zoom = zoom < 1 ? 1 : zoom;
     f->scale = px >= 16 ? 2 : 1;
     if (builtin)
         return f;
@@ -42,9 +49,9 @@ struct viz_font *viz_font_open(SDL_Renderer *r, int px, bool builtin)
         return f;
     const char *env = getenv("STAMPEDE_FONT");
     if (env && *env)
-        f->ttf = TTF_OpenFont(env, px);
+        f->ttf = TTF_OpenFont(env, px * f->zoom);
     for (int i = 0; !f->ttf && FONT_PATHS[i]; i++)
-        f->ttf = TTF_OpenFont(FONT_PATHS[i], px);
+        f->ttf = TTF_OpenFont(FONT_PATHS[i], px * f->zoom);
     return f;
 }
 
@@ -66,7 +73,7 @@ bool viz_font_is_builtin(const struct viz_font *f) { return !f->ttf; }
 
 int viz_font_height(const struct viz_font *f)
 {
-    return f->ttf ? TTF_FontHeight(f->ttf) : 9 * f->scale;
+    return f->ttf ? (TTF_FontHeight(f->ttf) + f->zoom - 1) / f->zoom : 9 * f->scale;
 }
 
 int viz_text_width(struct viz_font *f, const char *text)
@@ -75,7 +82,7 @@ int viz_text_width(struct viz_font *f, const char *text)
         return (int)strlen(text) * 6 * f->scale;
     int w = 0, h = 0;
     TTF_SizeUTF8(f->ttf, text, &w, &h);
-    return w;
+    return (w + f->zoom - 1) / f->zoom;
 }
 
 static int bitmap_text(struct viz_font *f, int x, int y, const char *text, SDL_Color c)
@@ -127,7 +134,9 @@ int viz_text(struct viz_font *f, int x, int y, const char *text, SDL_Color c)
         slot->text = xstrdup(text);
         slot->rgba = rgba;
     }
-    SDL_Rect dst = {x, y, slot->w, slot->h};
-    SDL_RenderCopy(f->r, slot->tex, NULL, &dst);
-    return slot->w;
+    /* in units, so that the renderer's zoom maps the texture 1:1 onto pixels */
+    SDL_FRect dst = {(float)x, (float)y, (float)slot->w / (float)f->zoom,
+                     (float)slot->h / (float)f->zoom};
+    SDL_RenderCopyF(f->r, slot->tex, NULL, &dst);
+    return (slot->w + f->zoom - 1) / f->zoom;
 }

@@ -17,6 +17,9 @@ struct viz_font;
 /* A font of about `px` pixels a line for `r`; `builtin` forces the bitmap
  * font. Never fails: the bitmap font is always there. */
 struct viz_font *viz_font_open(SDL_Renderer *r, int px, bool builtin);
+/* The same for a renderer zoomed by an integer factor (SDL_RenderSetScale):
+ * sizes are in units, glyphs rendered at px x zoom so they stay sharp. */
+struct viz_font *viz_font_open_zoomed(SDL_Renderer *r, int px, bool builtin, int zoom);
 void viz_font_close(struct viz_font *f);
 bool viz_font_is_builtin(const struct viz_font *f);
 int viz_font_height(const struct viz_font *f);

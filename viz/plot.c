@@ -14,6 +14,12 @@
 SDL_Surface *viz_render_surface(struct viz_series *const *runs, unsigned count, int w, int h,
                                 const struct viz_draw_opts *o)
 {
+    return viz_render_surface_zoomed(runs, count, w, h, 1, o);
+}
+
+SDL_Surface *viz_render_surface_zoomed(struct viz_series *const *runs, unsigned count, int w,
+                                       int h, int zoom, const struct viz_draw_opts *o)
+{
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return NULL;
@@ -22,8 +28,11 @@ SDL_Surface *viz_render_surface(struct viz_series *const *runs, unsigned count, 
         SDL_FreeSurface(s);
         return NULL;
     }
-    struct viz_fonts fonts = {viz_font_open(r, 15, false), viz_font_open(r, 12, false)};
-    viz_draw(r, &fonts, w, h, runs, count, o);
+    zoom = zoom < 1 ? 1 : zoom;
+    SDL_RenderSetScale(r, (float)zoom, (float)zoom); /* lines and text zoom x as thick */
+    struct viz_fonts fonts = {viz_font_open_zoomed(r, 15, false, zoom),
+                              viz_font_open_zoomed(r, 12, false, zoom)};
+    viz_draw(r, &fonts, w / zoom, h / zoom, runs, count, o);
     SDL_RenderPresent(r);
     viz_font_close(fonts.text);
     viz_font_close(fonts.small);
@@ -31,10 +40,10 @@ SDL_Surface *viz_render_surface(struct viz_series *const *runs, unsigned count, 
     return s;
 }
 
-int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, const char *path,
-                 char *err, size_t err_size)
+int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, int zoom,
+                 const char *path, char *err, size_t err_size)
 {
-    SDL_Surface *s = viz_render_surface(runs, count, w, h, NULL);
+    SDL_Surface *s = viz_render_surface_zoomed(runs, count, w, h, zoom, NULL);
     if (!s) {
         snprintf(err, err_size, "cannot draw: %s", SDL_GetError());
         return -1;

@@ -54,6 +54,11 @@ void viz_draw(SDL_Renderer *r, const struct viz_fonts *fonts, int w, int h,
               struct viz_series *const *runs, unsigned count, const struct viz_draw_opts *o);
 
 /* Draws the runs into a new surface of w x h (NULL on failure). */
+/* The same drawn at `zoom` (an integer): the layout of (w / zoom) x
+ * (h / zoom), every line, mark and glyph zoom times as large, for slides
+ * and 4K screens. */
+SDL_Surface *viz_render_surface_zoomed(struct viz_series *const *runs, unsigned count, int w,
+                                       int h, int zoom, const struct viz_draw_opts *o);
 SDL_Surface *viz_render_surface(struct viz_series *const *runs, unsigned count, int w, int h,
                                 const struct viz_draw_opts *o);
 

@@ -16,9 +16,11 @@
 #define VIZ_PNG_W 1400
 #define VIZ_PNG_H 1000
 
-/* Draws the runs into a PNG at `path`; 0, or -1 with a message in err. */
-int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, const char *path,
-                 char *err, size_t err_size);
+/* Draws the runs into a w x h PNG at `path`, laid out as (w / zoom) x
+ * (h / zoom) with everything zoom times as large; 0, or -1 with a message
+ * in err. */
+int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, int zoom,
+                 const char *path, char *err, size_t err_size);
 
 /* A heatmap of `metric` over two axes of a sweep.csv (x and y: axis column
  * names, NULL for the first and second), for `variant` (NULL: the first).

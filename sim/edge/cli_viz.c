@@ -14,7 +14,7 @@
 #include "loader.h"
 
 static const char PLOT_USAGE[] =
-    "usage: stampede plot RESULT_DIR... [-o FILE.png] [--size WxH]\n"
+    "usage: stampede plot RESULT_DIR... [-o FILE.png] [--size WxH] [--scale N]\n"
     "       stampede plot SWEEP.csv --metric NAME [--x AXIS] [--y AXIS] [--variant V]\n"
     "                                [-o FILE.png] [--size WxH]\n"
     "\n"
@@ -24,7 +24,13 @@ static const char PLOT_USAGE[] =
     "policy state over time, fault windows shaded. Past four columns the\n"
     "picture widens unless --size is given. Given a sweep.csv with two grid\n"
     "axes, draws a heatmap of one metric over them (default the first two\n"
-    "axes; plot.png beside the CSV). No display is needed.\n";
+    "axes; plot.png beside the CSV). No display is needed.\n"
+    "\n"
+    "  --size WxH   the picture's size in pixels (default 1400x1000, wider past\n"
+    "               four columns, times the scale)\n"
+    "  --scale N    draw text, lines and marks N times as large (1 to 4), laid\n"
+    "               out as for a picture N times smaller: --size 3840x2160\n"
+    "               --scale 2 is the 1920x1080 picture, sharp on a 4K screen\n";
 
 static const char VIEW_USAGE[] =
     "usage: stampede view FILE [--variant V]... [--seed N] [--set PATH=VALUE]...\n"
@@ -173,7 +179,8 @@ static unsigned result_dirs(const char *dir, struct dirs *out)
  * PNG, side by side in the order given (a scenario's folder stands for all
  * its variant folders, in the scenario's order). With no --size (w = 0),
  * the picture widens past four columns rather than squeeze them. */
-int cli_plot_results(const char *const *inputs, unsigned count, const char *png, int w, int h)
+int cli_plot_results(const char *const *inputs, unsigned count, const char *png, int w, int h,
+                     int zoom)
 {
     struct dirs dirs = {0};
     int rc = 0;
@@ -184,22 +191,22 @@ int cli_plot_results(const char *const *inputs, unsigned count, const char *png,
             rc = 2;
         }
     if (!rc && w == 0) {
-        w = VIZ_PNG_W;
+        w = VIZ_PNG_W * zoom;
         if (dirs.n > 4)
-            w = (int)dirs.n * VIZ_PNG_W / 4;
+            w = (int)dirs.n * VIZ_PNG_W * zoom / 4;
     }
     if (!rc && h == 0)
-        h = VIZ_PNG_H;
-    if (!rc && w / (int)dirs.n < MIN_COLUMN_PX)
+        h = VIZ_PNG_H * zoom;
+    if (!rc && w / zoom / (int)dirs.n < MIN_COLUMN_PX)
         fprintf(stderr, "stampede: warning: %u results in %d px leave %d px each; --size %dx%d "
                         "reads better\n",
-                dirs.n, w, w / (int)dirs.n, (int)dirs.n * VIZ_PNG_W / 4, h);
+                dirs.n, w / zoom, w / zoom / (int)dirs.n, (int)dirs.n * VIZ_PNG_W * zoom / 4, h);
     struct viz_series **runs = xcalloc(dirs.n + 1, sizeof *runs);
     char err[512] = "";
     for (unsigned i = 0; i < dirs.n && !rc; i++)
         if (!(runs[i] = viz_series_load(dirs.path[i], err, sizeof err)))
             rc = 2;
-    if (!rc && viz_plot_png(runs, dirs.n, w, h, png, err, sizeof err) != 0)
+    if (!rc && viz_plot_png(runs, dirs.n, w, h, zoom, png, err, sizeof err) != 0)
         rc = 3;
     if (rc && err[0])
         fprintf(stderr, "stampede: error: %s\n", err);
@@ -218,6 +225,7 @@ int cli_plot(int argc, char **argv)
     const char *inputs[8];
     unsigned input_count = 0;
     int w = 0, h = 0; /* 0: the default, wider for many results */
+    uint64_t zoom = 1;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool v = i + 1 < argc;
@@ -228,6 +236,9 @@ int cli_plot(int argc, char **argv)
             out = argv[++i];
         } else if (!strcmp(a, "--size") && v) {
             if (!parse_size(argv[++i], &w, &h))
+                return 2;
+        } else if (!strcmp(a, "--scale") && v) {
+            if (!cli_parse_count(a, argv[++i], 1, 4, &zoom))
                 return 2;
         } else if (!strcmp(a, "--metric") && v) {
             metric = argv[++i];
@@ -266,7 +277,7 @@ int cli_plot(int argc, char **argv)
             return 2;
         }
         snprintf(def, sizeof def, "%s/plot.png", input);
-        int rc = cli_plot_results(inputs, input_count, out ? out : def, w, h);
+        int rc = cli_plot_results(inputs, input_count, out ? out : def, w, h, (int)zoom);
         if (!rc)
             printf("%s\n", out ? out : def);
         return rc;

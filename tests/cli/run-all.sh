@@ -269,6 +269,8 @@ check plot_draws_results_side_by_side bash -c "$bin run retry-storm --quiet --ou
 check run_records_the_variants_in_the_scenarios_order bash -c "[ \"\$(tr '\n' ' ' <'$tmp/rs/variants.txt')\" = 'naive budget grpc breaker drop-expired adaptive-lifo ' ]"
 check plot_of_a_folder_draws_every_variant_widening_past_four bash -c "$bin plot '$tmp/rs' -o '$tmp/all.png' >/dev/null && $pngstat '$tmp/all.png' | grep -q '^2100 1000 '"
 check view_names_the_variants_it_leaves_out bash -c "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER $bin view retry-storm 2>&1 | grep -q 'left out: drop-expired adaptive-lifo'"
+check plot_scales_text_and_lines_for_large_screens bash -c "$bin plot '$tmp/rs/naive' -o '$tmp/big.png' --size 2800x2000 --scale 2 >/dev/null && $pngstat '$tmp/big.png' | grep -q '^2800 2000 ' && $bin plot '$tmp/rs/naive' --scale 2 -o '$tmp/big2.png' >/dev/null && $pngstat '$tmp/big2.png' | grep -q '^2800 2000 '"
+check plot_refuses_a_scale_past_4 expect_exit 2 "$bin" plot "$tmp/rs/naive" --scale 5 -o "$tmp/big3.png"
 mkdir -p "$tmp/empty"
 check plot_without_results_exits_2 expect_exit 2 "$bin" plot "$tmp/empty"
 check plot_heatmap_of_a_sweep bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio --variant budget -o '$tmp/heat.png' >/dev/null && $pngstat '$tmp/heat.png' | awk '{exit !(\$1 == 1400 && \$3 > 50)}'"
