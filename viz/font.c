@@ -71,6 +71,13 @@ void viz_font_close(struct viz_font *f)
 
 bool viz_font_is_builtin(const struct viz_font *f) { return !f->ttf; }
 
+int viz_font_ascent(const struct viz_font *f)
+{
+    return f->ttf ? (TTF_FontAscent(f->ttf) + f->zoom - 1) / f->zoom : 8 * f->scale;
+}
+
+int viz_font_px(const struct viz_font *f) { return f->px; }
+
 int viz_font_height(const struct viz_font *f)
 {
     return f->ttf ? (TTF_FontHeight(f->ttf) + f->zoom - 1) / f->zoom : 9 * f->scale;

@@ -23,6 +23,9 @@ struct viz_font *viz_font_open_zoomed(SDL_Renderer *r, int px, bool builtin, int
 void viz_font_close(struct viz_font *f);
 bool viz_font_is_builtin(const struct viz_font *f);
 int viz_font_height(const struct viz_font *f);
+/* From a line's top to its baseline, and the size asked for (for SVG text). */
+int viz_font_ascent(const struct viz_font *f);
+int viz_font_px(const struct viz_font *f);
 int viz_text_width(struct viz_font *f, const char *text);
 /* Draws `text` with its top-left at (x, y); returns its width. */
 int viz_text(struct viz_font *f, int x, int y, const char *text, SDL_Color c);

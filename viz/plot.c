@@ -1,13 +1,16 @@
 /* Pictures on disk: the run's graphs, or a sweep's heatmap, drawn with a
  * software renderer onto a surface and saved with SDL2_image. No display
  * is needed (png.c saves them). */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../sim/base/csv.h"
+#include "../sim/base/outfile.h"
 #include "../sim/base/xalloc.h"
+#include "canvas.h"
 #include "render.h"
 #include "viz.h"
 
@@ -51,6 +54,28 @@ int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, i
     int rc = viz_save_png(s, path, err, err_size);
     SDL_FreeSurface(s);
     return rc;
+}
+
+int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, const char *path,
+                 char *err, size_t err_size)
+{
+    struct outfile out;
+    if (outfile_open(&out, path) != 0) {
+        snprintf(err, err_size, "%s: cannot write: %s", path, strerror(errno));
+        return -2;
+    }
+    /* text is measured with the font the PNG uses, so the layout is the same */
+    struct viz_fonts fonts = {viz_font_open(NULL, 15, false), viz_font_open(NULL, 12, false)};
+    struct viz_canvas c = viz_canvas_svg(out.f, w, h);
+    viz_draw_on(&c, &fonts, w, h, runs, count, NULL);
+    viz_canvas_finish(&c);
+    viz_font_close(fonts.text);
+    viz_font_close(fonts.small);
+    if (outfile_commit(&out) != 0) {
+        snprintf(err, err_size, "%s: cannot write: %s", path, strerror(errno));
+        return -2;
+    }
+    return 0;
 }
 
 /* ---- heatmap ---- */

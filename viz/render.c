@@ -1,5 +1,7 @@
 #include "render.h"
 
+#include "canvas.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,7 +97,7 @@ int viz_time_x(SDL_Rect panel, double duration_s, double t)
     return panel.x + (int)lround(f * (panel.w - 1));
 }
 
-static void set_color(SDL_Renderer *r, SDL_Color c) { SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a); }
+static void set_color(struct viz_canvas *r, SDL_Color c) { viz_canvas_color(r, c); }
 
 /* A "nice" axis maximum above x: 1, 2 or 5 times a power of ten, with
  * room above x so that a series at its maximum (a flat latency of exactly
@@ -145,30 +147,32 @@ static int divisions(double ymax)
  * that may coincide are drawn widest first and narrowest on top, so equal
  * values show as a cased line (p50 inside p90 inside p99; failed inside
  * offered) instead of one hiding the others. */
-static void line(SDL_Renderer *r, SDL_Rect p, double duration, double ymax, const double *t,
+static void line(struct viz_canvas *r, SDL_Rect p, double duration, double ymax, const double *t,
                  const double *y, unsigned n, SDL_Color c, bool dashed, int width)
 {
     set_color(r, c);
-    int px = 0, py = 0;
-    bool have = false;
-    for (unsigned i = 0; i < n; i++) {
-        if (y[i] != y[i]) {
-            have = false;
+    SDL_Point *pts = malloc((n ? n : 1) * sizeof *pts);
+    if (!pts)
+        return;
+    int count = 0;
+    for (unsigned i = 0; i <= n; i++) {
+        if (i == n || y[i] != y[i]) { /* a gap (or the end): draw the run so far */
+            viz_canvas_polyline(r, pts, count, width, p);
+            count = 0;
             continue;
         }
         double f = ymax > 0 ? y[i] / ymax : 0;
         f = f < 0 ? 0 : f > 1 ? 1 : f;
-        int x = viz_time_x(p, duration, t[i]);
-        int yy = p.y + p.h - 1 - (int)lround(f * (p.h - 2));
-        if (have && (!dashed || i % 2 == 0))
-            for (int k = 0; k < width; k++) { /* centred on the value, clipped to the panel */
-                int off = k - width / 2;
-                int a = py + off, b = yy + off;
-                if (a >= p.y && b >= p.y && a < p.y + p.h && b < p.y + p.h)
-                    SDL_RenderDrawLine(r, px, a, x, b);
-            }
-        px = x, py = yy, have = true;
+        pts[count++] = (SDL_Point){viz_time_x(p, duration, t[i]),
+                                   p.y + p.h - 1 - (int)lround(f * (p.h - 2))};
+        if (dashed && count == 2) { /* every other segment */
+            if (i % 2 == 0)
+                viz_canvas_polyline(r, pts, 2, width, p);
+            pts[0] = pts[1];
+            count = 1;
+        }
     }
+    free(pts);
 }
 
 /* A panel's legend: items given in reading order, laid out left to right
@@ -205,7 +209,7 @@ static int entry_width(const struct viz_fonts *f, const struct legend_entry *e)
     return 22 + viz_text_width(f->small, e->name);
 }
 
-static void legend_draw(SDL_Renderer *r, const struct viz_fonts *f, const struct legend *l)
+static void legend_draw(struct viz_canvas *r, const struct viz_fonts *f, const struct legend *l)
 {
     int right = l->p.x + l->p.w - 4, y = l->p.y + 2, left_limit = l->title_end + 10;
     for (unsigned first = 0, line = 0; first < l->n; line++) { /* as many as fit a line */
@@ -221,8 +225,8 @@ static void legend_draw(SDL_Renderer *r, const struct viz_fonts *f, const struct
             set_color(r, e->c);
             int h = e->width < 3 ? 3 : e->width; /* the swatch as thick as its line */
             SDL_Rect swatch = {x, y + viz_font_height(f->small) / 2 - h / 2, 14, h};
-            SDL_RenderFillRect(r, &swatch);
-            viz_text(f->small, x + 17, y, e->name, INK);
+            viz_canvas_fill(r, &swatch);
+            viz_canvas_text(r, f->small, x + 17, y, e->name, INK);
             x += entry_width(f, e);
         }
         first = last;
@@ -250,23 +254,23 @@ static int legend_lines(const struct viz_fonts *f, const struct legend *l)
 /* A panel's title and legend in a band along its top, then its grid and
  * labels below: the area for the data, which nothing is drawn over (a
  * utilisation of 1 used to run under the legend's text). */
-static SDL_Rect panel_frame(SDL_Renderer *r, const struct viz_fonts *f, SDL_Rect p, double ymax,
+static SDL_Rect panel_frame(struct viz_canvas *r, const struct viz_fonts *f, SDL_Rect p, double ymax,
                             const char *title, const struct legend *l)
 {
     int lines = legend_lines(f, l);
     int band = (lines > 1 ? lines : 1) * viz_font_height(f->small) + 4;
     SDL_Rect d = {p.x, p.y + band, p.w, p.h - band};
-    viz_text(f->small, p.x + 4, p.y + 2, title, INK);
+    viz_canvas_text(r, f->small, p.x + 4, p.y + 2, title, INK);
     legend_draw(r, f, l);
     set_color(r, GRID);
     char buf[32];
     int div = divisions(ymax);
     for (int k = 0; k <= div; k++) {
         int y = d.y + d.h - (int)lround((double)k / div * (d.h - 1));
-        SDL_RenderDrawLine(r, d.x, y, d.x + d.w - 1, y);
+        viz_canvas_line(r, d.x, y, d.x + d.w - 1, y);
         format_tick(buf, sizeof buf, ymax * k / div);
         int tw = viz_text_width(f->small, buf);
-        viz_text(f->small, d.x - tw - 4, y - viz_font_height(f->small) / 2, buf, MUTED);
+        viz_canvas_text(r, f->small, d.x - tw - 4, y - viz_font_height(f->small) / 2, buf, MUTED);
         set_color(r, GRID);
     }
     return d;
@@ -282,7 +286,7 @@ static struct legend legend_for(const struct viz_fonts *f, SDL_Rect p, const cha
  * fault labelled once, at its first window, with how often it recurs
  * ("pause (5 times)"), staggered on two lines and kept clear of the column's
  * variant tag (whose left edge is `tag_x`). */
-static void shade_faults(SDL_Renderer *r, const struct viz_fonts *f, const struct viz_series *v,
+static void shade_faults(struct viz_canvas *r, const struct viz_fonts *f, const struct viz_series *v,
                          SDL_Rect p, bool label, int tag_x)
 {
     unsigned labelled = 0;
@@ -293,9 +297,8 @@ static void shade_faults(SDL_Renderer *r, const struct viz_fonts *f, const struc
             end = fl->start + v->window_s * 0.25; /* an instant: a thin band */
         int x0 = viz_time_x(p, v->duration_s, fl->start), x1 = viz_time_x(p, v->duration_s, end);
         SDL_Rect band = {x0, p.y, x1 - x0 > 1 ? x1 - x0 : 2, p.h};
-        SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
         set_color(r, viz_color_fault);
-        SDL_RenderFillRect(r, &band);
+        viz_canvas_fill(r, &band);
         if (!label)
             continue;
         unsigned repeats = 0;
@@ -320,7 +323,7 @@ static void shade_faults(SDL_Renderer *r, const struct viz_fonts *f, const struc
             x = tag_x - 6 - tw;
         if (x < p.x - 40)
             x = p.x - 40;
-        viz_text(f->small, x, y, text, MUTED);
+        viz_canvas_text(r, f->small, x, y, text, MUTED);
         labelled++;
     }
 }
@@ -328,7 +331,7 @@ static void shade_faults(SDL_Renderer *r, const struct viz_fonts *f, const struc
 /* Where the run was judged back after its faults (summary.json's
  * recovered and recovery_s): a dashed line at that instant, labelled, or
  * a note when it never came back or could not be judged. */
-static void mark_recovery(SDL_Renderer *r, const struct viz_fonts *f, const struct viz_series *v,
+static void mark_recovery(struct viz_canvas *r, const struct viz_fonts *f, const struct viz_series *v,
                           SDL_Rect p)
 {
     if (v->recovery == VIZ_RECOVERY_NONE || !v->finished)
@@ -341,7 +344,7 @@ static void mark_recovery(SDL_Renderer *r, const struct viz_fonts *f, const stru
         x = viz_time_x(p, v->duration_s, v->last_fault_end_s + v->recovery_s);
         set_color(r, viz_color_goodput);
         for (int yy = p.y; yy < p.y + p.h; yy += 6)
-            SDL_RenderDrawLine(r, x, yy, x, yy + 2 < p.y + p.h ? yy + 2 : p.y + p.h - 1);
+            viz_canvas_line(r, x, yy, x, yy + 2 < p.y + p.h ? yy + 2 : p.y + p.h - 1);
         snprintf(label, sizeof label, "back +%.1f s", v->recovery_s);
         c = viz_color_goodput;
         int tw = viz_text_width(f->small, label);
@@ -352,7 +355,7 @@ static void mark_recovery(SDL_Renderer *r, const struct viz_fonts *f, const stru
         c = lost ? viz_color_failed : MUTED;
         x -= viz_text_width(f->small, label);
     }
-    viz_text(f->small, x, y, label, c);
+    viz_canvas_text(r, f->small, x, y, label, c);
 }
 
 static double load_max(const struct viz_series *v, const struct viz_draw_opts *o)
@@ -367,7 +370,7 @@ static double load_max(const struct viz_series *v, const struct viz_draw_opts *o
     return m;
 }
 
-static void draw_load(SDL_Renderer *r, const struct viz_fonts *f, const struct viz_series *v,
+static void draw_load(struct viz_canvas *r, const struct viz_fonts *f, const struct viz_series *v,
                       SDL_Rect p, const struct viz_draw_opts *o, double shared)
 {
     const double *ys[] = {v->offered, v->attempts, v->goodput, v->failed};
@@ -401,7 +404,7 @@ static double latency_max(const struct viz_series *v, const struct viz_draw_opts
     return m;
 }
 
-static void draw_latency(SDL_Renderer *r, const struct viz_fonts *f, const struct viz_series *v,
+static void draw_latency(struct viz_canvas *r, const struct viz_fonts *f, const struct viz_series *v,
                          SDL_Rect p, const struct viz_draw_opts *o, double shared)
 {
     const double *ys[] = {v->p50, v->p90, v->p99};
@@ -463,7 +466,7 @@ static unsigned shown_services(const struct viz_series *v, unsigned *idx)
     return k;
 }
 
-static void draw_services(SDL_Renderer *r, const struct viz_fonts *f, const struct viz_series *v,
+static void draw_services(struct viz_canvas *r, const struct viz_fonts *f, const struct viz_series *v,
                           SDL_Rect p, bool util, double shared)
 {
     double ymax = util ? 1 : nice_ceiling(shared);
@@ -514,7 +517,7 @@ static double policy_max(const struct viz_series *v)
     return m > m2 ? m : m2;
 }
 
-static void draw_policy(SDL_Renderer *r, const struct viz_fonts *f, const struct viz_series *v,
+static void draw_policy(struct viz_canvas *r, const struct viz_fonts *f, const struct viz_series *v,
                         SDL_Rect p, double shared)
 {
     static const char *const title = "policies: breakers, shed and throttled /s";
@@ -538,7 +541,6 @@ static void draw_policy(SDL_Renderer *r, const struct viz_fonts *f, const struct
     SDL_Rect d = panel_frame(r, f, p, ymax, title, &l);
     unsigned lane = 0;
     int lane_h = lanes ? d.h / (int)(lanes < 4 ? 4 : lanes) : 0;
-    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     for (unsigned k = 0; k < v->policies; k++) {
         if (!has_breaker(v, k))
             continue;
@@ -550,9 +552,9 @@ static void draw_policy(SDL_Renderer *r, const struct viz_fonts *f, const struct
             int x1 = viz_time_x(d, v->duration_s, v->t[i] + v->window_s);
             set_color(r, v->breaker[k][i] == 1 ? viz_color_breaker_open : HALF_OPEN);
             SDL_Rect band = {x0, y + 1, x1 - x0 > 1 ? x1 - x0 : 1, lane_h - 2};
-            SDL_RenderFillRect(r, &band);
+            viz_canvas_fill(r, &band);
         }
-        viz_text(f->small, d.x + 4, y + (lane_h - viz_font_height(f->small)) / 2,
+        viz_canvas_text(r, f->small, d.x + 4, y + (lane_h - viz_font_height(f->small)) / 2,
                  v->policy_edge[k], MUTED);
         lane++;
     }
@@ -563,24 +565,24 @@ static void draw_policy(SDL_Renderer *r, const struct viz_fonts *f, const struct
              v->budget[budget], v->n, BUDGET, true, 2);
 }
 
-static void time_axis(SDL_Renderer *r, const struct viz_fonts *f, SDL_Rect p, double duration)
+static void time_axis(struct viz_canvas *r, const struct viz_fonts *f, SDL_Rect p, double duration)
 {
     double step = nice_ceiling(duration / 8);
     char buf[32];
     for (double t = 0; t <= duration + 1e-9; t += step) {
         int x = viz_time_x(p, duration, t);
         set_color(r, MUTED);
-        SDL_RenderDrawLine(r, x, p.y + p.h, x, p.y + p.h + 3);
+        viz_canvas_line(r, x, p.y + p.h, x, p.y + p.h + 3);
         snprintf(buf, sizeof buf, "%g s", t);
         int tw = viz_text_width(f->small, buf);
-        viz_text(f->small, x - tw / 2, p.y + p.h + 4, buf, MUTED);
+        viz_canvas_text(r, f->small, x - tw / 2, p.y + p.h + 4, buf, MUTED);
     }
 }
 
 /* Draws `text` wrapped at word boundaries into at most `lines` lines of
  * width `w` from (x, y); the last line ends in "..." if text is left. */
-static void wrapped(struct viz_font *font, int x, int y, int w, int lines, const char *text,
-                    SDL_Color c)
+static void wrapped(struct viz_canvas *r, struct viz_font *font, int x, int y, int w, int lines,
+                    const char *text, SDL_Color c)
 {
     char buf[512];
     const char *p = text;
@@ -606,34 +608,35 @@ static void wrapped(struct viz_font *font, int x, int y, int w, int lines, const
             p++;
         if (line == lines - 1 && *p)
             snprintf(buf + (fit > 3 ? fit - 3 : 0), 4, "...");
-        viz_text(font, x, y + line * viz_font_height(font), buf, c);
+        viz_canvas_text(r, font, x, y + line * viz_font_height(font), buf, c);
     }
 }
 
 /* The title, the scenario's description (wrapped, two lines), and above
  * each column its own run's latest event: a narrator per variant. */
-static void caption(const struct viz_fonts *f, int w, struct viz_series *const *runs,
+static void caption(struct viz_canvas *r, const struct viz_fonts *f, int w,
+                    struct viz_series *const *runs,
                     unsigned count, const struct viz_draw_opts *o)
 {
     const struct viz_series *v = runs[0];
-    viz_text(f->text, 10, 4, v->title, INK);
+    viz_canvas_text(r, f->text, 10, 4, v->title, INK);
     int status_w = 0;
     if (o && o->status) {
         status_w = viz_text_width(f->small, o->status) + 20;
-        viz_text(f->small, w - status_w + 10, 6, o->status, MUTED);
+        viz_canvas_text(r, f->small, w - status_w + 10, 6, o->status, MUTED);
     }
     int y = 8 + viz_font_height(f->text);
-    wrapped(f->small, 10, y, w - 20, 2, v->description ? v->description : "", MUTED);
+    wrapped(r, f->small, 10, y, w - 20, 2, v->description ? v->description : "", MUTED);
     int col_w = w / (int)(count ? count : 1);
     for (unsigned k = 0; k < count; k++) { /* clipped to the column */
         if (!runs[k]->narration[0])
             continue;
-        wrapped(f->small, col_w * (int)k + LEFT_M, y + 2 * viz_font_height(f->small),
+        wrapped(r, f->small, col_w * (int)k + LEFT_M, y + 2 * viz_font_height(f->small),
                 col_w - LEFT_M - RIGHT_M, 1, runs[k]->narration, INK);
     }
 }
 
-static void help_overlay(SDL_Renderer *r, const struct viz_fonts *f, int w, int h)
+static void help_overlay(struct viz_canvas *r, const struct viz_fonts *f, int w, int h)
 {
     static const char *const lines[] = {
         "keys",
@@ -648,25 +651,30 @@ static void help_overlay(SDL_Renderer *r, const struct viz_fonts *f, int w, int 
     };
     int n = (int)(sizeof lines / sizeof lines[0]), lh = viz_font_height(f->text) + 2;
     SDL_Rect box = {w / 2 - 260, h / 2 - n * lh / 2 - 12, 520, n * lh + 24};
-    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
-    SDL_SetRenderDrawColor(r, 255, 255, 255, 235);
-    SDL_RenderFillRect(r, &box);
+    set_color(r, (SDL_Color){255, 255, 255, 235});
+    viz_canvas_fill(r, &box);
     set_color(r, INK);
-    SDL_RenderDrawRect(r, &box);
+    viz_canvas_frame(r, &box);
     for (int i = 0; i < n; i++)
-        viz_text(f->text, box.x + 16, box.y + 12 + i * lh, lines[i], INK);
+        viz_canvas_text(r, f->text, box.x + 16, box.y + 12 + i * lh, lines[i], INK);
 }
 
-void viz_draw(SDL_Renderer *r, const struct viz_fonts *f, int w, int h,
+void viz_draw(SDL_Renderer *renderer, const struct viz_fonts *f, int w, int h,
+              struct viz_series *const *runs, unsigned count, const struct viz_draw_opts *o)
+{
+    struct viz_canvas c = viz_canvas_raster(renderer);
+    viz_draw_on(&c, f, w, h, runs, count, o);
+}
+
+void viz_draw_on(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
               struct viz_series *const *runs, unsigned count, const struct viz_draw_opts *o)
 {
     static const struct viz_draw_opts none = {0};
     if (!o)
         o = &none;
-    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     set_color(r, PAPER);
-    SDL_RenderClear(r);
-    caption(f, w, runs, count, o);
+    viz_canvas_clear(r, w, h);
+    caption(r, f, w, runs, count, o);
     /* one scale per panel across the runs, so that side by side they compare */
     double shared[VIZ_PANEL_COUNT] = {0};
     for (unsigned k = 0; k < count; k++) {
@@ -690,7 +698,7 @@ void viz_draw(SDL_Renderer *r, const struct viz_fonts *f, int w, int h,
             char buf[96];
             snprintf(buf, sizeof buf, "[%s]", v->variant);
             tag_x -= viz_text_width(f->small, buf);
-            viz_text(f->small, tag_x, CAPTION_H - viz_font_height(f->small) - 2, buf, INK);
+            viz_canvas_text(r, f->small, tag_x, CAPTION_H - viz_font_height(f->small) - 2, buf, INK);
         }
         for (int p = 0; p < VIZ_PANEL_COUNT; p++)
             if (shown[p])
@@ -704,13 +712,13 @@ void viz_draw(SDL_Renderer *r, const struct viz_fonts *f, int w, int h,
         for (int p = 0; p < VIZ_PANEL_COUNT; p++) {
             set_color(r, MUTED);
             if (shown[p])
-                SDL_RenderDrawRect(r, &panels[p]);
+                viz_canvas_frame(r, &panels[p]);
         }
         time_axis(r, f, panels[last], v->duration_s);
         if (!v->finished && v->now_s < v->duration_s) { /* where the simulation is */
             int x = viz_time_x(panels[0], v->duration_s, v->now_s);
             set_color(r, GRID);
-            SDL_RenderDrawLine(r, x, panels[0].y, x, panels[last].y + panels[last].h);
+            viz_canvas_line(r, x, panels[0].y, x, panels[last].y + panels[last].h);
         }
     }
     if (o->help)

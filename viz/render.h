@@ -52,6 +52,10 @@ extern const SDL_Color viz_color_offered, viz_color_attempts, viz_color_goodput,
 
 void viz_draw(SDL_Renderer *r, const struct viz_fonts *fonts, int w, int h,
               struct viz_series *const *runs, unsigned count, const struct viz_draw_opts *o);
+/* The same on any canvas (an SVG document, say). */
+struct viz_canvas;
+void viz_draw_on(struct viz_canvas *c, const struct viz_fonts *fonts, int w, int h,
+                 struct viz_series *const *runs, unsigned count, const struct viz_draw_opts *o);
 
 /* Draws the runs into a new surface of w x h (NULL on failure). */
 /* The same drawn at `zoom` (an integer): the layout of (w / zoom) x

@@ -22,6 +22,11 @@
 int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, int zoom,
                  const char *path, char *err, size_t err_size);
 
+/* The same picture as an SVG document (vector: it scales to any screen or
+ * slide); 0, or -2 with a message in err when it cannot be written. */
+int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, const char *path,
+                 char *err, size_t err_size);
+
 /* A heatmap of `metric` over two axes of a sweep.csv (x and y: axis column
  * names, NULL for the first and second), for `variant` (NULL: the first).
  * 0; -1 when the CSV cannot be drawn, -2 when the PNG cannot be written

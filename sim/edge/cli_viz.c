@@ -14,7 +14,7 @@
 #include "loader.h"
 
 static const char PLOT_USAGE[] =
-    "usage: stampede plot RESULT_DIR... [-o FILE.png] [--size WxH] [--scale N]\n"
+    "usage: stampede plot RESULT_DIR... [-o FILE.png|FILE.svg] [--size WxH] [--scale N]\n"
     "       stampede plot SWEEP.csv --metric NAME [--x AXIS] [--y AXIS] [--variant V]\n"
     "                                [-o FILE.png] [--size WxH]\n"
     "\n"
@@ -24,7 +24,8 @@ static const char PLOT_USAGE[] =
     "policy state over time, fault windows shaded. Past four columns the\n"
     "picture widens unless --size is given. Given a sweep.csv with two grid\n"
     "axes, draws a heatmap of one metric over them (default the first two\n"
-    "axes; plot.png beside the CSV). No display is needed.\n"
+    "axes; plot.png beside the CSV). No display is needed. -o FILE.svg draws\n"
+    "the same picture as SVG (vector; result folders only).\n"
     "\n"
     "  --size WxH   the picture's size in pixels (default 1400x1000, wider past\n"
     "               four columns, times the scale)\n"
@@ -206,7 +207,11 @@ int cli_plot_results(const char *const *inputs, unsigned count, const char *png,
     for (unsigned i = 0; i < dirs.n && !rc; i++)
         if (!(runs[i] = viz_series_load(dirs.path[i], err, sizeof err)))
             rc = 2;
-    if (!rc && viz_plot_png(runs, dirs.n, w, h, zoom, png, err, sizeof err) != 0)
+    size_t len = strlen(png);
+    bool svg = len >= 4 && strcasecmp(png + len - 4, ".svg") == 0;
+    if (!rc && svg && viz_plot_svg(runs, dirs.n, w / zoom, h / zoom, png, err, sizeof err) != 0)
+        rc = 3;
+    else if (!rc && !svg && viz_plot_png(runs, dirs.n, w, h, zoom, png, err, sizeof err) != 0)
         rc = 3;
     if (rc && err[0])
         fprintf(stderr, "stampede: error: %s\n", err);
@@ -263,10 +268,10 @@ int cli_plot(int argc, char **argv)
         return 2;
     }
     size_t len = out ? strlen(out) : 0;
-    if (out && (len < 4 || strcasecmp(out + len - 4, ".png") != 0)) {
-        /* a PNG under another name would mislead whoever opens it */
-        fprintf(stderr, "stampede: error: plot: -o %s: plot writes PNG files only (FILE.png)\n",
-                out);
+    bool svg = len >= 4 && strcasecmp(out + len - 4, ".svg") == 0;
+    if (out && !svg && (len < 4 || strcasecmp(out + len - 4, ".png") != 0)) {
+        /* a picture under another name would mislead whoever opens it */
+        fprintf(stderr, "stampede: error: plot: -o %s: plot writes FILE.png or FILE.svg\n", out);
         return 2;
     }
     char def[4200];
@@ -281,6 +286,11 @@ int cli_plot(int argc, char **argv)
         if (!rc)
             printf("%s\n", out ? out : def);
         return rc;
+    }
+    if (svg) {
+        fprintf(stderr, "stampede: error: plot: -o %s: a sweep's heatmap is drawn as PNG only\n",
+                out);
+        return 2;
     }
     const char *slash = strrchr(input, '/');
     snprintf(def, sizeof def, "%.*splot.png", slash ? (int)(slash - input + 1) : 0, input);

@@ -286,7 +286,10 @@ head -1 "$tmp/sw1/sweep.csv" >"$tmp/header-only.csv"
 # an event at t = 1e300 once overflowed the conversion to time
 cp -r "$tmp/rp/naive" "$tmp/farevents" && printf '1e300,fault_start,server,pause\n-1e300,fault_end,server,pause\n' >>"$tmp/farevents/events.csv"
 check plot_of_events_beyond_the_range_of_time bash -c "$bin plot '$tmp/farevents' -o '$tmp/far.png' >/dev/null && test -s '$tmp/far.png'"
-check plot_refuses_an_output_name_that_is_not_png bash -c "$bin plot '$tmp/rp/naive' -o '$tmp/x.svg' 2>'$tmp/err'; [ \$? -eq 2 ] && grep -q 'PNG files only' '$tmp/err' && test ! -e '$tmp/x.svg'"
+check plot_refuses_an_output_name_that_is_not_png_or_svg bash -c "$bin plot '$tmp/rp/naive' -o '$tmp/x.jpg' 2>'$tmp/err'; [ \$? -eq 2 ] && grep -q 'plot writes FILE.png or FILE.svg' '$tmp/err' && test ! -e '$tmp/x.jpg'"
+# -o x.svg once wrote a PNG under that name: now real SVG, the same picture
+check plot_writes_svg bash -c "$bin plot '$tmp/rs' -o '$tmp/all.svg' >/dev/null && xmllint --noout '$tmp/all.svg' && grep -q '^<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2100\" height=\"1000\"' '$tmp/all.svg' && [ \$(grep -c '<polyline' '$tmp/all.svg') -gt 100 ] && grep -q '>\[adaptive-lifo\]</text>' '$tmp/all.svg'"
+check plot_heatmap_refuses_svg bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio -o '$tmp/h.svg' 2>/dev/null; [ \$? -eq 2 ]"
 
 # --- a full disk and no memory: exit 3 with the system's reason, no partial files ---
 mkdir -p "$tmp/full"
