@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <SDL_image.h>
@@ -63,9 +64,12 @@ Test(viz, the_fault_window_is_shaded_at_the_right_x_in_every_panel)
     SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
     cr_assert_not_null(s);
     SDL_Color white = {255, 255, 255, 255};
-    cr_assert_not(viz_panel_shown(&v, 1, VIZ_PANEL_POLICY), "no policy: no policies panel");
-    for (int p = 0; p < VIZ_PANEL_POLICY; p++) {
-        SDL_Rect r = viz_panel_rect(w, h, &v, 1, 0, (enum viz_panel)p);
+    cr_assert_not(viz_panel_shown(&v, 1, NULL, VIZ_PANEL_POLICY), "no policy: no policies panel");
+    cr_assert_not(viz_panel_shown(&v, 1, NULL, VIZ_PANEL_OUTCOMES), "one kind of failure only");
+    for (int p = 0; p < VIZ_PANEL_COUNT; p++) {
+        if (!viz_panel_shown(&v, 1, NULL, (enum viz_panel)p))
+            continue;
+        SDL_Rect r = viz_panel_rect(w, h, &v, 1, NULL, 0, (enum viz_panel)p);
         int x_in = viz_time_x(r, 60, 30), x_out = viz_time_x(r, 60, 50);
         int y = r.y + r.h * 7 / 8 + 1; /* between grid lines, below the lines, away from text */
         SDL_Color in = pixel(s, x_in, y), out = pixel(s, x_out, y);
@@ -86,7 +90,7 @@ Test(viz, goodput_is_a_green_line_in_the_load_panel_and_drops_in_the_outage)
     struct viz_series *v = run_series();
     int w = 900, h = 700;
     SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
-    SDL_Rect r = viz_panel_rect(w, h, &v, 1, 0, VIZ_PANEL_LOAD);
+    SDL_Rect r = viz_panel_rect(w, h, &v, 1, NULL, 0, VIZ_PANEL_LOAD);
     /* before the fault: goodput ~100/s on a 0..100 axis: green near the top;
      * in the fault: 0/s: green at the bottom, none near the top */
     int green_high_during = 0;
@@ -122,7 +126,7 @@ Test(viz, the_recovery_instant_is_a_dashed_line_in_the_load_panel)
     cr_assert(v->recovery_s >= 0 && v->recovery_s < 1, "recovery_s %g", v->recovery_s);
     int w = 900, h = 700;
     SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
-    SDL_Rect r = viz_panel_rect(w, h, &v, 1, 0, VIZ_PANEL_LOAD);
+    SDL_Rect r = viz_panel_rect(w, h, &v, 1, NULL, 0, VIZ_PANEL_LOAD);
     int x = viz_time_x(r, 60, 40 + v->recovery_s);
     /* below the load lines (100/s on a 0..200 axis) and above the label */
     SDL_Rect column = {x, r.y + r.h * 55 / 100, 1, r.h / 4};
@@ -150,7 +154,7 @@ Test(viz, a_png_from_plot_decodes_to_the_size_asked)
     cr_assert_geq(fd, 0);
     close(fd);
     char err[256];
-    cr_assert_eq(viz_plot_png(&v, 1, 640, 480, 1, path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(viz_plot_png(&v, 1, 640, 480, 1, 0, path, err, sizeof err), 0, "%s", err);
     SDL_Surface *img = IMG_Load(path);
     cr_assert_not_null(img, "%s", IMG_GetError());
     cr_assert_eq(img->w, 640);
@@ -216,7 +220,7 @@ Test(viz, failures_equal_to_offered_stay_visible)
     struct viz_series *v = run_series();
     int w = 900, h = 700;
     SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
-    SDL_Rect r = viz_panel_rect(w, h, &v, 1, 0, VIZ_PANEL_LOAD);
+    SDL_Rect r = viz_panel_rect(w, h, &v, 1, NULL, 0, VIZ_PANEL_LOAD);
     int x = viz_time_x(r, 60, 30);
     int red = 0, blue = 0;
     for (int y = r.y; y < r.y + r.h; y++) {
@@ -226,5 +230,25 @@ Test(viz, failures_equal_to_offered_stay_visible)
     cr_assert_geq(red, 2, "the failed line is hidden (%d red pixels)", red);
     cr_assert_geq(blue, 3, "the offered line is hidden under failed (%d blue pixels)", blue);
     SDL_FreeSurface(s);
+    viz_series_free(v);
+}
+
+Test(viz, panels_are_named_and_a_misspelt_one_is_refused)
+{
+    unsigned panels;
+    char err[200];
+    cr_assert(viz_parse_panels("load,waste,policies", &panels, err, sizeof err), "%s", err);
+    cr_assert_eq(panels, (1u << VIZ_PANEL_LOAD) | (1u << VIZ_PANEL_WASTE) | (1u << VIZ_PANEL_POLICY));
+    cr_assert_not(viz_parse_panels("load,outcomse", &panels, err, sizeof err));
+    cr_assert(strstr(err, "no panel 'outcomse' (did you mean 'outcomes'?)"), "%s", err);
+    cr_assert_not(viz_parse_panels(",", &panels, err, sizeof err), "no panel at all");
+    /* what is asked for is what is drawn, even an empty panel */
+    struct viz_series *v = run_series();
+    struct viz_draw_opts o = {.panels = 1u << VIZ_PANEL_POLICY | 1u << VIZ_PANEL_LOAD};
+    cr_assert(viz_panel_shown(&v, 1, &o, VIZ_PANEL_POLICY));
+    cr_assert_not(viz_panel_shown(&v, 1, &o, VIZ_PANEL_LATENCY));
+    SDL_Rect load = viz_panel_rect(900, 700, &v, 1, &o, 0, VIZ_PANEL_LOAD);
+    SDL_Rect pol = viz_panel_rect(900, 700, &v, 1, &o, 0, VIZ_PANEL_POLICY);
+    cr_assert(load.h > 200 && pol.y > load.y + load.h, "two panels share the height");
     viz_series_free(v);
 }

@@ -83,6 +83,7 @@ static void load_services(struct viz_series *v, const char *dir)
         int ct = column(t.header, t.columns, "t_s"), cs = column(t.header, t.columns, "service");
         int cq = column(t.header, t.columns, "max_queue"); /* a window's peak, not its last value */
         int cu = column(t.header, t.columns, "utilization");
+        int cw = column(t.header, t.columns, "wasted_work_s");
         char *f[MAX_FIELDS];
         uint32_t n;
         while ((n = table_next(&t, f)) > 0) {
@@ -98,12 +99,13 @@ static void load_services(struct viz_series *v, const char *dir)
                 snprintf(v->service_name[s], sizeof v->service_name[s], "%s", f[cs]);
                 v->services++;
                 for (uint32_t i = 0; i < v->n; i++)
-                    v->queue[s][i] = v->util[s][i] = NAN;
+                    v->queue[s][i] = v->util[s][i] = v->wasted[s][i] = NAN;
             }
             int64_t i = window_of(v, num(f, n, ct));
             if (i >= 0) {
                 v->queue[s][i] = num(f, n, cq);
                 v->util[s][i] = num(f, n, cu);
+                v->wasted[s][i] = v->window_s > 0 ? num(f, n, cw) / v->window_s : NAN;
             }
         }
     }
@@ -271,6 +273,13 @@ struct viz_series *viz_series_load(const char *dir, char *err, size_t err_size)
                   column(t.header, t.columns, "latency_p99_ms"),
                   column(t.header, t.columns, "shed_rps"),
                   column(t.header, t.columns, "throttled_rps")};
+    /* the outcomes, in the order of enum viz_outcome */
+    static const char *const OUTCOME_COLUMNS[VIZ_OUTCOMES] = {
+        "goodput_rps", "degraded_rps", "fallback_answers_rps", "timeout_rps", "error_rps",
+        "rejected_rps", "breaker_open_rps", "shed_rps", "throttled_rps"};
+    int outcome_cols[VIZ_OUTCOMES];
+    for (int k = 0; k < VIZ_OUTCOMES; k++)
+        outcome_cols[k] = column(t.header, t.columns, OUTCOME_COLUMNS[k]);
     char *f[MAX_FIELDS];
     uint32_t n;
     while ((n = table_next(&t, f)) > 0) {
@@ -282,6 +291,8 @@ struct viz_series *viz_series_load(const char *dir, char *err, size_t err_size)
                          v->p90,     v->p99,      v->shed,    v->throttled};
         for (size_t k = 0; k < sizeof dst / sizeof dst[0]; k++)
             dst[k][i] = num(f, n, cols[k]);
+        for (int k = 0; k < VIZ_OUTCOMES; k++)
+            v->outcome[k][i] = num(f, n, outcome_cols[k]);
     }
     table_close(&t);
     if (v->n >= 2)

@@ -9,6 +9,7 @@
 
 #include "../sim/base/csv.h"
 #include "../sim/base/outfile.h"
+#include "../sim/base/spell.h"
 #include "../sim/base/xalloc.h"
 #include "canvas.h"
 #include "render.h"
@@ -44,9 +45,10 @@ SDL_Surface *viz_render_surface_zoomed(struct viz_series *const *runs, unsigned 
 }
 
 int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, int zoom,
-                 const char *path, char *err, size_t err_size)
+                 unsigned panels, const char *path, char *err, size_t err_size)
 {
-    SDL_Surface *s = viz_render_surface_zoomed(runs, count, w, h, zoom, NULL);
+    struct viz_draw_opts o = {.panels = panels};
+    SDL_Surface *s = viz_render_surface_zoomed(runs, count, w, h, zoom, &o);
     if (!s) {
         snprintf(err, err_size, "cannot draw: %s", SDL_GetError());
         return -1;
@@ -56,9 +58,10 @@ int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, i
     return rc;
 }
 
-int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, const char *path,
-                 char *err, size_t err_size)
+int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, unsigned panels,
+                 const char *path, char *err, size_t err_size)
 {
+    struct viz_draw_opts o = {.panels = panels};
     struct outfile out;
     if (outfile_open(&out, path) != 0) {
         snprintf(err, err_size, "%s: cannot write: %s", path, strerror(errno));
@@ -67,7 +70,7 @@ int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, c
     /* text is measured with the font the PNG uses, so the layout is the same */
     struct viz_fonts fonts = {viz_font_open(NULL, 15, false), viz_font_open(NULL, 12, false)};
     struct viz_canvas c = viz_canvas_svg(out.f, w, h);
-    viz_draw_on(&c, &fonts, w, h, runs, count, NULL);
+    viz_draw_on(&c, &fonts, w, h, runs, count, &o);
     viz_canvas_finish(&c);
     viz_font_close(fonts.text);
     viz_font_close(fonts.small);
@@ -76,6 +79,45 @@ int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, c
         return -2;
     }
     return 0;
+}
+
+unsigned viz_panel_count(struct viz_series *const *runs, unsigned count, unsigned panels)
+{
+    struct viz_draw_opts o = {.panels = panels};
+    unsigned n = 0;
+    for (int p = 0; p < VIZ_PANEL_COUNT; p++)
+        n += viz_panel_shown(runs, count, &o, (enum viz_panel)p);
+    return n;
+}
+
+bool viz_parse_panels(const char *list, unsigned *panels, char *err, size_t err_size)
+{
+    *panels = 0;
+    char *copy = xstrdup(list), *save = NULL;
+    bool ok = true;
+    for (char *name = strtok_r(copy, ",", &save); name && ok; name = strtok_r(NULL, ",", &save)) {
+        int k = 0;
+        while (k < VIZ_PANEL_COUNT && strcmp(viz_panel_names[k], name) != 0)
+            k++;
+        if (k < VIZ_PANEL_COUNT) {
+            *panels |= 1u << k;
+            continue;
+        }
+        const char *names[VIZ_PANEL_COUNT + 1] = {0};
+        memcpy(names, viz_panel_names, sizeof viz_panel_names);
+        const char *closest = spell_closest(name, names);
+        snprintf(err, err_size, "--panels: no panel '%s'%s%s%s (load, outcomes, latency, queue, "
+                                "util, waste, policies)",
+                 name, closest ? " (did you mean '" : "", closest ? closest : "",
+                 closest ? "'?)" : "");
+        ok = false;
+    }
+    free(copy);
+    if (ok && !*panels) {
+        snprintf(err, err_size, "--panels: name at least one panel");
+        ok = false;
+    }
+    return ok;
 }
 
 /* ---- heatmap ---- */

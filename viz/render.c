@@ -38,8 +38,11 @@ static const SDL_Color PALETTE[] = {
 #define GAP 8
 
 static const char *const PANEL_TITLES[VIZ_PANEL_COUNT] = {
-    "load (requests/s)", "latency of successes (ms)", "queue length (window max)", "utilisation",
-    "policies"};
+    "load (requests/s)", "outcomes (requests/s)", "latency of successes (ms)",
+    "queue length (window max)", "utilisation", "wasted work (worker-s/s)",
+    "policies: breakers, shed and throttled /s"};
+const char *const viz_panel_names[VIZ_PANEL_COUNT] = {"load",  "outcomes", "latency", "queue",
+                                                      "util",  "waste",    "policies"};
 
 static bool has_breaker(const struct viz_series *v, unsigned k);
 static double series_max(const double *y, unsigned n);
@@ -58,26 +61,55 @@ static bool has_policy_content(const struct viz_series *v)
     return false;
 }
 
-bool viz_panel_shown(struct viz_series *const *runs, unsigned count, enum viz_panel p)
+/* Degraded or fallback answers, or failures of two kinds or more: then
+ * the outcomes panel tells what the load panel's one failed line cannot. */
+static bool has_outcome_mix(const struct viz_series *v)
 {
-    if (p != VIZ_PANEL_POLICY)
+    unsigned kinds = 0;
+    for (int k = VIZ_DEGRADED; k < VIZ_OUTCOMES; k++) {
+        bool any = series_max(v->outcome[k], v->n) > 0;
+        if (any && (k == VIZ_DEGRADED || k == VIZ_FALLBACK))
+            return true;
+        kinds += any;
+    }
+    return kinds >= 2;
+}
+
+static bool has_waste(const struct viz_series *v)
+{
+    for (unsigned s = 0; s < v->services; s++)
+        if (series_max(v->wasted[s], v->n) > 0)
+            return true;
+    return false;
+}
+
+bool viz_panel_shown(struct viz_series *const *runs, unsigned count,
+                     const struct viz_draw_opts *o, enum viz_panel p)
+{
+    if (o && o->panels)
+        return (o->panels >> p) & 1u;
+    bool (*wanted)(const struct viz_series *) = p == VIZ_PANEL_POLICY     ? has_policy_content
+                                               : p == VIZ_PANEL_OUTCOMES ? has_outcome_mix
+                                               : p == VIZ_PANEL_WASTE    ? has_waste
+                                                                         : NULL;
+    if (!wanted)
         return true;
     for (unsigned k = 0; k < count; k++)
-        if (has_policy_content(runs[k]))
+        if (wanted(runs[k]))
             return true;
-    return false; /* an empty panel would take a fifth of the picture */
+    return false; /* an empty panel would take its share of the picture */
 }
 
 SDL_Rect viz_panel_rect(int w, int h, struct viz_series *const *runs, unsigned count,
-                        unsigned run, enum viz_panel p)
+                        const struct viz_draw_opts *o, unsigned run, enum viz_panel p)
 {
     unsigned slots = 0, slot = 0;
     for (int k = 0; k < VIZ_PANEL_COUNT; k++)
-        if (viz_panel_shown(runs, count, (enum viz_panel)k)) {
+        if (viz_panel_shown(runs, count, o, (enum viz_panel)k)) {
             slot = k < (int)p ? slot + 1 : slot;
             slots++;
         }
-    if (!viz_panel_shown(runs, count, p))
+    if (!viz_panel_shown(runs, count, o, p) || slots == 0)
         return (SDL_Rect){0, 0, 0, 0};
     unsigned columns = count ? count : 1;
     int col_w = w / (int)columns;
@@ -501,6 +533,85 @@ static void draw_services(struct viz_canvas *r, const struct viz_fonts *f, const
              PALETTE[k], false, 2);
 }
 
+static const char *const OUTCOME_NAMES[VIZ_OUTCOMES] = {
+    "succeeded", "degraded", "fallback", "timeout", "error", "rejected", "breaker open", "shed",
+    "throttled"};
+static const SDL_Color OUTCOME_COLORS[VIZ_OUTCOMES] = {
+    {0x00, 0x9E, 0x73, 255}, {0xF0, 0xE4, 0x42, 255}, {0x56, 0xB4, 0xE9, 255},
+    {0xD5, 0x5E, 0x00, 255}, {0xCC, 0x79, 0xA7, 255}, {0xE6, 0x9F, 0x00, 255},
+    {0x00, 0x00, 0x00, 255}, {0x99, 0x99, 0x99, 255}, {0x00, 0x72, 0xB2, 255}};
+
+static double outcomes_max(const struct viz_series *v)
+{
+    double m = 0;
+    for (unsigned i = 0; i < v->n; i++) {
+        double sum = 0;
+        for (int k = 0; k < VIZ_OUTCOMES; k++)
+            sum += v->outcome[k][i] == v->outcome[k][i] ? v->outcome[k][i] : 0;
+        m = sum > m ? sum : m;
+    }
+    return m;
+}
+
+/* What became of each window's requests, stacked: the answers (full,
+ * degraded, fallback) at the bottom, the failures by reason above them
+ * (Gatling's OK/KO, split), so a storm's timeouts and a breaker's refusals
+ * are told apart. */
+static void draw_outcomes(struct viz_canvas *r, const struct viz_fonts *f,
+                          const struct viz_series *v, SDL_Rect p, double shared)
+{
+    double ymax = nice_ceiling(shared);
+    struct legend l = legend_for(f, p, PANEL_TITLES[VIZ_PANEL_OUTCOMES]);
+    for (int k = 0; k < VIZ_OUTCOMES; k++)
+        if (series_max(v->outcome[k], v->n) > 0)
+            legend_item(&l, OUTCOME_NAMES[k], OUTCOME_COLORS[k], 6);
+    SDL_Rect d = panel_frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_OUTCOMES], &l);
+    for (unsigned i = 0; i < v->n; i++) {
+        int x0 = viz_time_x(d, v->duration_s, v->t[i]);
+        int x1 = viz_time_x(d, v->duration_s, v->t[i] + v->window_s);
+        double below = 0;
+        for (int k = 0; k < VIZ_OUTCOMES; k++) {
+            double y = v->outcome[k][i];
+            if (!(y > 0))
+                continue;
+            int top = d.y + d.h - (int)lround(fmin(1, (below + y) / ymax) * d.h);
+            int bottom = d.y + d.h - (int)lround(fmin(1, below / ymax) * d.h);
+            below += y;
+            if (bottom <= top)
+                continue;
+            set_color(r, OUTCOME_COLORS[k]);
+            SDL_Rect bar = {x0, top, x1 - x0 > 1 ? x1 - x0 : 1, bottom - top};
+            viz_canvas_fill(r, &bar);
+        }
+    }
+}
+
+static double waste_max(const struct viz_series *v)
+{
+    double m = 0;
+    for (unsigned s = 0; s < v->services; s++) {
+        double x = series_max(v->wasted[s], v->n);
+        m = x > m ? x : m;
+    }
+    return m;
+}
+
+/* Worker time spent on answers that reached no client as an answer, per
+ * service (the same colours as the queue and utilisation panels). */
+static void draw_waste(struct viz_canvas *r, const struct viz_fonts *f, const struct viz_series *v,
+                       SDL_Rect p, double shared)
+{
+    double ymax = nice_ceiling(shared);
+    unsigned idx[PALETTE_N];
+    unsigned shown = shown_services(v, idx);
+    struct legend l = legend_for(f, p, PANEL_TITLES[VIZ_PANEL_WASTE]);
+    for (unsigned k = 0; k < shown; k++)
+        legend_item(&l, v->service_name[idx[k]], PALETTE[k], 2);
+    SDL_Rect d = panel_frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_WASTE], &l);
+    for (unsigned k = 0; k < shown; k++)
+        line(r, d, v->duration_s, ymax, v->t, v->wasted[idx[k]], v->n, PALETTE[k], false, 2);
+}
+
 static bool has_breaker(const struct viz_series *v, unsigned k)
 {
     for (unsigned i = 0; i < v->n; i++)
@@ -520,7 +631,7 @@ static double policy_max(const struct viz_series *v)
 static void draw_policy(struct viz_canvas *r, const struct viz_fonts *f, const struct viz_series *v,
                         SDL_Rect p, double shared)
 {
-    static const char *const title = "policies: breakers, shed and throttled /s";
+    const char *title = PANEL_TITLES[VIZ_PANEL_POLICY];
     unsigned lanes = 0;
     for (unsigned k = 0; k < v->policies; k++)
         lanes += has_breaker(v, k);
@@ -678,8 +789,9 @@ void viz_draw_on(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
     /* one scale per panel across the runs, so that side by side they compare */
     double shared[VIZ_PANEL_COUNT] = {0};
     for (unsigned k = 0; k < count; k++) {
-        double m[VIZ_PANEL_COUNT] = {load_max(runs[k], o), latency_max(runs[k], o),
-                                     queue_max(runs[k]), 1, policy_max(runs[k])};
+        double m[VIZ_PANEL_COUNT] = {load_max(runs[k], o),  outcomes_max(runs[k]),
+                                     latency_max(runs[k], o), queue_max(runs[k]), 1,
+                                     waste_max(runs[k]),     policy_max(runs[k])};
         for (int p = 0; p < VIZ_PANEL_COUNT; p++)
             shared[p] = m[p] > shared[p] ? m[p] : shared[p];
     }
@@ -687,13 +799,16 @@ void viz_draw_on(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
         const struct viz_series *v = runs[k];
         SDL_Rect panels[VIZ_PANEL_COUNT];
         bool shown[VIZ_PANEL_COUNT];
-        int last = 0; /* the bottom panel, which carries the time axis */
+        int first = -1, last = 0; /* the top panel (fault labels), the bottom (time axis) */
         for (int p = 0; p < VIZ_PANEL_COUNT; p++) {
-            shown[p] = viz_panel_shown(runs, count, (enum viz_panel)p);
-            panels[p] = viz_panel_rect(w, h, runs, count, k, (enum viz_panel)p);
+            shown[p] = viz_panel_shown(runs, count, o, (enum viz_panel)p);
+            panels[p] = viz_panel_rect(w, h, runs, count, o, k, (enum viz_panel)p);
             last = shown[p] ? p : last;
+            first = shown[p] && first < 0 ? p : first;
         }
-        int tag_x = panels[0].x + panels[0].w; /* the column's variant tag, if any */
+        if (first < 0)
+            continue; /* nothing asked for */
+        int tag_x = panels[first].x + panels[first].w; /* the column's variant tag, if any */
         if (count > 1 || (v->variant[0] && strcmp(v->variant, "default") != 0)) {
             char buf[96];
             snprintf(buf, sizeof buf, "[%s]", v->variant);
@@ -702,11 +817,19 @@ void viz_draw_on(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
         }
         for (int p = 0; p < VIZ_PANEL_COUNT; p++)
             if (shown[p])
-                shade_faults(r, f, v, panels[p], p == 0, tag_x);
-        draw_load(r, f, v, panels[VIZ_PANEL_LOAD], o, shared[VIZ_PANEL_LOAD]);
-        draw_latency(r, f, v, panels[VIZ_PANEL_LATENCY], o, shared[VIZ_PANEL_LATENCY]);
-        draw_services(r, f, v, panels[VIZ_PANEL_QUEUE], false, shared[VIZ_PANEL_QUEUE]);
-        draw_services(r, f, v, panels[VIZ_PANEL_UTIL], true, 1);
+                shade_faults(r, f, v, panels[p], p == first, tag_x);
+        if (shown[VIZ_PANEL_LOAD])
+            draw_load(r, f, v, panels[VIZ_PANEL_LOAD], o, shared[VIZ_PANEL_LOAD]);
+        if (shown[VIZ_PANEL_OUTCOMES])
+            draw_outcomes(r, f, v, panels[VIZ_PANEL_OUTCOMES], shared[VIZ_PANEL_OUTCOMES]);
+        if (shown[VIZ_PANEL_LATENCY])
+            draw_latency(r, f, v, panels[VIZ_PANEL_LATENCY], o, shared[VIZ_PANEL_LATENCY]);
+        if (shown[VIZ_PANEL_QUEUE])
+            draw_services(r, f, v, panels[VIZ_PANEL_QUEUE], false, shared[VIZ_PANEL_QUEUE]);
+        if (shown[VIZ_PANEL_UTIL])
+            draw_services(r, f, v, panels[VIZ_PANEL_UTIL], true, 1);
+        if (shown[VIZ_PANEL_WASTE])
+            draw_waste(r, f, v, panels[VIZ_PANEL_WASTE], shared[VIZ_PANEL_WASTE]);
         if (shown[VIZ_PANEL_POLICY])
             draw_policy(r, f, v, panels[VIZ_PANEL_POLICY], shared[VIZ_PANEL_POLICY]);
         for (int p = 0; p < VIZ_PANEL_COUNT; p++) {
@@ -716,9 +839,9 @@ void viz_draw_on(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
         }
         time_axis(r, f, panels[last], v->duration_s);
         if (!v->finished && v->now_s < v->duration_s) { /* where the simulation is */
-            int x = viz_time_x(panels[0], v->duration_s, v->now_s);
+            int x = viz_time_x(panels[first], v->duration_s, v->now_s);
             set_color(r, GRID);
-            viz_canvas_line(r, x, panels[0].y, x, panels[last].y + panels[last].h);
+            viz_canvas_line(r, x, panels[first].y, x, panels[last].y + panels[last].h);
         }
     }
     if (o->help)

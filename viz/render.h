@@ -27,6 +27,7 @@ enum viz_line {
 
 struct viz_draw_opts {
     bool hidden[VIZ_LINE_COUNT];
+    unsigned panels;    /* bits (1 << enum viz_panel) to draw; 0: chosen by what the runs hold */
     bool help;          /* the key help overlay */
     const char *status; /* right of the caption: speed, paused... (may be NULL) */
 };
@@ -35,15 +36,21 @@ struct viz_fonts {
     struct viz_font *text, *small;
 };
 
-/* The panels' geometry, for tests that look for pixels. */
-enum viz_panel { VIZ_PANEL_LOAD, VIZ_PANEL_LATENCY, VIZ_PANEL_QUEUE, VIZ_PANEL_UTIL,
-                 VIZ_PANEL_POLICY, VIZ_PANEL_COUNT };
-/* Whether the picture of these runs has panel p (the policies panel only
- * when a run has a policy, or shed or throttled requests). */
-bool viz_panel_shown(struct viz_series *const *runs, unsigned count, enum viz_panel p);
+/* The panels, top to bottom. */
+enum viz_panel { VIZ_PANEL_LOAD, VIZ_PANEL_OUTCOMES, VIZ_PANEL_LATENCY, VIZ_PANEL_QUEUE,
+                 VIZ_PANEL_UTIL, VIZ_PANEL_WASTE, VIZ_PANEL_POLICY, VIZ_PANEL_COUNT };
+/* The names --panels takes ("load", "outcomes", ...), by enum viz_panel. */
+extern const char *const viz_panel_names[VIZ_PANEL_COUNT];
+/* Whether the picture of these runs has panel p: those in o->panels, or by
+ * default load, latency, queue and utilisation, plus outcomes when the runs
+ * have degraded or fallback answers or failures of more than one kind,
+ * wasted work when some service wasted any, and policies when a run has a
+ * breaker, a budget, or shed or throttled requests. */
+bool viz_panel_shown(struct viz_series *const *runs, unsigned count,
+                     const struct viz_draw_opts *o, enum viz_panel p);
 /* Where panel p of column `run` is ({0} when it is not shown). */
 SDL_Rect viz_panel_rect(int w, int h, struct viz_series *const *runs, unsigned count,
-                        unsigned run, enum viz_panel p);
+                        const struct viz_draw_opts *o, unsigned run, enum viz_panel p);
 /* The x pixel of time t (s) in a panel of a run lasting duration_s. */
 int viz_time_x(SDL_Rect panel, double duration_s, double t);
 

@@ -14,9 +14,12 @@ void viz_series_grow(struct viz_series *v)
                        &v->p50, &v->p90,     &v->p99,      &v->shed,    &v->throttled};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         *cols[i] = xreallocarray(*cols[i], cap, sizeof **cols[i]);
+    for (int k = 0; k < VIZ_OUTCOMES; k++)
+        v->outcome[k] = xreallocarray(v->outcome[k], cap, sizeof *v->outcome[k]);
     for (uint32_t s = 0; s < v->service_arrays; s++) {
         v->queue[s] = xreallocarray(v->queue[s], cap, sizeof *v->queue[s]);
         v->util[s] = xreallocarray(v->util[s], cap, sizeof *v->util[s]);
+        v->wasted[s] = xreallocarray(v->wasted[s], cap, sizeof *v->wasted[s]);
     }
     for (uint32_t p = 0; p < VIZ_MAX_POLICIES; p++) {
         v->breaker[p] = xreallocarray(v->breaker[p], cap, sizeof *v->breaker[p]);
@@ -31,6 +34,7 @@ void viz_series_use_services(struct viz_series *v, uint32_t count)
         uint32_t s = v->service_arrays;
         v->queue[s] = xcalloc(v->cap, sizeof *v->queue[s]);
         v->util[s] = xcalloc(v->cap, sizeof *v->util[s]);
+        v->wasted[s] = xcalloc(v->cap, sizeof *v->wasted[s]);
     }
 }
 
@@ -68,12 +72,17 @@ void viz_series_free(struct viz_series *v)
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         free(cols[i]);
     for (uint32_t s = 0; s < v->service_arrays; s++)
-        free(v->queue[s]), free(v->util[s]);
+        free(v->queue[s]), free(v->util[s]), free(v->wasted[s]);
+    for (int k = 0; k < VIZ_OUTCOMES; k++)
+        free(v->outcome[k]);
     for (uint32_t p = 0; p < VIZ_MAX_POLICIES; p++)
         free(v->breaker[p]), free(v->budget[p]);
     free(v->description);
     free(v);
 }
+
+_Static_assert(VIZ_OUTCOMES - VIZ_TIMEOUT == FAIL_KIND_COUNT,
+               "the outcomes panel has a layer for every failure kind");
 
 void viz_series_on_window(void *ctx, const struct window_report *w)
 {
@@ -92,6 +101,11 @@ void viz_series_on_window(void *ctx, const struct window_report *w)
     v->failed[i] = (double)traffic_failed(t) / secs;
     v->shed[i] = (double)t->failed[FAIL_SHED] / secs;
     v->throttled[i] = (double)t->failed[FAIL_THROTTLED] / secs;
+    v->outcome[VIZ_SUCCEEDED][i] = (double)t->succeeded / secs;
+    v->outcome[VIZ_DEGRADED][i] = (double)t->degraded / secs;
+    v->outcome[VIZ_FALLBACK][i] = (double)t->fallback / secs;
+    for (int k = 0; k < FAIL_KIND_COUNT; k++)
+        v->outcome[VIZ_TIMEOUT + k][i] = (double)t->failed[k] / secs;
     bool any = !histogram_is_empty(w->latency);
     v->p50[i] = any ? sim_time_to_ms(histogram_percentile(w->latency, 50)) : NAN;
     v->p90[i] = any ? sim_time_to_ms(histogram_percentile(w->latency, 90)) : NAN;
@@ -105,6 +119,7 @@ void viz_series_on_window(void *ctx, const struct window_report *w)
         v->queue[s][i] = sw->max_queue; /* the window's peak, as the plots draw it */
         double cap = sw->capacity * (double)(w->end_ns - w->start_ns);
         v->util[s][i] = cap > 0 ? sw->delta.busy_area_ns / cap : 0;
+        v->wasted[s][i] = sw->delta.wasted_ns / (double)(w->end_ns - w->start_ns);
     }
     v->policies = w->policy_count < VIZ_MAX_POLICIES ? w->policy_count : VIZ_MAX_POLICIES;
     for (uint32_t p = 0; p < v->policies; p++) {

@@ -28,6 +28,14 @@ struct viz_fault {
 enum viz_recovery { VIZ_RECOVERY_NONE, VIZ_RECOVERY_BACK, VIZ_RECOVERY_NOT_BACK,
                     VIZ_RECOVERY_UNKNOWN };
 
+/* What became of the requests of a window, for the outcomes panel: full
+ * answers, degraded ones, fallbacks, then the failures by reason (the
+ * order of FAILURE_KINDS). */
+enum viz_outcome {
+    VIZ_SUCCEEDED, VIZ_DEGRADED, VIZ_FALLBACK, VIZ_TIMEOUT, VIZ_ERROR, VIZ_REJECTED,
+    VIZ_BREAKER_OPEN, VIZ_SHED, VIZ_THROTTLED, VIZ_OUTCOMES
+};
+
 /* A breaker's state per window: -1 none, 0 closed, 1 open, 2 half-open. */
 struct viz_series {
     char name[64], variant[64], title[160];
@@ -38,10 +46,12 @@ struct viz_series {
     double *offered, *attempts, *goodput, *failed; /* per second */
     double *p50, *p90, *p99;                        /* ms; NaN without successes */
     double *shed, *throttled;                       /* failures by those reasons, per second */
+    double *outcome[VIZ_OUTCOMES];                  /* per second, by enum viz_outcome */
     uint32_t services;
     uint32_t service_arrays; /* services whose queue/util arrays exist (made on first use) */
     char service_name[VIZ_MAX_SERVICES][48];
     double *queue[VIZ_MAX_SERVICES], *util[VIZ_MAX_SERVICES];
+    double *wasted[VIZ_MAX_SERVICES]; /* worker-seconds per second spent on answers nobody got */
     uint32_t policies;
     char policy_edge[VIZ_MAX_POLICIES][64];
     int8_t *breaker[VIZ_MAX_POLICIES];

@@ -280,6 +280,7 @@ int viz_view(const struct scenario *const *variants, unsigned count, uint64_t se
         return 2;
     }
     struct viewer v = {.sc = variants, .count = count, .seed = seed};
+    v.opts.panels = o->panels;
     /* by default the whole run takes about 30 s of wall time */
     if (o->speed > 0) {
         v.speed = o->speed;

@@ -9,6 +9,7 @@
 #ifndef STAMPEDE_VIZ_H
 #define STAMPEDE_VIZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "series.h"
@@ -20,12 +21,21 @@
  * (h / zoom) with everything zoom times as large; 0, or -1 with a message
  * in err. */
 int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, int zoom,
-                 const char *path, char *err, size_t err_size);
+                 unsigned panels, const char *path, char *err, size_t err_size);
 
 /* The same picture as an SVG document (vector: it scales to any screen or
  * slide); 0, or -2 with a message in err when it cannot be written. */
-int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, const char *path,
-                 char *err, size_t err_size);
+int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, unsigned panels,
+                 const char *path, char *err, size_t err_size);
+
+/* How many panels a picture of these runs has (with `panels` as for
+ * viz_plot_png: 0 chooses by what they hold). */
+unsigned viz_panel_count(struct viz_series *const *runs, unsigned count, unsigned panels);
+
+/* The panels named in a comma-separated list ("load,outcomes,waste") as
+ * bits of enum viz_panel; false with a message in err (naming the nearest
+ * panel) when a name is not one. */
+bool viz_parse_panels(const char *list, unsigned *panels, char *err, size_t err_size);
 
 /* A heatmap of `metric` over two axes of a sweep.csv (x and y: axis column
  * names, NULL for the first and second), for `variant` (NULL: the first).
@@ -42,6 +52,7 @@ struct viz_view_options {
     const char *screenshot; /* save the last frame here on exit, or NULL */
     int width, height;
     double max_wall_s;      /* quit after this long (0: never) */
+    unsigned panels;        /* viz_parse_panels bits; 0: chosen by what the runs hold */
 };
 int viz_view(const struct scenario *const *variants, unsigned count, uint64_t seed,
              const struct viz_view_options *o);

@@ -107,6 +107,6 @@ int cli_view(int argc, char **argv);
 /* The graphs of a result folder (or of its variant folders side by side)
  * into a PNG of w x h; returns an exit code. */
 int cli_plot_results(const char *const *dirs, unsigned count, const char *png, int w, int h,
-                     int zoom);
+                     int zoom, unsigned panels);
 
 #endif

@@ -15,6 +15,7 @@
 
 static const char PLOT_USAGE[] =
     "usage: stampede plot RESULT_DIR... [-o FILE.png|FILE.svg] [--size WxH] [--scale N]\n"
+    "                     [--panels LIST]\n"
     "       stampede plot SWEEP.csv --metric NAME [--x AXIS] [--y AXIS] [--variant V]\n"
     "                                [-o FILE.png] [--size WxH]\n"
     "\n"
@@ -28,14 +29,18 @@ static const char PLOT_USAGE[] =
     "the same picture as SVG (vector; result folders only).\n"
     "\n"
     "  --size WxH   the picture's size in pixels (default 1400x1000, wider past\n"
-    "               four columns, times the scale)\n"
+    "               four columns, taller past five panels, times the scale)\n"
     "  --scale N    draw text, lines and marks N times as large (1 to 4), laid\n"
     "               out as for a picture N times smaller: --size 3840x2160\n"
-    "               --scale 2 is the 1920x1080 picture, sharp on a 4K screen\n";
+    "               --scale 2 is the 1920x1080 picture, sharp on a 4K screen\n"
+    "  --panels LIST  the panels, top to bottom order fixed: load, outcomes,\n"
+    "               latency, queue, util, waste, policies (default: load,\n"
+    "               latency, queue, util, and outcomes, waste and policies when\n"
+    "               the runs have something for them)\n";
 
 static const char VIEW_USAGE[] =
     "usage: stampede view FILE [--variant V]... [--seed N] [--set PATH=VALUE]...\n"
-    "                          [--speed X | --fast] [--size WxH]\n"
+    "                          [--speed X | --fast] [--size WxH] [--panels LIST]\n"
     "\n"
     "Opens a window whose graphs grow while the scenario runs, its variants\n"
     "side by side (the first four in the scenario's order, or those chosen\n"
@@ -46,7 +51,8 @@ static const char VIEW_USAGE[] =
     "the same graphs into a PNG without one.\n"
     "\n"
     "  --speed X    simulated seconds per second (default: the run in ~30 s)\n"
-    "  --fast       as fast as possible\n";
+    "  --fast       as fast as possible\n"
+    "  --panels L   the panels to show, as for `stampede plot --panels`\n";
 
 static bool parse_size(const char *s, int *w, int *h)
 {
@@ -181,7 +187,7 @@ static unsigned result_dirs(const char *dir, struct dirs *out)
  * its variant folders, in the scenario's order). With no --size (w = 0),
  * the picture widens past four columns rather than squeeze them. */
 int cli_plot_results(const char *const *inputs, unsigned count, const char *png, int w, int h,
-                     int zoom)
+                     int zoom, unsigned panels)
 {
     struct dirs dirs = {0};
     int rc = 0;
@@ -196,22 +202,24 @@ int cli_plot_results(const char *const *inputs, unsigned count, const char *png,
         if (dirs.n > 4)
             w = (int)dirs.n * VIZ_PNG_W * zoom / 4;
     }
-    if (!rc && h == 0)
-        h = VIZ_PNG_H * zoom;
-    if (!rc && w / zoom / (int)dirs.n < MIN_COLUMN_PX)
-        fprintf(stderr, "stampede: warning: %u results in %d px leave %d px each; --size %dx%d "
-                        "reads better\n",
-                dirs.n, w / zoom, w / zoom / (int)dirs.n, (int)dirs.n * VIZ_PNG_W * zoom / 4, h);
     struct viz_series **runs = xcalloc(dirs.n + 1, sizeof *runs);
     char err[512] = "";
     for (unsigned i = 0; i < dirs.n && !rc; i++)
         if (!(runs[i] = viz_series_load(dirs.path[i], err, sizeof err)))
             rc = 2;
+    if (!rc && h == 0) { /* five panels fit the default; more make it taller */
+        unsigned shown = viz_panel_count(runs, dirs.n, panels);
+        h = VIZ_PNG_H * zoom * (int)(shown > 5 ? shown : 5) / 5;
+    }
+    if (!rc && w / zoom / (int)dirs.n < MIN_COLUMN_PX)
+        fprintf(stderr, "stampede: warning: %u results in %d px leave %d px each; --size %dx%d "
+                        "reads better\n",
+                dirs.n, w / zoom, w / zoom / (int)dirs.n, (int)dirs.n * VIZ_PNG_W * zoom / 4, h);
     size_t len = strlen(png);
     bool svg = len >= 4 && strcasecmp(png + len - 4, ".svg") == 0;
-    if (!rc && svg && viz_plot_svg(runs, dirs.n, w / zoom, h / zoom, png, err, sizeof err) != 0)
+    if (!rc && svg && viz_plot_svg(runs, dirs.n, w / zoom, h / zoom, panels, png, err, sizeof err) != 0)
         rc = 3;
-    else if (!rc && !svg && viz_plot_png(runs, dirs.n, w, h, zoom, png, err, sizeof err) != 0)
+    else if (!rc && !svg && viz_plot_png(runs, dirs.n, w, h, zoom, panels, png, err, sizeof err) != 0)
         rc = 3;
     if (rc && err[0])
         fprintf(stderr, "stampede: error: %s\n", err);
@@ -231,6 +239,8 @@ int cli_plot(int argc, char **argv)
     unsigned input_count = 0;
     int w = 0, h = 0; /* 0: the default, wider for many results */
     uint64_t zoom = 1;
+    unsigned panels = 0;
+    char why[200];
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool v = i + 1 < argc;
@@ -245,6 +255,11 @@ int cli_plot(int argc, char **argv)
         } else if (!strcmp(a, "--scale") && v) {
             if (!cli_parse_count(a, argv[++i], 1, 4, &zoom))
                 return 2;
+        } else if (!strcmp(a, "--panels") && v) {
+            if (!viz_parse_panels(argv[++i], &panels, why, sizeof why)) {
+                fprintf(stderr, "stampede: error: plot: %s\n", why);
+                return 2;
+            }
         } else if (!strcmp(a, "--metric") && v) {
             metric = argv[++i];
         } else if (!strcmp(a, "--x") && v) {
@@ -282,7 +297,7 @@ int cli_plot(int argc, char **argv)
             return 2;
         }
         snprintf(def, sizeof def, "%s/plot.png", input);
-        int rc = cli_plot_results(inputs, input_count, out ? out : def, w, h, (int)zoom);
+        int rc = cli_plot_results(inputs, input_count, out ? out : def, w, h, (int)zoom, panels);
         if (!rc)
             printf("%s\n", out ? out : def);
         return rc;
@@ -338,6 +353,12 @@ int cli_view(int argc, char **argv)
             }
         } else if (!strcmp(a, "--fast")) {
             o.speed = -1;
+        } else if (!strcmp(a, "--panels") && v) {
+            char why[200];
+            if (!viz_parse_panels(argv[++i], &o.panels, why, sizeof why)) {
+                fprintf(stderr, "stampede: error: view: %s\n", why);
+                rc = 2;
+            }
         } else if (!strcmp(a, "--size") && v) {
             rc = parse_size(argv[++i], &o.width, &o.height) ? 0 : 2;
         } else if (!strcmp(a, "--keys") && v) { /* tests: scripted key presses */

@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(png, sizeof png, "%s/heat.png", dir);
     fuzz_quiet(true);
     if (v) {
-        (void)viz_plot_png(&v, 1, 320, 240, 1, png, err, sizeof err);
+        (void)viz_plot_png(&v, 1, 320, 240, 1, 0, png, err, sizeof err);
         viz_series_free(v);
     }
     (void)viz_heatmap_png(paths[0], NULL, NULL, "goodput_ratio", NULL, png, 64, 48, err,
