@@ -75,13 +75,9 @@ static bool has_outcome_mix(const struct viz_series *v)
     return kinds >= 2;
 }
 
-static bool has_waste(const struct viz_series *v)
-{
-    for (unsigned s = 0; s < v->services; s++)
-        if (series_max(v->wasted[s], v->n) > 0)
-            return true;
-    return false;
-}
+static double services_max(const struct viz_series *v, double *const *per_service);
+
+static bool has_waste(const struct viz_series *v) { return services_max(v, v->wasted) > 0; }
 
 bool viz_panel_shown(struct viz_series *const *runs, unsigned count,
                      const struct viz_draw_opts *o, enum viz_panel p)
@@ -454,15 +450,18 @@ static void draw_latency(struct viz_canvas *r, const struct viz_fonts *f, const 
             line(r, d, v->duration_s, ymax, v->t, ys[k], v->n, cs[k], false, widths[k]);
 }
 
-static double queue_max(const struct viz_series *v)
+/* The most of a per-service series (queue or wasted) over every service. */
+static double services_max(const struct viz_series *v, double *const *per_service)
 {
     double m = 0;
     for (unsigned s = 0; s < v->services; s++) {
-        double x = series_max(v->queue[s], v->n);
+        double x = series_max(per_service[s], v->n);
         m = x > m ? x : m;
     }
     return m;
 }
+
+static double queue_max(const struct viz_series *v) { return services_max(v, v->queue); }
 
 #define PALETTE_N (sizeof PALETTE / sizeof PALETTE[0])
 static const SDL_Color OTHERS = {0x99, 0x99, 0x99, 255};
@@ -586,15 +585,7 @@ static void draw_outcomes(struct viz_canvas *r, const struct viz_fonts *f,
     }
 }
 
-static double waste_max(const struct viz_series *v)
-{
-    double m = 0;
-    for (unsigned s = 0; s < v->services; s++) {
-        double x = series_max(v->wasted[s], v->n);
-        m = x > m ? x : m;
-    }
-    return m;
-}
+static double waste_max(const struct viz_series *v) { return services_max(v, v->wasted); }
 
 /* Worker time spent on answers that reached no client as an answer, per
  * service (the same colours as the queue and utilisation panels). */
