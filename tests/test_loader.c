@@ -400,6 +400,22 @@ Test(loader, null_removes_a_block)
     scenario_set_release(&set);
 }
 
+/* A scenario may name the panels it teaches with; a typo is a load error. */
+Test(loader, a_view_block_names_panels)
+{
+    struct scenario_set set = load_ok(BASE(API, "\"view\":{\"panels\":[\"load\",\"waste\"]},"),
+                                      NULL, 0);
+    cr_assert_str_eq(set.items[0]->view_panels, "load,waste");
+    scenario_set_release(&set);
+    enum loader_status st;
+    uint32_t errors;
+    char *out = run_loader(BASE(API, "\"view\":{\"panels\":[\"lod\"]},"), NULL, 0, &st, &errors);
+    cr_assert_eq(st, LOAD_BAD_INPUT);
+    cr_assert(strstr(out, "a.json: error: $.view.panels[0]: no panel 'lod' (did you mean 'load'?)"),
+              "%s", out);
+    free(out);
+}
+
 /* An override's value is JSON only when all of it is: "1s" once ran as 1
  * (ms), "12abc" as 12 and "truex" as true. */
 Test(loader, an_override_value_is_whole_json_or_a_string)

@@ -229,7 +229,8 @@ static void load_names(struct viz_series *v, const char *dir)
         size_t size;
     } want[] = {{"  \"scenario\": \"", v->name, sizeof v->name},
                 {"  \"variant\": \"", v->variant, sizeof v->variant},
-                {"  \"title\": \"", v->title, sizeof v->title}};
+                {"  \"title\": \"", v->title, sizeof v->title},
+                {"  \"view_panels\": \"", v->view_panels, sizeof v->view_panels}};
     static const char DESCRIPTION[] = "  \"description\": \"";
     while (f && getline(&line, &cap, f) > 0) {
         load_recovery(v, line);

@@ -54,6 +54,7 @@ struct viz_series *viz_series_new(const struct scenario *sc)
     snprintf(v->variant, sizeof v->variant, "%s", sc->variant);
     snprintf(v->title, sizeof v->title, "%s", sc->title ? sc->title : sc->name);
     v->description = xstrdup(sc->description ? sc->description : "");
+    snprintf(v->view_panels, sizeof v->view_panels, "%s", sc->view_panels ? sc->view_panels : "");
     v->duration_s = sim_time_to_s(sc->duration_ns);
     v->window_s = sim_time_to_s(sc->window_ns);
     /* room for every window now: the arrays never move while a run fills

@@ -39,6 +39,7 @@ enum viz_outcome {
 /* A breaker's state per window: -1 none, 0 closed, 1 open, 2 half-open. */
 struct viz_series {
     char name[64], variant[64], title[160];
+    char view_panels[256]; /* the scenario's "view" panels ("load,outcomes"), or "" */
     char *description;
     double duration_s, window_s;
     uint32_t n, cap;

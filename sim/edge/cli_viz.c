@@ -207,6 +207,8 @@ int cli_plot_results(const char *const *inputs, unsigned count, const char *png,
     for (unsigned i = 0; i < dirs.n && !rc; i++)
         if (!(runs[i] = viz_series_load(dirs.path[i], err, sizeof err)))
             rc = 2;
+    if (!rc && !panels && runs[0]->view_panels[0]) /* the scenario's own choice */
+        (void)viz_parse_panels(runs[0]->view_panels, &panels, err, sizeof err);
     if (!rc && h == 0) { /* five panels fit the default; more make it taller */
         unsigned shown = viz_panel_count(runs, dirs.n, panels);
         h = VIZ_PNG_H * zoom * (int)(shown > 5 ? shown : 5) / 5;
@@ -433,6 +435,10 @@ int cli_view(int argc, char **argv)
         fprintf(stderr, "stampede: error: view: no variant named '%s'\n", only[0]);
         rc = 2;
     } else {
+        if (!o.panels && pick[0]->view_panels) { /* the scenario's own choice */
+            char why[200];
+            (void)viz_parse_panels(pick[0]->view_panels, &o.panels, why, sizeof why);
+        }
         rc = viz_view(pick, n, c.has_seed ? c.seed : pick[0]->seed, &o);
     }
     scenario_set_release(&set);

@@ -13,13 +13,15 @@
 #include "../base/spell.h"
 #include "../base/xalloc.h"
 #include "../model/stall.h"
+#include "../../viz/viz.h"
 #include "infile.h"
 #include "loader_internal.h"
 
 static const char *const TOP_KEYS[] = {"name",   "title",    "description", "duration_s",
                                        "window_s", "seed",   "services",    "clients",
                                        "policies", "variants", "expect",    "faults",
-                                       "recovery", NULL};
+                                       "recovery", "view",     NULL};
+static const char *const VIEW_KEYS[] = {"panels", NULL};
 static const char *const RECOVERY_KEYS[] = {"tolerance", "hold_s", NULL};
 static const char *const SERVICE_KEYS[] = {"name",         "instances",  "workers", "queue",
                                            "service_time", "error_rate", "calls",   "lb",
@@ -574,6 +576,38 @@ out:
 
 /* ---- the whole scenario ---- */
 
+/* "view": {"panels": ["load", "outcomes", "waste"]}: the panels this
+ * scenario teaches with, for view and plot (names checked here, so a typo
+ * is a load error with a suggestion). Kept as "load,outcomes,waste". */
+static void parse_view(struct diag *d, const cJSON *root, struct scenario *sc)
+{
+    const cJSON *v = json_get(root, "view");
+    if (!v || !json_expect_object(d, v, "$.view"))
+        return;
+    json_check_keys(d, v, "$.view", VIEW_KEYS);
+    const cJSON *list = json_read_nonempty_list(d, v, "$.view", "panels");
+    if (!list)
+        return;
+    char joined[256] = "", p[JSON_PATH_MAX];
+    int i = 0;
+    for (const cJSON *c = list->child; c; c = c->next, i++) {
+        json_path_index(p, "$.view.panels", i);
+        if (!cJSON_IsString(c)) {
+            diag_error(d, p, "expected a panel name");
+            return;
+        }
+        size_t len = strlen(joined);
+        snprintf(joined + len, sizeof joined - len, "%s%s", len ? "," : "", c->valuestring);
+        unsigned bits;
+        char why[200];
+        if (!viz_parse_panels(c->valuestring, &bits, why, sizeof why)) {
+            diag_error(d, p, "%s", why + strlen("--panels: "));
+            return;
+        }
+    }
+    sc->view_panels = xstrdup(joined);
+}
+
 static void parse_top_fields(struct diag *d, const cJSON *root, struct scenario *sc)
 {
     const char *s;
@@ -586,6 +620,7 @@ static void parse_top_fields(struct diag *d, const cJSON *root, struct scenario 
     }
     sc->title = xstrdup(json_read_string(d, root, "$", "title", false, &s) ? s : "");
     sc->description = xstrdup(json_read_string(d, root, "$", "description", false, &s) ? s : "");
+    parse_view(d, root, sc);
     double x;
     if (json_read_number(d, root, "$", "duration_s", true, 0, true, 1e8, &x))
         sc->duration_ns = sim_time_from_s(x);

@@ -184,6 +184,8 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
     jsonw_string(&w, "variant", sc->variant);
     jsonw_string(&w, "title", sc->title ? sc->title : sc->name);
     jsonw_string(&w, "description", sc->description ? sc->description : ""); /* for captions */
+    if (sc->view_panels) /* the scenario's own choice of panels, for plot */
+        jsonw_string(&w, "view_panels", sc->view_panels);
     jsonw_uint(&w, "seed", seed);
     jsonw_begin_object(&w, "provenance"); /* enough to run it again, and to know it changed */
     jsonw_string(&w, "program", "stampede " STAMPEDE_VERSION);

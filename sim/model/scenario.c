@@ -50,6 +50,7 @@ void scenario_free(struct scenario *s)
     free(s->name);
     free(s->title);
     free(s->description);
+    free(s->view_panels);
     free(s->variant);
     free(s);
 }

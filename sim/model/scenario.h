@@ -187,6 +187,7 @@ struct scenario {
     char *name;
     char *title;
     char *description;
+    char *view_panels; /* "load,outcomes": the panels its pictures show, or NULL (chosen by content) */
     char *variant;    /* the variant this scenario was built for; "default" */
     sim_time duration_ns;
     sim_time window_ns;
