@@ -682,10 +682,12 @@ static void time_axis(struct viz_canvas *r, const struct viz_fonts *f, SDL_Rect 
 }
 
 /* Draws `text` wrapped at word boundaries into at most `lines` lines of
- * width `w` from (x, y); the last line ends in "..." if text is left. */
-static void wrapped(struct viz_canvas *r, struct viz_font *font, int x, int y, int w, int lines,
-                    const char *text, SDL_Color c)
+ * width `w` from (x, y); the last line ends in "..." if text is left.
+ * Returns the lines it took (r NULL: counts them, draws nothing). */
+static int wrapped(struct viz_canvas *r, struct viz_font *font, int x, int y, int w, int lines,
+                   const char *text, SDL_Color c)
 {
+    int used = 0;
     char buf[512];
     const char *p = text;
     for (int line = 0; line < lines && *p; line++) {
@@ -710,8 +712,11 @@ static void wrapped(struct viz_canvas *r, struct viz_font *font, int x, int y, i
             p++;
         if (line == lines - 1 && *p)
             snprintf(buf + (fit > 3 ? fit - 3 : 0), 4, "...");
-        viz_canvas_text(r, font, x, y + line * viz_font_height(font), buf, c);
+        if (r) /* NULL: only count the lines */
+            viz_canvas_text(r, font, x, y + line * viz_font_height(font), buf, c);
+        used++;
     }
+    return used;
 }
 
 /* The title, the scenario's description (wrapped, two lines), and above
@@ -738,27 +743,42 @@ static void caption(struct viz_canvas *r, const struct viz_fonts *f, int w,
     }
 }
 
-static void help_overlay(struct viz_canvas *r, const struct viz_fonts *f, int w, int h)
+/* The keys, and the scenario's description whole (the caption has room for
+ * two lines of it): what a teacher reads out before pressing space. */
+static void help_overlay(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
+                         const char *description)
 {
-    static const char *const lines[] = {
-        "keys",
-        "+ / -    faster / slower (from 1/8 x to as fast as possible)",
-        "space    pause / resume",
-        ".        one window forward (paused)",
-        "r        restart",
-        "1-7      show / hide offered, attempts, goodput, failed, p50, p90, p99",
-        "s        save a PNG of the window",
-        "h        this help",
-        "q, Esc   quit",
+    static const char *const keys[][2] = {
+        {"+ / -", "faster / slower (from 1/8 x to as fast as possible)"},
+        {"space", "pause / resume"},
+        {".", "one window forward (paused)"},
+        {"r", "restart"},
+        {"1-7", "show / hide offered, attempts, goodput, failed, p50, p90, p99"},
+        {"s", "save a PNG of the window"},
+        {"h", "this help"},
+        {"q, Esc", "quit"},
     };
-    int n = (int)(sizeof lines / sizeof lines[0]), lh = viz_font_height(f->text) + 2;
-    SDL_Rect box = {w / 2 - 260, h / 2 - n * lh / 2 - 12, 520, n * lh + 24};
-    set_color(r, (SDL_Color){255, 255, 255, 235});
+    int n = (int)(sizeof keys / sizeof keys[0]) + 1, lh = viz_font_height(f->text) + 2;
+    int bw = w - 80 < 760 ? w - 80 : 760, sh = viz_font_height(f->small);
+    int room = (h - 100 - n * lh) / (sh > 0 ? sh : 1); /* the description, as much as fits */
+    int desc_lines = description && *description ? (room < 40 ? room : 40) : 0;
+    desc_lines = desc_lines < 0 ? 0 : desc_lines;
+    if (desc_lines) /* as many as the text takes */
+        desc_lines = wrapped(NULL, f->small, 0, 0, bw - 32, desc_lines, description, MUTED);
+    SDL_Rect box = {w / 2 - bw / 2, h / 2 - (n * lh + desc_lines * sh) / 2 - 12, bw,
+                    n * lh + desc_lines * sh + 32};
+    set_color(r, (SDL_Color){255, 255, 255, 240});
     viz_canvas_fill(r, &box);
     set_color(r, INK);
     viz_canvas_frame(r, &box);
-    for (int i = 0; i < n; i++)
-        viz_canvas_text(r, f->text, box.x + 16, box.y + 12 + i * lh, lines[i], INK);
+    viz_canvas_text(r, f->text, box.x + 16, box.y + 12, "keys", INK);
+    for (int i = 1; i < n; i++) { /* two columns: proportional text does not line up on spaces */
+        viz_canvas_text(r, f->text, box.x + 16, box.y + 12 + i * lh, keys[i - 1][0], INK);
+        viz_canvas_text(r, f->text, box.x + 110, box.y + 12 + i * lh, keys[i - 1][1], INK);
+    }
+    if (desc_lines)
+        wrapped(r, f->small, box.x + 16, box.y + 20 + n * lh, bw - 32, desc_lines, description,
+                MUTED);
 }
 
 void viz_draw(SDL_Renderer *renderer, const struct viz_fonts *f, int w, int h,
@@ -836,5 +856,5 @@ void viz_draw_on(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
         }
     }
     if (o->help)
-        help_overlay(r, f, w, h);
+        help_overlay(r, f, w, h, runs[0]->description);
 }

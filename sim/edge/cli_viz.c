@@ -47,7 +47,7 @@ static const char VIEW_USAGE[] =
     "with --variant; it names any it leaves out) on one clock. Keys: + and -\n"
     "change the speed,\n"
     "space pauses, . steps one window, r restarts, 1-7 toggle series, s saves\n"
-    "a PNG, h shows the keys, q quits. Needs a display; `stampede plot` draws\n"
+    "a PNG, h shows the keys and the whole description, q quits. Needs a display; `stampede plot` draws\n"
     "the same graphs into a PNG without one.\n"
     "\n"
     "  --speed X    simulated seconds per second (default: the run in ~30 s)\n"
