@@ -175,9 +175,15 @@ static int divisions(double ymax)
  * that may coincide are drawn widest first and narrowest on top, so equal
  * values show as a cased line (p50 inside p90 inside p99; failed inside
  * offered) instead of one hiding the others. */
-static void line(struct viz_canvas *r, SDL_Rect p, double duration, double ymax, const double *t,
-                 const double *y, unsigned n, SDL_Color c, bool dashed, int width)
+static void line(struct viz_canvas *r, SDL_Rect p, const struct viz_series *v, double ymax,
+                 const double *y, SDL_Color c, bool dashed, int width)
 {
+    /* a value describes its whole window (a rate, a percentile, a peak): it is
+     * drawn at the window's middle, so a drop inside a fault's band is drawn
+     * inside the band, not half a window early */
+    double duration = v->duration_s, half = v->window_s / 2;
+    const double *t = v->t;
+    unsigned n = v->n;
     set_color(r, c);
     SDL_Point *pts = malloc((n ? n : 1) * sizeof *pts);
     if (!pts)
@@ -191,7 +197,7 @@ static void line(struct viz_canvas *r, SDL_Rect p, double duration, double ymax,
         }
         double f = ymax > 0 ? y[i] / ymax : 0;
         f = f < 0 ? 0 : f > 1 ? 1 : f;
-        pts[count++] = (SDL_Point){viz_time_x(p, duration, t[i]),
+        pts[count++] = (SDL_Point){viz_time_x(p, duration, t[i] + half),
                                    p.y + p.h - 1 - (int)lround(f * (p.h - 2))};
         if (dashed && count == 2) { /* every other segment */
             if (i % 2 == 0)
@@ -365,7 +371,7 @@ static void mark_recovery(struct viz_canvas *r, const struct viz_fonts *f, const
     if (v->recovery == VIZ_RECOVERY_NONE || !v->finished)
         return;
     char label[64];
-    int x = p.x + p.w - 4, y = p.y + p.h - viz_font_height(f->small) - 3;
+    int x = p.x + p.w - 4, y = p.y + 2; /* at the top: load lines run along the bottom */
     SDL_Color c;
     if (v->recovery == VIZ_RECOVERY_BACK && v->recovery_s == v->recovery_s &&
         v->last_fault_end_s == v->last_fault_end_s) {
@@ -416,7 +422,7 @@ static void draw_load(struct viz_canvas *r, const struct viz_fonts *f, const str
     SDL_Rect d = panel_frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_LOAD], &l);
     for (int k = 0; k < 4; k++)
         if (!o->hidden[VIZ_OFFERED + k])
-            line(r, d, v->duration_s, ymax, v->t, ys[k], v->n, cs[k], false, widths[k]);
+            line(r, d, v, ymax, ys[k], cs[k], false, widths[k]);
     mark_recovery(r, f, v, d);
 }
 
@@ -447,7 +453,7 @@ static void draw_latency(struct viz_canvas *r, const struct viz_fonts *f, const 
     SDL_Rect d = panel_frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_LATENCY], &l);
     for (int k = 2; k >= 0; k--)
         if (!o->hidden[VIZ_P50 + k])
-            line(r, d, v->duration_s, ymax, v->t, ys[k], v->n, cs[k], false, widths[k]);
+            line(r, d, v, ymax, ys[k], cs[k], false, widths[k]);
 }
 
 /* The most of a per-service series (queue or wasted) over every service. */
@@ -524,12 +530,11 @@ static void draw_services(struct viz_canvas *r, const struct viz_fonts *f, const
                 if (y[i] == y[i] && y[i] > rest[i])
                     rest[i] = y[i];
         }
-        line(r, d, v->duration_s, ymax, v->t, rest, v->n, OTHERS, false, 2);
+        line(r, d, v, ymax, rest, OTHERS, false, 2);
         free(rest);
     }
     for (unsigned k = 0; k < shown; k++)
-        line(r, d, v->duration_s, ymax, v->t, util ? v->util[idx[k]] : v->queue[idx[k]], v->n,
-             PALETTE[k], false, 2);
+        line(r, d, v, ymax, util ? v->util[idx[k]] : v->queue[idx[k]], PALETTE[k], false, 2);
 }
 
 static const char *const OUTCOME_NAMES[VIZ_OUTCOMES] = {
@@ -600,7 +605,7 @@ static void draw_waste(struct viz_canvas *r, const struct viz_fonts *f, const st
         legend_item(&l, v->service_name[idx[k]], PALETTE[k], 2);
     SDL_Rect d = panel_frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_WASTE], &l);
     for (unsigned k = 0; k < shown; k++)
-        line(r, d, v->duration_s, ymax, v->t, v->wasted[idx[k]], v->n, PALETTE[k], false, 2);
+        line(r, d, v, ymax, v->wasted[idx[k]], PALETTE[k], false, 2);
 }
 
 static bool has_breaker(const struct viz_series *v, unsigned k)
@@ -660,11 +665,11 @@ static void draw_policy(struct viz_canvas *r, const struct viz_fonts *f, const s
                  v->policy_edge[k], MUTED);
         lane++;
     }
-    line(r, d, v->duration_s, ymax, v->t, v->shed, v->n, SHED, false, 4);
-    line(r, d, v->duration_s, ymax, v->t, v->throttled, v->n, THROTTLED, false, 2);
+    line(r, d, v, ymax, v->shed, SHED, false, 4);
+    line(r, d, v, ymax, v->throttled, THROTTLED, false, 2);
     if (budget >= 0)
-        line(r, d, v->duration_s, series_max(v->budget[budget], v->n) * 1.3, v->t,
-             v->budget[budget], v->n, BUDGET, true, 2);
+        line(r, d, v, series_max(v->budget[budget], v->n) * 1.3, v->budget[budget], BUDGET, true,
+             2);
 }
 
 static void time_axis(struct viz_canvas *r, const struct viz_fonts *f, SDL_Rect p, double duration)
