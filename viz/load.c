@@ -112,6 +112,41 @@ static void load_services(struct viz_series *v, const char *dir)
     table_close(&t);
 }
 
+static void load_instances(struct viz_series *v, const char *dir)
+{
+    struct table t;
+    if (table_open(&t, dir, "instances.csv")) {
+        int ct = column(t.header, t.columns, "t_s"), cs = column(t.header, t.columns, "service");
+        int ci = column(t.header, t.columns, "instance");
+        int cq = column(t.header, t.columns, "max_queue");
+        char *f[MAX_FIELDS];
+        uint32_t n;
+        while ((n = table_next(&t, f)) > 0) {
+            if (cs < 0 || ci < 0 || (uint32_t)cs >= n || (uint32_t)ci >= n)
+                continue;
+            char name[56];
+            snprintf(name, sizeof name, "%.40s#%.8s", f[cs], f[ci]);
+            uint32_t k = 0;
+            while (k < v->instances && strcmp(v->instance_name[k], name))
+                k++;
+            if (k == v->instances) {
+                if (k == VIZ_MAX_INSTANCES)
+                    continue;
+                viz_series_use_instances(v, k + 1);
+                snprintf(v->instance_name[k], sizeof v->instance_name[k], "%s", name);
+                snprintf(v->instance_service[k], sizeof v->instance_service[k], "%s", f[cs]);
+                v->instances++;
+                for (uint32_t i = 0; i < v->n; i++)
+                    v->instance_queue[k][i] = NAN;
+            }
+            int64_t i = window_of(v, num(f, n, ct));
+            if (i >= 0)
+                v->instance_queue[k][i] = num(f, n, cq);
+        }
+    }
+    table_close(&t);
+}
+
 static void load_policies(struct viz_series *v, const char *dir)
 {
     struct table t;
@@ -305,6 +340,7 @@ struct viz_series *viz_series_load(const char *dir, char *err, size_t err_size)
     v->finished = true;
     load_services(v, dir);
     load_policies(v, dir);
+    load_instances(v, dir);
     load_events(v, dir);
     load_names(v, dir);
     return v;

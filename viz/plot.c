@@ -107,7 +107,7 @@ bool viz_parse_panels(const char *list, unsigned *panels, char *err, size_t err_
         memcpy(names, viz_panel_names, sizeof viz_panel_names);
         const char *closest = spell_closest(name, names);
         snprintf(err, err_size, "--panels: no panel '%s'%s%s%s (load, outcomes, latency, queue, "
-                                "util, waste, policies)",
+                                "instances, util, waste, policies)",
                  name, closest ? " (did you mean '" : "", closest ? closest : "",
                  closest ? "'?)" : "");
         ok = false;

@@ -39,10 +39,10 @@ static const SDL_Color PALETTE[] = {
 
 static const char *const PANEL_TITLES[VIZ_PANEL_COUNT] = {
     "load (requests/s)", "outcomes (requests/s)", "latency of successes (ms)",
-    "queue length (window max)", "utilisation", "wasted work (worker-s/s)",
-    "policies: breakers, shed and throttled /s"};
-const char *const viz_panel_names[VIZ_PANEL_COUNT] = {"load",  "outcomes", "latency", "queue",
-                                                      "util",  "waste",    "policies"};
+    "queue length (window max)", "queue per instance (window max)", "utilisation",
+    "wasted work (worker-s/s)", "policies: breakers, shed and throttled /s"};
+const char *const viz_panel_names[VIZ_PANEL_COUNT] = {
+    "load", "outcomes", "latency", "queue", "instances", "util", "waste", "policies"};
 
 static bool has_breaker(const struct viz_series *v, unsigned k);
 static double series_max(const double *y, unsigned n);
@@ -77,6 +77,23 @@ static bool has_outcome_mix(const struct viz_series *v)
 
 static double services_max(const struct viz_series *v, double *const *per_service);
 
+/* Whether the instances of one service queue unevenly: one peak more than
+ * twice another's, and at least 5 apart (a slow replica, a lost zone). */
+static bool has_uneven_instances(const struct viz_series *v)
+{
+    for (uint32_t a = 0; a < v->instances; a++)
+        for (uint32_t b = a + 1; b < v->instances && !strcmp(v->instance_service[a],
+                                                              v->instance_service[b]);
+             b++) {
+            double x = series_max(v->instance_queue[a], v->n);
+            double y = series_max(v->instance_queue[b], v->n);
+            double hi = x > y ? x : y, lo = x > y ? y : x;
+            if (hi > 2 * lo && hi - lo >= 5)
+                return true;
+        }
+    return false;
+}
+
 static bool has_waste(const struct viz_series *v) { return services_max(v, v->wasted) > 0; }
 
 bool viz_panel_shown(struct viz_series *const *runs, unsigned count,
@@ -84,10 +101,11 @@ bool viz_panel_shown(struct viz_series *const *runs, unsigned count,
 {
     if (o && o->panels)
         return (o->panels >> p) & 1u;
-    bool (*wanted)(const struct viz_series *) = p == VIZ_PANEL_POLICY     ? has_policy_content
-                                               : p == VIZ_PANEL_OUTCOMES ? has_outcome_mix
-                                               : p == VIZ_PANEL_WASTE    ? has_waste
-                                                                         : NULL;
+    bool (*wanted)(const struct viz_series *) = p == VIZ_PANEL_POLICY      ? has_policy_content
+                                               : p == VIZ_PANEL_OUTCOMES  ? has_outcome_mix
+                                               : p == VIZ_PANEL_WASTE     ? has_waste
+                                               : p == VIZ_PANEL_INSTANCES ? has_uneven_instances
+                                                                          : NULL;
     if (!wanted)
         return true;
     for (unsigned k = 0; k < count; k++)
@@ -355,6 +373,11 @@ static void shade_faults(struct viz_canvas *r, const struct viz_fonts *f, const 
         bool tag_line = labelled % 2 == 0; /* the lower line is the tag's */
         if (tag_line && x + tw > tag_x - 6)
             x = tag_x - 6 - tw;
+        if (tag_line && x < p.x - 40) { /* no room beside the tag: the line above */
+            x = x0 + tw > p.x + p.w ? p.x + p.w - tw : x0;
+            y = p.y - 2 * viz_font_height(f->small) - 1;
+            labelled++;
+        }
         if (x < p.x - 40)
             x = p.x - 40;
         viz_canvas_text(r, f->small, x, y, text, MUTED);
@@ -590,6 +613,70 @@ static void draw_outcomes(struct viz_canvas *r, const struct viz_fonts *f,
     }
 }
 
+static double instances_max(const struct viz_series *v)
+{
+    double m = 0;
+    for (uint32_t k = 0; k < v->instances; k++) {
+        double x = series_max(v->instance_queue[k], v->n);
+        m = x > m ? x : m;
+    }
+    return m;
+}
+
+/* Each instance's longest queue per window, for the services that have
+ * more than one: a slow replica stands out from its siblings. Past the
+ * palette, the longest-queued are named and the rest drawn as "others". */
+static void draw_instances(struct viz_canvas *r, const struct viz_fonts *f,
+                           const struct viz_series *v, SDL_Rect p, double shared)
+{
+    double ymax = nice_ceiling(shared);
+    uint32_t pick[VIZ_MAX_INSTANCES], n = 0;
+    for (uint32_t k = 0; k < v->instances; k++) { /* instances of multi-instance services */
+        bool multi = (k > 0 && !strcmp(v->instance_service[k - 1], v->instance_service[k])) ||
+                     (k + 1 < v->instances && !strcmp(v->instance_service[k + 1], v->instance_service[k]));
+        if (multi)
+            pick[n++] = k;
+    }
+    uint32_t named[PALETTE_N], shown = 0;
+    bool *taken = calloc(n ? n : 1, sizeof *taken);
+    for (; taken && shown < (n <= PALETTE_N ? n : PALETTE_N - 1); shown++) {
+        uint32_t best = 0;
+        double bq = -1;
+        for (uint32_t j = 0; j < n; j++) {
+            double q = series_max(v->instance_queue[pick[j]], v->n);
+            if (!taken[j] && q > bq)
+                best = j, bq = q;
+        }
+        taken[best] = true;
+    }
+    for (uint32_t j = 0, k = 0; taken && j < n; j++) /* in scenario order */
+        if (taken[j])
+            named[k++] = pick[j];
+    struct legend l = legend_for(f, p, PANEL_TITLES[VIZ_PANEL_INSTANCES]);
+    for (uint32_t k = 0; k < shown; k++)
+        legend_item(&l, v->instance_name[named[k]], PALETTE[k], 2);
+    char others[48];
+    snprintf(others, sizeof others, "%u others (max)", n - shown);
+    if (n > shown)
+        legend_item(&l, others, OTHERS, 2);
+    SDL_Rect d = panel_frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_INSTANCES], &l);
+    double *rest = n > shown ? calloc(v->n ? v->n : 1, sizeof *rest) : NULL;
+    for (uint32_t j = 0; rest && j < n; j++) {
+        if (taken[j])
+            continue;
+        const double *y = v->instance_queue[pick[j]];
+        for (unsigned i = 0; i < v->n; i++)
+            if (y[i] == y[i] && y[i] > rest[i])
+                rest[i] = y[i];
+    }
+    if (rest)
+        line(r, d, v, ymax, rest, OTHERS, false, 2);
+    free(rest);
+    free(taken);
+    for (uint32_t k = 0; k < shown; k++)
+        line(r, d, v, ymax, v->instance_queue[named[k]], PALETTE[k], false, 2);
+}
+
 static double waste_max(const struct viz_series *v) { return services_max(v, v->wasted); }
 
 /* Worker time spent on answers that reached no client as an answer, per
@@ -806,7 +893,8 @@ void viz_draw_on(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
     double shared[VIZ_PANEL_COUNT] = {0};
     for (unsigned k = 0; k < count; k++) {
         double m[VIZ_PANEL_COUNT] = {load_max(runs[k], o),  outcomes_max(runs[k]),
-                                     latency_max(runs[k], o), queue_max(runs[k]), 1,
+                                     latency_max(runs[k], o), queue_max(runs[k]),
+                                     instances_max(runs[k]), 1,
                                      waste_max(runs[k]),     policy_max(runs[k])};
         for (int p = 0; p < VIZ_PANEL_COUNT; p++)
             shared[p] = m[p] > shared[p] ? m[p] : shared[p];
@@ -842,6 +930,8 @@ void viz_draw_on(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
             draw_latency(r, f, v, panels[VIZ_PANEL_LATENCY], o, shared[VIZ_PANEL_LATENCY]);
         if (shown[VIZ_PANEL_QUEUE])
             draw_services(r, f, v, panels[VIZ_PANEL_QUEUE], false, shared[VIZ_PANEL_QUEUE]);
+        if (shown[VIZ_PANEL_INSTANCES])
+            draw_instances(r, f, v, panels[VIZ_PANEL_INSTANCES], shared[VIZ_PANEL_INSTANCES]);
         if (shown[VIZ_PANEL_UTIL])
             draw_services(r, f, v, panels[VIZ_PANEL_UTIL], true, 1);
         if (shown[VIZ_PANEL_WASTE])

@@ -16,6 +16,8 @@ void viz_series_grow(struct viz_series *v)
         *cols[i] = xreallocarray(*cols[i], cap, sizeof **cols[i]);
     for (int k = 0; k < VIZ_OUTCOMES; k++)
         v->outcome[k] = xreallocarray(v->outcome[k], cap, sizeof *v->outcome[k]);
+    for (uint32_t k = 0; k < v->instance_arrays; k++)
+        v->instance_queue[k] = xreallocarray(v->instance_queue[k], cap, sizeof *v->instance_queue[k]);
     for (uint32_t s = 0; s < v->service_arrays; s++) {
         v->queue[s] = xreallocarray(v->queue[s], cap, sizeof *v->queue[s]);
         v->util[s] = xreallocarray(v->util[s], cap, sizeof *v->util[s]);
@@ -36,6 +38,12 @@ void viz_series_use_services(struct viz_series *v, uint32_t count)
         v->util[s] = xcalloc(v->cap, sizeof *v->util[s]);
         v->wasted[s] = xcalloc(v->cap, sizeof *v->wasted[s]);
     }
+}
+
+void viz_series_use_instances(struct viz_series *v, uint32_t count)
+{
+    for (; v->instance_arrays < count && v->instance_arrays < VIZ_MAX_INSTANCES; v->instance_arrays++)
+        v->instance_queue[v->instance_arrays] = xcalloc(v->cap, sizeof(double));
 }
 
 static struct viz_series *blank(void)
@@ -76,6 +84,8 @@ void viz_series_free(struct viz_series *v)
         free(v->queue[s]), free(v->util[s]), free(v->wasted[s]);
     for (int k = 0; k < VIZ_OUTCOMES; k++)
         free(v->outcome[k]);
+    for (uint32_t k = 0; k < v->instance_arrays; k++)
+        free(v->instance_queue[k]);
     for (uint32_t p = 0; p < VIZ_MAX_POLICIES; p++)
         free(v->breaker[p]), free(v->budget[p]);
     free(v->description);
@@ -121,6 +131,17 @@ void viz_series_on_window(void *ctx, const struct window_report *w)
         double cap = sw->capacity * (double)(w->end_ns - w->start_ns);
         v->util[s][i] = cap > 0 ? sw->delta.busy_area_ns / cap : 0;
         v->wasted[s][i] = sw->delta.wasted_ns / (double)(w->end_ns - w->start_ns);
+    }
+    uint32_t instances = w->instance_count < VIZ_MAX_INSTANCES ? w->instance_count
+                                                                : VIZ_MAX_INSTANCES;
+    viz_series_use_instances(v, instances);
+    v->instances = instances;
+    for (uint32_t k = 0; k < instances; k++) {
+        const struct instance_window *iw = &w->instances[k];
+        snprintf(v->instance_name[k], sizeof v->instance_name[k], "%.40s#%u", iw->service,
+                 iw->instance);
+        snprintf(v->instance_service[k], sizeof v->instance_service[k], "%s", iw->service);
+        v->instance_queue[k][i] = iw->max_queue;
     }
     v->policies = w->policy_count < VIZ_MAX_POLICIES ? w->policy_count : VIZ_MAX_POLICIES;
     for (uint32_t p = 0; p < v->policies; p++) {

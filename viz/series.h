@@ -15,6 +15,7 @@
 
 #define VIZ_MAX_SERVICES 256 /* past this, plots group the rest as "others" anyway */
 #define VIZ_MAX_POLICIES 8
+#define VIZ_MAX_INSTANCES 256
 #define VIZ_MAX_FAULTS 1024
 
 struct viz_fault {
@@ -53,6 +54,11 @@ struct viz_series {
     char service_name[VIZ_MAX_SERVICES][48];
     double *queue[VIZ_MAX_SERVICES], *util[VIZ_MAX_SERVICES];
     double *wasted[VIZ_MAX_SERVICES]; /* worker-seconds per second spent on answers nobody got */
+    uint32_t instances;      /* every instance of every service, service by service */
+    uint32_t instance_arrays;
+    char instance_name[VIZ_MAX_INSTANCES][56]; /* "api#2" */
+    char instance_service[VIZ_MAX_INSTANCES][48];
+    double *instance_queue[VIZ_MAX_INSTANCES]; /* the window's longest queue */
     uint32_t policies;
     char policy_edge[VIZ_MAX_POLICIES][64];
     int8_t *breaker[VIZ_MAX_POLICIES];
@@ -70,6 +76,9 @@ struct viz_series {
 /* Makes the queue and utilisation arrays of services [0, count) exist, at
  * the series' capacity (services are many; most runs have few). */
 void viz_series_use_services(struct viz_series *v, uint32_t count);
+
+/* The same for the per-instance queue arrays of instances [0, count). */
+void viz_series_use_instances(struct viz_series *v, uint32_t count);
 
 /* An empty series for a run of `sc` (names, duration, windows), with room
  * for all its windows: filling it never moves the arrays. */

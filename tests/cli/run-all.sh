@@ -274,6 +274,7 @@ check plot_refuses_a_scale_past_4 expect_exit 2 "$bin" plot "$tmp/rs/naive" --sc
 check plot_draws_the_panels_asked_for bash -c "$bin plot '$tmp/rs' --panels load,outcomes,waste -o '$tmp/panels.png' >/dev/null && test -s '$tmp/panels.png' && $bin plot '$tmp/rs' --panels load,outcomse -o '$tmp/p2.png' 2>&1 | grep -q \"no panel 'outcomse' (did you mean 'outcomes'?)\""
 printf '%s' '{"name":"vw","duration_s":30,"view":{"panels":["load","outcomes"]},"services":[{"name":"s","workers":1,"service_time":{"dist":"constant","value_ms":1}}],"clients":[{"name":"c","target":"s","arrival":{"rate_rps":10}}]}' >"$tmp/vw.json"
 check plot_follows_the_scenarios_view_panels bash -c "$bin run '$tmp/vw.json' --quiet --out '$tmp/vw' && grep -q '\"view_panels\": \"load,outcomes\"' '$tmp/vw/summary.json' && $bin plot '$tmp/vw' -o '$tmp/vw.svg' >/dev/null && grep -q '>outcomes (requests/s)</text>' '$tmp/vw.svg' && ! grep -q '>utilisation</text>' '$tmp/vw.svg'"
+check plot_shows_a_slow_replica_per_instance bash -c "$bin run slow-instance --variant round-robin --quiet --out '$tmp/si' && $bin plot '$tmp/si' -o '$tmp/si.svg' >/dev/null && grep -q '>queue per instance (window max)</text>' '$tmp/si.svg' && grep -q '>api#0</text>' '$tmp/si.svg'"
 mkdir -p "$tmp/empty"
 check plot_without_results_exits_2 expect_exit 2 "$bin" plot "$tmp/empty"
 check plot_heatmap_of_a_sweep bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio --variant budget -o '$tmp/heat.png' >/dev/null && $pngstat '$tmp/heat.png' | awk '{exit !(\$1 == 1400 && \$3 > 50)}'"
