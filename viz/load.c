@@ -308,7 +308,10 @@ struct viz_series *viz_series_load(const char *dir, char *err, size_t err_size)
                   column(t.header, t.columns, "latency_p90_ms"),
                   column(t.header, t.columns, "latency_p99_ms"),
                   column(t.header, t.columns, "shed_rps"),
-                  column(t.header, t.columns, "throttled_rps")};
+                  column(t.header, t.columns, "throttled_rps"),
+                  column(t.header, t.columns, "retries_rps"),
+                  column(t.header, t.columns, "suppressed_rps"),
+                  column(t.header, t.columns, "hedges_rps")};
     /* the outcomes, in the order of enum viz_outcome */
     static const char *const OUTCOME_COLUMNS[VIZ_OUTCOMES] = {
         "goodput_rps", "degraded_rps", "fallback_answers_rps", "timeout_rps", "error_rps",
@@ -323,8 +326,9 @@ struct viz_series *viz_series_load(const char *dir, char *err, size_t err_size)
             viz_series_grow(v);
         uint32_t i = v->n++;
         v->t[i] = num(f, n, ct);
-        double *dst[] = {v->offered, v->attempts, v->goodput, v->failed, v->p50,
-                         v->p90,     v->p99,      v->shed,    v->throttled};
+        double *dst[] = {v->offered, v->attempts, v->goodput, v->failed,     v->p50,
+                         v->p90,     v->p99,      v->shed,    v->throttled,  v->retries,
+                         v->suppressed, v->hedges};
         for (size_t k = 0; k < sizeof dst / sizeof dst[0]; k++)
             dst[k][i] = num(f, n, cols[k]);
         for (int k = 0; k < VIZ_OUTCOMES; k++)

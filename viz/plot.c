@@ -106,8 +106,8 @@ bool viz_parse_panels(const char *list, unsigned *panels, char *err, size_t err_
         const char *names[VIZ_PANEL_COUNT + 1] = {0};
         memcpy(names, viz_panel_names, sizeof viz_panel_names);
         const char *closest = spell_closest(name, names);
-        snprintf(err, err_size, "--panels: no panel '%s'%s%s%s (load, outcomes, latency, queue, "
-                                "instances, util, waste, policies)",
+        snprintf(err, err_size, "--panels: no panel '%s'%s%s%s (load, outcomes, retries, latency, "
+                                "queue, instances, util, waste, policies)",
                  name, closest ? " (did you mean '" : "", closest ? closest : "",
                  closest ? "'?)" : "");
         ok = false;

@@ -38,11 +38,12 @@ static const SDL_Color PALETTE[] = {
 #define GAP 8
 
 static const char *const PANEL_TITLES[VIZ_PANEL_COUNT] = {
-    "load (requests/s)", "outcomes (requests/s)", "latency of successes (ms)",
+    "load (requests/s)", "outcomes (requests/s)", "retries and hedges (/s)",
+    "latency of successes (ms)",
     "queue length (window max)", "queue per instance (window max)", "utilisation",
     "wasted work (worker-s/s)", "policies: breakers, shed and throttled /s"};
 const char *const viz_panel_names[VIZ_PANEL_COUNT] = {
-    "load", "outcomes", "latency", "queue", "instances", "util", "waste", "policies"};
+    "load", "outcomes", "retries", "latency", "queue", "instances", "util", "waste", "policies"};
 
 static bool has_breaker(const struct viz_series *v, unsigned k);
 static double series_max(const double *y, unsigned n);
@@ -94,6 +95,13 @@ static bool has_uneven_instances(const struct viz_series *v)
     return false;
 }
 
+/* A budget refused retries, or hedges were sent: then retries are worth a
+ * panel of their own (the load panel's attempts add them all up). */
+static bool has_retry_policy(const struct viz_series *v)
+{
+    return series_max(v->suppressed, v->n) > 0 || series_max(v->hedges, v->n) > 0;
+}
+
 static bool has_waste(const struct viz_series *v) { return services_max(v, v->wasted) > 0; }
 
 bool viz_panel_shown(struct viz_series *const *runs, unsigned count,
@@ -105,6 +113,7 @@ bool viz_panel_shown(struct viz_series *const *runs, unsigned count,
                                                : p == VIZ_PANEL_OUTCOMES  ? has_outcome_mix
                                                : p == VIZ_PANEL_WASTE     ? has_waste
                                                : p == VIZ_PANEL_INSTANCES ? has_uneven_instances
+                                               : p == VIZ_PANEL_RETRIES   ? has_retry_policy
                                                                           : NULL;
     if (!wanted)
         return true;
@@ -613,6 +622,30 @@ static void draw_outcomes(struct viz_canvas *r, const struct viz_fonts *f,
     }
 }
 
+static double retries_max(const struct viz_series *v)
+{
+    double m = series_max(v->retries, v->n), s = series_max(v->suppressed, v->n);
+    double h = series_max(v->hedges, v->n);
+    return fmax(m, fmax(s, h));
+}
+
+/* The clients' retries sent, those a retry budget refused, and hedges. */
+static void draw_retries(struct viz_canvas *r, const struct viz_fonts *f,
+                         const struct viz_series *v, SDL_Rect p, double shared)
+{
+    double ymax = nice_ceiling(shared);
+    const double *ys[] = {v->retries, v->suppressed, v->hedges};
+    static const char *const names[] = {"retries", "suppressed by a budget", "hedges"};
+    const SDL_Color cs[] = {viz_color_attempts, BUDGET, P50};
+    static const int widths[] = {4, 2, 2};
+    struct legend l = legend_for(f, p, PANEL_TITLES[VIZ_PANEL_RETRIES]);
+    for (int k = 0; k < 3; k++)
+        legend_item(&l, names[k], cs[k], widths[k]);
+    SDL_Rect d = panel_frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_RETRIES], &l);
+    for (int k = 0; k < 3; k++)
+        line(r, d, v, ymax, ys[k], cs[k], false, widths[k]);
+}
+
 static double instances_max(const struct viz_series *v)
 {
     double m = 0;
@@ -893,6 +926,7 @@ void viz_draw_on(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
     double shared[VIZ_PANEL_COUNT] = {0};
     for (unsigned k = 0; k < count; k++) {
         double m[VIZ_PANEL_COUNT] = {load_max(runs[k], o),  outcomes_max(runs[k]),
+                                     retries_max(runs[k]),
                                      latency_max(runs[k], o), queue_max(runs[k]),
                                      instances_max(runs[k]), 1,
                                      waste_max(runs[k]),     policy_max(runs[k])};
@@ -926,6 +960,8 @@ void viz_draw_on(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
             draw_load(r, f, v, panels[VIZ_PANEL_LOAD], o, shared[VIZ_PANEL_LOAD]);
         if (shown[VIZ_PANEL_OUTCOMES])
             draw_outcomes(r, f, v, panels[VIZ_PANEL_OUTCOMES], shared[VIZ_PANEL_OUTCOMES]);
+        if (shown[VIZ_PANEL_RETRIES])
+            draw_retries(r, f, v, panels[VIZ_PANEL_RETRIES], shared[VIZ_PANEL_RETRIES]);
         if (shown[VIZ_PANEL_LATENCY])
             draw_latency(r, f, v, panels[VIZ_PANEL_LATENCY], o, shared[VIZ_PANEL_LATENCY]);
         if (shown[VIZ_PANEL_QUEUE])

@@ -10,8 +10,10 @@
 void viz_series_grow(struct viz_series *v)
 {
     uint32_t cap = v->cap ? v->cap * 2 : 128;
-    double **cols[] = {&v->t,   &v->offered, &v->attempts, &v->goodput, &v->failed,
-                       &v->p50, &v->p90,     &v->p99,      &v->shed,    &v->throttled};
+    double **cols[] = {&v->t,       &v->offered, &v->attempts,   &v->goodput,
+                       &v->failed,  &v->p50,     &v->p90,        &v->p99,
+                       &v->shed,    &v->throttled, &v->retries,  &v->suppressed,
+                       &v->hedges};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         *cols[i] = xreallocarray(*cols[i], cap, sizeof **cols[i]);
     for (int k = 0; k < VIZ_OUTCOMES; k++)
@@ -76,8 +78,9 @@ void viz_series_free(struct viz_series *v)
 {
     if (!v)
         return;
-    double *cols[] = {v->t,   v->offered, v->attempts, v->goodput, v->failed,
-                      v->p50, v->p90,     v->p99,      v->shed,    v->throttled};
+    double *cols[] = {v->t,       v->offered,   v->attempts, v->goodput,    v->failed,
+                      v->p50,     v->p90,       v->p99,      v->shed,       v->throttled,
+                      v->retries, v->suppressed, v->hedges};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         free(cols[i]);
     for (uint32_t s = 0; s < v->service_arrays; s++)
@@ -112,6 +115,9 @@ void viz_series_on_window(void *ctx, const struct window_report *w)
     v->failed[i] = (double)traffic_failed(t) / secs;
     v->shed[i] = (double)t->failed[FAIL_SHED] / secs;
     v->throttled[i] = (double)t->failed[FAIL_THROTTLED] / secs;
+    v->retries[i] = (double)t->calls.retries / secs;
+    v->suppressed[i] = (double)t->calls.policy[PC_SUPPRESSED] / secs;
+    v->hedges[i] = (double)t->calls.policy[PC_HEDGES] / secs;
     v->outcome[VIZ_SUCCEEDED][i] = (double)t->succeeded / secs;
     v->outcome[VIZ_DEGRADED][i] = (double)t->degraded / secs;
     v->outcome[VIZ_FALLBACK][i] = (double)t->fallback / secs;

@@ -49,6 +49,8 @@ struct viz_series {
     double *p50, *p90, *p99;                        /* ms; NaN without successes */
     double *shed, *throttled;                       /* failures by those reasons, per second */
     double *outcome[VIZ_OUTCOMES];                  /* per second, by enum viz_outcome */
+    double *retries, *suppressed, *hedges;          /* the clients': sent, refused by a budget,
+                                                       hedged; per second */
     uint32_t services;
     uint32_t service_arrays; /* services whose queue/util arrays exist (made on first use) */
     char service_name[VIZ_MAX_SERVICES][48];

@@ -267,7 +267,7 @@ check plot_draws_results_side_by_side bash -c "$bin run retry-storm --quiet --ou
 # every variant, in the scenario's order (plot once drew four of six,
 # alphabetically, leaving out the baseline)
 check run_records_the_variants_in_the_scenarios_order bash -c "[ \"\$(tr '\n' ' ' <'$tmp/rs/variants.txt')\" = 'naive budget grpc breaker drop-expired adaptive-lifo ' ]"
-check plot_of_a_folder_draws_every_variant_widening_past_four bash -c "$bin plot '$tmp/rs' -o '$tmp/all.png' >/dev/null && $pngstat '$tmp/all.png' | grep -q '^2100 1400 '"
+check plot_of_a_folder_draws_every_variant_widening_past_four bash -c "$bin plot '$tmp/rs' -o '$tmp/all.png' >/dev/null && $pngstat '$tmp/all.png' | grep -q '^2100 1600 '"
 check view_names_the_variants_it_leaves_out bash -c "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER $bin view retry-storm 2>&1 | grep -q 'left out: drop-expired adaptive-lifo'"
 check plot_scales_text_and_lines_for_large_screens bash -c "$bin plot '$tmp/rs/naive' -o '$tmp/big.png' --size 2800x2000 --scale 2 >/dev/null && $pngstat '$tmp/big.png' | grep -q '^2800 2000 ' && $bin plot '$tmp/rs/naive' --scale 2 -o '$tmp/big2.png' >/dev/null && $pngstat '$tmp/big2.png' | grep -q '^2800 2000 '"
 check plot_refuses_a_scale_past_4 expect_exit 2 "$bin" plot "$tmp/rs/naive" --scale 5 -o "$tmp/big3.png"
@@ -292,7 +292,7 @@ cp -r "$tmp/rp/naive" "$tmp/farevents" && printf '1e300,fault_start,server,pause
 check plot_of_events_beyond_the_range_of_time bash -c "$bin plot '$tmp/farevents' -o '$tmp/far.png' >/dev/null && test -s '$tmp/far.png'"
 check plot_refuses_an_output_name_that_is_not_png_or_svg bash -c "$bin plot '$tmp/rp/naive' -o '$tmp/x.jpg' 2>'$tmp/err'; [ \$? -eq 2 ] && grep -q 'plot writes FILE.png or FILE.svg' '$tmp/err' && test ! -e '$tmp/x.jpg'"
 # -o x.svg once wrote a PNG under that name: now real SVG, the same picture
-check plot_writes_svg bash -c "$bin plot '$tmp/rs' -o '$tmp/all.svg' >/dev/null && xmllint --noout '$tmp/all.svg' && grep -q '^<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2100\" height=\"1400\"' '$tmp/all.svg' && [ \$(grep -c '<polyline' '$tmp/all.svg') -gt 100 ] && grep -q '>\[adaptive-lifo\]</text>' '$tmp/all.svg'"
+check plot_writes_svg bash -c "$bin plot '$tmp/rs' -o '$tmp/all.svg' >/dev/null && xmllint --noout '$tmp/all.svg' && grep -q '^<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2100\" height=\"1600\"' '$tmp/all.svg' && [ \$(grep -c '<polyline' '$tmp/all.svg') -gt 100 ] && grep -q '>\[adaptive-lifo\]</text>' '$tmp/all.svg'"
 check plot_heatmap_refuses_svg bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio -o '$tmp/h.svg' 2>/dev/null; [ \$? -eq 2 ]"
 
 # --- a full disk and no memory: exit 3 with the system's reason, no partial files ---
