@@ -359,8 +359,9 @@ int cli_sweep(int argc, char **argv)
         fprintf(stderr, "stampede: error: %s: cannot create: %s\n", dir, strerror(errno));
         rc = 3;
     }
+    int ran = 0; /* what running the points gave (its failure is not the folder's) */
     if (!rc)
-        rc = run_all(&o, file, rows, count, lines, dir);
+        rc = ran = run_all(&o, file, rows, count, lines, dir);
     if (!rc) {
         const char **paths = xcalloc(o.grid.axis_count + 1, sizeof *paths);
         for (uint32_t k = 0; k < o.grid.axis_count; k++)
@@ -377,7 +378,7 @@ int cli_sweep(int argc, char **argv)
                    o.shards > 1 ? " (this shard's share)" : "", (unsigned long long)count, path);
         }
         free(paths);
-    } else if (rc == 3) {
+    } else if (ran == 3) {
         fprintf(stderr, "stampede: error: sweep: a point failed to run; nothing written\n");
     } else if (rc > 128) {
         fprintf(stderr, "stampede: sweep interrupted; its workers stopped, nothing written\n");

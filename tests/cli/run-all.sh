@@ -257,6 +257,9 @@ check merge_of_a_shard_twice_exits_2 expect_exit 2 "$bin" merge "$tmp/shard1" "$
 check sweep_bad_point_exits_2 expect_exit 2 "$bin" sweep "$tmp/twins.json" --grid policies.p.timeout_ms=10,0 --out "$tmp/swbad"
 check sweep_bad_point_writes_nothing test ! -e "$tmp/swbad"
 check sweep_bad_grid_exits_2 expect_exit 2 "$bin" sweep "$tmp/twins.json" --grid policies.p.timeout_ms=5..1
+# a folder that cannot be made once also said "a point failed to run"
+touch "$tmp/plainfile"
+check sweep_into_an_impossible_folder_says_why_in_one_line bash -c "$bin sweep mmc --grid duration_s=1,2 --out '$tmp/plainfile/x' 2>'$tmp/swerr'; [ \$? -eq 3 ] && [ \$(wc -l <'$tmp/swerr') -eq 1 ] && grep -q 'plainfile/x: cannot create: Not a directory' '$tmp/swerr'"
 check sweep_bad_shard_exits_2 expect_exit 2 "$bin" sweep "$tmp/twins.json" "${grid[@]}" --shard 4/3
 
 # --- pictures: plot, run --plot, heatmaps, the live viewer under Xvfb ---
