@@ -76,6 +76,16 @@ static int64_t window_of(const struct viz_series *v, double t)
     return (int64_t)k;
 }
 
+/* The position of `name` among count names stored `width` bytes apart (a
+ * series' service, instance or policy names), or count if it is not there. */
+static uint32_t index_of(const char *names, size_t width, uint32_t count, const char *name)
+{
+    uint32_t k = 0;
+    while (k < count && strcmp(names + k * width, name) != 0)
+        k++;
+    return k;
+}
+
 static void load_services(struct viz_series *v, const char *dir)
 {
     struct table t;
@@ -89,9 +99,7 @@ static void load_services(struct viz_series *v, const char *dir)
         while ((n = table_next(&t, f)) > 0) {
             if (cs < 0 || (uint32_t)cs >= n)
                 continue;
-            uint32_t s = 0;
-            while (s < v->services && strcmp(v->service_name[s], f[cs]))
-                s++;
+            uint32_t s = index_of(v->service_name[0], sizeof v->service_name[0], v->services, f[cs]);
             if (s == v->services) {
                 if (s == VIZ_MAX_SERVICES)
                     continue;
@@ -126,9 +134,7 @@ static void load_instances(struct viz_series *v, const char *dir)
                 continue;
             char name[56];
             snprintf(name, sizeof name, "%.40s#%.8s", f[cs], f[ci]);
-            uint32_t k = 0;
-            while (k < v->instances && strcmp(v->instance_name[k], name))
-                k++;
+            uint32_t k = index_of(v->instance_name[0], sizeof v->instance_name[0], v->instances, name);
             if (k == v->instances) {
                 if (k == VIZ_MAX_INSTANCES)
                     continue;
@@ -160,9 +166,7 @@ static void load_policies(struct viz_series *v, const char *dir)
         while ((n = table_next(&t, f)) > 0) {
             if (ce < 0 || (uint32_t)ce >= n)
                 continue;
-            uint32_t p = 0;
-            while (p < v->policies && strcmp(v->policy_edge[p], f[ce]))
-                p++;
+            uint32_t p = index_of(v->policy_edge[0], sizeof v->policy_edge[0], v->policies, f[ce]);
             if (p == v->policies) {
                 if (p == VIZ_MAX_POLICIES)
                     continue;

@@ -242,7 +242,6 @@ void fault_instance_drained(struct sim *s, uint32_t service, uint32_t instance)
 static void start(struct sim *s, uint32_t f, uint32_t occurrence)
 {
     const struct fault_cfg *fc = &s->sc->faults[f];
-    s->fault_active[f] = true;
     list_add(list_of(s, fc), f);
     /* Pushed after anything start() schedules, so at equal times the end
      * comes last. (A rolling restart has no end event: its last instance
@@ -279,7 +278,6 @@ static void start(struct sim *s, uint32_t f, uint32_t occurrence)
 static void end(struct sim *s, uint32_t f)
 {
     const struct fault_cfg *fc = &s->sc->faults[f];
-    s->fault_active[f] = false;
     list_remove(list_of(s, fc), f);
     sim_emit(s, "fault_end", subject_of(s, fc), fc->label);
     if (fc->kind == FAULT_RESTART && fc->restart == RESTART_ALL)

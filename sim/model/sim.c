@@ -132,7 +132,6 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
         s->instance_count += sc->services[i].instances;
     s->window_instances = xcalloc(s->instance_count + 1, sizeof *s->window_instances);
 
-    s->fault_active = xcalloc(sc->fault_count + 1, sizeof *s->fault_active);
     s->faults_on_service = xcalloc(ns + 1, sizeof *s->faults_on_service);
     s->faults_on_client = xcalloc(sc->client_count + 1, sizeof *s->faults_on_client);
     fault_schedule_all(s);
@@ -157,7 +156,6 @@ void sim_free(struct sim *s)
         policy_free(s->clients[i].pol);
         edge_release(&s->clients[i].edge);
     }
-    free(s->fault_active);
     for (uint32_t i = 0; i < s->sc->service_count; i++)
         free(s->faults_on_service[i].f);
     for (uint32_t i = 0; i < s->sc->client_count; i++)

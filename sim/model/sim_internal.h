@@ -245,8 +245,8 @@ struct sim {
 
     struct service_rt *services;
     struct client_rt *clients;
-    bool *fault_active;   /* per fault: an occurrence is in progress */
-    /* The active faults on each service and on each client, in increasing
+    /* The active faults (an occurrence in progress) on each service and on
+     * each client, in increasing
      * fault order (so state is combined in the order of the file): a
      * transition looks at what is active on its target, not at every fault. */
     struct fault_list {
