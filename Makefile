@@ -208,7 +208,7 @@ pictures: $(BIN)
 	@$(BIN) run scenarios/api-db.json --quiet --out build/pictures/api-db
 	@$(BIN) plot build/pictures/api-db -o docs/img/api-db.png --size 1200x800
 	@$(BIN) plot build/pictures/retry-storm/naive build/pictures/retry-storm/budget \
-	  build/pictures/retry-storm/adaptive-lifo -o docs/img/retry-storm.png --size 1500x900
+	  build/pictures/retry-storm/adaptive-lifo -o docs/img/retry-storm.png --size 1500x1100
 	@$(BIN) plot build/pictures/retry-storm/breaker build/pictures/retry-storm/drop-expired \
 	  -o docs/img/recovery.png --size 1200x900
 

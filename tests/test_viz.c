@@ -20,12 +20,12 @@ static const char SCENARIO[] =
     "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"arrival\":{\"rate_rps\":100}}],"
     "\"faults\":[{\"kind\":\"outage\",\"target\":\"s\",\"at_s\":20,\"duration_s\":20}]}";
 
-static struct viz_series *run_series(void)
+static struct viz_series *run_series_of(const char *json)
 {
     struct scenario_set set;
     struct diag d;
     diag_init(&d, "v.json");
-    cr_assert_eq(loader_load_text("v.json", SCENARIO, NULL, 0, NULL, &set, &d), LOAD_OK);
+    cr_assert_eq(loader_load_text("v.json", json, NULL, 0, NULL, &set, &d), LOAD_OK);
     diag_release(&d);
     struct viz_series *v = viz_series_new(set.items[0]);
     struct sim *s = sim_new(set.items[0], 1);
@@ -40,6 +40,8 @@ static struct viz_series *run_series(void)
     scenario_set_release(&set);
     return v;
 }
+
+static struct viz_series *run_series(void) { return run_series_of(SCENARIO); }
 
 static SDL_Color pixel(SDL_Surface *s, int x, int y)
 {
@@ -250,5 +252,74 @@ Test(viz, panels_are_named_and_a_misspelt_one_is_refused)
     SDL_Rect load = viz_panel_rect(900, 700, &v, 1, &o, 0, VIZ_PANEL_LOAD);
     SDL_Rect pol = viz_panel_rect(900, 700, &v, 1, &o, 0, VIZ_PANEL_POLICY);
     cr_assert(load.h > 200 && pol.y > load.y + load.h, "two panels share the height");
+    viz_series_free(v);
+}
+
+/* The one-pixel column of panel r at x. */
+static SDL_Rect column_at(SDL_Rect r, int x) { return (SDL_Rect){x, r.y, 1, r.h}; }
+
+/* A reader behind a one-key cache (warm after the first lookup), and a
+ * payment retried after a 50 ms timeout over 80 ms of work (each request
+ * executed twice): the cache and repeated-work panels appear by
+ * themselves, and draw. */
+static const char LESSONS[] =
+    "{\"name\":\"l\",\"duration_s\":60,\"services\":["
+    "{\"name\":\"db\",\"workers\":100,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+    "\"cache\":{\"keys\":1,\"ttl_s\":1000}},"
+    "{\"name\":\"pay\",\"workers\":100,\"service_time\":{\"dist\":\"constant\",\"value_ms\":80}}],"
+    "\"clients\":[{\"name\":\"reader\",\"target\":\"db\",\"arrival\":{\"rate_rps\":10}},"
+    "{\"name\":\"buyer\",\"target\":\"pay\",\"policy\":\"w\",\"arrival\":{\"rate_rps\":10}}],"
+    "\"policies\":{\"w\":{\"timeout_ms\":50,\"retry\":{\"max_attempts\":2,\"backoff\":\"constant\","
+    "\"base_ms\":0}}}}";
+
+Test(viz, the_cache_and_repeated_work_panels_show_what_happened)
+{
+    struct viz_series *v = run_series_of(LESSONS);
+    struct viz_series *plain = run_series();
+    cr_assert(viz_panel_shown(&v, 1, NULL, VIZ_PANEL_CACHE), "a cache: its panel");
+    cr_assert(viz_panel_shown(&v, 1, NULL, VIZ_PANEL_DUPLICATES), "retried writes executed twice");
+    cr_assert_not(viz_panel_shown(&plain, 1, NULL, VIZ_PANEL_CACHE), "no cache, no panel");
+    cr_assert_not(viz_panel_shown(&plain, 1, NULL, VIZ_PANEL_DUPLICATES));
+    cr_assert_not(viz_panel_shown(&plain, 1, NULL, VIZ_PANEL_AMPLIFICATION),
+                  "no retries: the amplification stays at 1 and needs no panel");
+    int w = 900, h = 1400;
+    SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
+    /* db is the first service: the palette's first colour, the offered blue */
+    SDL_Rect cache = viz_panel_rect(w, h, &v, 1, NULL, 0, VIZ_PANEL_CACHE);
+    cr_assert_gt(count_color(s, column_at(cache, viz_time_x(cache, 60, 10.5)), viz_color_offered), 0,
+                 "db's hit ratio of 1 is drawn");
+    SDL_Rect dup = viz_panel_rect(w, h, &v, 1, NULL, 0, VIZ_PANEL_DUPLICATES);
+    cr_assert_gt(count_color(s, column_at(dup, viz_time_x(dup, 60, 10.5)), viz_color_failed), 0,
+                 "the second executions are drawn");
+    SDL_FreeSurface(s);
+    viz_series_free(plain);
+    viz_series_free(v);
+}
+
+/* Retries at the leaf make its amplification climb during the fault: the
+ * panel appears, and the service lines that coincide at 1 before it are
+ * cased (every one of them visible, first widest). */
+Test(viz, amplification_shows_where_retries_multiply_and_coinciding_lines_stay_visible)
+{
+    struct viz_series *v = run_series_of(
+        "{\"name\":\"a\",\"duration_s\":60,\"services\":["
+        "{\"name\":\"api\",\"workers\":100,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+        "\"calls\":[{\"service\":\"db\",\"policy\":\"r\"}]},"
+        "{\"name\":\"db\",\"workers\":100,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"api\",\"arrival\":{\"rate_rps\":50}}],"
+        "\"policies\":{\"r\":{\"retry\":{\"max_attempts\":3,\"backoff\":\"constant\",\"base_ms\":0}}},"
+        "\"faults\":[{\"kind\":\"errors\",\"target\":\"db\",\"at_s\":20,\"duration_s\":20,"
+        "\"rate\":1}]}");
+    cr_assert(viz_panel_shown(&v, 1, NULL, VIZ_PANEL_AMPLIFICATION));
+    int w = 900, h = 1200;
+    SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
+    SDL_Rect a = viz_panel_rect(w, h, &v, 1, NULL, 0, VIZ_PANEL_AMPLIFICATION);
+    int x = viz_time_x(a, 60, 10.5); /* before the fault both tiers are at 1 */
+    SDL_Color second = {0xE6, 0x9F, 0x00, 255};
+    cr_assert_gt(count_color(s, column_at(a, x), viz_color_offered), 0, "api is drawn under db");
+    cr_assert_gt(count_color(s, column_at(a, x), second), 0, "db is drawn inside it");
+    x = viz_time_x(a, 60, 30.5); /* in the fault db sees 3 attempts per request */
+    cr_assert_gt(count_color(s, column_at(a, x), second), 0);
+    SDL_FreeSurface(s);
     viz_series_free(v);
 }

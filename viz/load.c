@@ -91,9 +91,16 @@ static void load_services(struct viz_series *v, const char *dir)
     struct table t;
     if (table_open(&t, dir, "services.csv")) {
         int ct = column(t.header, t.columns, "t_s"), cs = column(t.header, t.columns, "service");
-        int cq = column(t.header, t.columns, "max_queue"); /* a window's peak, not its last value */
-        int cu = column(t.header, t.columns, "utilization");
-        int cw = column(t.header, t.columns, "wasted_work_s");
+        /* the CSV column of each metric; the queue is a window's peak, not
+         * its last value, and wasted work is per window, made per second */
+        static const char *const names[VIZ_SVC_METRICS] = {
+            [VIZ_SVC_QUEUE] = "max_queue",           [VIZ_SVC_UTIL] = "utilization",
+            [VIZ_SVC_WASTED] = "wasted_work_s",      [VIZ_SVC_AMPLIFICATION] = "amplification",
+            [VIZ_SVC_CACHE_HIT] = "cache_hit_ratio", [VIZ_SVC_DUPLICATES] = "duplicates_rps",
+            [VIZ_SVC_REPLAYED] = "replayed_rps",     [VIZ_SVC_CONFLICTS] = "conflicts_rps"};
+        int col[VIZ_SVC_METRICS];
+        for (int m = 0; m < VIZ_SVC_METRICS; m++)
+            col[m] = column(t.header, t.columns, names[m]);
         char *f[MAX_FIELDS];
         uint32_t n;
         while ((n = table_next(&t, f)) > 0) {
@@ -106,15 +113,16 @@ static void load_services(struct viz_series *v, const char *dir)
                 viz_series_use_services(v, s + 1);
                 snprintf(v->service_name[s], sizeof v->service_name[s], "%s", f[cs]);
                 v->services++;
-                for (uint32_t i = 0; i < v->n; i++)
-                    v->queue[s][i] = v->util[s][i] = v->wasted[s][i] = NAN;
+                for (int m = 0; m < VIZ_SVC_METRICS; m++)
+                    for (uint32_t i = 0; i < v->n; i++)
+                        v->service[m][s][i] = NAN;
             }
             int64_t i = window_of(v, num(f, n, ct));
-            if (i >= 0) {
-                v->queue[s][i] = num(f, n, cq);
-                v->util[s][i] = num(f, n, cu);
-                v->wasted[s][i] = v->window_s > 0 ? num(f, n, cw) / v->window_s : NAN;
-            }
+            for (int m = 0; i >= 0 && m < VIZ_SVC_METRICS; m++)
+                v->service[m][s][i] = num(f, n, col[m]);
+            if (i >= 0)
+                v->service[VIZ_SVC_WASTED][s][i] =
+                    v->window_s > 0 ? v->service[VIZ_SVC_WASTED][s][i] / v->window_s : NAN;
         }
     }
     table_close(&t);

@@ -106,10 +106,13 @@ bool viz_parse_panels(const char *list, unsigned *panels, char *err, size_t err_
         const char *names[VIZ_PANEL_COUNT + 1] = {0};
         memcpy(names, viz_panel_names, sizeof viz_panel_names);
         const char *closest = spell_closest(name, names);
-        snprintf(err, err_size, "--panels: no panel '%s'%s%s%s (load, outcomes, retries, latency, "
-                                "queue, instances, util, waste, policies)",
-                 name, closest ? " (did you mean '" : "", closest ? closest : "",
-                 closest ? "'?)" : "");
+        char all[256] = "";
+        for (int j = 0; j < VIZ_PANEL_COUNT; j++)
+            snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", j ? ", " : "",
+                     viz_panel_names[j]);
+        snprintf(err, err_size, "--panels: no panel '%s'%s%s%s (%s)", name,
+                 closest ? " (did you mean '" : "", closest ? closest : "", closest ? "'?)" : "",
+                 all);
         ok = false;
     }
     free(copy);

@@ -21,6 +21,7 @@ static const SDL_Color P99 = {0xCC, 0x79, 0xA7, 255};  /* reddish purple */
 static const SDL_Color SHED = {0xCC, 0x79, 0xA7, 255};
 static const SDL_Color THROTTLED = {0x56, 0xB4, 0xE9, 255};
 static const SDL_Color BUDGET = {0x00, 0x9E, 0x73, 255};
+static const SDL_Color CONFLICT = {0xE6, 0x9F, 0x00, 255}; /* orange */
 static const SDL_Color INK = {0x22, 0x22, 0x22, 255};
 static const SDL_Color MUTED = {0x66, 0x66, 0x66, 255};
 static const SDL_Color GRID = {0xE4, 0xE4, 0xE4, 255};
@@ -38,12 +39,25 @@ static const SDL_Color PALETTE[] = {
 #define GAP 8
 
 static const char *const PANEL_TITLES[VIZ_PANEL_COUNT] = {
-    "load (requests/s)", "outcomes (requests/s)", "retries and hedges (/s)",
-    "latency of successes (ms)",
-    "queue length (window max)", "queue per instance (window max)", "utilisation",
-    "wasted work (worker-s/s)", "policies: breakers, shed and throttled /s"};
+    [VIZ_PANEL_LOAD] = "load (requests/s)",
+    [VIZ_PANEL_OUTCOMES] = "outcomes (requests/s)",
+    [VIZ_PANEL_RETRIES] = "retries and hedges (/s)",
+    [VIZ_PANEL_AMPLIFICATION] = "amplification (arrivals per offered request)",
+    [VIZ_PANEL_LATENCY] = "latency of successes (ms)",
+    [VIZ_PANEL_QUEUE] = "queue length (window max)",
+    [VIZ_PANEL_INSTANCES] = "queue per instance (window max)",
+    [VIZ_PANEL_UTIL] = "utilisation",
+    [VIZ_PANEL_WASTE] = "wasted work (worker-s/s)",
+    [VIZ_PANEL_CACHE] = "cache hit ratio",
+    [VIZ_PANEL_DUPLICATES] = "repeated work (/s)",
+    [VIZ_PANEL_POLICY] = "policies: breakers, shed and throttled /s"};
 const char *const viz_panel_names[VIZ_PANEL_COUNT] = {
-    "load", "outcomes", "retries", "latency", "queue", "instances", "util", "waste", "policies"};
+    [VIZ_PANEL_LOAD] = "load",           [VIZ_PANEL_OUTCOMES] = "outcomes",
+    [VIZ_PANEL_RETRIES] = "retries",     [VIZ_PANEL_AMPLIFICATION] = "amplification",
+    [VIZ_PANEL_LATENCY] = "latency",     [VIZ_PANEL_QUEUE] = "queue",
+    [VIZ_PANEL_INSTANCES] = "instances", [VIZ_PANEL_UTIL] = "util",
+    [VIZ_PANEL_WASTE] = "waste",         [VIZ_PANEL_CACHE] = "cache",
+    [VIZ_PANEL_DUPLICATES] = "duplicates", [VIZ_PANEL_POLICY] = "policies"};
 
 static bool has_breaker(const struct viz_series *v, unsigned k);
 static double series_max(const double *y, unsigned n);
@@ -76,7 +90,7 @@ static bool has_outcome_mix(const struct viz_series *v)
     return kinds >= 2;
 }
 
-static double services_max(const struct viz_series *v, double *const *per_service);
+static double services_max(const struct viz_series *v, enum viz_service_metric m);
 
 /* Whether the instances of one service queue unevenly: one peak more than
  * twice another's, and at least 5 apart (a slow replica, a lost zone). */
@@ -102,7 +116,40 @@ static bool has_retry_policy(const struct viz_series *v)
     return series_max(v->suppressed, v->n) > 0 || series_max(v->hedges, v->n) > 0;
 }
 
-static bool has_waste(const struct viz_series *v) { return services_max(v, v->wasted) > 0; }
+static bool has_waste(const struct viz_series *v) { return services_max(v, VIZ_SVC_WASTED) > 0; }
+
+/* A service's amplification moves during the run: a storm multiplying
+ * arrivals at some tier (its peak at least 1.25 times its low; the first
+ * and last windows, half-filled by requests in transit, left out). A
+ * steady fan-out, however wide, is no lesson here. */
+static bool has_moving_amplification(const struct viz_series *v)
+{
+    for (unsigned s = 0; s < v->services; s++) {
+        const double *a = v->service[VIZ_SVC_AMPLIFICATION][s];
+        double lo = INFINITY, hi = 0;
+        for (unsigned i = 1; i + 1 < v->n; i++)
+            if (a[i] == a[i])
+                lo = fmin(lo, a[i]), hi = fmax(hi, a[i]);
+        if (hi > 0 && hi >= 1.25 * lo)
+            return true;
+    }
+    return false;
+}
+
+static bool has_cache(const struct viz_series *v)
+{
+    for (unsigned s = 0; s < v->services; s++)
+        for (unsigned i = 0; i < v->n; i++)
+            if (v->service[VIZ_SVC_CACHE_HIT][s][i] == v->service[VIZ_SVC_CACHE_HIT][s][i])
+                return true;
+    return false;
+}
+
+static bool has_repeats(const struct viz_series *v)
+{
+    return services_max(v, VIZ_SVC_DUPLICATES) > 0 || services_max(v, VIZ_SVC_REPLAYED) > 0 ||
+           services_max(v, VIZ_SVC_CONFLICTS) > 0;
+}
 
 bool viz_panel_shown(struct viz_series *const *runs, unsigned count,
                      const struct viz_draw_opts *o, enum viz_panel p)
@@ -114,6 +161,9 @@ bool viz_panel_shown(struct viz_series *const *runs, unsigned count,
                                                : p == VIZ_PANEL_WASTE     ? has_waste
                                                : p == VIZ_PANEL_INSTANCES ? has_uneven_instances
                                                : p == VIZ_PANEL_RETRIES   ? has_retry_policy
+                                               : p == VIZ_PANEL_AMPLIFICATION ? has_moving_amplification
+                                               : p == VIZ_PANEL_CACHE     ? has_cache
+                                               : p == VIZ_PANEL_DUPLICATES ? has_repeats
                                                                           : NULL;
     if (!wanted)
         return true;
@@ -488,26 +538,53 @@ static void draw_latency(struct viz_canvas *r, const struct viz_fonts *f, const 
             line(r, d, v, ymax, ys[k], cs[k], false, widths[k]);
 }
 
-/* The most of a per-service series (queue or wasted) over every service. */
-static double services_max(const struct viz_series *v, double *const *per_service)
+/* The most of one per-service metric over every service. */
+static double services_max(const struct viz_series *v, enum viz_service_metric m)
 {
-    double m = 0;
+    double top = 0;
     for (unsigned s = 0; s < v->services; s++) {
-        double x = series_max(per_service[s], v->n);
-        m = x > m ? x : m;
+        double x = series_max(v->service[m][s], v->n);
+        top = x > top ? x : top;
     }
-    return m;
+    return top;
 }
 
-static double queue_max(const struct viz_series *v) { return services_max(v, v->queue); }
+static double queue_max(const struct viz_series *v) { return services_max(v, VIZ_SVC_QUEUE); }
 
 #define PALETTE_N (sizeof PALETTE / sizeof PALETTE[0])
 static const SDL_Color OTHERS = {0x99, 0x99, 0x99, 255};
 
+/* Of n candidates, the `limit` with the highest (key[j], tie[j]) (tie may
+ * be NULL), written to out in candidate order; returns how many. */
+static unsigned pick_top(unsigned n, const double *key, const double *tie, unsigned limit,
+                         unsigned *out)
+{
+    bool *taken = calloc(n ? n : 1, sizeof *taken);
+    unsigned chosen = 0;
+    for (; taken && chosen < limit && chosen < n; chosen++) {
+        unsigned best = 0;
+        bool found = false;
+        for (unsigned j = 0; j < n; j++) {
+            bool better = !found || key[j] > key[best] ||
+                          (key[j] == key[best] && tie && tie[j] > tie[best]);
+            if (!taken[j] && better)
+                best = j, found = true;
+        }
+        taken[best] = true;
+    }
+    if (!taken)
+        return 0;
+    for (unsigned j = 0, k = 0; j < n; j++)
+        if (taken[j])
+            out[k++] = j;
+    free(taken);
+    return chosen;
+}
+
 /* The services drawn by name: all of them when the palette has a colour
  * each, else the PALETTE_N - 1 busiest (by peak utilisation, then peak
  * queue) in scenario order, the rest drawn as one grey "others" line.
- * The same choice for both service panels, so a colour means one service. */
+ * The same choice for every service panel, so a colour means one service. */
 static unsigned shown_services(const struct viz_series *v, unsigned *idx)
 {
     if (v->services <= PALETTE_N) {
@@ -515,58 +592,192 @@ static unsigned shown_services(const struct viz_series *v, unsigned *idx)
             idx[s] = s;
         return v->services;
     }
-    bool *taken = calloc(v->services, sizeof *taken);
+    double *util = calloc(v->services, sizeof *util), *queue = calloc(v->services, sizeof *queue);
     unsigned n = 0;
-    for (; taken && n < PALETTE_N - 1; n++) {
-        unsigned best = 0;
-        double bu = -1, bq = -1;
+    if (util && queue) {
         for (unsigned s = 0; s < v->services; s++) {
-            double u = series_max(v->util[s], v->n), q = series_max(v->queue[s], v->n);
-            if (!taken[s] && (u > bu || (u == bu && q > bq)))
-                best = s, bu = u, bq = q;
+            util[s] = series_max(v->service[VIZ_SVC_UTIL][s], v->n);
+            queue[s] = series_max(v->service[VIZ_SVC_QUEUE][s], v->n);
         }
-        taken[best] = true;
+        n = pick_top(v->services, util, queue, PALETTE_N - 1, idx);
     }
-    unsigned k = 0;
-    for (unsigned s = 0; taken && s < v->services; s++)
-        if (taken[s])
-            idx[k++] = s;
-    free(taken);
-    return k;
+    free(util);
+    free(queue);
+    return n;
 }
 
-static void draw_services(struct viz_canvas *r, const struct viz_fonts *f, const struct viz_series *v,
-                          SDL_Rect p, bool util, double shared)
+/* Whether a series has any value (NaN means "none": no lookups, say). */
+static bool has_values(const double *y, unsigned n)
 {
-    double ymax = util ? 1 : nice_ceiling(shared);
-    const char *title = PANEL_TITLES[util ? VIZ_PANEL_UTIL : VIZ_PANEL_QUEUE];
+    for (unsigned i = 0; i < n; i++)
+        if (y[i] == y[i])
+            return true;
+    return false;
+}
+
+/* Lines of `named` series in the palette's colours, then the window by
+ * window maximum of `rest` series as one grey line: a panel with many
+ * series names a few and still shows where the others went. */
+static void draw_named_and_rest(struct viz_canvas *r, const struct viz_fonts *f,
+                                const struct viz_series *v, SDL_Rect p, const char *title,
+                                double ymax, const double *const *named, const char *const *names,
+                                unsigned n_named, const double *const *rest, unsigned n_rest)
+{
+    /* cased, first widest: services at the same value (all at an
+     * amplification of 1, two tiers saturated) stay visible, one inside
+     * another */
+    int width[PALETTE_N];
+    for (unsigned k = 0; k < n_named; k++)
+        width[k] = 2 + 2 * (int)(n_named - 1 - k < 3 ? n_named - 1 - k : 3);
+    struct legend l = legend_for(f, p, title);
+    for (unsigned k = 0; k < n_named; k++)
+        if (has_values(named[k], v->n))
+            legend_item(&l, names[k], PALETTE[k], width[k]);
+    double *most = n_rest ? malloc((v->n ? v->n : 1) * sizeof *most) : NULL;
+    bool any_rest = false;
+    for (unsigned i = 0; most && i < v->n; i++) {
+        most[i] = NAN;
+        for (unsigned j = 0; j < n_rest; j++)
+            if (rest[j][i] == rest[j][i] && !(rest[j][i] <= most[i]))
+                most[i] = rest[j][i], any_rest = true;
+    }
+    char others[48];
+    snprintf(others, sizeof others, "%u others (max)", n_rest);
+    if (any_rest)
+        legend_item(&l, others, OTHERS, 2);
+    SDL_Rect d = panel_frame(r, f, p, ymax, title, &l);
+    if (any_rest)
+        line(r, d, v, ymax, most, OTHERS, false, 2);
+    free(most);
+    for (unsigned k = 0; k < n_named; k++)
+        line(r, d, v, ymax, named[k], PALETTE[k], false, width[k]);
+}
+
+/* A per-service panel (queue, utilisation, waste, amplification, cache hit
+ * ratio): the shown services by name in their colours, the rest as
+ * "others". Services without values (no cache) are left out of it. */
+static void draw_per_service(struct viz_canvas *r, const struct viz_fonts *f,
+                             const struct viz_series *v, SDL_Rect p, enum viz_panel panel,
+                             enum viz_service_metric m, double ymax)
+{
     unsigned idx[PALETTE_N];
     unsigned shown = shown_services(v, idx);
-    unsigned others = v->services - shown;
-    struct legend l = legend_for(f, p, title);
-    for (unsigned k = 0; k < shown; k++) /* in scenario order */
-        legend_item(&l, v->service_name[idx[k]], PALETTE[k], 2);
-    char name[48];
-    snprintf(name, sizeof name, "%u others (max)", others);
-    if (others)
-        legend_item(&l, name, OTHERS, 2);
-    SDL_Rect d = panel_frame(r, f, p, ymax, title, &l);
-    double *rest = others ? calloc(v->n ? v->n : 1, sizeof *rest) : NULL;
-    if (rest) { /* the most of the others in each window */
-        for (unsigned s = 0; s < v->services; s++) {
-            bool is_shown = false;
-            for (unsigned k = 0; k < shown; k++)
-                is_shown = is_shown || idx[k] == s;
-            const double *y = util ? v->util[s] : v->queue[s];
-            for (unsigned i = 0; !is_shown && i < v->n; i++)
-                if (y[i] == y[i] && y[i] > rest[i])
-                    rest[i] = y[i];
-        }
-        line(r, d, v, ymax, rest, OTHERS, false, 2);
-        free(rest);
-    }
+    const double *named[PALETTE_N];
+    const char *names[PALETTE_N];
     for (unsigned k = 0; k < shown; k++)
-        line(r, d, v, ymax, util ? v->util[idx[k]] : v->queue[idx[k]], PALETTE[k], false, 2);
+        named[k] = v->service[m][idx[k]], names[k] = v->service_name[idx[k]];
+    const double **rest = malloc((v->services ? v->services : 1) * sizeof *rest);
+    unsigned n_rest = 0;
+    for (unsigned s = 0, k = 0; rest && s < v->services; s++) {
+        if (k < shown && idx[k] == s)
+            k++;
+        else
+            rest[n_rest++] = v->service[m][s];
+    }
+    draw_named_and_rest(r, f, v, p, PANEL_TITLES[panel], ymax, named, names, shown, rest,
+                        n_rest);
+    free(rest);
+}
+
+static double instances_max(const struct viz_series *v)
+{
+    double m = 0;
+    for (uint32_t k = 0; k < v->instances; k++) {
+        double x = series_max(v->instance_queue[k], v->n);
+        m = x > m ? x : m;
+    }
+    return m;
+}
+
+/* Each instance's longest queue per window, for the services that have
+ * more than one: a slow replica stands out from its siblings. Past the
+ * palette, the longest-queued are named and the rest drawn as "others". */
+static void draw_instances(struct viz_canvas *r, const struct viz_fonts *f,
+                           const struct viz_series *v, SDL_Rect p, double shared)
+{
+    unsigned pick[VIZ_MAX_INSTANCES], n = 0;
+    for (uint32_t k = 0; k < v->instances; k++) { /* instances of multi-instance services */
+        bool multi = (k > 0 && !strcmp(v->instance_service[k - 1], v->instance_service[k])) ||
+                     (k + 1 < v->instances && !strcmp(v->instance_service[k + 1], v->instance_service[k]));
+        if (multi)
+            pick[n++] = k;
+    }
+    double peak[VIZ_MAX_INSTANCES] = {0};
+    for (unsigned j = 0; j < n; j++)
+        peak[j] = series_max(v->instance_queue[pick[j]], v->n);
+    unsigned top[PALETTE_N];
+    unsigned shown = pick_top(n, peak, NULL, n <= PALETTE_N ? n : PALETTE_N - 1, top);
+    const double *named[PALETTE_N], *rest[VIZ_MAX_INSTANCES];
+    const char *names[PALETTE_N];
+    unsigned n_rest = 0;
+    for (unsigned j = 0, k = 0; j < n; j++) {
+        if (k < shown && top[k] == j) {
+            named[k] = v->instance_queue[pick[j]], names[k] = v->instance_name[pick[j]];
+            k++;
+        } else {
+            rest[n_rest++] = v->instance_queue[pick[j]];
+        }
+    }
+    draw_named_and_rest(r, f, v, p, PANEL_TITLES[VIZ_PANEL_INSTANCES], nice_ceiling(shared),
+                        named, names, shown, rest, n_rest);
+}
+
+/* A per-window sum over services of one metric (duplicates, say). */
+static void sum_services(const struct viz_series *v, enum viz_service_metric m, double *out)
+{
+    for (unsigned i = 0; i < v->n; i++) {
+        out[i] = 0;
+        for (unsigned s = 0; s < v->services; s++)
+            out[i] += v->service[m][s][i] == v->service[m][s][i] ? v->service[m][s][i] : 0;
+    }
+}
+
+static double duplicates_max(const struct viz_series *v)
+{
+    double m = 0;
+    for (int k = VIZ_SVC_DUPLICATES; k <= VIZ_SVC_CONFLICTS; k++) {
+        double *sum = malloc((v->n ? v->n : 1) * sizeof *sum);
+        if (!sum)
+            return m;
+        sum_services(v, (enum viz_service_metric)k, sum);
+        m = fmax(m, series_max(sum, v->n));
+        free(sum);
+    }
+    return m;
+}
+
+/* Work executed twice (a retried write: a card charged twice), repeats the
+ * idempotency-key store answered with the stored result, and repeats it
+ * refused because the first was still running; summed over services, the
+ * service named when only one has any. */
+static void draw_duplicates(struct viz_canvas *r, const struct viz_fonts *f,
+                            const struct viz_series *v, SDL_Rect p, double shared)
+{
+    static const char *const what[] = {"executed twice", "replayed from the key store",
+                                       "refused: first still running"};
+    const SDL_Color cs[] = {viz_color_failed, viz_color_goodput, CONFLICT};
+    static const int widths[] = {5, 3, 2};
+    int involved = -1; /* the one service with any, or -2 for several */
+    for (unsigned s = 0; s < v->services && involved != -2; s++)
+        for (int k = VIZ_SVC_DUPLICATES; k <= VIZ_SVC_CONFLICTS; k++)
+            if (series_max(v->service[k][s], v->n) > 0) {
+                involved = involved == -1 || involved == (int)s ? (int)s : -2;
+                break;
+            }
+    char title[96];
+    snprintf(title, sizeof title, "%s%s%s", PANEL_TITLES[VIZ_PANEL_DUPLICATES],
+             involved >= 0 ? ": " : "", involved >= 0 ? v->service_name[involved] : "");
+    double ymax = nice_ceiling(shared);
+    struct legend l = legend_for(f, p, title);
+    for (int k = 0; k < 3; k++)
+        legend_item(&l, what[k], cs[k], widths[k]);
+    SDL_Rect d = panel_frame(r, f, p, ymax, title, &l);
+    double *sum = malloc((v->n ? v->n : 1) * sizeof *sum);
+    for (int k = 0; sum && k < 3; k++) {
+        sum_services(v, (enum viz_service_metric)(VIZ_SVC_DUPLICATES + k), sum);
+        line(r, d, v, ymax, sum, cs[k], false, widths[k]);
+    }
+    free(sum);
 }
 
 static const char *const OUTCOME_NAMES[VIZ_OUTCOMES] = {
@@ -646,87 +857,7 @@ static void draw_retries(struct viz_canvas *r, const struct viz_fonts *f,
         line(r, d, v, ymax, ys[k], cs[k], false, widths[k]);
 }
 
-static double instances_max(const struct viz_series *v)
-{
-    double m = 0;
-    for (uint32_t k = 0; k < v->instances; k++) {
-        double x = series_max(v->instance_queue[k], v->n);
-        m = x > m ? x : m;
-    }
-    return m;
-}
-
-/* Each instance's longest queue per window, for the services that have
- * more than one: a slow replica stands out from its siblings. Past the
- * palette, the longest-queued are named and the rest drawn as "others". */
-static void draw_instances(struct viz_canvas *r, const struct viz_fonts *f,
-                           const struct viz_series *v, SDL_Rect p, double shared)
-{
-    double ymax = nice_ceiling(shared);
-    uint32_t pick[VIZ_MAX_INSTANCES], n = 0;
-    for (uint32_t k = 0; k < v->instances; k++) { /* instances of multi-instance services */
-        bool multi = (k > 0 && !strcmp(v->instance_service[k - 1], v->instance_service[k])) ||
-                     (k + 1 < v->instances && !strcmp(v->instance_service[k + 1], v->instance_service[k]));
-        if (multi)
-            pick[n++] = k;
-    }
-    uint32_t named[PALETTE_N], shown = 0;
-    bool *taken = calloc(n ? n : 1, sizeof *taken);
-    for (; taken && shown < (n <= PALETTE_N ? n : PALETTE_N - 1); shown++) {
-        uint32_t best = 0;
-        double bq = -1;
-        for (uint32_t j = 0; j < n; j++) {
-            double q = series_max(v->instance_queue[pick[j]], v->n);
-            if (!taken[j] && q > bq)
-                best = j, bq = q;
-        }
-        taken[best] = true;
-    }
-    for (uint32_t j = 0, k = 0; taken && j < n; j++) /* in scenario order */
-        if (taken[j])
-            named[k++] = pick[j];
-    struct legend l = legend_for(f, p, PANEL_TITLES[VIZ_PANEL_INSTANCES]);
-    for (uint32_t k = 0; k < shown; k++)
-        legend_item(&l, v->instance_name[named[k]], PALETTE[k], 2);
-    char others[48];
-    snprintf(others, sizeof others, "%u others (max)", n - shown);
-    if (n > shown)
-        legend_item(&l, others, OTHERS, 2);
-    SDL_Rect d = panel_frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_INSTANCES], &l);
-    double *rest = n > shown ? calloc(v->n ? v->n : 1, sizeof *rest) : NULL;
-    for (uint32_t j = 0; rest && j < n; j++) {
-        if (taken[j])
-            continue;
-        const double *y = v->instance_queue[pick[j]];
-        for (unsigned i = 0; i < v->n; i++)
-            if (y[i] == y[i] && y[i] > rest[i])
-                rest[i] = y[i];
-    }
-    if (rest)
-        line(r, d, v, ymax, rest, OTHERS, false, 2);
-    free(rest);
-    free(taken);
-    for (uint32_t k = 0; k < shown; k++)
-        line(r, d, v, ymax, v->instance_queue[named[k]], PALETTE[k], false, 2);
-}
-
-static double waste_max(const struct viz_series *v) { return services_max(v, v->wasted); }
-
-/* Worker time spent on answers that reached no client as an answer, per
- * service (the same colours as the queue and utilisation panels). */
-static void draw_waste(struct viz_canvas *r, const struct viz_fonts *f, const struct viz_series *v,
-                       SDL_Rect p, double shared)
-{
-    double ymax = nice_ceiling(shared);
-    unsigned idx[PALETTE_N];
-    unsigned shown = shown_services(v, idx);
-    struct legend l = legend_for(f, p, PANEL_TITLES[VIZ_PANEL_WASTE]);
-    for (unsigned k = 0; k < shown; k++)
-        legend_item(&l, v->service_name[idx[k]], PALETTE[k], 2);
-    SDL_Rect d = panel_frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_WASTE], &l);
-    for (unsigned k = 0; k < shown; k++)
-        line(r, d, v, ymax, v->wasted[idx[k]], PALETTE[k], false, 2);
-}
+static double waste_max(const struct viz_series *v) { return services_max(v, VIZ_SVC_WASTED); }
 
 static bool has_breaker(const struct viz_series *v, unsigned k)
 {
@@ -925,11 +1056,19 @@ void viz_draw_on(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
     /* one scale per panel across the runs, so that side by side they compare */
     double shared[VIZ_PANEL_COUNT] = {0};
     for (unsigned k = 0; k < count; k++) {
-        double m[VIZ_PANEL_COUNT] = {load_max(runs[k], o),  outcomes_max(runs[k]),
-                                     retries_max(runs[k]),
-                                     latency_max(runs[k], o), queue_max(runs[k]),
-                                     instances_max(runs[k]), 1,
-                                     waste_max(runs[k]),     policy_max(runs[k])};
+        double m[VIZ_PANEL_COUNT] = {
+            [VIZ_PANEL_LOAD] = load_max(runs[k], o),
+            [VIZ_PANEL_OUTCOMES] = outcomes_max(runs[k]),
+            [VIZ_PANEL_RETRIES] = retries_max(runs[k]),
+            [VIZ_PANEL_AMPLIFICATION] = services_max(runs[k], VIZ_SVC_AMPLIFICATION),
+            [VIZ_PANEL_LATENCY] = latency_max(runs[k], o),
+            [VIZ_PANEL_QUEUE] = queue_max(runs[k]),
+            [VIZ_PANEL_INSTANCES] = instances_max(runs[k]),
+            [VIZ_PANEL_UTIL] = 1,
+            [VIZ_PANEL_WASTE] = waste_max(runs[k]),
+            [VIZ_PANEL_CACHE] = 1,
+            [VIZ_PANEL_DUPLICATES] = duplicates_max(runs[k]),
+            [VIZ_PANEL_POLICY] = policy_max(runs[k])};
         for (int p = 0; p < VIZ_PANEL_COUNT; p++)
             shared[p] = m[p] > shared[p] ? m[p] : shared[p];
     }
@@ -962,16 +1101,25 @@ void viz_draw_on(struct viz_canvas *r, const struct viz_fonts *f, int w, int h,
             draw_outcomes(r, f, v, panels[VIZ_PANEL_OUTCOMES], shared[VIZ_PANEL_OUTCOMES]);
         if (shown[VIZ_PANEL_RETRIES])
             draw_retries(r, f, v, panels[VIZ_PANEL_RETRIES], shared[VIZ_PANEL_RETRIES]);
+        if (shown[VIZ_PANEL_AMPLIFICATION])
+            draw_per_service(r, f, v, panels[VIZ_PANEL_AMPLIFICATION], VIZ_PANEL_AMPLIFICATION,
+                             VIZ_SVC_AMPLIFICATION, nice_ceiling(shared[VIZ_PANEL_AMPLIFICATION]));
         if (shown[VIZ_PANEL_LATENCY])
             draw_latency(r, f, v, panels[VIZ_PANEL_LATENCY], o, shared[VIZ_PANEL_LATENCY]);
         if (shown[VIZ_PANEL_QUEUE])
-            draw_services(r, f, v, panels[VIZ_PANEL_QUEUE], false, shared[VIZ_PANEL_QUEUE]);
+            draw_per_service(r, f, v, panels[VIZ_PANEL_QUEUE], VIZ_PANEL_QUEUE, VIZ_SVC_QUEUE,
+                             nice_ceiling(shared[VIZ_PANEL_QUEUE]));
         if (shown[VIZ_PANEL_INSTANCES])
             draw_instances(r, f, v, panels[VIZ_PANEL_INSTANCES], shared[VIZ_PANEL_INSTANCES]);
         if (shown[VIZ_PANEL_UTIL])
-            draw_services(r, f, v, panels[VIZ_PANEL_UTIL], true, 1);
+            draw_per_service(r, f, v, panels[VIZ_PANEL_UTIL], VIZ_PANEL_UTIL, VIZ_SVC_UTIL, 1);
         if (shown[VIZ_PANEL_WASTE])
-            draw_waste(r, f, v, panels[VIZ_PANEL_WASTE], shared[VIZ_PANEL_WASTE]);
+            draw_per_service(r, f, v, panels[VIZ_PANEL_WASTE], VIZ_PANEL_WASTE, VIZ_SVC_WASTED,
+                             nice_ceiling(shared[VIZ_PANEL_WASTE]));
+        if (shown[VIZ_PANEL_CACHE])
+            draw_per_service(r, f, v, panels[VIZ_PANEL_CACHE], VIZ_PANEL_CACHE, VIZ_SVC_CACHE_HIT, 1);
+        if (shown[VIZ_PANEL_DUPLICATES])
+            draw_duplicates(r, f, v, panels[VIZ_PANEL_DUPLICATES], shared[VIZ_PANEL_DUPLICATES]);
         if (shown[VIZ_PANEL_POLICY])
             draw_policy(r, f, v, panels[VIZ_PANEL_POLICY], shared[VIZ_PANEL_POLICY]);
         for (int p = 0; p < VIZ_PANEL_COUNT; p++) {

@@ -37,15 +37,19 @@ struct viz_fonts {
 };
 
 /* The panels, top to bottom. */
-enum viz_panel { VIZ_PANEL_LOAD, VIZ_PANEL_OUTCOMES, VIZ_PANEL_RETRIES, VIZ_PANEL_LATENCY,
-                 VIZ_PANEL_QUEUE, VIZ_PANEL_INSTANCES, VIZ_PANEL_UTIL, VIZ_PANEL_WASTE,
-                 VIZ_PANEL_POLICY, VIZ_PANEL_COUNT };
+enum viz_panel { VIZ_PANEL_LOAD, VIZ_PANEL_OUTCOMES, VIZ_PANEL_RETRIES,
+                 VIZ_PANEL_AMPLIFICATION, VIZ_PANEL_LATENCY, VIZ_PANEL_QUEUE,
+                 VIZ_PANEL_INSTANCES, VIZ_PANEL_UTIL, VIZ_PANEL_WASTE, VIZ_PANEL_CACHE,
+                 VIZ_PANEL_DUPLICATES, VIZ_PANEL_POLICY, VIZ_PANEL_COUNT };
 /* The names --panels takes ("load", "outcomes", ...), by enum viz_panel. */
 extern const char *const viz_panel_names[VIZ_PANEL_COUNT];
 /* Whether the picture of these runs has panel p: those in o->panels, or by
  * default load, latency, queue and utilisation, plus outcomes when the runs
  * have degraded or fallback answers or failures of more than one kind,
  * retries when a budget refused some or requests were hedged,
+ * amplification when a service's arrivals per offered request move (a
+ * storm multiplying at some tier), cache when a service has a cache,
+ * duplicates when work was executed twice, replayed or refused as a repeat,
  * per-instance queues when the instances of a service queue unevenly (a
  * slow replica), wasted work when some service wasted any, and policies when a run has a
  * breaker, a budget, or shed or throttled requests. */

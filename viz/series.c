@@ -20,11 +20,9 @@ void viz_series_grow(struct viz_series *v)
         v->outcome[k] = xreallocarray(v->outcome[k], cap, sizeof *v->outcome[k]);
     for (uint32_t k = 0; k < v->instance_arrays; k++)
         v->instance_queue[k] = xreallocarray(v->instance_queue[k], cap, sizeof *v->instance_queue[k]);
-    for (uint32_t s = 0; s < v->service_arrays; s++) {
-        v->queue[s] = xreallocarray(v->queue[s], cap, sizeof *v->queue[s]);
-        v->util[s] = xreallocarray(v->util[s], cap, sizeof *v->util[s]);
-        v->wasted[s] = xreallocarray(v->wasted[s], cap, sizeof *v->wasted[s]);
-    }
+    for (int m = 0; m < VIZ_SVC_METRICS; m++)
+        for (uint32_t s = 0; s < v->service_arrays; s++)
+            v->service[m][s] = xreallocarray(v->service[m][s], cap, sizeof(double));
     for (uint32_t p = 0; p < VIZ_MAX_POLICIES; p++) {
         v->breaker[p] = xreallocarray(v->breaker[p], cap, sizeof *v->breaker[p]);
         v->budget[p] = xreallocarray(v->budget[p], cap, sizeof *v->budget[p]);
@@ -35,10 +33,8 @@ void viz_series_grow(struct viz_series *v)
 void viz_series_use_services(struct viz_series *v, uint32_t count)
 {
     for (; v->service_arrays < count && v->service_arrays < VIZ_MAX_SERVICES; v->service_arrays++) {
-        uint32_t s = v->service_arrays;
-        v->queue[s] = xcalloc(v->cap, sizeof *v->queue[s]);
-        v->util[s] = xcalloc(v->cap, sizeof *v->util[s]);
-        v->wasted[s] = xcalloc(v->cap, sizeof *v->wasted[s]);
+        for (int m = 0; m < VIZ_SVC_METRICS; m++)
+            v->service[m][v->service_arrays] = xcalloc(v->cap, sizeof(double));
     }
 }
 
@@ -83,8 +79,9 @@ void viz_series_free(struct viz_series *v)
                       v->retries, v->suppressed, v->hedges};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         free(cols[i]);
-    for (uint32_t s = 0; s < v->service_arrays; s++)
-        free(v->queue[s]), free(v->util[s]), free(v->wasted[s]);
+    for (int m = 0; m < VIZ_SVC_METRICS; m++)
+        for (uint32_t s = 0; s < v->service_arrays; s++)
+            free(v->service[m][s]);
     for (int k = 0; k < VIZ_OUTCOMES; k++)
         free(v->outcome[k]);
     for (uint32_t k = 0; k < v->instance_arrays; k++)
@@ -133,10 +130,18 @@ void viz_series_on_window(void *ctx, const struct window_report *w)
     for (uint32_t s = 0; s < v->services; s++) {
         const struct service_window *sw = &w->services[s];
         snprintf(v->service_name[s], sizeof v->service_name[s], "%s", sw->name);
-        v->queue[s][i] = sw->max_queue; /* the window's peak, as the plots draw it */
-        double cap = sw->capacity * (double)(w->end_ns - w->start_ns);
-        v->util[s][i] = cap > 0 ? sw->delta.busy_area_ns / cap : 0;
-        v->wasted[s][i] = sw->delta.wasted_ns / (double)(w->end_ns - w->start_ns);
+        const struct service_stats *d = &sw->delta;
+        double span_ns = (double)(w->end_ns - w->start_ns), cap = sw->capacity * span_ns;
+        uint64_t lookups = d->cache_hits + d->cache_misses;
+        v->service[VIZ_SVC_QUEUE][s][i] = sw->max_queue; /* the window's peak, as plots draw it */
+        v->service[VIZ_SVC_UTIL][s][i] = cap > 0 ? d->busy_area_ns / cap : 0;
+        v->service[VIZ_SVC_WASTED][s][i] = d->wasted_ns / span_ns;
+        v->service[VIZ_SVC_AMPLIFICATION][s][i] =
+            t->offered ? (double)d->arrivals / (double)t->offered : NAN;
+        v->service[VIZ_SVC_CACHE_HIT][s][i] = lookups ? (double)d->cache_hits / (double)lookups : NAN;
+        v->service[VIZ_SVC_DUPLICATES][s][i] = (double)d->duplicates / secs;
+        v->service[VIZ_SVC_REPLAYED][s][i] = (double)d->replayed / secs;
+        v->service[VIZ_SVC_CONFLICTS][s][i] = (double)d->conflicts / secs;
     }
     uint32_t instances = w->instance_count < VIZ_MAX_INSTANCES ? w->instance_count
                                                                 : VIZ_MAX_INSTANCES;

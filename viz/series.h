@@ -37,6 +37,19 @@ enum viz_outcome {
     VIZ_BREAKER_OPEN, VIZ_SHED, VIZ_THROTTLED, VIZ_OUTCOMES
 };
 
+/* What the series hold for each service, per window. */
+enum viz_service_metric {
+    VIZ_SVC_QUEUE,         /* the window's longest queue */
+    VIZ_SVC_UTIL,          /* utilisation of nominal capacity, 0..1 */
+    VIZ_SVC_WASTED,        /* worker-seconds per second spent on answers nobody got */
+    VIZ_SVC_AMPLIFICATION, /* arrivals per request the clients offered; NaN: none offered */
+    VIZ_SVC_CACHE_HIT,     /* cache hits per lookup; NaN: no lookups */
+    VIZ_SVC_DUPLICATES,    /* executions of work already done, per second */
+    VIZ_SVC_REPLAYED,      /* repeats answered from the idempotency-key store, per second */
+    VIZ_SVC_CONFLICTS,     /* repeats refused while the first still ran, per second */
+    VIZ_SVC_METRICS
+};
+
 /* A breaker's state per window: -1 none, 0 closed, 1 open, 2 half-open. */
 struct viz_series {
     char name[64], variant[64], title[160];
@@ -52,10 +65,9 @@ struct viz_series {
     double *retries, *suppressed, *hedges;          /* the clients': sent, refused by a budget,
                                                        hedged; per second */
     uint32_t services;
-    uint32_t service_arrays; /* services whose queue/util arrays exist (made on first use) */
+    uint32_t service_arrays; /* services whose arrays exist (made on first use) */
     char service_name[VIZ_MAX_SERVICES][48];
-    double *queue[VIZ_MAX_SERVICES], *util[VIZ_MAX_SERVICES];
-    double *wasted[VIZ_MAX_SERVICES]; /* worker-seconds per second spent on answers nobody got */
+    double *service[VIZ_SVC_METRICS][VIZ_MAX_SERVICES]; /* [metric][service][window] */
     uint32_t instances;      /* every instance of every service, service by service */
     uint32_t instance_arrays;
     char instance_name[VIZ_MAX_INSTANCES][56]; /* "api#2" */
@@ -75,7 +87,7 @@ struct viz_series {
     bool finished;
 };
 
-/* Makes the queue and utilisation arrays of services [0, count) exist, at
+/* Makes the per-service arrays of services [0, count) exist, at
  * the series' capacity (services are many; most runs have few). */
 void viz_series_use_services(struct viz_series *v, uint32_t count);
 

@@ -105,7 +105,8 @@ int cli_sweep(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_view(int argc, char **argv);
 /* The graphs of a result folder (or of its variant folders side by side)
- * into a PNG of w x h; returns an exit code. */
+ * into a PNG (or an SVG) of w x h, or with w or h 0 the size that fits
+ * the columns and panels; returns an exit code. */
 int cli_plot_results(const char *const *dirs, unsigned count, const char *png, int w, int h,
                      int zoom, unsigned panels);
 

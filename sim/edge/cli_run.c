@@ -170,7 +170,7 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
             char png[4200];
             snprintf(png, sizeof png, "%s/plot.png", dir);
             const char *dirs[] = {dir};
-            rc = cli_plot_results(dirs, 1, png, VIZ_PNG_W, VIZ_PNG_H, 1, 0);
+            rc = cli_plot_results(dirs, 1, png, 0, 0, 1, 0);
         }
         if (replacing) /* a run with overrides never silently takes another's place */
             fprintf(stderr, "stampede: note: %s/ replaced; its summary.json records the --set "

@@ -34,7 +34,8 @@ static const char PLOT_USAGE[] =
     "               out as for a picture N times smaller: --size 3840x2160\n"
     "               --scale 2 is the 1920x1080 picture, sharp on a 4K screen\n"
     "  --panels LIST  the panels, in this fixed order: load, outcomes, retries,\n"
-    "               latency, queue, instances, util, waste, policies (default: load,\n"
+    "               amplification, latency, queue, instances, util, waste, cache,\n"
+    "               duplicates, policies (default: load,\n"
     "               latency, queue, util, and the others when the runs have\n"
     "               something for them)\n";
 

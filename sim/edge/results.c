@@ -76,7 +76,7 @@ static void write_services_header(FILE *f)
           f);
     for (int i = 0; i < PC_COUNT; i++)
         fprintf(f, ",%s_out_rps", policy_count_names[i]);
-    fputc('\n', f);
+    fputs(",amplification,cache_hit_ratio,duplicates_rps,replayed_rps,conflicts_rps\n", f);
 }
 static void write_edges_header(FILE *f)
 {
@@ -194,9 +194,17 @@ static void write_service_row(FILE *f, const struct window_report *w,
     csv_num(f, summary_ratio(d->system_area_ns, span_ns), ',');
     csv_num(f, d->wasted_ns / 1e9, ',');
     csv_num(f, d->late_ns / 1e9, ',');
-    csv_num(f, (double)d->calls_out.retries / secs, PC_COUNT ? ',' : '\n');
+    csv_num(f, (double)d->calls_out.retries / secs, ',');
     for (int i = 0; i < PC_COUNT; i++)
-        csv_num(f, (double)d->calls_out.policy[i] / secs, i + 1 < PC_COUNT ? ',' : '\n');
+        csv_num(f, (double)d->calls_out.policy[i] / secs, ',');
+    /* arrivals per request the clients offered in this window: where a
+     * storm multiplies, tier by tier (empty when nothing was offered) */
+    csv_num(f, summary_ratio((double)d->arrivals, (double)w->delta.offered), ',');
+    csv_num(f, summary_ratio((double)d->cache_hits, (double)(d->cache_hits + d->cache_misses)),
+            ',');
+    csv_num(f, (double)d->duplicates / secs, ',');
+    csv_num(f, (double)d->replayed / secs, ',');
+    csv_num(f, (double)d->conflicts / secs, '\n');
 }
 
 /* A CSV text field and its separator. */

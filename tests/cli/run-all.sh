@@ -172,6 +172,56 @@ check no_temporaries_left bash -c "! ls -A '$tmp/a' | grep -q tmp"
 check timeseries_header_follows_the_contract bash -c "head -1 '$tmp/a/timeseries.csv' | grep -q '^t_s,offered_rps,attempts_rps,retries_rps,goodput_rps,failed_rps,'"
 check timeseries_has_a_row_per_window bash -c "[ \$(wc -l < '$tmp/a/timeseries.csv') -eq 61 ]"
 check services_csv_is_long_format bash -c "head -1 '$tmp/a/services.csv' | grep -q '^t_s,service,queue_len,busy,utilization' && [ \$(wc -l < '$tmp/a/services.csv') -eq 121 ]"
+# services.csv's per-window figures, counted by hand: three layers retrying
+# four times over a leaf that always fails (constant 10 requests/s, 1 ms of
+# work: every chain ends inside its window), so c sees 64 arrivals per
+# request offered. Then a cache of one key: only the first lookup misses
+# (window 0 has 9 lookups, 0.1 s to 0.9 s: 8 hits);
+# and a write retried after its 50 ms timeout over 80 ms of work executes
+# twice.
+cat >"$tmp/hand.json" <<'JSON'
+{ "name": "hand", "duration_s": 10,
+  "services": [
+    { "name": "a", "workers": 1000, "service_time": { "dist": "constant", "value_ms": 1 },
+      "calls": [ { "service": "b", "policy": "r" } ] },
+    { "name": "b", "workers": 1000, "service_time": { "dist": "constant", "value_ms": 1 },
+      "calls": [ { "service": "c", "policy": "r" } ] },
+    { "name": "c", "workers": 1000, "error_rate": 1,
+      "service_time": { "dist": "constant", "value_ms": 1 } } ],
+  "clients": [ { "name": "u", "target": "a", "policy": "r",
+                 "arrival": { "process": "constant", "rate_rps": 10 } } ],
+  "policies": { "r": { "retry": { "max_attempts": 4, "backoff": "constant", "base_ms": 0 } } } }
+JSON
+csv_field() { # csv_field FILE T SERVICE COLUMN: that cell of a services.csv
+  awk -F, -v t="$2" -v s="$3" -v c="$4" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    $1 == t && $2 == s { print $col[c] }' "$1"
+}
+"$bin" run "$tmp/hand.json" --quiet --out "$tmp/hand" >/dev/null 2>&1
+check services_csv_amplification_is_arrivals_per_offered_request \
+  test "$(csv_field "$tmp/hand/services.csv" 5 c amplification)" = 64
+check services_csv_amplification_of_the_first_tier_is_its_attempts \
+  test "$(csv_field "$tmp/hand/services.csv" 5 a amplification)" = 4
+check services_csv_has_no_hit_ratio_without_a_cache \
+  test -z "$(csv_field "$tmp/hand/services.csv" 5 a cache_hit_ratio)"
+cat >"$tmp/hand2.json" <<'JSON'
+{ "name": "hand2", "duration_s": 10,
+  "services": [
+    { "name": "db", "workers": 100, "service_time": { "dist": "constant", "value_ms": 1 },
+      "cache": { "keys": 1, "ttl_s": 1000 } },
+    { "name": "pay", "workers": 100, "service_time": { "dist": "constant", "value_ms": 80 } } ],
+  "clients": [
+    { "name": "reader", "target": "db", "arrival": { "process": "constant", "rate_rps": 10 } },
+    { "name": "buyer", "target": "pay", "policy": "w",
+      "arrival": { "process": "constant", "rate_rps": 10 } } ],
+  "policies": { "w": { "timeout_ms": 50,
+                       "retry": { "max_attempts": 2, "backoff": "constant", "base_ms": 0 } } } }
+JSON
+"$bin" run "$tmp/hand2.json" --quiet --out "$tmp/hand2" >/dev/null 2>&1
+check services_csv_hit_ratio_counts_the_first_miss \
+  test "$(csv_field "$tmp/hand2/services.csv" 0 db cache_hit_ratio)" = 0.8888888888888888
+check services_csv_hit_ratio_once_the_key_is_in test "$(csv_field "$tmp/hand2/services.csv" 5 db cache_hit_ratio)" = 1
+check services_csv_duplicates_are_second_executions \
+  test "$(csv_field "$tmp/hand2/services.csv" 5 pay duplicates_rps)" = 10
 check set_overrides_apply bash -c "$bin run api-db --quiet --out '$tmp/set' --set clients.web.arrival.rate_rps=100 && grep -q '\"offered\": 6' '$tmp/set/summary.json'"
 
 # --- determinism ---
@@ -265,14 +315,15 @@ check sweep_bad_shard_exits_2 expect_exit 2 "$bin" sweep "$tmp/twins.json" "${gr
 # --- pictures: plot, run --plot, heatmaps, the live viewer under Xvfb ---
 pngstat=${PNGSTAT:-build/release/tests/pngstat}
 check run_plot_writes_plot_png bash -c "$bin run retry-storm --variant naive --quiet --plot --out '$tmp/rp' && test -s '$tmp/rp/naive/plot.png'"
-check plot_png_decodes_to_the_default_size bash -c "$pngstat '$tmp/rp/naive/plot.png' | grep -q '^1400 1000 '"
+# retry-storm names seven panels: 1400 wide, and taller than five panels' 1000
+check plot_png_decodes_to_the_default_size bash -c "$pngstat '$tmp/rp/naive/plot.png' | grep -q '^1400 1400 '"
 check plot_draws_results_side_by_side bash -c "$bin run retry-storm --quiet --out '$tmp/rs' && $bin plot '$tmp/rs/naive' '$tmp/rs/budget' -o '$tmp/two.png' --size 1000x700 >/dev/null && $pngstat '$tmp/two.png' | grep -q '^1000 700 '"
 # every variant, in the scenario's order (plot once drew four of six,
 # alphabetically, leaving out the baseline)
 check run_records_the_variants_in_the_scenarios_order bash -c "[ \"\$(tr '\n' ' ' <'$tmp/rs/variants.txt')\" = 'naive budget grpc breaker drop-expired adaptive-lifo ' ]"
-check plot_of_a_folder_draws_every_variant_widening_past_four bash -c "$bin plot '$tmp/rs' -o '$tmp/all.png' >/dev/null && $pngstat '$tmp/all.png' | grep -q '^2100 1600 '"
+check plot_of_a_folder_draws_every_variant_widening_past_four bash -c "$bin plot '$tmp/rs' -o '$tmp/all.png' >/dev/null && $pngstat '$tmp/all.png' | grep -q '^2100 1400 '"
 check view_names_the_variants_it_leaves_out bash -c "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER $bin view retry-storm 2>&1 | grep -q 'left out: drop-expired adaptive-lifo'"
-check plot_scales_text_and_lines_for_large_screens bash -c "$bin plot '$tmp/rs/naive' -o '$tmp/big.png' --size 2800x2000 --scale 2 >/dev/null && $pngstat '$tmp/big.png' | grep -q '^2800 2000 ' && $bin plot '$tmp/rs/naive' --scale 2 -o '$tmp/big2.png' >/dev/null && $pngstat '$tmp/big2.png' | grep -q '^2800 2000 '"
+check plot_scales_text_and_lines_for_large_screens bash -c "$bin plot '$tmp/rs/naive' -o '$tmp/big.png' --size 2800x2000 --scale 2 >/dev/null && $pngstat '$tmp/big.png' | grep -q '^2800 2000 ' && $bin plot '$tmp/rs/naive' --scale 2 -o '$tmp/big2.png' >/dev/null && $pngstat '$tmp/big2.png' | grep -q '^2800 2800 '"
 check plot_refuses_a_scale_past_4 expect_exit 2 "$bin" plot "$tmp/rs/naive" --scale 5 -o "$tmp/big3.png"
 check plot_draws_the_panels_asked_for bash -c "$bin plot '$tmp/rs' --panels load,outcomes,waste -o '$tmp/panels.png' >/dev/null && test -s '$tmp/panels.png' && $bin plot '$tmp/rs' --panels load,outcomse -o '$tmp/p2.png' 2>&1 | grep -q \"no panel 'outcomse' (did you mean 'outcomes'?)\""
 printf '%s' '{"name":"vw","duration_s":30,"view":{"panels":["load","outcomes"]},"services":[{"name":"s","workers":1,"service_time":{"dist":"constant","value_ms":1}}],"clients":[{"name":"c","target":"s","arrival":{"rate_rps":10}}]}' >"$tmp/vw.json"
@@ -295,7 +346,7 @@ cp -r "$tmp/rp/naive" "$tmp/farevents" && printf '1e300,fault_start,server,pause
 check plot_of_events_beyond_the_range_of_time bash -c "$bin plot '$tmp/farevents' -o '$tmp/far.png' >/dev/null && test -s '$tmp/far.png'"
 check plot_refuses_an_output_name_that_is_not_png_or_svg bash -c "$bin plot '$tmp/rp/naive' -o '$tmp/x.jpg' 2>'$tmp/err'; [ \$? -eq 2 ] && grep -q 'plot writes FILE.png or FILE.svg' '$tmp/err' && test ! -e '$tmp/x.jpg'"
 # -o x.svg once wrote a PNG under that name: now real SVG, the same picture
-check plot_writes_svg bash -c "$bin plot '$tmp/rs' -o '$tmp/all.svg' >/dev/null && xmllint --noout '$tmp/all.svg' && grep -q '^<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2100\" height=\"1600\"' '$tmp/all.svg' && [ \$(grep -c '<polyline' '$tmp/all.svg') -gt 100 ] && grep -q '>\[adaptive-lifo\]</text>' '$tmp/all.svg'"
+check plot_writes_svg bash -c "$bin plot '$tmp/rs' -o '$tmp/all.svg' >/dev/null && xmllint --noout '$tmp/all.svg' && grep -q '^<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2100\" height=\"1400\"' '$tmp/all.svg' && [ \$(grep -c '<polyline' '$tmp/all.svg') -gt 100 ] && grep -q '>\[adaptive-lifo\]</text>' '$tmp/all.svg'"
 check plot_heatmap_refuses_svg bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio -o '$tmp/h.svg' 2>/dev/null; [ \$? -eq 2 ]"
 
 # --- a full disk and no memory: exit 3 with the system's reason, no partial files ---
