@@ -187,7 +187,7 @@ Test(viz, the_built_in_font_draws_without_a_font_file)
     SDL_FreeSurface(s);
 }
 
-Test(viz, a_sweep_heatmap_decodes_and_ramps_from_low_to_high)
+Test(viz, a_sweep_heatmap_decodes_to_the_size_asked)
 {
     char csv[] = "/tmp/stampede-sweep-XXXXXX", png[] = "/tmp/stampede-heat-XXXXXX";
     int fd = mkstemp(csv);
@@ -199,7 +199,7 @@ Test(viz, a_sweep_heatmap_decodes_and_ramps_from_low_to_high)
     fclose(f);
     close(mkstemp(png));
     char err[256];
-    cr_assert_eq(viz_heatmap_png(csv, NULL, NULL, "goodput_ratio", NULL, png, 600, 400, err,
+    cr_assert_eq(viz_heatmap(csv, NULL, NULL, "goodput_ratio", NULL, png, 600, 400, 1, err,
                                  sizeof err),
                  0, "%s", err);
     SDL_Surface *img = IMG_Load(png);
@@ -207,7 +207,7 @@ Test(viz, a_sweep_heatmap_decodes_and_ramps_from_low_to_high)
     cr_assert_eq(img->w, 600);
     cr_assert_eq(img->h, 400);
     SDL_FreeSurface(img);
-    cr_assert_neq(viz_heatmap_png(csv, NULL, NULL, "nope", NULL, png, 600, 400, err, sizeof err),
+    cr_assert_neq(viz_heatmap(csv, NULL, NULL, "nope", NULL, png, 600, 400, 1, err, sizeof err),
                   0);
     cr_assert_str_eq(strrchr(err, ':') + 2, "no column 'nope'");
     remove(csv);
@@ -322,4 +322,44 @@ Test(viz, amplification_shows_where_retries_multiply_and_coinciding_lines_stay_v
     cr_assert_gt(count_color(s, column_at(a, x), second), 0);
     SDL_FreeSurface(s);
     viz_series_free(v);
+}
+
+/* The colour of the first cell (lowest x, lowest y) of a 3 x 2 heatmap of
+ * `metric` whose six values run from `lo` to `hi`, at 600 x 400. */
+static SDL_Color first_cell(const char *metric, double lo, double hi)
+{
+    char csv[] = "/tmp/stampede-sweep-XXXXXX", png[] = "/tmp/stampede-heat-XXXXXX";
+    FILE *f = fdopen(mkstemp(csv), "w");
+    fprintf(f, "point,a,b,variant,seed,%s\n", metric);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 2; j++)
+            fprintf(f, "%d,%d,%d,x,1,%g\n", i * 2 + j, i + 1, j + 1, lo + (hi - lo) * (i * 2 + j) / 5);
+    fclose(f);
+    close(mkstemp(png));
+    char err[256];
+    cr_assert_eq(viz_heatmap(csv, NULL, NULL, metric, NULL, png, 600, 400, 1, err, sizeof err), 0,
+                 "%s", err);
+    SDL_Surface *img = IMG_Load(png);
+    cr_assert_not_null(img);
+    SDL_Surface *argb = SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0);
+    /* cells are (600 - 250) / 3 = 116 by (400 - 120) / 2 = 140 from (130, 50);
+     * the first y value is the bottom row */
+    SDL_Color c = pixel(argb, 130 + 20, 50 + 140 + 20);
+    SDL_FreeSurface(argb);
+    SDL_FreeSurface(img);
+    remove(csv);
+    remove(png);
+    return c;
+}
+
+/* A count ramps from its lowest value (dark) to its highest; a ratio is
+ * coloured on 0..1, so goodput ratios of 0.95 to 1 are all near the top
+ * (bright), not night and day. */
+Test(viz, a_heatmap_ramps_counts_from_low_to_high_and_ratios_over_0_to_1)
+{
+    SDL_Color dark = {68, 1, 84, 255};
+    cr_assert(near(first_cell("attempts", 95, 100), dark, 3), "the lowest count is the darkest");
+    SDL_Color r = first_cell("goodput_ratio", 0.95, 1);
+    cr_assert_not(near(r, dark, 60), "0.95 of 0..1 is high on the ramp (%d,%d,%d)", r.r, r.g, r.b);
+    cr_assert_gt(r.g, 180, "0.95 is in the ramp's green-yellow end (%d,%d,%d)", r.r, r.g, r.b);
 }

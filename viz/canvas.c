@@ -112,7 +112,8 @@ int viz_canvas_text(struct viz_canvas *c, struct viz_font *f, int x, int y, cons
         case '<': fputs("&lt;", c->svg); break;
         case '>': fputs("&gt;", c->svg); break;
         case '&': fputs("&amp;", c->svg); break;
-        default: fputc(*p, c->svg);
+        default: /* XML 1.0 has no control characters: a label from a CSV may */
+            fputc((unsigned char)*p < 0x20 ? '?' : *p, c->svg);
         }
     }
     fputs("</text>\n", c->svg);

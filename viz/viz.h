@@ -38,12 +38,13 @@ unsigned viz_panel_count(struct viz_series *const *runs, unsigned count, unsigne
 bool viz_parse_panels(const char *list, unsigned *panels, char *err, size_t err_size);
 
 /* A heatmap of `metric` over two axes of a sweep.csv (x and y: axis column
- * names, NULL for the first and second), for `variant` (NULL: the first).
- * 0; -1 when the CSV cannot be drawn, -2 when the PNG cannot be written
- * (a message in err either way). */
-int viz_heatmap_png(const char *sweep_csv, const char *x, const char *y, const char *metric,
-                    const char *variant, const char *path, int w, int h, char *err,
-                    size_t err_size);
+ * names, NULL for the first and second), for `variant` (NULL: the first),
+ * into a PNG, or an SVG when path ends in .svg, of w x h drawn at `zoom`
+ * (as viz_render_surface_zoomed). 0; -1 when the CSV cannot be drawn, -2
+ * when the file cannot be written (a message in err either way). */
+int viz_heatmap(const char *sweep_csv, const char *x, const char *y, const char *metric,
+                const char *variant, const char *path, int w, int h, int zoom, char *err,
+                size_t err_size);
 
 /* The live viewer; see view.c. Returns an exit code. */
 struct viz_view_options {

@@ -17,7 +17,7 @@ static const char PLOT_USAGE[] =
     "usage: stampede plot RESULT_DIR... [-o FILE.png|FILE.svg] [--size WxH] [--scale N]\n"
     "                     [--panels LIST]\n"
     "       stampede plot SWEEP.csv --metric NAME [--x AXIS] [--y AXIS] [--variant V]\n"
-    "                                [-o FILE.png] [--size WxH]\n"
+    "                                [-o FILE.png|FILE.svg] [--size WxH] [--scale N]\n"
     "\n"
     "Draws a run's results (a folder `run` wrote; several folders, or a folder\n"
     "of variants: all of them, side by side in the scenario's order) into a\n"
@@ -26,7 +26,7 @@ static const char PLOT_USAGE[] =
     "picture widens unless --size is given. Given a sweep.csv with two grid\n"
     "axes, draws a heatmap of one metric over them (default the first two\n"
     "axes; plot.png beside the CSV). No display is needed. -o FILE.svg draws\n"
-    "the same picture as SVG (vector; result folders only).\n"
+    "the same picture as SVG (vector).\n"
     "\n"
     "  --size WxH   the picture's size in pixels (default 1400x1000, wider past\n"
     "               four columns, taller past five panels, times the scale)\n"
@@ -305,17 +305,12 @@ int cli_plot(int argc, char **argv)
             printf("%s\n", out ? out : def);
         return rc;
     }
-    if (svg) {
-        fprintf(stderr, "stampede: error: plot: -o %s: a sweep's heatmap is drawn as PNG only\n",
-                out);
-        return 2;
-    }
     const char *slash = strrchr(input, '/');
     snprintf(def, sizeof def, "%.*splot.png", slash ? (int)(slash - input + 1) : 0, input);
     char err[512] = "";
-    int drawn = viz_heatmap_png(input, x, y, metric ? metric : "goodput_ratio", variant,
-                                out ? out : def, w ? w : VIZ_PNG_W, h ? h : VIZ_PNG_H, err,
-                                sizeof err);
+    int drawn = viz_heatmap(input, x, y, metric ? metric : "goodput_ratio", variant,
+                            out ? out : def, w ? w : VIZ_PNG_W * (int)zoom,
+                            h ? h : VIZ_PNG_H * (int)zoom, (int)zoom, err, sizeof err);
     if (drawn != 0) {
         fprintf(stderr, "stampede: error: %s\n", err);
         return drawn == -2 ? 3 : 2; /* could not write, or could not draw that input */

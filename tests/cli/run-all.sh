@@ -347,7 +347,8 @@ check plot_of_events_beyond_the_range_of_time bash -c "$bin plot '$tmp/farevents
 check plot_refuses_an_output_name_that_is_not_png_or_svg bash -c "$bin plot '$tmp/rp/naive' -o '$tmp/x.jpg' 2>'$tmp/err'; [ \$? -eq 2 ] && grep -q 'plot writes FILE.png or FILE.svg' '$tmp/err' && test ! -e '$tmp/x.jpg'"
 # -o x.svg once wrote a PNG under that name: now real SVG, the same picture
 check plot_writes_svg bash -c "$bin plot '$tmp/rs' -o '$tmp/all.svg' >/dev/null && xmllint --noout '$tmp/all.svg' && grep -q '^<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2100\" height=\"1400\"' '$tmp/all.svg' && [ \$(grep -c '<polyline' '$tmp/all.svg') -gt 100 ] && grep -q '>\[adaptive-lifo\]</text>' '$tmp/all.svg'"
-check plot_heatmap_refuses_svg bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio -o '$tmp/h.svg' 2>/dev/null; [ \$? -eq 2 ]"
+check plot_heatmap_writes_svg bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio --variant budget -o '$tmp/h.svg' >/dev/null && xmllint --noout '$tmp/h.svg' && grep -q '>goodput_ratio over ' '$tmp/h.svg' && [ \$(grep -c '<rect' '$tmp/h.svg') -gt 10 ]"
+check plot_heatmap_scales bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio --scale 2 -o '$tmp/h2.png' >/dev/null && $pngstat '$tmp/h2.png' | grep -q '^2800 2000 '"
 
 # --- a full disk and no memory: exit 3 with the system's reason, no partial files ---
 mkdir -p "$tmp/full"

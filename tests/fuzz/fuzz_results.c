@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)viz_plot_png(&v, 1, 320, 240, 1, 0, png, err, sizeof err);
         viz_series_free(v);
     }
-    (void)viz_heatmap_png(paths[0], NULL, NULL, "goodput_ratio", NULL, png, 64, 48, err,
+    (void)viz_heatmap(paths[0], NULL, NULL, "goodput_ratio", NULL, png, 64, 48, 1, err,
                           sizeof err);
     fuzz_quiet(false);
     unlink(png);
