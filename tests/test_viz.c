@@ -320,6 +320,11 @@ Test(viz, amplification_shows_where_retries_multiply_and_coinciding_lines_stay_v
     cr_assert_gt(count_color(s, column_at(a, x), second), 0, "db is drawn inside it");
     x = viz_time_x(a, 60, 30.5); /* in the fault db sees 3 attempts per request */
     cr_assert_gt(count_color(s, column_at(a, x), second), 0);
+    /* the api's retries of its calls to db: a panel of their own, in api's colour */
+    cr_assert(viz_panel_shown(&v, 1, NULL, VIZ_PANEL_RETRIES), "a service retried its calls");
+    SDL_Rect rp = viz_panel_rect(w, h, &v, 1, NULL, 0, VIZ_PANEL_RETRIES);
+    cr_assert_gt(count_color(s, column_at(rp, viz_time_x(rp, 60, 30.5)), viz_color_offered), 0,
+                 "api's retries are drawn");
     SDL_FreeSurface(s);
     viz_series_free(v);
 }

@@ -86,6 +86,18 @@ static uint32_t index_of(const char *names, size_t width, uint32_t count, const 
     return k;
 }
 
+/* The sum of some columns of a row; NaN when none of them is there. */
+static double sum_columns(char **f, uint32_t n, const int *cols, int count)
+{
+    double sum = NAN;
+    for (int k = 0; k < count; k++) {
+        double x = num(f, n, cols[k]);
+        if (x == x)
+            sum = sum == sum ? sum + x : x;
+    }
+    return sum;
+}
+
 static void load_services(struct viz_series *v, const char *dir)
 {
     struct table t;
@@ -97,10 +109,20 @@ static void load_services(struct viz_series *v, const char *dir)
             [VIZ_SVC_QUEUE] = "max_queue",           [VIZ_SVC_UTIL] = "utilization",
             [VIZ_SVC_WASTED] = "wasted_work_s",      [VIZ_SVC_AMPLIFICATION] = "amplification",
             [VIZ_SVC_CACHE_HIT] = "cache_hit_ratio", [VIZ_SVC_DUPLICATES] = "duplicates_rps",
-            [VIZ_SVC_REPLAYED] = "replayed_rps",     [VIZ_SVC_CONFLICTS] = "conflicts_rps"};
+            [VIZ_SVC_REPLAYED] = "replayed_rps",     [VIZ_SVC_CONFLICTS] = "conflicts_rps",
+            [VIZ_SVC_RETRIES_OUT] = "retries_out_rps",
+            [VIZ_SVC_SUPPRESSED_OUT] = "suppressed_out_rps",
+            [VIZ_SVC_HEDGES_OUT] = "hedges_out_rps",
+            [VIZ_SVC_REFUSED_OUT] = NULL /* the sum of the refusal columns, below */};
         int col[VIZ_SVC_METRICS];
         for (int m = 0; m < VIZ_SVC_METRICS; m++)
-            col[m] = column(t.header, t.columns, names[m]);
+            col[m] = names[m] ? column(t.header, t.columns, names[m]) : -1;
+        int refusal_col[8], refusals = 0;
+        for (int k = 0; viz_refusal_columns[k] && refusals < 8; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s_out_rps", viz_refusal_columns[k]);
+            refusal_col[refusals++] = column(t.header, t.columns, name);
+        }
         char *f[MAX_FIELDS];
         uint32_t n;
         while ((n = table_next(&t, f)) > 0) {
@@ -120,6 +142,8 @@ static void load_services(struct viz_series *v, const char *dir)
             int64_t i = window_of(v, num(f, n, ct));
             for (int m = 0; i >= 0 && m < VIZ_SVC_METRICS; m++)
                 v->service[m][s][i] = num(f, n, col[m]);
+            if (i >= 0)
+                v->service[VIZ_SVC_REFUSED_OUT][s][i] = sum_columns(f, n, refusal_col, refusals);
             if (i >= 0)
                 v->service[VIZ_SVC_WASTED][s][i] =
                     v->window_s > 0 ? v->service[VIZ_SVC_WASTED][s][i] / v->window_s : NAN;
@@ -328,6 +352,12 @@ struct viz_series *viz_series_load(const char *dir, char *err, size_t err_size)
     static const char *const OUTCOME_COLUMNS[VIZ_OUTCOMES] = {
         "goodput_rps", "degraded_rps", "fallback_answers_rps", "timeout_rps", "error_rps",
         "rejected_rps", "breaker_open_rps", "shed_rps", "throttled_rps"};
+    int refusal_col[8], refusals = 0;
+    for (int k = 0; viz_refusal_columns[k] && refusals < 8; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s_rps", viz_refusal_columns[k]);
+        refusal_col[refusals++] = column(t.header, t.columns, name);
+    }
     int outcome_cols[VIZ_OUTCOMES];
     for (int k = 0; k < VIZ_OUTCOMES; k++)
         outcome_cols[k] = column(t.header, t.columns, OUTCOME_COLUMNS[k]);
@@ -345,6 +375,7 @@ struct viz_series *viz_series_load(const char *dir, char *err, size_t err_size)
             dst[k][i] = num(f, n, cols[k]);
         for (int k = 0; k < VIZ_OUTCOMES; k++)
             v->outcome[k][i] = num(f, n, outcome_cols[k]);
+        v->refused[i] = sum_columns(f, n, refusal_col, refusals);
     }
     table_close(&t);
     if (v->n >= 2)

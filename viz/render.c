@@ -22,6 +22,7 @@ static const SDL_Color SHED = {0xCC, 0x79, 0xA7, 255};
 static const SDL_Color THROTTLED = {0x56, 0xB4, 0xE9, 255};
 static const SDL_Color BUDGET = {0x00, 0x9E, 0x73, 255};
 static const SDL_Color CONFLICT = {0xE6, 0x9F, 0x00, 255}; /* orange */
+static const SDL_Color REFUSED = {0x00, 0x00, 0x00, 255};  /* black */
 static const SDL_Color INK = {0x22, 0x22, 0x22, 255};
 static const SDL_Color MUTED = {0x66, 0x66, 0x66, 255};
 static const SDL_Color GRID = {0xE4, 0xE4, 0xE4, 255};
@@ -50,7 +51,7 @@ static const char *const PANEL_TITLES[VIZ_PANEL_COUNT] = {
     [VIZ_PANEL_WASTE] = "wasted work (worker-s/s)",
     [VIZ_PANEL_CACHE] = "cache hit ratio",
     [VIZ_PANEL_DUPLICATES] = "repeated work (/s)",
-    [VIZ_PANEL_POLICY] = "policies: breakers, shed and throttled /s"};
+    [VIZ_PANEL_POLICY] = "policies: breakers, refusals, shed and throttled (/s)"};
 const char *const viz_panel_names[VIZ_PANEL_COUNT] = {
     [VIZ_PANEL_LOAD] = "load",           [VIZ_PANEL_OUTCOMES] = "outcomes",
     [VIZ_PANEL_RETRIES] = "retries",     [VIZ_PANEL_AMPLIFICATION] = "amplification",
@@ -61,6 +62,7 @@ const char *const viz_panel_names[VIZ_PANEL_COUNT] = {
 
 static bool has_breaker(const struct viz_series *v, unsigned k);
 static double series_max(const double *y, unsigned n);
+static double services_max(const struct viz_series *v, enum viz_service_metric m);
 
 /* Whether a run has anything for the policies panel: a breaker, a retry
  * budget, or requests shed or throttled (a policy of timeouts alone has
@@ -70,6 +72,8 @@ static bool has_policy_content(const struct viz_series *v)
     for (unsigned k = 0; k < v->policies; k++)
         if (has_breaker(v, k) || series_max(v->budget[k], v->n) > 0)
             return true;
+    if (series_max(v->refused, v->n) > 0 || services_max(v, VIZ_SVC_REFUSED_OUT) > 0)
+        return true;
     for (unsigned i = 0; i < v->n; i++)
         if (v->shed[i] > 0 || v->throttled[i] > 0)
             return true;
@@ -90,7 +94,6 @@ static bool has_outcome_mix(const struct viz_series *v)
     return kinds >= 2;
 }
 
-static double services_max(const struct viz_series *v, enum viz_service_metric m);
 
 /* Whether the instances of one service queue unevenly: one peak more than
  * twice another's, and at least 5 apart (a slow replica, a lost zone). */
@@ -109,11 +112,14 @@ static bool has_uneven_instances(const struct viz_series *v)
     return false;
 }
 
-/* A budget refused retries, or hedges were sent: then retries are worth a
- * panel of their own (the load panel's attempts add them all up). */
+/* A budget refused retries, hedges were sent, or services retried their
+ * own calls: then retries are worth a panel of their own (the load panel's
+ * attempts add up the clients' only). */
 static bool has_retry_policy(const struct viz_series *v)
 {
-    return series_max(v->suppressed, v->n) > 0 || series_max(v->hedges, v->n) > 0;
+    return series_max(v->suppressed, v->n) > 0 || series_max(v->hedges, v->n) > 0 ||
+           services_max(v, VIZ_SVC_SUPPRESSED_OUT) > 0 || services_max(v, VIZ_SVC_HEDGES_OUT) > 0 ||
+           services_max(v, VIZ_SVC_RETRIES_OUT) > 0;
 }
 
 static bool has_waste(const struct viz_series *v) { return services_max(v, VIZ_SVC_WASTED) > 0; }
@@ -833,28 +839,81 @@ static void draw_outcomes(struct viz_canvas *r, const struct viz_fonts *f,
     }
 }
 
-static double retries_max(const struct viz_series *v)
+static bool same_color(SDL_Color a, SDL_Color b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
+
+/* Per window, the clients' `own` plus every service's metric m (all the
+ * callers' retries a budget suppressed, say); out has v->n values. */
+static void all_callers(const struct viz_series *v, const double *own, enum viz_service_metric m,
+                        double *out)
 {
-    double m = series_max(v->retries, v->n), s = series_max(v->suppressed, v->n);
-    double h = series_max(v->hedges, v->n);
-    return fmax(m, fmax(s, h));
+    sum_services(v, m, out);
+    for (unsigned i = 0; i < v->n; i++)
+        out[i] += own[i] == own[i] ? own[i] : 0;
 }
 
-/* The clients' retries sent, those a retry budget refused, and hedges. */
+/* The most of the clients' `own` plus every service's metric m. */
+static double all_callers_max(const struct viz_series *v, const double *own,
+                              enum viz_service_metric m)
+{
+    double *sum = malloc((v->n ? v->n : 1) * sizeof *sum);
+    if (!sum)
+        return 0;
+    all_callers(v, own, m, sum);
+    double top = series_max(sum, v->n);
+    free(sum);
+    return top;
+}
+
+static double retries_max(const struct viz_series *v)
+{
+    double m = fmax(series_max(v->retries, v->n), services_max(v, VIZ_SVC_RETRIES_OUT));
+    m = fmax(m, all_callers_max(v, v->suppressed, VIZ_SVC_SUPPRESSED_OUT));
+    return fmax(m, all_callers_max(v, v->hedges, VIZ_SVC_HEDGES_OUT));
+}
+
+/* Retries by caller: the clients' (as in the load panel's attempts), then
+ * each service's own calls' in its colour, so a storm amplified tier by
+ * tier shows where; then the retries a budget suppressed and the hedges,
+ * of every caller. */
 static void draw_retries(struct viz_canvas *r, const struct viz_fonts *f,
                          const struct viz_series *v, SDL_Rect p, double shared)
 {
     double ymax = nice_ceiling(shared);
-    const double *ys[] = {v->retries, v->suppressed, v->hedges};
-    static const char *const names[] = {"retries", "suppressed by a budget", "hedges"};
-    const SDL_Color cs[] = {viz_color_attempts, BUDGET, P50};
-    static const int widths[] = {4, 2, 2};
-    struct legend l = legend_for(f, p, PANEL_TITLES[VIZ_PANEL_RETRIES]);
-    for (int k = 0; k < 3; k++)
-        legend_item(&l, names[k], cs[k], widths[k]);
-    SDL_Rect d = panel_frame(r, f, p, ymax, PANEL_TITLES[VIZ_PANEL_RETRIES], &l);
-    for (int k = 0; k < 3; k++)
-        line(r, d, v, ymax, ys[k], cs[k], false, widths[k]);
+    const char *title = PANEL_TITLES[VIZ_PANEL_RETRIES];
+    unsigned idx[PALETTE_N];
+    unsigned shown = shown_services(v, idx);
+    bool service_retries[PALETTE_N] = {false}, any_services = false;
+    for (unsigned k = 0; k < shown; k++) {
+        service_retries[k] = series_max(v->service[VIZ_SVC_RETRIES_OUT][idx[k]], v->n) > 0;
+        any_services = any_services || service_retries[k];
+    }
+    struct legend l = legend_for(f, p, title);
+    legend_item(&l, any_services ? "clients' retries" : "retries", viz_color_attempts, 4);
+    char name[PALETTE_N][64];
+    for (unsigned k = 0; k < shown; k++)
+        if (service_retries[k]) {
+            snprintf(name[k], sizeof name[k], "%s's retries", v->service_name[idx[k]]);
+            legend_item(&l, name[k], PALETTE[k], 2);
+        }
+    legend_item(&l, "suppressed by a budget", BUDGET, 2);
+    legend_item(&l, "hedges", P50, 2);
+    SDL_Rect d = panel_frame(r, f, p, ymax, title, &l);
+    line(r, d, v, ymax, v->retries, viz_color_attempts, false, 4);
+    for (unsigned k = 0; k < shown; k++) { /* dashed only if its colour is one of the above */
+        SDL_Color c = PALETTE[k];
+        bool taken = same_color(c, viz_color_attempts) || same_color(c, BUDGET) ||
+                     same_color(c, P50);
+        if (service_retries[k])
+            line(r, d, v, ymax, v->service[VIZ_SVC_RETRIES_OUT][idx[k]], c, taken, 2);
+    }
+    double *sum = malloc((v->n ? v->n : 1) * sizeof *sum);
+    if (!sum)
+        return;
+    all_callers(v, v->suppressed, VIZ_SVC_SUPPRESSED_OUT, sum);
+    line(r, d, v, ymax, sum, BUDGET, false, 2);
+    all_callers(v, v->hedges, VIZ_SVC_HEDGES_OUT, sum);
+    line(r, d, v, ymax, sum, P50, false, 2);
+    free(sum);
 }
 
 static double waste_max(const struct viz_series *v) { return services_max(v, VIZ_SVC_WASTED); }
@@ -867,12 +926,14 @@ static bool has_breaker(const struct viz_series *v, unsigned k)
     return false;
 }
 
-/* Breaker lanes (open and half-open as bands), then shed, throttled and the
- * budget level (scaled to its own maximum) as lines. */
+/* Breaker lanes (open and half-open as bands), then the calls and attempts
+ * refused by the callers' own breakers, bulkheads, rate limiters and
+ * adaptive throttles (every caller), shed, throttled and the budget level
+ * (scaled to its own maximum) as lines. */
 static double policy_max(const struct viz_series *v)
 {
-    double m = series_max(v->shed, v->n), m2 = series_max(v->throttled, v->n);
-    return m > m2 ? m : m2;
+    double m = fmax(series_max(v->shed, v->n), series_max(v->throttled, v->n));
+    return fmax(m, all_callers_max(v, v->refused, VIZ_SVC_REFUSED_OUT));
 }
 
 static void draw_policy(struct viz_canvas *r, const struct viz_fonts *f, const struct viz_series *v,
@@ -894,6 +955,14 @@ static void draw_policy(struct viz_canvas *r, const struct viz_fonts *f, const s
     }
     legend_item(&l, "shed", SHED, 4);
     legend_item(&l, "throttled", THROTTLED, 2);
+    double *refused = malloc((v->n ? v->n : 1) * sizeof *refused);
+    bool any_refused = false;
+    if (refused) {
+        all_callers(v, v->refused, VIZ_SVC_REFUSED_OUT, refused);
+        any_refused = series_max(refused, v->n) > 0;
+    }
+    if (any_refused)
+        legend_item(&l, "refused by the caller", REFUSED, 3);
     if (budget >= 0)
         legend_item(&l, "budget (scaled)", BUDGET, 2);
     SDL_Rect d = panel_frame(r, f, p, ymax, title, &l);
@@ -916,6 +985,9 @@ static void draw_policy(struct viz_canvas *r, const struct viz_fonts *f, const s
                  v->policy_edge[k], MUTED);
         lane++;
     }
+    if (any_refused)
+        line(r, d, v, ymax, refused, REFUSED, false, 3);
+    free(refused);
     line(r, d, v, ymax, v->shed, SHED, false, 4);
     line(r, d, v, ymax, v->throttled, THROTTLED, false, 2);
     if (budget >= 0)

@@ -46,13 +46,14 @@ extern const char *const viz_panel_names[VIZ_PANEL_COUNT];
 /* Whether the picture of these runs has panel p: those in o->panels, or by
  * default load, latency, queue and utilisation, plus outcomes when the runs
  * have degraded or fallback answers or failures of more than one kind,
- * retries when a budget refused some or requests were hedged,
+ * retries when a budget refused some, requests were hedged or a service
+ * retried its calls,
  * amplification when a service's arrivals per offered request move (a
  * storm multiplying at some tier), cache when a service has a cache,
  * duplicates when work was executed twice, replayed or refused as a repeat,
  * per-instance queues when the instances of a service queue unevenly (a
  * slow replica), wasted work when some service wasted any, and policies when a run has a
- * breaker, a budget, or shed or throttled requests. */
+ * breaker, a budget, a caller's refusals, or shed or throttled requests. */
 bool viz_panel_shown(struct viz_series *const *runs, unsigned count,
                      const struct viz_draw_opts *o, enum viz_panel p);
 /* Where panel p of column `run` is ({0} when it is not shown). */

@@ -13,7 +13,7 @@ void viz_series_grow(struct viz_series *v)
     double **cols[] = {&v->t,       &v->offered, &v->attempts,   &v->goodput,
                        &v->failed,  &v->p50,     &v->p90,        &v->p99,
                        &v->shed,    &v->throttled, &v->retries,  &v->suppressed,
-                       &v->hedges};
+                       &v->hedges,  &v->refused};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         *cols[i] = xreallocarray(*cols[i], cap, sizeof **cols[i]);
     for (int k = 0; k < VIZ_OUTCOMES; k++)
@@ -76,7 +76,7 @@ void viz_series_free(struct viz_series *v)
         return;
     double *cols[] = {v->t,       v->offered,   v->attempts, v->goodput,    v->failed,
                       v->p50,     v->p90,       v->p99,      v->shed,       v->throttled,
-                      v->retries, v->suppressed, v->hedges};
+                      v->retries, v->suppressed, v->hedges, v->refused};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         free(cols[i]);
     for (int m = 0; m < VIZ_SVC_METRICS; m++)
@@ -91,6 +91,22 @@ void viz_series_free(struct viz_series *v)
     free(v->description);
     free(v);
 }
+
+/* The policy counts that are refusals of a call or attempt by the caller's
+ * own primitives (its retries a budget suppressed are counted apart). */
+static const enum policy_count REFUSALS[] = {PC_BREAKER_REJECTED, PC_BULKHEAD_REJECTED,
+                                             PC_RATE_LIMITED, PC_ADAPTIVE_THROTTLED};
+
+uint64_t viz_refusals(const struct call_counts *c)
+{
+    uint64_t n = 0;
+    for (size_t k = 0; k < sizeof REFUSALS / sizeof REFUSALS[0]; k++)
+        n += c->policy[REFUSALS[k]];
+    return n;
+}
+
+const char *const viz_refusal_columns[] = {"breaker_rejected", "bulkhead_rejected",
+                                           "rate_limited", "adaptive_throttled", NULL};
 
 _Static_assert(VIZ_OUTCOMES - VIZ_TIMEOUT == FAIL_KIND_COUNT,
                "the outcomes panel has a layer for every failure kind");
@@ -115,6 +131,7 @@ void viz_series_on_window(void *ctx, const struct window_report *w)
     v->retries[i] = (double)t->calls.retries / secs;
     v->suppressed[i] = (double)t->calls.policy[PC_SUPPRESSED] / secs;
     v->hedges[i] = (double)t->calls.policy[PC_HEDGES] / secs;
+    v->refused[i] = (double)viz_refusals(&t->calls) / secs;
     v->outcome[VIZ_SUCCEEDED][i] = (double)t->succeeded / secs;
     v->outcome[VIZ_DEGRADED][i] = (double)t->degraded / secs;
     v->outcome[VIZ_FALLBACK][i] = (double)t->fallback / secs;
@@ -142,6 +159,10 @@ void viz_series_on_window(void *ctx, const struct window_report *w)
         v->service[VIZ_SVC_DUPLICATES][s][i] = (double)d->duplicates / secs;
         v->service[VIZ_SVC_REPLAYED][s][i] = (double)d->replayed / secs;
         v->service[VIZ_SVC_CONFLICTS][s][i] = (double)d->conflicts / secs;
+        v->service[VIZ_SVC_RETRIES_OUT][s][i] = (double)d->calls_out.retries / secs;
+        v->service[VIZ_SVC_SUPPRESSED_OUT][s][i] = (double)d->calls_out.policy[PC_SUPPRESSED] / secs;
+        v->service[VIZ_SVC_HEDGES_OUT][s][i] = (double)d->calls_out.policy[PC_HEDGES] / secs;
+        v->service[VIZ_SVC_REFUSED_OUT][s][i] = (double)viz_refusals(&d->calls_out) / secs;
     }
     uint32_t instances = w->instance_count < VIZ_MAX_INSTANCES ? w->instance_count
                                                                 : VIZ_MAX_INSTANCES;

@@ -47,6 +47,11 @@ enum viz_service_metric {
     VIZ_SVC_DUPLICATES,    /* executions of work already done, per second */
     VIZ_SVC_REPLAYED,      /* repeats answered from the idempotency-key store, per second */
     VIZ_SVC_CONFLICTS,     /* repeats refused while the first still ran, per second */
+    VIZ_SVC_RETRIES_OUT,   /* its own calls' retries, per second */
+    VIZ_SVC_SUPPRESSED_OUT,/* its own calls' retries a budget refused, per second */
+    VIZ_SVC_HEDGES_OUT,    /* its own calls' hedges, per second */
+    VIZ_SVC_REFUSED_OUT,   /* its own calls' attempts refused by its breakers, bulkheads,
+                              rate limiters or adaptive throttles, per second */
     VIZ_SVC_METRICS
 };
 
@@ -64,6 +69,8 @@ struct viz_series {
     double *outcome[VIZ_OUTCOMES];                  /* per second, by enum viz_outcome */
     double *retries, *suppressed, *hedges;          /* the clients': sent, refused by a budget,
                                                        hedged; per second */
+    double *refused; /* the clients' calls refused by their own breakers, bulkheads, rate
+                        limiters or adaptive throttles, per second */
     uint32_t services;
     uint32_t service_arrays; /* services whose arrays exist (made on first use) */
     char service_name[VIZ_MAX_SERVICES][48];
@@ -86,6 +93,12 @@ struct viz_series {
     double now_s;        /* simulated time reached */
     bool finished;
 };
+
+/* A caller's refusals by its own breakers, bulkheads, rate limiters and
+ * adaptive throttles; and those policy counts' names, as in the CSV
+ * columns (NULL-terminated). */
+uint64_t viz_refusals(const struct call_counts *c);
+extern const char *const viz_refusal_columns[];
 
 /* Makes the per-service arrays of services [0, count) exist, at
  * the series' capacity (services are many; most runs have few). */
