@@ -368,3 +368,67 @@ Test(viz, a_heatmap_ramps_counts_from_low_to_high_and_ratios_over_0_to_1)
     cr_assert_not(near(r, dark, 60), "0.95 of 0..1 is high on the ramp (%d,%d,%d)", r.r, r.g, r.b);
     cr_assert_gt(r.g, 180, "0.95 is in the ramp's green-yellow end (%d,%d,%d)", r.r, r.g, r.b);
 }
+
+/* The bundled storm, naive: after the pause every request times out
+ * (failed = offered = 7/s) and the failed line must show in the load
+ * panel, not vanish under offered as it once did. */
+Test(viz, in_the_naive_retry_storm_the_failures_show_after_the_pause)
+{
+    struct scenario_set set;
+    struct diag d;
+    diag_init(&d, "scenarios/retry-storm.json");
+    cr_assert_eq(loader_load("scenarios/retry-storm.json", NULL, 0, "naive", &set, &d), LOAD_OK);
+    diag_release(&d);
+    struct viz_series *v = viz_series_new(set.items[0]);
+    struct sim *s = sim_new(set.items[0], set.items[0]->seed);
+    struct sim_observer obs = {.ctx = v, .on_window = viz_series_on_window,
+                               .on_event = viz_series_on_event};
+    sim_set_observer(s, &obs);
+    sim_run(s);
+    v->finished = true;
+    sim_free(s);
+    scenario_set_release(&set);
+    int w = 1400, h = 1400;
+    SDL_Surface *img = viz_render_surface(&v, 1, w, h, NULL);
+    SDL_Rect load = viz_panel_rect(w, h, &v, 1, NULL, 0, VIZ_PANEL_LOAD);
+    for (double t = 40.5; t < 120; t += 20) {
+        int x = viz_time_x(load, v->duration_s, t);
+        cr_assert_geq(count_color(img, column_at(load, x), viz_color_failed), 2,
+                      "the failed line is hidden at %.1f s", t);
+        cr_assert_geq(count_color(img, column_at(load, x), viz_color_offered), 2,
+                      "offered is hidden under failed at %.1f s", t);
+    }
+    SDL_FreeSurface(img);
+    viz_series_free(v);
+}
+
+/* The rows of the title's ink (the caption's first line), measured. */
+static int title_ink_rows(SDL_Surface *s, int zoom)
+{
+    int first = -1, last = -1;
+    for (int y = 0; y < 30 * zoom; y++)
+        for (int x = 0; x < 300 * zoom; x++) {
+            SDL_Color c = pixel(s, x, y);
+            if (c.r < 0x60 && c.g < 0x60 && c.b < 0x60) {
+                first = first < 0 ? y : first;
+                last = y;
+                break;
+            }
+        }
+    return first < 0 ? 0 : last - first + 1;
+}
+
+/* --scale 2 draws the same picture with text twice as tall, measured on
+ * the title's glyphs. */
+Test(viz, scale_two_doubles_the_glyph_height)
+{
+    struct viz_series *v = run_series();
+    SDL_Surface *one = viz_render_surface_zoomed(&v, 1, 900, 700, 1, NULL);
+    SDL_Surface *two = viz_render_surface_zoomed(&v, 1, 1800, 1400, 2, NULL);
+    int h1 = title_ink_rows(one, 1), h2 = title_ink_rows(two, 2);
+    cr_assert_gt(h1, 5, "the title has ink (%d rows)", h1);
+    cr_assert(h2 >= 2 * h1 - 2 && h2 <= 2 * h1 + 2, "%d rows at scale 2 against %d at 1", h2, h1);
+    SDL_FreeSurface(one);
+    SDL_FreeSurface(two);
+    viz_series_free(v);
+}

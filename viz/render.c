@@ -27,10 +27,14 @@ static const SDL_Color INK = {0x22, 0x22, 0x22, 255};
 static const SDL_Color MUTED = {0x66, 0x66, 0x66, 255};
 static const SDL_Color GRID = {0xE4, 0xE4, 0xE4, 255};
 static const SDL_Color PAPER = {0xFF, 0xFF, 0xFF, 255};
+/* Okabe-Ito's eight, then four of Paul Tol's muted scheme (wine, teal,
+ * olive, indigo) unlike any of them: twelve services named apart, a
+ * search front end over ten shards among them. */
 static const SDL_Color PALETTE[] = {
     {0x00, 0x72, 0xB2, 255}, {0xE6, 0x9F, 0x00, 255}, {0x00, 0x9E, 0x73, 255},
     {0xCC, 0x79, 0xA7, 255}, {0x56, 0xB4, 0xE9, 255}, {0xD5, 0x5E, 0x00, 255},
-    {0x00, 0x00, 0x00, 255}, {0xF0, 0xE4, 0x42, 255},
+    {0x00, 0x00, 0x00, 255}, {0xF0, 0xE4, 0x42, 255}, {0x88, 0x22, 0x55, 255},
+    {0x44, 0xAA, 0x99, 255}, {0x99, 0x99, 0x33, 255}, {0x33, 0x22, 0x88, 255},
 };
 
 #define CAPTION_H 92 /* title, two lines of description, a narration line */
@@ -633,8 +637,10 @@ static void draw_named_and_rest(struct viz_canvas *r, const struct viz_fonts *f,
      * amplification of 1, two tiers saturated) stay visible, one inside
      * another */
     int width[PALETTE_N];
-    for (unsigned k = 0; k < n_named; k++)
-        width[k] = 2 + 2 * (int)(n_named - 1 - k < 3 ? n_named - 1 - k : 3);
+    for (unsigned k = 0; k < n_named; k++) { /* a few lines: 8, 6, 4, 2; many: 4, 4, ..., 3, 2 */
+        unsigned above = n_named - 1 - k;
+        width[k] = n_named <= 4 ? 2 + 2 * (int)above : 2 + (int)(above < 2 ? above : 2);
+    }
     struct legend l = legend_for(f, p, title);
     for (unsigned k = 0; k < n_named; k++)
         if (has_values(named[k], v->n))

@@ -347,6 +347,29 @@ check plot_of_events_beyond_the_range_of_time bash -c "$bin plot '$tmp/farevents
 check plot_refuses_an_output_name_that_is_not_png_or_svg bash -c "$bin plot '$tmp/rp/naive' -o '$tmp/x.jpg' 2>'$tmp/err'; [ \$? -eq 2 ] && grep -q 'plot writes FILE.png or FILE.svg' '$tmp/err' && test ! -e '$tmp/x.jpg'"
 # -o x.svg once wrote a PNG under that name: now real SVG, the same picture
 check plot_writes_svg bash -c "$bin plot '$tmp/rs' -o '$tmp/all.svg' >/dev/null && xmllint --noout '$tmp/all.svg' && grep -q '^<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2100\" height=\"1400\"' '$tmp/all.svg' && [ \$(grep -c '<polyline' '$tmp/all.svg') -gt 100 ] && grep -q '>\[adaptive-lifo\]</text>' '$tmp/all.svg'"
+# the issue's pixel checks, read from the SVG the same renderer writes
+svgq=tests/tools/svg-legend.py
+python3 - >"$tmp/shards.json" <<'PY'
+import json
+shards = [{"name": "s%d" % k, "workers": 4,
+           "service_time": {"dist": "exponential", "mean_ms": 5 + k}} for k in range(10)]
+print(json.dumps({"name": "shards", "duration_s": 20,
+  "services": [{"name": "search", "workers": 64,
+                "service_time": {"dist": "constant", "value_ms": 1},
+                "calls": [{"service": s["name"]} for s in shards]}] + shards,
+  "clients": [{"name": "u", "target": "search", "arrival": {"rate_rps": 100}}],
+  "faults": [{"kind": "pause", "target": "s7", "at_s": 2, "duration_s": 0.5,
+              "every_s": 3, "count": 5}]}))
+PY
+"$bin" run "$tmp/shards.json" --quiet --out "$tmp/shards" >/dev/null && "$bin" plot "$tmp/shards" -o "$tmp/shards.svg" >/dev/null
+check a_ten_shard_legend_has_ten_distinct_colours \
+  test "$(python3 $svgq colours "$tmp/shards.svg" s0 s1 s2 s3 s4 s5 s6 s7 s8 s9)" = 10
+check a_fault_repeated_five_times_is_labelled_once \
+  test "$(python3 $svgq count "$tmp/shards.svg" 's7 pause (5 times)')" = 1
+check plot_of_six_folders_draws_six_columns_in_the_order_given bash -c "
+  $bin plot '$tmp/rs/naive' '$tmp/rs/grpc' '$tmp/rs/budget' '$tmp/rs/breaker' '$tmp/rs/adaptive-lifo' '$tmp/rs/drop-expired' -o '$tmp/six.svg' >/dev/null &&
+  python3 $svgq xs '$tmp/six.svg' '[naive]' '[grpc]' '[budget]' '[breaker]' '[adaptive-lifo]' '[drop-expired]' |
+  awk '{ for (i = 1; i <= NF; i++) if (\$i < 0 || (i > 1 && \$i <= \$(i - 1))) exit 1 }'"
 check plot_heatmap_writes_svg bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio --variant budget -o '$tmp/h.svg' >/dev/null && xmllint --noout '$tmp/h.svg' && grep -q '>goodput_ratio over ' '$tmp/h.svg' && [ \$(grep -c '<rect' '$tmp/h.svg') -gt 10 ]"
 check plot_heatmap_scales bash -c "$bin plot '$tmp/sw1/sweep.csv' --metric goodput_ratio --scale 2 -o '$tmp/h2.png' >/dev/null && $pngstat '$tmp/h2.png' | grep -q '^2800 2000 '"
 
