@@ -199,3 +199,74 @@ Test(breaker, an_outcome_from_an_earlier_state_is_ignored)
     cr_assert_eq(breaker_state_at(&b, 10 * S + 4, &changed), BREAKER_HALF_OPEN);
     breaker_release(&b);
 }
+
+/* Failsafe's "5 failures in 60 s, at least 10 calls": a time window of 60
+ * one-second buckets counting failures, not a rate. Nine calls with five
+ * failures do not open it (too few calls); the tenth does, though only half
+ * failed; failures older than the window no longer count. */
+Test(breaker, a_failure_count_in_a_time_window_opens_once_min_calls_are_in)
+{
+    struct breaker b;
+    struct breaker_cfg c = {.window = BREAKER_WINDOW_TIME, .size = 60, .min_calls = 10,
+                            .failure_count = 5, .open_ns = S, .half_open_calls = 1,
+                            .half_open = BREAKER_HALF_OPEN_CONSECUTIVE, .success_threshold = 1};
+    breaker_init(&b, &c);
+    for (int i = 0; i < 5; i++)
+        cr_assert_eq(call(&b, i * S, true), BREAKER_NO_CHANGE);
+    for (int i = 5; i < 9; i++)
+        cr_assert_eq(call(&b, i * S, false), BREAKER_NO_CHANGE, "9 calls: fewer than min_calls");
+    cr_assert_eq(call(&b, 9 * S, false), BREAKER_OPENED, "10 calls, 5 failures: open");
+    breaker_release(&b);
+
+    breaker_init(&b, &c); /* the same five failures, but spread past the window */
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(call(&b, i * S, true), BREAKER_NO_CHANGE);
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(call(&b, 61 * S + i * MS, false), BREAKER_NO_CHANGE);
+    cr_assert_eq(call(&b, 62 * S, true), BREAKER_NO_CHANGE,
+                 "the first four failures left the window: one failure in it");
+    breaker_release(&b);
+}
+
+/* gobreaker's Interval: the count of a consecutive breaker is cleared every
+ * interval spent closed, lazily, and a call admitted before the clearing
+ * no longer counts (its generation is over). */
+Test(breaker, an_interval_clears_the_consecutive_count_and_drops_older_calls)
+{
+    struct breaker b;
+    struct breaker_cfg c = consecutive(3);
+    c.interval_ns = 10 * S;
+    breaker_init(&b, &c);
+    cr_assert_eq(call(&b, 1 * S, true), BREAKER_NO_CHANGE);
+    cr_assert_eq(call(&b, 2 * S, true), BREAKER_NO_CHANGE);
+    uint32_t late;
+    enum breaker_transition t;
+    cr_assert(breaker_allow(&b, 9 * S, &late, &t));
+    cr_assert_eq(call(&b, 11 * S, true), BREAKER_NO_CHANGE,
+                 "past 10 s the count starts again: one failure, not three");
+    cr_assert_eq(breaker_record(&b, 11 * S, late, true, MS), BREAKER_NO_CHANGE,
+                 "admitted before the clearing: ignored");
+    cr_assert_eq(call(&b, 12 * S, true), BREAKER_NO_CHANGE);
+    cr_assert_eq(call(&b, 13 * S, true), BREAKER_OPENED, "three in a row inside one interval");
+    breaker_release(&b);
+}
+
+/* An operator's hand: forced open refuses everything with no half-open,
+ * however long; reset closes it with an empty count. */
+Test(breaker, forced_open_refuses_until_reset_and_reset_starts_afresh)
+{
+    struct breaker b;
+    struct breaker_cfg c = consecutive(2);
+    breaker_init(&b, &c);
+    cr_assert_eq(call(&b, 0, true), BREAKER_NO_CHANGE);
+    cr_assert_eq(breaker_force_open(&b, 1 * S), BREAKER_FORCED);
+    cr_assert_eq(breaker_force_open(&b, 2 * S), BREAKER_NO_CHANGE, "already forced");
+    cr_assert_not(allowed(&b, 1000 * S), "no half-open after open_ns: still forced");
+    enum breaker_transition t;
+    cr_assert_eq(breaker_state_at(&b, 1000 * S, &t), BREAKER_FORCED_OPEN);
+    cr_assert_eq(breaker_reset(&b, 1001 * S), BREAKER_RESET);
+    cr_assert_eq(call(&b, 1002 * S, true), BREAKER_NO_CHANGE,
+                 "the failure before the force is forgotten: one in a row");
+    cr_assert_eq(call(&b, 1003 * S, true), BREAKER_OPENED);
+    breaker_release(&b);
+}

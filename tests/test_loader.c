@@ -145,6 +145,30 @@ static struct bad_case bad_cases[] = {
      "a.json: error: $.policies.p.retry.max_ms: the cap must not be below base_ms"},
     {BASE(API, "\"policies\":{\"p\":{\"retry\":{\"on\":[\"timeout\",\"oops\"]}}},"),
      "a.json: error: $.policies.p.retry.on[1]: expected one of timeout, error, rejected, breaker_open"},
+    /* "two successes close it" with the default single permit once stayed
+     * half-open for ever; given alone, success_threshold now sets the
+     * permits too (gobreaker), and fewer permits than successes is refused */
+    {BASE(API, "\"policies\":{\"p\":{\"circuit_breaker\":{\"success_threshold\":2}}},"), NULL},
+    {BASE(API, "\"policies\":{\"p\":{\"circuit_breaker\":{\"success_threshold\":2,"
+               "\"half_open_calls\":1}}},"),
+     "a.json: error: $.policies.p.circuit_breaker.half_open_calls: 1 trial calls cannot give 2 "
+     "successes in a row: once they are used the breaker stays half-open for ever (gobreaker "
+     "makes both one number, MaxRequests); give at least 2, or 0 for no limit (pybreaker)"},
+    {BASE(API, "\"policies\":{\"p\":{\"circuit_breaker\":{\"failure_count\":5}}},"),
+     "a.json: error: $.policies.p.circuit_breaker.failure_count: counts failures in a count or "
+     "time window (window: \"count\" or \"time\"); a consecutive breaker has "
+     "consecutive_failures"},
+    {BASE(API, "\"policies\":{\"p\":{\"circuit_breaker\":{\"window\":\"count\",\"size\":4,"
+               "\"failure_count\":5}}},"),
+     "a.json: error: $.policies.p.circuit_breaker.failure_count: 5 failures cannot fit in a "
+     "window of 4 calls"},
+    {BASE(API, "\"policies\":{\"p\":{\"circuit_breaker\":{\"window\":\"time\",\"size\":60,"
+               "\"failure_count\":5,\"failure_rate\":0.5}}},"),
+     "a.json: error: $.policies.p.circuit_breaker.failure_count: open on a failure rate or on a "
+     "failure count, not both"},
+    {BASE(API, "\"policies\":{\"p\":{\"circuit_breaker\":{\"window\":\"time\",\"interval_s\":60}}},"),
+     "a.json: error: $.policies.p.circuit_breaker.interval_s: clears a consecutive breaker's count "
+     "(gobreaker's Interval); a count or time window forgets old calls by itself"},
     {BASE(API, "\"policies\":{\"p\":{\"circuit_breaker\":{\"failure_rate\":1.5}}},"),
      "a.json: error: $.policies.p.circuit_breaker.failure_rate: expected number in (0, 1], got 1.5"},
     {BASE(API, "\"policies\":{\"p\":{\"retry_budget\":{\"kind\":\"ratio\"}}},"),

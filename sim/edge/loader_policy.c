@@ -43,7 +43,7 @@ static const char *const BUDGET_KEYS[][6] = {
 static const char *const BREAKER_KEYS[] = {
     "window",         "size",      "min_calls",         "failure_rate", "slow_call_ms",
     "slow_call_rate", "consecutive_failures", "open_s", "half_open_calls",
-    "success_threshold", "half_open", NULL};
+    "success_threshold", "half_open", "failure_count", "interval_s", NULL};
 static const char *const WINDOWS[] = {"consecutive", "count", "time", NULL};
 static const char *const HALF_OPENS[] = {"rate", "consecutive", NULL};
 
@@ -199,14 +199,51 @@ static void parse_breaker(struct diag *d, const cJSON *v, const char *path,
         b->consecutive_failures = (uint32_t)n;
     if (json_read_number(d, v, path, "open_s", false, 0, true, 1e6, &x))
         b->open_ns = sim_time_from_s(x);
-    if (json_read_int(d, v, path, "half_open_calls", false, 0, 1000000, &n))
+    bool permits = json_read_int(d, v, path, "half_open_calls", false, 0, 1000000, &n);
+    if (permits)
         b->half_open_calls = (uint32_t)n;
     if (json_read_int(d, v, path, "success_threshold", false, 1, 1000000, &n)) {
         b->success_threshold = (uint32_t)n;
         b->half_open = BREAKER_HALF_OPEN_CONSECUTIVE;
+        if (!permits) /* gobreaker's MaxRequests: the permits are the successes needed */
+            b->half_open_calls = b->success_threshold;
     }
     if (json_read_choice(d, v, path, "half_open", false, HALF_OPENS, &k))
         b->half_open = (enum breaker_half_open)k;
+    char p[JSON_PATH_MAX];
+    if (b->half_open == BREAKER_HALF_OPEN_CONSECUTIVE && b->half_open_calls > 0 &&
+        b->half_open_calls < b->success_threshold)
+        diag_error(d, json_path_key(p, path, "half_open_calls"),
+                   "%u trial calls cannot give %u successes in a row: once they are used the "
+                   "breaker stays half-open for ever (gobreaker makes both one number, "
+                   "MaxRequests); give at least %u, or 0 for no limit (pybreaker)",
+                   b->half_open_calls, b->success_threshold, b->success_threshold);
+    if (json_read_int(d, v, path, "failure_count", false, 1, 1000000, &n)) {
+        b->failure_count = (uint32_t)n;
+        json_path_key(p, path, "failure_count");
+        if (consecutive)
+            diag_error(d, p, "counts failures in a count or time window (window: \"count\" or "
+                             "\"time\"); a consecutive breaker has consecutive_failures");
+        else if (json_get(v, "failure_rate"))
+            diag_error(d, p, "open on a failure rate or on a failure count, not both");
+        else if (b->window == BREAKER_WINDOW_COUNT && b->failure_count > b->size)
+            diag_error(d, p, "%u failures cannot fit in a window of %u calls", b->failure_count,
+                       b->size);
+        if (!json_get(v, "min_calls")) /* Failsafe: the executions default to the failures */
+            b->min_calls = b->failure_count;
+        if (!json_get(v, "half_open")) { /* trials judged one by one, not by a count of them */
+            b->half_open = BREAKER_HALF_OPEN_CONSECUTIVE;
+            if (!permits)
+                b->half_open_calls = b->success_threshold;
+        }
+    }
+    if (json_read_number(d, v, path, "interval_s", false, 0, true, 1e6, &x)) {
+        b->interval_ns = sim_time_from_s(x);
+        if (!consecutive)
+            diag_error(d, json_path_key(p, path, "interval_s"),
+                       "clears a consecutive breaker's count (gobreaker's Interval); a count "
+                       "or time window forgets old calls by itself");
+    }
 }
 
 void loader_parse_rate_limit(struct diag *d, const cJSON *v, const char *path,

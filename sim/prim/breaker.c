@@ -3,13 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/check.h"
 #include "../base/xalloc.h"
 
 static const sim_time NS_PER_S = 1000000000;
 
 const char *breaker_state_name(enum breaker_state s)
 {
-    return s == BREAKER_OPEN ? "open" : s == BREAKER_HALF_OPEN ? "half_open" : "closed";
+    return s == BREAKER_OPEN          ? "open"
+           : s == BREAKER_HALF_OPEN   ? "half_open"
+           : s == BREAKER_FORCED_OPEN ? "forced_open"
+                                      : "closed";
 }
 
 static void clear_window(struct breaker *b)
@@ -26,6 +30,10 @@ static void clear_window(struct breaker *b)
 
 void breaker_init(struct breaker *b, const struct breaker_cfg *cfg)
 {
+    /* fewer half-open permits than successes needed: half-open for ever */
+    SIM_ASSERT(cfg->half_open != BREAKER_HALF_OPEN_CONSECUTIVE || cfg->half_open_calls == 0 ||
+               cfg->half_open_calls >= cfg->success_threshold);
+    SIM_ASSERT(cfg->window != BREAKER_WINDOW_COUNT || cfg->failure_count <= cfg->size);
     memset(b, 0, sizeof *b);
     b->cfg = *cfg;
     if (cfg->window == BREAKER_WINDOW_COUNT)
@@ -34,6 +42,7 @@ void breaker_init(struct breaker *b, const struct breaker_cfg *cfg)
         b->buckets = xcalloc(cfg->size, sizeof *b->buckets);
     b->state = BREAKER_CLOSED;
     clear_window(b);
+    b->closed_until = cfg->interval_ns; /* closed since time 0 */
 }
 
 void breaker_release(struct breaker *b)
@@ -52,8 +61,10 @@ static void enter(struct breaker *b, enum breaker_state s, sim_time now)
     b->permits_used = b->trial_total = b->trial_failed = b->trial_slow = 0;
     if (s == BREAKER_OPEN)
         b->open_until = now + b->cfg.open_ns;
-    if (s == BREAKER_CLOSED)
+    if (s == BREAKER_CLOSED) {
         clear_window(b);
+        b->closed_until = now + b->cfg.interval_ns;
+    }
 }
 
 enum breaker_state breaker_state_at(struct breaker *b, sim_time now,
@@ -64,6 +75,13 @@ enum breaker_state breaker_state_at(struct breaker *b, sim_time now,
         enter(b, BREAKER_HALF_OPEN, now);
         *changed = BREAKER_HALF_OPENED;
     }
+    if (b->state == BREAKER_CLOSED && b->cfg.interval_ns > 0 && now > b->closed_until) {
+        /* gobreaker's Interval: a new generation with cleared counts, its
+         * next clearing an interval from this (lazy) check; no event */
+        b->generation++;
+        b->consecutive = 0;
+        b->closed_until = now + b->cfg.interval_ns;
+    }
     return b->state;
 }
 
@@ -72,7 +90,7 @@ bool breaker_allow(struct breaker *b, sim_time now, uint32_t *generation,
 {
     enum breaker_state s = breaker_state_at(b, now, changed);
     *generation = b->generation;
-    if (s == BREAKER_OPEN)
+    if (s == BREAKER_OPEN || s == BREAKER_FORCED_OPEN)
         return false;
     if (s == BREAKER_HALF_OPEN) {
         if (b->cfg.half_open_calls && b->permits_used >= b->cfg.half_open_calls)
@@ -126,12 +144,15 @@ static void record_closed(struct breaker *b, sim_time now, bool failed, bool slo
     b->slow += slow;
 }
 
-/* resilience4j's threshold check: nothing below min_calls, then >=. */
+/* resilience4j's threshold check: nothing below min_calls, then >=; or
+ * Failsafe's count of failures, when the breaker has one. */
 static bool rates_exceeded(const struct breaker_cfg *c, uint32_t total, uint32_t failed,
                            uint32_t slow, uint32_t min_calls)
 {
     if (total == 0 || total < min_calls)
         return false;
+    if (c->failure_count > 0)
+        return failed >= c->failure_count;
     double fr = failed * 100.0 / total, sr = slow * 100.0 / total;
     return fr >= c->failure_rate || (c->slow_call_ns > 0 && sr >= c->slow_call_rate);
 }
@@ -190,4 +211,18 @@ enum breaker_transition breaker_record(struct breaker *b, sim_time now, uint32_t
         return BREAKER_NO_CHANGE;
     enter(b, BREAKER_OPEN, now);
     return BREAKER_OPENED;
+}
+
+enum breaker_transition breaker_force_open(struct breaker *b, sim_time now)
+{
+    if (b->state == BREAKER_FORCED_OPEN)
+        return BREAKER_NO_CHANGE;
+    enter(b, BREAKER_FORCED_OPEN, now);
+    return BREAKER_FORCED;
+}
+
+enum breaker_transition breaker_reset(struct breaker *b, sim_time now)
+{
+    enter(b, BREAKER_CLOSED, now);
+    return BREAKER_RESET;
 }

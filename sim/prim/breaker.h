@@ -11,7 +11,15 @@
  *                               open when failure rate >= `failure_rate` or
  *                               slow-call rate >= `slow_call_rate`, a call being
  *                               slow when it took longer than `slow_call_ns`
- *                               (resilience4j; rates in percent, >= compares).
+ *                               (resilience4j; rates in percent, >= compares);
+ *                               or, with `failure_count` > 0, open on that many
+ *                               failures in the window once `min_calls` are in
+ *                               it (Failsafe's failureThreshold within a
+ *                               thresholding period: "5 failures in 60 s, at
+ *                               least 10 calls").
+ * A consecutive window may clear its count every `interval_ns` spent closed
+ * (gobreaker's Interval): checked lazily on each call, the clearing starts a
+ * new generation, so outcomes of calls admitted before it are ignored.
  * Open, it rejects every call until strictly after `open_ns` has passed, then
  * goes half-open on the next call (lazily, as resilience4j and gobreaker do).
  * Half-open, it admits `half_open_calls` trial calls (0: any number, as
@@ -23,6 +31,13 @@
  *                                  else close;
  *   BREAKER_HALF_OPEN_CONSECUTIVE  gobreaker/pybreaker: any failure re-opens,
  *                                  `success_threshold` successes in a row close.
+ * In the consecutive half-open mode `half_open_calls` must be 0 or at least
+ * `success_threshold`: with fewer permits than successes needed, the last
+ * permit used leaves the breaker half-open for ever (gobreaker avoids this
+ * by making MaxRequests both numbers).
+ * An operator may force it open (resilience4j transitionToForcedOpenState:
+ * every call refused, no half-open, until released) and reset it (closed,
+ * with a fresh window: resilience4j reset()).
  * Every transition starts a new generation; an outcome reported with the
  * generation of an earlier state is ignored (gobreaker), so a slow call
  * admitted before the breaker opened cannot close or re-open it later.
@@ -38,7 +53,7 @@
 
 enum breaker_window { BREAKER_WINDOW_CONSECUTIVE, BREAKER_WINDOW_COUNT, BREAKER_WINDOW_TIME };
 enum breaker_half_open { BREAKER_HALF_OPEN_RATE, BREAKER_HALF_OPEN_CONSECUTIVE };
-enum breaker_state { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_HALF_OPEN };
+enum breaker_state { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_HALF_OPEN, BREAKER_FORCED_OPEN };
 
 /* What a call to the breaker changed, for events.csv. */
 enum breaker_transition {
@@ -46,6 +61,8 @@ enum breaker_transition {
     BREAKER_OPENED,
     BREAKER_HALF_OPENED,
     BREAKER_CLOSED_AGAIN,
+    BREAKER_FORCED,    /* an operator forced it open */
+    BREAKER_RESET,     /* an operator reset it (or released a forced open): closed */
 };
 
 struct breaker_cfg {
@@ -53,9 +70,11 @@ struct breaker_cfg {
     uint32_t size;                 /* calls (count) or seconds (time); >= 1 */
     uint32_t min_calls;            /* >= 1 */
     double failure_rate;           /* percent, in (0, 100] */
+    uint32_t failure_count;        /* > 0: open on this many failures in the window instead */
     sim_time slow_call_ns;         /* 0: no call is slow */
     double slow_call_rate;         /* percent, in (0, 100] */
     uint32_t consecutive_failures; /* >= 1, for the consecutive window */
+    sim_time interval_ns;          /* consecutive window: clear the count this often (0: never) */
     sim_time open_ns;
     uint32_t half_open_calls;      /* 0: unlimited */
     enum breaker_half_open half_open;
@@ -72,6 +91,7 @@ struct breaker {
     enum breaker_state state;
     uint32_t generation;
     sim_time open_until;
+    sim_time closed_until;         /* the next interval clearing (interval_ns > 0) */
     /* closed window */
     uint8_t *ring;                 /* count window: bit 0 failed, bit 1 slow */
     struct breaker_bucket *buckets;/* time window */
@@ -97,7 +117,12 @@ bool breaker_allow(struct breaker *b, sim_time now, uint32_t *generation,
 enum breaker_transition breaker_record(struct breaker *b, sim_time now, uint32_t generation,
                                        bool failed, sim_time duration);
 
-/* The state now, with a due OPEN -> HALF_OPEN applied. */
+/* An operator's hand: forced open refuses every call until released;
+ * reset (which also releases) closes it with a fresh window. */
+enum breaker_transition breaker_force_open(struct breaker *b, sim_time now);
+enum breaker_transition breaker_reset(struct breaker *b, sim_time now);
+
+/* The state now, with a due OPEN -> HALF_OPEN (or interval clearing) applied. */
 enum breaker_state breaker_state_at(struct breaker *b, sim_time now,
                                     enum breaker_transition *changed);
 
