@@ -301,3 +301,37 @@ Test(faults, draining_finishes_work_in_flight_before_the_instance_goes)
     /* half the traffic for 2 s per instance, plus the ~5 in flight on each */
     cr_assert_geq(traffic_failed(&killed.total), 200u);
 }
+
+/* An operator's hand on a breaker: forced open from 1 s to 2 s, every call
+ * in between refused by the breaker (100 of them at 100/s, none reaching
+ * the service), none of it counted as a trip; at 2 s the breaker is reset
+ * to closed and calls go through again. Then a dependency failing from
+ * 3 s trips the breaker on its 5th failure (open 60 s) and a reset at
+ * 3.5 s closes it long before its open time is over. */
+Test(faults, breaker_open_forces_and_breaker_reset_closes)
+{
+    struct capture *c = run(
+        "{\"name\":\"t\",\"duration_s\":5,\"services\":[{\"name\":\"s\",\"workers\":1,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"policy\":\"p\",\"arrival\":{\"process\":"
+        "\"constant\",\"rate_rps\":100}}],"
+        "\"policies\":{\"p\":{\"circuit_breaker\":{\"consecutive_failures\":5,\"open_s\":60}}},"
+        "\"faults\":[{\"kind\":\"breaker_open\",\"target\":\"c->s\",\"at_s\":1,\"duration_s\":1},"
+        "{\"kind\":\"errors\",\"target\":\"s\",\"at_s\":3,\"duration_s\":0.3,\"rate\":1},"
+        "{\"kind\":\"breaker_reset\",\"target\":\"c->s\",\"at_s\":3.5}]}");
+    cr_assert_eq(c->failed[1], 100u, "every call in [1 s, 2 s) refused");
+    cr_assert_eq(c->r.total.failed[FAIL_BREAKER], 100u + (uint64_t)(c->failed[3] - 5),
+                 "the forced refusals, then the tripped ones after five errors");
+    cr_assert_eq(c->r.services[0].arrivals, c->r.total.offered - c->r.total.failed[FAIL_BREAKER],
+                 "a refused call never reaches the service");
+    cr_assert_eq(c->r.breaker_opened[0], 1u, "forcing is not a trip; the errors are one");
+    cr_assert_eq(c->failed[4], 0u, "reset at 3.5 s: closed again");
+    bool forced = false, released = false, reset = false;
+    for (uint32_t i = 0; i < c->event_count; i++) {
+        forced = forced || !strcmp(c->events[i], "1 breaker_forced_open c->s c->s breaker forced open");
+        released = released || !strcmp(c->events[i], "2 breaker_reset c->s c->s breaker forced open");
+        reset = reset || !strcmp(c->events[i], "3.5 breaker_reset c->s c->s breaker reset");
+    }
+    cr_assert(forced && released && reset, "events: %s | %s | %s ...", c->events[0], c->events[1],
+              c->events[2]);
+}

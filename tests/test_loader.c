@@ -225,7 +225,17 @@ static struct bad_case bad_cases[] = {
      "a.json: error: $.services[0].calls[0].probability: expected number in [0, 1], got 1.5"},
     {BASE(API, "\"faults\":[{\"kind\":\"meteor\",\"target\":\"api\",\"at_s\":1,\"duration_s\":1}],"),
      "a.json: error: $.faults[0].kind: unknown kind 'meteor' (expected one of: outage, pause, "
-     "latency, errors, capacity, partition, surge, restart, herd, cache_flush)"},
+     "latency, errors, capacity, partition, surge, restart, herd, cache_flush, breaker_open, "
+     "breaker_reset)"},
+    {BASE(API, "\"faults\":[{\"kind\":\"breaker_reset\",\"target\":\"api\",\"at_s\":1}],"),
+     "a.json: error: $.faults[0].target: expected an edge 'caller->callee' (as in policies.csv), "
+     "got 'api'"},
+    {BASE(API, "\"faults\":[{\"kind\":\"breaker_open\",\"target\":\"c->api\",\"at_s\":1,"
+               "\"duration_s\":1}],"),
+     "a.json: error: $.faults[0].target: 'c->api' has no circuit breaker to act on"},
+    {BASE(API, "\"faults\":[{\"kind\":\"breaker_open\",\"target\":\"api->c\",\"at_s\":1,"
+               "\"duration_s\":1}],"),
+     "a.json: error: $.faults[0].target: unknown service 'c'"},
     {BASE(API, "\"faults\":[{\"kind\":\"outage\",\"target\":\"db\",\"at_s\":1,\"duration_s\":1}],"),
      "a.json: error: $.faults[0].target: unknown service 'db'"},
     {BASE(API, "\"faults\":[{\"kind\":\"outage\",\"target\":\"api\",\"at_s\":10,\"duration_s\":1}],"),

@@ -215,6 +215,7 @@ static void load_policies(struct viz_series *v, const char *dir)
             v->breaker[p][i] = (int8_t)(!*state                 ? -1
                                         : open > 0              ? 1
                                         : !strcmp(state, "open") ? 1
+                                        : !strcmp(state, "forced_open") ? 1
                                         : !strcmp(state, "half_open") ? 2
                                                                      : 0);
             v->budget[p][i] = num(f, n, cl);

@@ -180,9 +180,10 @@ void viz_series_on_window(void *ctx, const struct window_report *w)
         const struct policy_window *pw = &w->policies[p];
         snprintf(v->policy_edge[p], sizeof v->policy_edge[p], "%s", pw->edge);
         /* a breaker that was open for part of the window shows as open */
-        v->breaker[p][i] = (int8_t)(pw->breaker_state < 0       ? -1
-                                    : pw->breaker_open_s > 0    ? 1
-                                                                : pw->breaker_state);
+        v->breaker[p][i] = (int8_t)(pw->breaker_state < 0                      ? -1
+                                    : pw->breaker_open_s > 0                   ? 1
+                                    : pw->breaker_state == BREAKER_FORCED_OPEN ? 1
+                                                                               : pw->breaker_state);
         v->budget[p][i] = pw->budget_level;
     }
     v->now_s = sim_time_to_s(w->end_ns);

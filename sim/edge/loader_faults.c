@@ -24,6 +24,8 @@ static const char *const EXTRA[FAULT_KIND_COUNT][7] = {
                        "cold_factor",    "warmup_s",    NULL},
     [FAULT_HERD] = {NULL},
     [FAULT_CACHE_FLUSH] = {NULL},
+    [FAULT_BREAKER_OPEN] = {NULL},
+    [FAULT_BREAKER_RESET] = {NULL},
 };
 static const char *const OUTAGE_MODES[] = {"refuse", "blackhole", NULL};
 static const char *const RESTART_MODES[] = {"rolling", "all", NULL};
@@ -33,6 +35,10 @@ static const char *const KIND_NAMES[] = {FAULT_KINDS(KIND_NAME) NULL};
 #undef KIND_NAME
 
 static bool targets_client(enum fault_kind k) { return k == FAULT_SURGE || k == FAULT_HERD; }
+static bool targets_edge(enum fault_kind k)
+{
+    return k == FAULT_BREAKER_OPEN || k == FAULT_BREAKER_RESET;
+}
 
 /* The services and clients by name, for faults' targets: a scenario may
  * have 100,000 services and as many faults. */
@@ -73,6 +79,56 @@ static uint32_t find_client(const struct fault_names *n, const char *name)
     return i == NAME_NOT_FOUND ? NO_INDEX : i;
 }
 
+static bool has_breaker(const struct scenario *sc, uint32_t policy)
+{
+    return policy != NO_INDEX && sc->policies[policy].breaker.present;
+}
+
+/* "api->db": a caller (client or service) and the service it calls, with
+ * a circuit breaker on that call, for an operator's breaker action. */
+static bool parse_edge_target(struct diag *d, const char *p, const char *name,
+                              const struct scenario *sc, const struct fault_names *names,
+                              struct fault_cfg *f)
+{
+    const char *arrow = strstr(name, "->");
+    if (!arrow) {
+        diag_error(d, p, "expected an edge 'caller->callee' (as in policies.csv), got '%s'", name);
+        return false;
+    }
+    char caller[256];
+    snprintf(caller, sizeof caller, "%.*s", (int)(arrow - name), name);
+    f->target = find_service(names, arrow + 2);
+    f->from = find_service(names, caller);
+    f->from_client = f->from == NO_INDEX;
+    if (f->from_client)
+        f->from = find_client(names, caller);
+    if (f->from == NO_INDEX || f->target == NO_INDEX) {
+        diag_error(d, p, "unknown %s '%s'", f->target == NO_INDEX ? "service" : "caller",
+                   f->target == NO_INDEX ? arrow + 2 : caller);
+        return false;
+    }
+    bool calls = false, breaker = false;
+    if (f->from_client) {
+        const struct client_cfg *c = &sc->clients[f->from];
+        calls = c->target == f->target;
+        breaker = calls && has_breaker(sc, c->policy);
+    } else {
+        const struct service_cfg *s = &sc->services[f->from];
+        for (uint32_t k = 0; k < s->call_count; k++)
+            if (s->calls[k].service == f->target) {
+                calls = true;
+                breaker = breaker || has_breaker(sc, s->calls[k].policy);
+            }
+    }
+    if (!calls || !breaker) {
+        diag_error(d, p, "'%s' %s", name,
+                   !calls ? "is not an edge: the caller does not call that service"
+                          : "has no circuit breaker to act on");
+        return false;
+    }
+    return true;
+}
+
 static bool parse_target(struct diag *d, const cJSON *v, const char *path,
                          const struct scenario *sc, const struct fault_names *names,
                          struct fault_cfg *f)
@@ -82,6 +138,8 @@ static bool parse_target(struct diag *d, const cJSON *v, const char *path,
     if (!json_read_string(d, v, path, "target", true, &name))
         return false;
     json_path_key(p, path, "target");
+    if (targets_edge(f->kind))
+        return parse_edge_target(d, p, name, sc, names, f);
     if (targets_client(f->kind)) {
         f->target = find_client(names, name);
         if (f->target == NO_INDEX) {
@@ -111,7 +169,7 @@ static bool parse_target(struct diag *d, const cJSON *v, const char *path,
 static void parse_instances(struct diag *d, const cJSON *v, const char *path,
                             const struct scenario *sc, struct fault_cfg *f)
 {
-    if (targets_client(f->kind) || f->kind == FAULT_PARTITION)
+    if (targets_client(f->kind) || targets_edge(f->kind) || f->kind == FAULT_PARTITION)
         return;
     uint32_t total = sc->services[f->target].instances;
     int64_t n;
@@ -192,6 +250,8 @@ static void parse_kind_keys(struct diag *d, const cJSON *v, const char *path,
     case FAULT_PAUSE:
     case FAULT_HERD:
     case FAULT_CACHE_FLUSH:
+    case FAULT_BREAKER_OPEN:
+    case FAULT_BREAKER_RESET:
     case FAULT_KIND_COUNT:
         break;
     }
@@ -201,9 +261,15 @@ static void parse_kind_keys(struct diag *d, const cJSON *v, const char *path,
  * events.csv and the plots. */
 static char *describe(const struct scenario *sc, const struct fault_cfg *f)
 {
-    char what[160] = "", where[96] = "";
+    char what[160] = "", where[96] = "", edge[200];
     const char *target = targets_client(f->kind) ? sc->clients[f->target].name
                                                  : sc->services[f->target].name;
+    if (targets_edge(f->kind)) {
+        snprintf(edge, sizeof edge, "%s->%s",
+                 f->from_client ? sc->clients[f->from].name : sc->services[f->from].name,
+                 sc->services[f->target].name);
+        target = edge;
+    }
     switch (f->kind) {
     case FAULT_OUTAGE:
         snprintf(what, sizeof what, "outage (%s)", OUTAGE_MODES[f->mode]);
@@ -234,6 +300,12 @@ static char *describe(const struct scenario *sc, const struct fault_cfg *f)
     case FAULT_RESTART:
         snprintf(what, sizeof what, "restart (%s)", RESTART_MODES[f->restart]);
         break;
+    case FAULT_BREAKER_OPEN:
+        snprintf(what, sizeof what, "breaker forced open");
+        break;
+    case FAULT_BREAKER_RESET:
+        snprintf(what, sizeof what, "breaker reset");
+        break;
     case FAULT_PAUSE:
     case FAULT_HERD:
     case FAULT_CACHE_FLUSH:
@@ -241,7 +313,8 @@ static char *describe(const struct scenario *sc, const struct fault_cfg *f)
         snprintf(what, sizeof what, "%s", fault_kind_names[f->kind]);
         break;
     }
-    if (!targets_client(f->kind) && f->kind != FAULT_PARTITION && f->kind != FAULT_CACHE_FLUSH &&
+    if (!targets_client(f->kind) && !targets_edge(f->kind) && f->kind != FAULT_PARTITION &&
+        f->kind != FAULT_CACHE_FLUSH &&
         f->instance_count < sc->services[f->target].instances)
         snprintf(where, sizeof where, " on %u of %u instances", f->instance_count,
                  sc->services[f->target].instances);
@@ -279,7 +352,8 @@ static void parse_fault(struct diag *d, const cJSON *v, const char *path, const 
                        "the fault starts at or after the end of the run (duration_s)");
         }
     }
-    if (f->kind == FAULT_HERD || f->kind == FAULT_CACHE_FLUSH) { /* instants */
+    if (f->kind == FAULT_HERD || f->kind == FAULT_CACHE_FLUSH ||
+        f->kind == FAULT_BREAKER_RESET) { /* instants */
         if (json_read_number(d, v, path, "duration_s", false, 0, false, 1e8, &x))
             f->duration_ns = sim_time_from_s(x);
     } else if (json_read_number(d, v, path, "duration_s", true, 0, true, 1e8, &x))
@@ -305,6 +379,12 @@ static void parse_fault(struct diag *d, const cJSON *v, const char *path, const 
     if (f->count > 1 && has_every && f->every_ns <= fault_end_of(f, 0) - f->at_ns)
         diag_error(d, path, "occurrences overlap: 'every_s' must exceed one occurrence's length");
     f->label = describe(sc, f);
+    if (targets_edge(f->kind)) {
+        const char *caller = f->from_client ? sc->clients[f->from].name : sc->services[f->from].name;
+        size_t len = strlen(caller) + strlen(sc->services[f->target].name) + 3;
+        f->edge = xmalloc(len);
+        snprintf(f->edge, len, "%s->%s", caller, sc->services[f->target].name);
+    }
 }
 
 void loader_parse_faults(struct diag *d, const cJSON *root, struct scenario *sc)

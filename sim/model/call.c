@@ -155,15 +155,13 @@ static void wake(struct sim *s, uint64_t owner)
 /* Executes the machine's side effects, in order. */
 static void run_side_effects(struct sim *s, uint32_t ci, const struct call_effects *fx)
 {
-    static const char *const breaker_events[] = {NULL, "breaker_opened", "breaker_half_open",
-                                                 "breaker_closed"};
     for (uint32_t i = 0; i < fx->count; i++) {
         const struct call_effect *e = &fx->fx[i];
         struct call *c = &s->calls[ci];
         const struct policy *p = c->sm.pol;
         switch (e->kind) {
         case CALL_FX_BREAKER:
-            sim_emit(s, breaker_events[e->transition], p->label, p->cfg->name);
+            sim_emit(s, policy_breaker_event(e->transition), p->label, p->cfg->name);
             break;
         case CALL_FX_BUDGET:
             sim_emit(s, e->dry ? "budget_exhausted" : "budget_available", p->label, p->cfg->name);

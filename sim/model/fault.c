@@ -13,6 +13,11 @@ static bool targets_client(const struct fault_cfg *fc)
     return fc->kind == FAULT_SURGE || fc->kind == FAULT_HERD;
 }
 
+static bool targets_edge(const struct fault_cfg *fc)
+{
+    return fc->kind == FAULT_BREAKER_OPEN || fc->kind == FAULT_BREAKER_RESET;
+}
+
 static struct fault_list *list_of(struct sim *s, const struct fault_cfg *fc)
 {
     return targets_client(fc) ? &s->faults_on_client[fc->target]
@@ -103,6 +108,8 @@ struct instance_state fault_instance_state(const struct sim *s, uint32_t service
         case FAULT_SURGE:
         case FAULT_HERD:
         case FAULT_CACHE_FLUSH:
+        case FAULT_BREAKER_OPEN:
+        case FAULT_BREAKER_RESET:
         case FAULT_KIND_COUNT:
             break;
         }
@@ -148,8 +155,36 @@ static void refresh_client_rate(struct sim *s, uint32_t client)
 
 static const char *subject_of(const struct sim *s, const struct fault_cfg *fc)
 {
+    if (fc->edge)
+        return fc->edge;
     return targets_client(fc) ? s->sc->clients[fc->target].name
                               : s->sc->services[fc->target].name;
+}
+
+/* An operator's hand on the breakers of one edge (a client's, or every
+ * call of the caller to that service that has one): forcing starts or
+ * ends, or a reset. Each breaker that moved is an event. */
+static void act_on_breakers(struct sim *s, const struct fault_cfg *fc, bool reset, bool start)
+{
+    struct policy *one[1], **pols = one;
+    uint32_t n = 0;
+    if (fc->from_client) {
+        one[0] = s->clients[fc->from].pol;
+        n = 1;
+    } else {
+        pols = s->services[fc->from].call_pols;
+        n = s->sc->services[fc->from].call_count;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        struct policy *p = pols[k];
+        bool on_edge = fc->from_client || s->sc->services[fc->from].calls[k].service == fc->target;
+        if (!p || !on_edge || !p->cfg->breaker.present)
+            continue;
+        enum breaker_transition t = reset ? policy_breaker_reset(p, s->now)
+                                          : policy_breaker_force(p, s->now, start);
+        if (t != BREAKER_NO_CHANGE)
+            sim_emit(s, policy_breaker_event(t), p->label, fc->label);
+    }
 }
 
 /* The instance is back from a restart: it starts cold. */
@@ -258,6 +293,12 @@ static void start(struct sim *s, uint32_t f, uint32_t occurrence)
     case FAULT_CACHE_FLUSH:
         cache_flush(&s->services[fc->target].cache);
         break;
+    case FAULT_BREAKER_OPEN:
+        act_on_breakers(s, fc, false, true);
+        break;
+    case FAULT_BREAKER_RESET:
+        act_on_breakers(s, fc, true, true);
+        break;
     case FAULT_PARTITION: /* checked per call */
         s->partitions_active++;
         break;
@@ -285,10 +326,12 @@ static void end(struct sim *s, uint32_t f)
             start_cold(s, fc, i);
     if (fc->kind == FAULT_PARTITION)
         s->partitions_active--;
+    if (fc->kind == FAULT_BREAKER_OPEN)
+        act_on_breakers(s, fc, false, false);
     if (fc->kind == FAULT_SURGE)
         refresh_client_rate(s, fc->target);
     else if (fc->kind != FAULT_HERD && fc->kind != FAULT_PARTITION &&
-             fc->kind != FAULT_CACHE_FLUSH &&
+             fc->kind != FAULT_CACHE_FLUSH && !targets_edge(fc) &&
              !(fc->kind == FAULT_RESTART && fc->restart == RESTART_ROLLING))
         refresh_service(s, fc);
 }

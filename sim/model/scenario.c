@@ -41,8 +41,10 @@ void scenario_free(struct scenario *s)
     }
     for (uint32_t i = 0; i < s->policy_count; i++)
         free(s->policies[i].name);
-    for (uint32_t i = 0; i < s->fault_count; i++)
+    for (uint32_t i = 0; i < s->fault_count; i++) {
         free(s->faults[i].label);
+        free(s->faults[i].edge);
+    }
     free(s->faults);
     free(s->services);
     free(s->clients);

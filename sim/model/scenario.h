@@ -143,7 +143,9 @@ struct client_cfg {
     X(FAULT_SURGE, "surge")                                                                        \
     X(FAULT_RESTART, "restart")                                                                    \
     X(FAULT_HERD, "herd")                                                                          \
-    X(FAULT_CACHE_FLUSH, "cache_flush")
+    X(FAULT_CACHE_FLUSH, "cache_flush")                                                            \
+    X(FAULT_BREAKER_OPEN, "breaker_open")                                                          \
+    X(FAULT_BREAKER_RESET, "breaker_reset")
 
 #define FAULT_ENUM(e, s) e,
 enum fault_kind { FAULT_KINDS(FAULT_ENUM) FAULT_KIND_COUNT };
@@ -158,9 +160,11 @@ enum restart_mode { RESTART_ROLLING, RESTART_ALL };
  * at_ns + k * every_ns and lasts duration_ns. */
 struct fault_cfg {
     enum fault_kind kind;
-    uint32_t target;          /* a service, or a client for surge and herd */
-    uint32_t from;            /* partition: the calling service, NO_INDEX for any */
-    bool from_client;         /* partition: `from` is a client index */
+    uint32_t target;          /* a service, or a client for surge and herd; the callee of a
+                                 breaker action */
+    uint32_t from;            /* partition: the calling service, NO_INDEX for any; breaker
+                                 actions: the caller */
+    bool from_client;         /* partition, breaker actions: `from` is a client index */
     sim_time at_ns, duration_ns, every_ns;
     uint32_t count;
     uint32_t first_instance, instance_count; /* the instances affected */
@@ -175,6 +179,7 @@ struct fault_cfg {
     double rate;              /* errors: extra failure probability */
     uint32_t workers_lost;    /* capacity: per instance; all of them removes the instance */
     char *label;              /* "db latency +400 ms", for events and plots */
+    char *edge;               /* breaker actions: "api->db", their subject; else NULL */
 };
 
 /* How recovery after the faults is judged (see recovery.h). */

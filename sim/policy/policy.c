@@ -91,14 +91,47 @@ void policy_note_breaker(struct policy *p, sim_time now, enum breaker_transition
 {
     if (t == BREAKER_NO_CHANGE)
         return;
-    if (t == BREAKER_OPENED) {
+    if (t == BREAKER_OPENED || t == BREAKER_FORCED) {
         if (p->open_since == SIM_TIME_NEVER)
             p->open_since = now;
-        p->opened++;
+        p->opened += t == BREAKER_OPENED;
     } else if (p->open_since != SIM_TIME_NEVER) { /* half-open or closed: no longer open */
         p->open_total_ns += (double)(now - p->open_since);
         p->open_since = SIM_TIME_NEVER;
     }
+}
+
+const char *policy_breaker_event(enum breaker_transition t)
+{
+    switch (t) {
+    case BREAKER_OPENED: return "breaker_opened";
+    case BREAKER_HALF_OPENED: return "breaker_half_open";
+    case BREAKER_CLOSED_AGAIN: return "breaker_closed";
+    case BREAKER_FORCED: return "breaker_forced_open";
+    case BREAKER_RESET: return "breaker_reset";
+    case BREAKER_NO_CHANGE: break;
+    }
+    return NULL;
+}
+
+enum breaker_transition policy_breaker_force(struct policy *p, sim_time now, bool start)
+{
+    SIM_ASSERT(p->cfg->breaker.present && (start || p->forcing > 0));
+    enum breaker_transition t = BREAKER_NO_CHANGE;
+    if (start && p->forcing++ == 0)
+        t = breaker_force_open(&p->breaker, now);
+    else if (!start && --p->forcing == 0 && p->breaker.state == BREAKER_FORCED_OPEN)
+        t = breaker_reset(&p->breaker, now);
+    policy_note_breaker(p, now, t);
+    return t;
+}
+
+enum breaker_transition policy_breaker_reset(struct policy *p, sim_time now)
+{
+    SIM_ASSERT(p->cfg->breaker.present);
+    enum breaker_transition t = breaker_reset(&p->breaker, now);
+    policy_note_breaker(p, now, t);
+    return t;
 }
 
 /* ---- the bulkhead's waiters ---- */

@@ -53,7 +53,8 @@ struct policy {
     bool budget_dry;         /* the budget refused the last retry it was asked for */
     sim_time open_since;     /* the breaker opened then, or NEVER if it is not open */
     double open_total_ns;    /* time open so far (up to open_since) */
-    uint64_t opened;         /* times it opened */
+    uint64_t opened;         /* times it opened (tripped, not forced) */
+    uint32_t forcing;        /* operator actions holding the breaker forced open */
     struct sre_throttle throttle;
     struct token_bucket bucket;
     struct fixed_window window;
@@ -68,8 +69,19 @@ struct policy {
 struct policy *policy_new(const struct policy_cfg *cfg, uint64_t seed, const char *label);
 void policy_free(struct policy *p);
 
-/* The breaker moved (or did not: BREAKER_NO_CHANGE): keeps its open time. */
+/* The breaker moved (or did not: BREAKER_NO_CHANGE): keeps its open time
+ * (forced open counts as open, not as an opening). */
 void policy_note_breaker(struct policy *p, sim_time now, enum breaker_transition t);
+
+/* The event a breaker transition is in events.csv ("breaker_opened"...);
+ * NULL for BREAKER_NO_CHANGE. */
+const char *policy_breaker_event(enum breaker_transition t);
+
+/* An operator's hand on the breaker, from the timeline: a forcing starts
+ * (the first forces it open) or ends (the last resets it, if it is still
+ * forced), or a reset closes it. Returns the transition, for the event. */
+enum breaker_transition policy_breaker_force(struct policy *p, sim_time now, bool start);
+enum breaker_transition policy_breaker_reset(struct policy *p, sim_time now);
 
 /* A wait for a bulkhead slot by `owner`; returns its ticket. */
 uint64_t policy_waiter_push(struct policy *p, uint64_t owner);
