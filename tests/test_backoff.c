@@ -113,3 +113,26 @@ Test(backoff, capping_after_jitter_makes_every_client_wait_exactly_the_cap)
     moments(&c, 6, &mean, &lo, &hi);
     cr_assert(lo < 600 * MS && hi > 1400 * MS, "capped first, the jitter spreads around the cap");
 }
+
+/* One-sided jitter only lengthens a wait ("1.0 to 1.25 s": Kubernetes
+ * wait.Jitter with maxFactor 0.25); additive jitter adds up to a fixed
+ * amount whatever the wait (tenacity's wait_exponential_jitter), so it
+ * spreads long waits relatively less. */
+Test(backoff, upward_and_additive_jitter)
+{
+    struct backoff_cfg c = {.kind = BACKOFF_CONSTANT, .base_ns = 1000 * MS,
+                            .jitter = JITTER_UPWARD, .factor = 0.25};
+    cr_assert_eq(delay(&c, 1, 0), 1000 * MS, "never shorter than the wait");
+    cr_assert_eq(delay(&c, 1, 0.5), 1125 * MS);
+    cr_assert_lt(delay(&c, 1, 0.999999), 1250 * MS);
+    cr_assert_geq(delay(&c, 1, 0.999999), 1249 * MS);
+    c = (struct backoff_cfg){.kind = BACKOFF_EXPONENTIAL, .base_ns = 100 * MS, .multiplier = 2,
+                             .jitter = JITTER_ADDITIVE, .add_ns = 100 * MS};
+    cr_assert_eq(delay(&c, 1, 0), 100 * MS);
+    cr_assert_eq(delay(&c, 1, 0.5), 150 * MS);
+    cr_assert_eq(delay(&c, 4, 0.5), 850 * MS, "800 ms plus half of the 100 ms");
+    c.max_ns = 500 * MS; /* capped before jitter: 500 + U(0, 100) */
+    cr_assert_eq(delay(&c, 4, 0.5), 550 * MS);
+    c.cap_after_jitter = true; /* tenacity caps after: exactly the cap */
+    cr_assert_eq(delay(&c, 4, 0.5), 500 * MS);
+}

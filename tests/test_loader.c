@@ -169,6 +169,13 @@ static struct bad_case bad_cases[] = {
     {BASE(API, "\"policies\":{\"p\":{\"circuit_breaker\":{\"window\":\"time\",\"interval_s\":60}}},"),
      "a.json: error: $.policies.p.circuit_breaker.interval_s: clears a consecutive breaker's count "
      "(gobreaker's Interval); a count or time window forgets old calls by itself"},
+    {BASE(API, "\"policies\":{\"p\":{\"retry\":{\"jitter\":\"full\",\"factor\":0.2}}},"),
+     "a.json: error: $.policies.p.retry.factor: belongs to proportional or upward jitter (this "
+     "retry's jitter is 'full')"},
+    {BASE(API, "\"policies\":{\"p\":{\"retry\":{\"jitter\":\"upward\",\"jitter_ms\":20}}},"),
+     "a.json: error: $.policies.p.retry.jitter_ms: belongs to additive jitter (this retry's jitter "
+     "is 'upward')"},
+    {BASE(API, "\"policies\":{\"p\":{\"retry\":{\"jitter\":\"additive\",\"jitter_ms\":20}}},"), NULL},
     {BASE(API, "\"policies\":{\"p\":{\"circuit_breaker\":{\"failure_rate\":1.5}}},"),
      "a.json: error: $.policies.p.circuit_breaker.failure_rate: expected number in (0, 1], got 1.5"},
     {BASE(API, "\"policies\":{\"p\":{\"retry_budget\":{\"kind\":\"ratio\"}}},"),

@@ -26,10 +26,10 @@ static const char *const ORDER_KEYS[] = {"fallback", "circuit_breaker", "retry",
 enum { ORD_FALLBACK, ORD_BREAKER, ORD_RETRY, ORD_THROTTLE, ORD_BULKHEAD, ORD_RATE_LIMIT,
        ORD_TIMEOUT, ORD_COUNT };
 static const char *const RETRY_KEYS[] = {"max_attempts", "backoff", "base_ms", "multiplier",
-                                         "max_ms", "jitter", "factor", "cap_after_jitter", "on",
+                                         "max_ms", "jitter", "factor", "jitter_ms", "cap_after_jitter", "on",
                                          "honor_retry_after", NULL};
 static const char *const BACKOFFS[] = {"constant", "linear", "exponential", NULL};
-static const char *const JITTERS[] = {"none", "full", "equal", "decorrelated", "proportional",
+static const char *const JITTERS[] = {"none", "full", "equal", "decorrelated", "proportional", "upward", "additive",
                                       NULL};
 static const char *const ON_NAMES[] = {"timeout", "error", "rejected", "breaker_open", NULL};
 static const char *const BUDGET_KINDS[] = {"ratio", "concurrency", "grpc", "aws", "count", NULL};
@@ -103,7 +103,20 @@ static void parse_retry(struct diag *d, const cJSON *v, const char *path, struct
     }
     if (json_read_choice(d, v, path, "jitter", false, JITTERS, &k))
         b->jitter = (enum jitter_kind)k;
+    if (b->jitter == JITTER_UPWARD)
+        b->factor = 1; /* Kubernetes wait.Jitter: a maxFactor of 0 means 1 */
     json_read_number(d, v, path, "factor", false, 0, false, 1, &b->factor);
+    b->add_ns = sim_time_from_ms(1000); /* tenacity wait_exponential_jitter: jitter = 1 s */
+    if (json_read_number(d, v, path, "jitter_ms", false, 0, false, 1e9, &x))
+        b->add_ns = sim_time_from_ms(x);
+    char q[JSON_PATH_MAX];
+    if (json_get(v, "factor") && b->jitter != JITTER_PROPORTIONAL && b->jitter != JITTER_UPWARD)
+        diag_error(d, json_path_key(q, path, "factor"),
+                   "belongs to proportional or upward jitter (this retry's jitter is '%s')",
+                   JITTERS[b->jitter]);
+    if (json_get(v, "jitter_ms") && b->jitter != JITTER_ADDITIVE)
+        diag_error(d, json_path_key(q, path, "jitter_ms"),
+                   "belongs to additive jitter (this retry's jitter is '%s')", JITTERS[b->jitter]);
     json_read_bool(d, v, path, "cap_after_jitter", false, &b->cap_after_jitter);
     p->honor_retry_after = true;
     json_read_bool(d, v, path, "honor_retry_after", false, &p->honor_retry_after);

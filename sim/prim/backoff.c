@@ -57,6 +57,12 @@ sim_time backoff_delay(const struct backoff_cfg *c, struct backoff_state *st, ui
     case JITTER_PROPORTIONAL:
         d = e * (1 - c->factor) + u * (2 * c->factor * e);
         break;
+    case JITTER_UPWARD:
+        d = e + u * (c->factor * e);
+        break;
+    case JITTER_ADDITIVE:
+        d = e + u * (double)c->add_ns;
+        break;
     case JITTER_NONE:
     default:
         d = e;

@@ -11,6 +11,10 @@
  *   JITTER_EQUAL         e/2 + U(0, e/2)
  *   JITTER_DECORRELATED  min(max, U(b, 3 prev)), prev starting at b
  *   JITTER_PROPORTIONAL  U(e (1 - f), e (1 + f))   (resilience4j randomizationFactor)
+ *   JITTER_UPWARD        U(e, e (1 + f))           (one-sided: Kubernetes wait.Jitter,
+ *                                                  "1.0 to 1.25 s" for f = 0.25)
+ *   JITTER_ADDITIVE      e + U(0, a)               (tenacity wait_exponential_jitter,
+ *                                                  wait_exponential() + wait_random(0, a))
  * Where the cap goes is a named choice, because it changes storms: AWS and
  * gRPC draw within the capped range (cap before jitter, the default);
  * resilience4j and Polly cap after jitter (cap_after_jitter), so once
@@ -32,6 +36,8 @@ enum jitter_kind {
     JITTER_EQUAL,
     JITTER_DECORRELATED,
     JITTER_PROPORTIONAL,
+    JITTER_UPWARD,
+    JITTER_ADDITIVE,
 };
 
 struct backoff_cfg {
@@ -40,7 +46,8 @@ struct backoff_cfg {
     double multiplier;      /* exponential; >= 1 */
     sim_time max_ns;        /* 0: no cap */
     enum jitter_kind jitter;
-    double factor;          /* proportional jitter, in [0, 1] */
+    double factor;          /* proportional and upward jitter, in [0, 1] */
+    sim_time add_ns;        /* additive jitter: the most added */
     bool cap_after_jitter;
 };
 
