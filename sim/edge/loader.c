@@ -13,6 +13,7 @@
 #include "../base/spell.h"
 #include "../base/xalloc.h"
 #include "../model/stall.h"
+#include "../model/timeout_fit.h"
 #include "../../viz/viz.h"
 #include "infile.h"
 #include "loader_internal.h"
@@ -666,6 +667,13 @@ static void parse_policies(struct diag *d, const cJSON *root, struct scenario *s
     name_index_build(&nm->policy_ix, nm->policies, sc->policy_count);
 }
 
+/* A call whose timeouts do not fit inside its caller's (timeout_fit.h). */
+static void warn_timeout_misfit(void *ctx, uint32_t service, const char *why)
+{
+    char at[JSON_PATH_MAX];
+    diag_warning(ctx, json_path_index(at, "$.services", (int)service), "%s", why);
+}
+
 static struct scenario *build(struct diag *d, const cJSON *root, const char *variant)
 {
     struct scenario *sc = xcalloc(1, sizeof *sc);
@@ -719,6 +727,8 @@ static struct scenario *build(struct diag *d, const cJSON *root, const char *var
                          "above 0",
                          why);
     }
+    if (d->errors == errors_at_start)
+        timeout_fit_check(sc, warn_timeout_misfit, d);
     name_index_release(&nm.service_ix);
     name_index_release(&nm.policy_ix);
     free(nm.services);

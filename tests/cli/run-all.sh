@@ -141,6 +141,23 @@ cat >"$tmp/stuck.json" <<'EOF'
 EOF
 check a_run_whose_time_stops_exits_2 expect_exit 2 "$bin" run "$tmp/stuck.json" --out "$tmp/stuck"
 check validate_warns_that_time_can_stop bash -c "$bin validate '$tmp/stuck.json' 2>'$tmp/werr' >/dev/null && grep -q 'stuck.json: warning: \$.clients\[0\]: its users send again with no think time, and a full queue refuses at once: simulated time can stop' '$tmp/werr'"
+# timeouts that do not shrink going down: the caller has gone before the
+# inner call (or its retries) can end
+cat >"$tmp/inverted.json" <<'JSON'
+{ "name": "inverted", "duration_s": 5,
+  "services": [
+    { "name": "api", "workers": 4, "service_time": { "dist": "constant", "value_ms": 1 },
+      "calls": [ { "service": "db", "policy": "inner" }, { "service": "cache", "policy": "retrying" } ] },
+    { "name": "db", "workers": 4, "service_time": { "dist": "constant", "value_ms": 1 } },
+    { "name": "cache", "workers": 4, "service_time": { "dist": "constant", "value_ms": 1 } } ],
+  "clients": [ { "name": "web", "target": "api", "policy": "outer", "arrival": { "rate_rps": 10 } } ],
+  "policies": { "outer": { "timeout_ms": 300 }, "inner": { "timeout_ms": 500 },
+                "retrying": { "timeout_ms": 200, "retry": { "max_attempts": 3 } } } }
+JSON
+check validate_warns_of_an_inner_timeout_not_shorter_than_the_outer bash -c "$bin validate '$tmp/inverted.json' 2>'$tmp/werr' >/dev/null && grep -q \"inverted.json: warning: \\\$.services\[0\]: its call to 'db' waits 500 ms per attempt (policy 'inner'), not less than the 300 ms web->api waits for it (policy 'outer')\" '$tmp/werr'"
+check validate_warns_of_retries_outlasting_the_caller bash -c "grep -q \"its call to 'cache' can take 3 attempts of 200 ms (policy 'retrying'), 600 ms, more than the 300 ms web->api waits for it\" '$tmp/werr'"
+sed 's/"outer": { "timeout_ms": 300 }/"outer": { "timeout_ms": 300, "deadline_ms": 300 }/' "$tmp/inverted.json" >"$tmp/bounded.json"
+check a_deadline_on_the_outer_call_bounds_the_inner_work bash -c "$bin validate '$tmp/bounded.json' 2>&1 >/dev/null | grep -c warning | grep -qx 0"
 python3 -c "
 import json; d = json.load(open('$tmp/stuck.json'))
 del d['services'][0]['queue']
