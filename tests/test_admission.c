@@ -175,14 +175,14 @@ Test(bulkhead, admits_up_to_max_then_queues_or_rejects_and_hands_slots_on_in_ord
 {
     struct bulkhead b;
     bool wait;
-    bulkhead_init(&b, 2, 0);
+    bulkhead_init(&b, 2, 0, UINT32_MAX);
     cr_assert(bulkhead_try_acquire(&b, &wait));
     cr_assert(bulkhead_try_acquire(&b, &wait));
     cr_assert_not(bulkhead_try_acquire(&b, &wait));
     cr_assert_not(wait, "max_wait 0: fail fast");
     cr_assert_not(bulkhead_release(&b));
     cr_assert(bulkhead_try_acquire(&b, &wait));
-    bulkhead_init(&b, 1, 50 * MS);
+    bulkhead_init(&b, 1, 50 * MS, UINT32_MAX);
     cr_assert(bulkhead_try_acquire(&b, &wait));
     cr_assert_not(bulkhead_try_acquire(&b, &wait));
     cr_assert(wait, "waits for a slot");
@@ -198,14 +198,14 @@ Test(bulkhead, admits_up_to_max_then_queues_or_rejects_and_hands_slots_on_in_ord
 Test(bulkhead, releasing_a_slot_nobody_holds_aborts, .signal = SIGABRT)
 {
     struct bulkhead b;
-    bulkhead_init(&b, 2, 0);
+    bulkhead_init(&b, 2, 0, UINT32_MAX);
     bulkhead_release(&b);
 }
 
 Test(bulkhead, a_waiter_leaving_that_never_waited_aborts, .signal = SIGABRT)
 {
     struct bulkhead b;
-    bulkhead_init(&b, 2, 50 * MS);
+    bulkhead_init(&b, 2, 50 * MS, UINT32_MAX);
     bulkhead_abandon_wait(&b);
 }
 

@@ -176,6 +176,16 @@ static struct bad_case bad_cases[] = {
      "a.json: error: $.policies.p.retry.jitter_ms: belongs to additive jitter (this retry's jitter "
      "is 'upward')"},
     {BASE(API, "\"policies\":{\"p\":{\"retry\":{\"jitter\":\"additive\",\"jitter_ms\":20}}},"), NULL},
+    {BASE(API, "\"policies\":{\"p\":{\"bulkhead\":{\"kind\":\"thread_pool\",\"max_concurrent\":4}}},"),
+     "a.json: error: $.policies.p.bulkhead.max_concurrent: belongs to a semaphore bulkhead (this "
+     "one is a thread_pool)"},
+    {BASE(API, "\"policies\":{\"p\":{\"bulkhead\":{\"kind\":\"thread_pool\",\"queue\":4}}},"),
+     "a.json: error: $.policies.p.bulkhead.queue: a thread pool's queue needs the policy's "
+     "timeout_ms (the longest an attempt waits in it, as in Hystrix)"},
+    {BASE(API, "\"policies\":{\"p\":{\"bulkhead\":{\"kind\":\"thread_pool\"},\"retry\":{},"
+               "\"order\":[\"bulkhead\",\"retry\"]}},"),
+     "a.json: error: $.policies.p.order: a thread pool holds one thread per attempt: place the "
+     "bulkhead inside the retry"},
     {BASE(API, "\"policies\":{\"p\":{\"circuit_breaker\":{\"failure_rate\":1.5}}},"),
      "a.json: error: $.policies.p.circuit_breaker.failure_rate: expected number in (0, 1], got 1.5"},
     {BASE(API, "\"policies\":{\"p\":{\"retry_budget\":{\"kind\":\"ratio\"}}},"),

@@ -545,3 +545,63 @@ Test(policies, a_timeout_outside_the_retry_bounds_all_the_attempts)
     cr_assert_eq(overall.total.failed[FAIL_TIMEOUT], overall.total.offered - overall.in_flight);
     cr_assert_geq(per_attempt.total.calls.attempts, 3 * (per_attempt.total.offered - 1));
 }
+
+/* A hung dependency (1 s of work) behind a 100 ms timeout and a bulkhead
+ * of 10. A semaphore's slot comes back at each timeout, so 10 attempts
+ * start every 100 ms: ~100/s reach the hung service and its busy workers
+ * climb to ~100. A thread pool's thread is held until the callee really
+ * finishes (Hystrix): 10 attempts a second reach it, never more than 10 at
+ * once, and the rest are refused at the caller. */
+#define HUNG(bulkhead)                                                                             \
+    "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"pay\",\"workers\":1000,"          \
+    "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1000}}],"                                \
+    "\"clients\":[{\"name\":\"u\",\"target\":\"pay\",\"policy\":\"b\","                             \
+    "\"arrival\":{\"process\":\"constant\",\"rate_rps\":200}}],"                                   \
+    "\"policies\":{\"b\":{\"timeout_ms\":100,\"bulkhead\":" bulkhead "}}}"
+
+static void count_busy(void *ctx, const struct window_report *w)
+{
+    uint32_t *most = ctx;
+    if (w->services[0].busy > *most)
+        *most = w->services[0].busy;
+}
+
+Test(policies, a_thread_pool_holds_its_thread_until_the_callee_finishes)
+{
+    uint32_t busy_sem = 0, busy_pool = 0;
+    struct sim_observer sem_obs = {.ctx = &busy_sem, .on_window = count_busy};
+    struct sim_observer pool_obs = {.ctx = &busy_pool, .on_window = count_busy};
+    struct run_result sem = run_json(HUNG("{\"max_concurrent\":10}"), &sem_obs);
+    struct run_result pool = run_json(HUNG("{\"kind\":\"thread_pool\",\"max_threads\":10}"),
+                                      &pool_obs);
+    double sem_rate = (double)sem.services[0].arrivals / 10;
+    double pool_rate = (double)pool.services[0].arrivals / 10;
+    cr_assert(sem_rate > 95 && sem_rate <= 101, "semaphore: %.1f/s reach the hung service", sem_rate);
+    cr_assert(pool_rate > 9 && pool_rate <= 10.1, "thread pool: %.1f/s", pool_rate);
+    cr_assert_geq(busy_sem, 90u, "the semaphore lets the hung work pile up (%u busy)", busy_sem);
+    cr_assert_leq(busy_pool, 10u, "the pool's 10 threads bound it (%u busy)", busy_pool);
+    cr_assert_eq(pool.total.calls.policy[PC_BULKHEAD_REJECTED],
+                 pool.total.offered - pool.services[0].arrivals,
+                 "every other call is refused at the caller");
+}
+
+/* A thread pool's queue holds `queue` attempts, each for at most the
+ * policy's timeout: with threads all held, the next ones wait and are
+ * refused when their time is up or the queue is full. */
+Test(policies, a_thread_pool_queue_is_bounded_in_length_and_time)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":1000,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":50}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"b\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":400}}],"
+        "\"policies\":{\"b\":{\"timeout_ms\":100,\"bulkhead\":{\"kind\":\"thread_pool\","
+        "\"max_threads\":10,\"queue\":5}}}}",
+        NULL);
+    /* 10 threads over 50 ms of work: 200/s served; the queue adds waiting, not throughput */
+    double ok = (double)r.total.succeeded / 10;
+    cr_assert(ok > 195 && ok <= 201, "%.1f/s served", ok);
+    cr_assert_gt(r.total.calls.policy[PC_BULKHEAD_REJECTED], 1500u);
+    cr_assert_gt(r.latency_max_ms, 50.5, "some waited in the queue");
+    cr_assert_leq(r.latency_max_ms, 150.0 + 1e-6, "at most the timeout in the queue, then 50 ms");
+}

@@ -12,7 +12,9 @@ static const char *const POLICY_KEYS[] = {
 static const char *const HEDGE_KEYS[] = {"delay_ms", "max_hedged", "delay_percentile", NULL};
 static const char *const IDEM_KEYS[] = {"retention_s", NULL};
 static const char *const THROTTLE_KEYS[] = {"k", "window_s", NULL};
-static const char *const BULKHEAD_KEYS[] = {"max_concurrent", "max_wait_ms", NULL};
+static const char *const BULKHEAD_KEYS[] = {"kind", "max_concurrent", "max_wait_ms",
+                                            "max_threads", "queue", NULL};
+static const char *const BULKHEAD_KINDS[] = {"semaphore", "thread_pool", NULL};
 static const char *const RATE_LIMIT_KEYS[] = {"rate_rps", "burst", "limit_for_period",
                                               "refresh_ms", "timeout_ms", NULL};
 static const char *const FALLBACK_KEYS[] = {"latency_ms", NULL};
@@ -327,14 +329,41 @@ static void parse_bulkhead(struct diag *d, const cJSON *v, const char *path,
     if (!json_expect_object(d, v, path))
         return;
     json_check_keys(d, v, path, BULKHEAD_KEYS);
-    out->bulkhead.present = true;
-    out->bulkhead.max_concurrent = 25; /* resilience4j */
+    struct bulkhead_cfg *b = &out->bulkhead;
+    b->present = true;
+    int kind = 0;
+    json_read_choice(d, v, path, "kind", false, BULKHEAD_KINDS, &kind);
+    b->thread_pool = kind == 1;
     int64_t n;
     double x;
+    char p[JSON_PATH_MAX];
+    static const char *const semaphore_only[] = {"max_concurrent", "max_wait_ms", NULL};
+    static const char *const pool_only[] = {"max_threads", "queue", NULL};
+    const char *const *foreign = b->thread_pool ? semaphore_only : pool_only;
+    for (int i = 0; foreign[i]; i++)
+        if (json_get(v, foreign[i]))
+            diag_error(d, json_path_key(p, path, foreign[i]), "belongs to a %s bulkhead (this one "
+                       "is a %s)", b->thread_pool ? "semaphore" : "thread_pool",
+                       BULKHEAD_KINDS[kind]);
+    if (b->thread_pool) {
+        b->max_concurrent = 10; /* Hystrix: coreSize 10, no queue (maxQueueSize -1) */
+        if (json_read_int(d, v, path, "max_threads", false, 1, 100000000, &n))
+            b->max_concurrent = (uint32_t)n;
+        if (json_read_int(d, v, path, "queue", false, 0, 100000000, &n))
+            b->queue = (uint32_t)n;
+        /* a queued attempt waits at most its timeout, as Hystrix's covers the queue */
+        b->max_wait_ns = b->queue > 0 ? out->timeout_ns : 0;
+        if (b->queue > 0 && out->timeout_ns <= 0)
+            diag_error(d, json_path_key(p, path, "queue"),
+                       "a thread pool's queue needs the policy's timeout_ms (the longest an "
+                       "attempt waits in it, as in Hystrix)");
+        return;
+    }
+    b->max_concurrent = 25; /* resilience4j */
     if (json_read_int(d, v, path, "max_concurrent", false, 1, 100000000, &n))
-        out->bulkhead.max_concurrent = (uint32_t)n;
+        b->max_concurrent = (uint32_t)n;
     if (json_read_number(d, v, path, "max_wait_ms", false, 0, false, 1e9, &x))
-        out->bulkhead.max_wait_ns = sim_time_from_ms(x);
+        b->max_wait_ns = sim_time_from_ms(x);
 }
 
 static void parse_fallback(struct diag *d, const cJSON *v, const char *path,
@@ -476,4 +505,8 @@ void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struc
     }
     if ((block = json_get(v, "order")))
         parse_order(d, v, block, json_path_key(p, path, "order"), out);
+    if (out->bulkhead.thread_pool && (out->outer & OUTER_BULKHEAD))
+        diag_error(d, json_path_key(p, path, "order"),
+                   "a thread pool holds one thread per attempt: place the bulkhead inside "
+                   "the retry");
 }

@@ -141,6 +141,15 @@ static void deliver(struct sim *s, uint32_t ci, enum outcome outcome)
         request_on_reply(s, caller, outcome);
 }
 
+static void wake(struct sim *s, uint64_t owner);
+
+void call_thread_freed(struct sim *s, struct policy *p)
+{
+    uint64_t owner;
+    if (policy_release_slot(p, &owner))
+        wake(s, owner);
+}
+
 /* A freed bulkhead slot goes to the waiting call `owner`. */
 static void wake(struct sim *s, uint64_t owner)
 {
@@ -261,10 +270,12 @@ void call_on_reply(struct sim *s, uint32_t ci, uint32_t j, enum outcome outcome,
 
 void call_on_attempt_timeout(struct sim *s, uint32_t j, uint32_t gen)
 {
-    const struct job *job = &s->jobs[j];
+    struct job *job = &s->jobs[j];
     if (job->gen != gen || job->caller_gone)
         return;
     uint32_t ci = job->call;
+    if (call_sm_hand_over_slot(&s->calls[ci].sm)) /* the thread waits for the callee */
+        job->pool = s->calls[ci].sm.pol;
     job_caller_timed_out(s, j);
     call_on_reply(s, ci, j, OUTCOME_TIMEOUT, 0);
 }
@@ -297,6 +308,8 @@ void call_abandon(struct sim *s, uint32_t ci)
 {
     struct call *c = &s->calls[ci];
     eventq_cancel(s->q, c->timer);
+    if (c->attempt != NO_INDEX && call_sm_hand_over_slot(&c->sm))
+        s->jobs[c->attempt].pool = c->sm.pol;
     let_go_all(s, ci, false); /* the attempts go on, for nobody */
     struct call_effects fx;
     call_effects_clear(&fx);

@@ -23,7 +23,12 @@ static void job_free(struct sim *s, uint32_t j)
     waste_settle(s, &s->jobs[j].credits, true); /* its answer never got through */
     rec_unref(s, s->jobs[j].rec);
     s->jobs[j].rec = NO_INDEX;
+    struct policy *pool = s->jobs[j].pool;
+    s->jobs[j].pool = NULL;
     POOL_GIVE(s->jobs, s->job_free, j);
+    if (pool) /* the attempt has really ended: its thread is free (after the pool
+                 has the job back: the woken call may need a job) */
+        call_thread_freed(s, pool);
 }
 
 uint32_t job_new(struct sim *s, const struct attempt_spec *a)
@@ -43,6 +48,7 @@ uint32_t job_new(struct sim *s, const struct attempt_spec *a)
     job->keyed = a->keyed;
     job->edge = a->edge;
     job->cache_key = NO_INDEX;
+    job->pool = NULL;
     job->deadline = a->deadline;
     job->inherited = a->inherited;
     job->credits = CREDITS_NONE;

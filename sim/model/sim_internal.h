@@ -142,6 +142,8 @@ struct job {
     sim_time done_at;       /* JOB_WORKING: when the work completes */
     sim_time remaining;     /* JOB_WORKING in a pause: work left when it froze */
     struct edge_rt *edge;   /* the network it came over, or NULL for none */
+    struct policy *pool;    /* its caller's thread-pool bulkhead whose thread it holds
+                               after the caller let it go, or NULL */
     uint32_t cache_key;     /* a cache miss: the key its answer fills, or NO_INDEX */
     sim_time work_start;        /* it took a worker then */
     struct credit_list credits; /* its worker time, and its answered calls' */
@@ -350,6 +352,9 @@ void call_on_attempt_timeout(struct sim *s, uint32_t job, uint32_t gen);
 void call_on_resume(struct sim *s, uint32_t call, uint32_t gen);
 /* The caller no longer waits: the attempts out go on as waste. */
 void call_abandon(struct sim *s, uint32_t call);
+/* A thread-pool bulkhead's thread that an abandoned attempt held comes
+ * back now that the attempt has really ended. */
+void call_thread_freed(struct sim *s, struct policy *p);
 void call_orphan(struct sim *s, uint32_t call);
 /* How long the callee keeps the idempotency keys of this call's attempts. */
 sim_time call_idempotency_retention(const struct sim *s, uint32_t call);

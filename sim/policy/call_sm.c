@@ -54,14 +54,10 @@ static void wait_then(struct call_sm *m, sim_time delay, enum call_stage stage,
 /* The slot goes back; the oldest waiter, if any, takes it. */
 static void release_slot(struct call_sm *m, struct call_effects *fx)
 {
-    struct policy *p = m->pol;
     m->holds_slot = false;
-    if (!bulkhead_release(&p->bulkhead))
-        return;
     uint64_t owner;
-    bool found = policy_waiter_pop(p, &owner);
-    SIM_ASSERT(found); /* the bulkhead counted a waiter the queue does not have */
-    push(fx, CALL_FX_WAKE)->owner = owner;
+    if (policy_release_slot(m->pol, &owner))
+        push(fx, CALL_FX_WAKE)->owner = owner;
 }
 
 static void deliver(struct call_sm *m, enum outcome o, struct call_effects *fx)
@@ -533,4 +529,13 @@ void call_sm_abandon(struct call_sm *m, sim_time now, struct call_effects *fx)
     }
     if (m->holds_slot)
         release_slot(m, fx); /* the attempt goes on, but its caller's slot is free */
+}
+
+bool call_sm_hand_over_slot(struct call_sm *m)
+{
+    const struct policy *p = m->pol;
+    if (!m->holds_slot || !p || !p->cfg->bulkhead.thread_pool || (p->cfg->outer & OUTER_BULKHEAD))
+        return false;
+    m->holds_slot = false;
+    return true;
 }

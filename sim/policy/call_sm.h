@@ -187,4 +187,11 @@ void call_sm_on_slot(struct call_sm *m, sim_time now, struct call_effects *fx);
  * out are the owner's to let go. */
 void call_sm_abandon(struct call_sm *m, sim_time now, struct call_effects *fx);
 
+/* The attempt in flight is being let go (its timeout fired, or the call is
+ * abandoned) while it holds a thread-pool bulkhead's thread: true if it
+ * does, and the thread now belongs to the attempt, not to the call (the
+ * caller gives it back with policy_release_slot when the attempt really
+ * ends). False for a semaphore, whose slot the machine frees itself. */
+bool call_sm_hand_over_slot(struct call_sm *m);
+
 #endif

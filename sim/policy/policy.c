@@ -54,7 +54,8 @@ struct policy *policy_new(const struct policy_cfg *cfg, uint64_t seed, const cha
     if (cfg->throttle.present)
         sre_throttle_init(&p->throttle, cfg->throttle.k, cfg->throttle.window_ns);
     if (cfg->bulkhead.present)
-        bulkhead_init(&p->bulkhead, cfg->bulkhead.max_concurrent, cfg->bulkhead.max_wait_ns);
+        bulkhead_init(&p->bulkhead, cfg->bulkhead.max_concurrent, cfg->bulkhead.max_wait_ns,
+                      cfg->bulkhead.thread_pool ? cfg->bulkhead.queue : UINT32_MAX);
     if (cfg->hedge.present && cfg->hedge.percentile > 0) {
         p->latency = xmalloc(sizeof *p->latency);
         histogram_init(p->latency);
@@ -99,6 +100,15 @@ void policy_note_breaker(struct policy *p, sim_time now, enum breaker_transition
         p->open_total_ns += (double)(now - p->open_since);
         p->open_since = SIM_TIME_NEVER;
     }
+}
+
+bool policy_release_slot(struct policy *p, uint64_t *owner)
+{
+    if (!bulkhead_release(&p->bulkhead))
+        return false;
+    bool found = policy_waiter_pop(p, owner);
+    SIM_ASSERT(found); /* the bulkhead counted a waiter the queue does not have */
+    return true;
 }
 
 const char *policy_breaker_event(enum breaker_transition t)

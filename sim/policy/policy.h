@@ -73,6 +73,10 @@ void policy_free(struct policy *p);
  * (forced open counts as open, not as an opening). */
 void policy_note_breaker(struct policy *p, sim_time now, enum breaker_transition t);
 
+/* A bulkhead slot comes back: true if it goes straight to the oldest
+ * waiter, whose owner is then in *owner (the caller wakes it). */
+bool policy_release_slot(struct policy *p, uint64_t *owner);
+
 /* The event a breaker transition is in events.csv ("breaker_opened"...);
  * NULL for BREAKER_NO_CHANGE. */
 const char *policy_breaker_event(enum breaker_transition t);

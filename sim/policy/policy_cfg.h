@@ -73,12 +73,18 @@ struct throttle_cfg {
     sim_time window_ns;
 };
 
-/* A semaphore bulkhead: at most max_concurrent attempts (or calls) at once,
- * waiting up to max_wait for a slot. */
+/* A semaphore bulkhead (resilience4j): at most max_concurrent attempts (or
+ * calls) at once, waiting up to max_wait for a slot; its slot comes back
+ * when the caller stops waiting. Or a thread pool (Hystrix): max_concurrent
+ * threads, `queue` attempts waiting for one (for at most their timeout),
+ * and a thread held until the attempt really ends: its reply, or the
+ * callee finishing the work its caller abandoned. */
 struct bulkhead_cfg {
     bool present;
+    bool thread_pool;
     uint32_t max_concurrent;
     sim_time max_wait_ns;
+    uint32_t queue;           /* thread pool: waiting room */
 };
 
 /* A rate limit: a token bucket (x/time/rate: rate and burst, refuse when

@@ -2,10 +2,12 @@
 
 #include "../base/check.h"
 
-void bulkhead_init(struct bulkhead *b, uint32_t max_concurrent, sim_time max_wait_ns)
+void bulkhead_init(struct bulkhead *b, uint32_t max_concurrent, sim_time max_wait_ns,
+                   uint32_t max_waiting)
 {
     b->max_concurrent = max_concurrent;
     b->max_wait_ns = max_wait_ns;
+    b->max_waiting = max_waiting;
     b->in_use = b->waiting = 0;
 }
 
@@ -16,7 +18,7 @@ bool bulkhead_try_acquire(struct bulkhead *b, bool *must_wait)
         b->in_use++;
         return true;
     }
-    if (b->max_wait_ns > 0) {
+    if (b->max_wait_ns > 0 && b->waiting < b->max_waiting) {
         b->waiting++;
         *must_wait = true;
     }
