@@ -335,3 +335,52 @@ Test(faults, breaker_open_forces_and_breaker_reset_closes)
     cr_assert(forced && released && reset, "events: %s | %s | %s ...", c->events[0], c->events[1],
               c->events[2]);
 }
+
+/* A black-holed instance accepts no connection: with a connect timeout of
+ * 50 ms the caller learns so 50 ms after sending, and its retry goes to
+ * the healthy instance; without one it waits out its 1 s timeout (and
+ * its retry, a second later, may land in the hole again). Round robin over
+ * two instances sends every other attempt into the hole. */
+#define HOLE(connect)                                                                              \
+    "{\"name\":\"t\",\"duration_s\":5,\"services\":[{\"name\":\"s\",\"instances\":2,"              \
+    "\"workers\":10,\"lb\":\"round_robin\",\"service_time\":{\"dist\":\"constant\","               \
+    "\"value_ms\":1}}],\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"policy\":\"p\","             \
+    "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"                                     \
+    "\"policies\":{\"p\":{\"timeout_ms\":1000" connect ",\"retry\":{\"max_attempts\":2,"           \
+    "\"backoff\":\"constant\",\"base_ms\":0}}},"                                                  \
+    "\"faults\":[{\"kind\":\"outage\",\"mode\":\"blackhole\",\"target\":\"s\",\"instances\":1,"     \
+    "\"first_instance\":1,\"at_s\":1,\"duration_s\":3}]}"
+
+Test(faults, a_connect_timeout_finds_a_black_holed_instance_long_before_the_read_timeout)
+{
+    struct capture *with = run(HOLE(",\"connect_timeout_ms\":50"));
+    struct run_result w = with->r;
+    struct capture *without = run(HOLE(""));
+    struct run_result wo = without->r;
+    cr_assert_eq(w.total.failed[FAIL_TIMEOUT], 0u, "every retry reached the healthy instance");
+    cr_assert(w.latency_max_ms >= 50 && w.latency_max_ms < 52,
+              "found at connect time: %.3f ms", w.latency_max_ms);
+    cr_assert(wo.latency_max_ms >= 1000 && wo.latency_max_ms < 1002,
+              "found at the read timeout: %.3f ms", wo.latency_max_ms);
+    cr_assert_gt(w.total.calls.retries, 10u, "about half of 30 requests went into the hole");
+    cr_assert_eq(w.services[0].lost, w.total.calls.retries, "each of those was lost there once");
+}
+
+/* Across a partition no connection is made either: every attempt fails at
+ * its connect timeout, 50 ms after it was sent, so a call of two attempts
+ * fails after 100 ms instead of 2 s. */
+Test(faults, a_connect_timeout_notices_a_partition)
+{
+    struct capture *c = run(
+        "{\"name\":\"t\",\"duration_s\":3,\"services\":[{\"name\":\"s\",\"workers\":10,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],\"clients\":[{\"name\":\"c\","
+        "\"target\":\"s\",\"policy\":\"p\",\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+        "\"policies\":{\"p\":{\"timeout_ms\":1000,\"connect_timeout_ms\":50,\"retry\":"
+        "{\"max_attempts\":2,\"backoff\":\"constant\",\"base_ms\":0}}},"
+        "\"faults\":[{\"kind\":\"partition\",\"target\":\"s\",\"at_s\":1,\"duration_s\":1}]}");
+    cr_assert_eq(c->failed[1], 9u, "sent at 1.0 .. 1.8 s, failed 100 ms later...");
+    cr_assert_eq(c->failed[2], 1u, "...and the one sent at 1.9 s at 2.0 s, not 2 s later");
+    cr_assert_eq(c->r.total.failed[FAIL_TIMEOUT], 10u, "...as a timeout");
+    cr_assert_eq(c->offered[1], 10u);
+    cr_assert_eq(c->r.services[0].lost, 20u, "two attempts each, both lost");
+}

@@ -78,6 +78,28 @@ static void forget_attempt(struct sim *s, struct call *c, uint32_t j)
     SIM_BUG("an attempt answered a call that does not have it out");
 }
 
+void call_cannot_connect(struct sim *s, uint32_t j)
+{
+    const struct job *job = &s->jobs[j];
+    struct call *c = &s->calls[job->call];
+    const struct policy *p = c->sm.pol;
+    if (!p || p->cfg->connect_timeout_ns <= 0)
+        return;
+    sim_time at = job->sent_at + p->cfg->connect_timeout_ns;
+    at = at > s->now ? at : s->now;
+    struct timer_handle *t = NULL; /* the timer of this attempt, the latest or a hedged one */
+    if (c->attempt == j)
+        t = &c->attempt_timeout;
+    for (uint32_t i = 0; !t && i < c->earlier_count; i++)
+        if (c->earlier[i] == j)
+            t = &c->earlier_timeout[i];
+    SIM_ASSERT(t); /* a job being sent is one of its call's attempts */
+    if (job->deadline <= at) /* its own timeout comes first anyway */
+        return;
+    eventq_cancel(s->q, *t);
+    *t = eventq_arm(s->q, s->now, at - s->now, EV_CALL_TIMEOUT, j, job->gen);
+}
+
 /* One attempt goes out as a job at the callee, with its timeout armed
  * before anything can answer it. */
 static void send_attempt(struct sim *s, uint32_t ci, sim_time timeout, sim_time deadline)

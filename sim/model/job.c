@@ -49,6 +49,7 @@ uint32_t job_new(struct sim *s, const struct attempt_spec *a)
     job->edge = a->edge;
     job->cache_key = NO_INDEX;
     job->pool = NULL;
+    job->sent_at = s->now;
     job->deadline = a->deadline;
     job->inherited = a->inherited;
     job->credits = CREDITS_NONE;

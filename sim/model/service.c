@@ -358,6 +358,7 @@ static void arrive(struct sim *s, uint32_t j)
     if (in->st.blackhole) { /* lost on the way: only a timeout notices */
         job->state = JOB_SWALLOWED;
         svc->stats.lost++;
+        call_cannot_connect(s, j); /* ...a connect timeout first, if there is one */
         return;
     }
     svc->stats.arrivals++;
@@ -405,9 +406,12 @@ void service_take_request(struct sim *s, uint32_t j, bool from_client, uint32_t 
     sim_time delay = 0;
     struct edge_rt *edge = s->jobs[j].edge;
     bool lost = edge && !edge_cross(edge, &delay);
-    if (lost || (s->partitions_active && fault_partitioned(s, service, from_client, from))) {
+    bool cut = !lost && s->partitions_active && fault_partitioned(s, service, from_client, from);
+    if (lost || cut) {
         s->jobs[j].state = JOB_SWALLOWED; /* only the caller's timeout will notice */
         svc->stats.lost++;
+        if (cut) /* no connection across a partition: a connect timeout notices first */
+            call_cannot_connect(s, j);
         return;
     }
     if (delay > 0) {

@@ -137,6 +137,7 @@ struct job {
     uint16_t pending, ok, failed; /* the current step's calls */
     sim_time work_after;    /* work left for after the calls */
     sim_time arrived_at;
+    sim_time sent_at;       /* its caller sent it (a connect timeout counts from here) */
     sim_time deadline;      /* when its caller stops waiting; NEVER if it never does */
     sim_time inherited;     /* a deadline_ms propagated from above, for its own calls */
     sim_time done_at;       /* JOB_WORKING: when the work completes */
@@ -355,6 +356,10 @@ void call_abandon(struct sim *s, uint32_t call);
 /* A thread-pool bulkhead's thread that an abandoned attempt held comes
  * back now that the attempt has really ended. */
 void call_thread_freed(struct sim *s, struct policy *p);
+/* Attempt `job` cannot connect (its instance is black-holed, or a partition
+ * cuts it off): with a connect timeout its caller learns so that long after
+ * sending it, sooner than its attempt timeout. */
+void call_cannot_connect(struct sim *s, uint32_t job);
 void call_orphan(struct sim *s, uint32_t call);
 /* How long the callee keeps the idempotency keys of this call's attempts. */
 sim_time call_idempotency_retention(const struct sim *s, uint32_t call);
