@@ -40,7 +40,7 @@ static void sent(struct call_sm *m, sim_time now)
 static void result(struct call_sm *m, sim_time now, enum outcome o, sim_time retry_after)
 {
     call_effects_clear(&fx);
-    call_sm_on_result(m, now, o, retry_after, &fx);
+    call_sm_on_result(m, now, o, outcome_default_status(o), retry_after, &fx);
 }
 
 static void timer(struct call_sm *m, sim_time now)
@@ -162,8 +162,8 @@ Test(call_sm, the_no_policy_shortcut_is_the_general_machine)
         call_sm_sent_any(&any, 5 * MS, &a);
         assert_same_effects(&f, &a);
         call_effects_clear(&f), call_effects_clear(&a);
-        call_sm_on_result(&fast, 9 * MS, (enum outcome)o, 3 * MS, &f);
-        call_sm_on_result_any(&any, 9 * MS, (enum outcome)o, 3 * MS, &a);
+        call_sm_on_result(&fast, 9 * MS, (enum outcome)o, 0, 3 * MS, &f);
+        call_sm_on_result_any(&any, 9 * MS, (enum outcome)o, 0, 3 * MS, &a);
         assert_same_effects(&f, &a);
         cr_assert_eq(memcmp(&fast_counts, &any_counts, sizeof fast_counts), 0);
         cr_assert_eq(fast.in_flight, any.in_flight);

@@ -144,7 +144,8 @@ static struct bad_case bad_cases[] = {
     {BASE(API, "\"policies\":{\"p\":{\"retry\":{\"base_ms\":500,\"max_ms\":100}}},"),
      "a.json: error: $.policies.p.retry.max_ms: the cap must not be below base_ms"},
     {BASE(API, "\"policies\":{\"p\":{\"retry\":{\"on\":[\"timeout\",\"oops\"]}}},"),
-     "a.json: error: $.policies.p.retry.on[1]: expected one of timeout, error, rejected, breaker_open"},
+     "a.json: error: $.policies.p.retry.on[1]: expected one of timeout, error, rejected, "
+     "breaker_open, or an HTTP status (503)"},
     /* "two successes close it" with the default single permit once stayed
      * half-open for ever; given alone, success_threshold now sets the
      * permits too (gobreaker), and fewer permits than successes is refused */
@@ -186,6 +187,17 @@ static struct bad_case bad_cases[] = {
                "\"order\":[\"bulkhead\",\"retry\"]}},"),
      "a.json: error: $.policies.p.order: a thread pool holds one thread per attempt: place the "
      "bulkhead inside the retry"},
+    {BASE(API, "\"policies\":{\"p\":{\"retry\":{\"on\":[\"timeout\",600]}}},"),
+     "a.json: error: $.policies.p.retry.on[1]: expected an HTTP status from 400 to 599, got 600"},
+    {BASE(API, "\"policies\":{\"p\":{\"retry\":{\"on\":[\"timeuot\"]}}},"),
+     "a.json: error: $.policies.p.retry.on[0]: expected one of timeout, error, rejected, "
+     "breaker_open, or an HTTP status (503)"},
+    {BASE(API, "\"policies\":{\"p\":{\"fallback\":{\"on\":[]}}},"),
+     "a.json: error: $.policies.p.fallback.on: an empty list: leave 'on' out to answer for every "
+     "failure"},
+    {BASE(API, "\"policies\":{\"p\":{\"circuit_breaker\":{\"ignore_status\":[\"404\"]}}},"),
+     "a.json: error: $.policies.p.circuit_breaker.ignore_status[0]: expected an HTTP status from "
+     "400 to 599"},
     {BASE(API, "\"policies\":{\"p\":{\"circuit_breaker\":{\"failure_rate\":1.5}}},"),
      "a.json: error: $.policies.p.circuit_breaker.failure_rate: expected number in (0, 1], got 1.5"},
     {BASE(API, "\"policies\":{\"p\":{\"retry_budget\":{\"kind\":\"ratio\"}}},"),

@@ -605,3 +605,67 @@ Test(policies, a_thread_pool_queue_is_bounded_in_length_and_time)
     cr_assert_gt(r.latency_max_ms, 50.5, "some waited in the queue");
     cr_assert_leq(r.latency_max_ms, 150.0 + 1e-6, "at most the timeout in the queue, then 50 ms");
 }
+
+/* Error classes. A service failing every request with `status`, a client
+ * retrying up to 3 attempts with the policy `retry` JSON given. */
+#define FAILING(status, retry, extra)                                                              \
+    "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":100,"             \
+    "\"error_rate\":1,\"error_status\":" #status ",\"service_time\":{\"dist\":\"constant\","       \
+    "\"value_ms\":1}}],\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"p\","             \
+    "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"                                     \
+    "\"policies\":{\"p\":{\"retry\":{\"max_attempts\":3,\"backoff\":\"constant\",\"base_ms\":0"    \
+    retry "}" extra "}}}"
+
+/* By default errors are retried but client errors (4xx but 429) fail at
+ * once: the same request would fail again. A status named in `on` is
+ * retried whatever it is; naming statuses alone retries only those. */
+Test(policies, retries_follow_error_classes)
+{
+    struct run_result r500 = run_json(FAILING(500, "", ""), NULL);
+    struct run_result r400 = run_json(FAILING(400, "", ""), NULL);
+    struct run_result r429 = run_json(FAILING(429, "", ""), NULL);
+    uint64_t n = r500.total.offered;
+    cr_assert_eq(n, 99u);
+    cr_assert_eq(r500.total.calls.retries, 2 * n, "a 500 is retried");
+    cr_assert_eq(r400.total.calls.retries, 0u, "a 400 is not");
+    cr_assert_eq(r429.total.calls.retries, 2 * n, "a 429 says 'later', not 'never'");
+    struct run_result only503 = run_json(FAILING(500, ",\"on\":[\"timeout\",503,429]", ""), NULL);
+    cr_assert_eq(only503.total.calls.retries, 0u, "'retry 503 and 429': a 500 is not retried");
+    struct run_result is503 = run_json(FAILING(503, ",\"on\":[\"timeout\",503,429]", ""), NULL);
+    cr_assert_eq(is503.total.calls.retries, 2 * n);
+    struct run_result forced = run_json(FAILING(404, ",\"on\":[404]", ""), NULL);
+    cr_assert_eq(forced.total.calls.retries, 2 * n, "a client error retried because named");
+}
+
+/* A breaker that ignores 404s (resilience4j ignoreExceptions) never opens
+ * on them; counting them, it opens on the fifth. */
+Test(policies, a_breaker_ignores_the_statuses_it_is_told_to)
+{
+    struct run_result counted = run_json(
+        FAILING(404, "", ",\"circuit_breaker\":{\"consecutive_failures\":5,\"open_s\":60}"), NULL);
+    struct run_result ignored = run_json(
+        FAILING(404, "", ",\"circuit_breaker\":{\"consecutive_failures\":5,\"open_s\":60,"
+                         "\"ignore_status\":[404]}"),
+        NULL);
+    cr_assert_eq(counted.breaker_opened[0], 1u);
+    cr_assert_eq(counted.total.failed[FAIL_BREAKER], counted.total.offered - 5);
+    cr_assert_eq(ignored.breaker_opened[0], 0u, "404s are neither success nor failure");
+    cr_assert_eq(ignored.total.failed[FAIL_ERROR], ignored.total.offered);
+}
+
+/* "Fall back only when open": errors reach the caller as errors; once the
+ * breaker opens, its refusals are answered by the fallback. */
+Test(policies, a_fallback_answers_only_the_failures_it_names)
+{
+    struct run_result r = run_json(
+        FAILING(500, "", ",\"circuit_breaker\":{\"consecutive_failures\":5,\"open_s\":60},"
+                         "\"fallback\":{\"on\":[\"breaker_open\"]}"),
+        NULL);
+    cr_assert_eq(r.total.failed[FAIL_ERROR], 5u, "the five errors that opened it");
+    cr_assert_eq(r.total.fallback, r.total.offered - 5, "every refusal after, answered");
+    struct run_result by_status = run_json(
+        FAILING(503, "", ",\"fallback\":{\"on\":[503]}"), NULL);
+    cr_assert_eq(by_status.total.fallback, by_status.total.offered, "503s answered");
+    struct run_result other = run_json(FAILING(500, "", ",\"fallback\":{\"on\":[503]}"), NULL);
+    cr_assert_eq(other.total.fallback, 0u, "500s are not");
+}

@@ -25,7 +25,7 @@ static const char *const TOP_KEYS[] = {"name",   "title",    "description", "dur
 static const char *const VIEW_KEYS[] = {"panels", NULL};
 static const char *const RECOVERY_KEYS[] = {"tolerance", "hold_s", NULL};
 static const char *const SERVICE_KEYS[] = {"name",         "instances",  "workers", "queue",
-                                           "service_time", "error_rate", "calls",   "lb",
+                                           "service_time", "error_rate", "error_status", "calls",   "lb",
                                            "drop_expired", "work_after_calls", "cache",
                                            "shed", "rate_limit", "concurrency_limit",
                                            "health_check", "outlier_detection",
@@ -432,6 +432,10 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
         loader_parse_dist(d, st, json_path_key(p, path, "service_time"), false,
                           &out->service_time);
     json_read_number(d, v, path, "error_rate", false, 0, false, 1, &out->error_rate);
+    int64_t status;
+    out->error_status = STATUS_INTERNAL;
+    if (json_read_int(d, v, path, "error_status", false, 400, 599, &status))
+        out->error_status = (uint16_t)status;
     json_read_bool(d, v, path, "drop_expired", false, &out->drop_expired);
     const cJSON *block;
     if ((block = json_get(v, "shed")))

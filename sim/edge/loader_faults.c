@@ -16,7 +16,7 @@ static const char *const EXTRA[FAULT_KIND_COUNT][7] = {
     [FAULT_OUTAGE] = {"mode", "instances", "first_instance", NULL},
     [FAULT_PAUSE] = {"instances", "first_instance", NULL},
     [FAULT_LATENCY] = {"add_ms", "factor", "instances", "first_instance", NULL},
-    [FAULT_ERRORS] = {"rate", "instances", "first_instance", NULL},
+    [FAULT_ERRORS] = {"rate", "status", "instances", "first_instance", NULL},
     [FAULT_CAPACITY] = {"workers_lost", "instances", "first_instance", NULL},
     [FAULT_PARTITION] = {"from", NULL},
     [FAULT_SURGE] = {"factor", NULL},
@@ -207,6 +207,9 @@ static void parse_kind_keys(struct diag *d, const cJSON *v, const char *path,
     }
     case FAULT_ERRORS:
         json_read_number(d, v, path, "rate", true, 0, true, 1, &f->rate);
+        f->status = STATUS_INTERNAL;
+        if (json_read_int(d, v, path, "status", false, 400, 599, &n))
+            f->status = (uint16_t)n;
         break;
     case FAULT_CAPACITY: {
         uint32_t workers = sc->services[f->target].workers;
@@ -284,6 +287,8 @@ static char *describe(const struct scenario *sc, const struct fault_cfg *f)
         break;
     case FAULT_ERRORS:
         snprintf(what, sizeof what, "errors %g%%", f->rate * 100);
+        if (f->status != STATUS_INTERNAL)
+            snprintf(what + strlen(what), sizeof what - strlen(what), " (%u)", f->status);
         break;
     case FAULT_CAPACITY:
         snprintf(what, sizeof what, "capacity -%u workers", f->workers_lost);

@@ -17,7 +17,14 @@ static const char *const BULKHEAD_KEYS[] = {"kind", "max_concurrent", "max_wait_
 static const char *const BULKHEAD_KINDS[] = {"semaphore", "thread_pool", NULL};
 static const char *const RATE_LIMIT_KEYS[] = {"rate_rps", "burst", "limit_for_period",
                                               "refresh_ms", "timeout_ms", NULL};
-static const char *const FALLBACK_KEYS[] = {"latency_ms", NULL};
+static const char *const FALLBACK_KEYS[] = {"latency_ms", "on", NULL};
+/* the failures a fallback may answer, by enum outcome */
+static const struct {
+    const char *name;
+    enum outcome outcome;
+} FALLBACK_ON[] = {{"timeout", OUTCOME_TIMEOUT},   {"error", OUTCOME_ERROR},
+                   {"rejected", OUTCOME_REJECTED}, {"breaker_open", OUTCOME_BREAKER},
+                   {"shed", OUTCOME_SHED},         {"throttled", OUTCOME_THROTTLED}};
 /* The blocks `order` places, and the key that gives each one. */
 static const char *const ORDER_NAMES[] = {"fallback", "circuit_breaker", "retry",
                                           "adaptive_throttle", "bulkhead", "rate_limit",
@@ -45,11 +52,27 @@ static const char *const BUDGET_KEYS[][6] = {
 static const char *const BREAKER_KEYS[] = {
     "window",         "size",      "min_calls",         "failure_rate", "slow_call_ms",
     "slow_call_rate", "consecutive_failures", "open_s", "half_open_calls",
-    "success_threshold", "half_open", "failure_count", "interval_s", NULL};
+    "success_threshold", "half_open", "failure_count", "interval_s", "ignore_status", NULL};
 static const char *const WINDOWS[] = {"consecutive", "count", "time", NULL};
 static const char *const HALF_OPENS[] = {"rate", "consecutive", NULL};
 
-static void parse_retry_on(struct diag *d, const cJSON *v, const char *path, uint32_t *out)
+/* A status code in a list ("on": [503, 429]): an integer from 400 to 599,
+ * added to `set`. False if the item is not a number. */
+static bool read_status(struct diag *d, const cJSON *c, const char *path, struct status_set *set)
+{
+    if (!cJSON_IsNumber(c))
+        return false;
+    double x = c->valuedouble;
+    if (x != (double)(int)x || x < 400 || x > 599)
+        diag_error(d, path, "expected an HTTP status from 400 to 599, got %g", x);
+    else if (set->n == STATUS_SET_MAX)
+        diag_error(d, path, "at most %d statuses", STATUS_SET_MAX);
+    else if (!status_set_has(set, (unsigned)x))
+        set->code[set->n++] = (uint16_t)x;
+    return true;
+}
+
+static void parse_retry_on(struct diag *d, const cJSON *v, const char *path, struct retry_cfg *out)
 {
     const cJSON *list = json_get(v, "on");
     if (!list)
@@ -58,19 +81,36 @@ static void parse_retry_on(struct diag *d, const cJSON *v, const char *path, uin
     json_path_key(p, path, "on");
     if (!json_expect_array(d, list, p))
         return;
-    *out = 0;
+    out->on = 0;
     int i = 0;
     for (const cJSON *c = list->child; c; c = c->next, i++) {
+        json_path_index(ip, p, i);
+        if (read_status(d, c, ip, &out->on_status))
+            continue;
         int k = -1;
         for (int n = 0; ON_NAMES[n] && cJSON_IsString(c); n++)
             if (strcmp(ON_NAMES[n], c->valuestring) == 0)
                 k = n;
         if (k < 0)
-            diag_error(d, json_path_index(ip, p, i), "expected one of timeout, error, rejected, "
-                                                     "breaker_open");
+            diag_error(d, ip, "expected one of timeout, error, rejected, breaker_open, or an "
+                              "HTTP status (503)");
         else
-            *out |= 1u << k;
+            out->on |= 1u << k;
     }
+}
+
+/* The statuses of a list that holds nothing else ("ignore_status": [404]). */
+static void parse_status_list(struct diag *d, const cJSON *v, const char *path, const char *key,
+                              struct status_set *out)
+{
+    const cJSON *list = json_get(v, key);
+    char p[JSON_PATH_MAX], ip[JSON_PATH_MAX];
+    if (!list || !json_expect_array(d, list, json_path_key(p, path, key)))
+        return;
+    int i = 0;
+    for (const cJSON *c = list->child; c; c = c->next, i++)
+        if (!read_status(d, c, json_path_index(ip, p, i), out))
+            diag_error(d, ip, "expected an HTTP status from 400 to 599");
 }
 
 static void parse_retry(struct diag *d, const cJSON *v, const char *path, struct retry_cfg *p)
@@ -123,7 +163,7 @@ static void parse_retry(struct diag *d, const cJSON *v, const char *path, struct
     p->honor_retry_after = true;
     json_read_bool(d, v, path, "honor_retry_after", false, &p->honor_retry_after);
     p->on = RETRY_ON_TIMEOUT | RETRY_ON_ERROR | RETRY_ON_REJECTED;
-    parse_retry_on(d, v, path, &p->on);
+    parse_retry_on(d, v, path, p);
 }
 
 static void parse_budget(struct diag *d, const cJSON *v, const char *path, struct budget_cfg *b)
@@ -385,6 +425,26 @@ static void parse_fallback(struct diag *d, const cJSON *v, const char *path,
     double x;
     if (json_read_number(d, v, path, "latency_ms", false, 0, false, 1e9, &x))
         out->fallback.latency_ns = sim_time_from_ms(x);
+    const cJSON *list = json_get(v, "on");
+    char p[JSON_PATH_MAX], ip[JSON_PATH_MAX];
+    if (!list || !json_expect_array(d, list, json_path_key(p, path, "on")))
+        return;
+    int i = 0;
+    for (const cJSON *c = list->child; c; c = c->next, i++) {
+        json_path_index(ip, p, i);
+        if (read_status(d, c, ip, &out->fallback.on_status))
+            continue;
+        size_t k = 0, kinds = sizeof FALLBACK_ON / sizeof FALLBACK_ON[0];
+        while (k < kinds && !(cJSON_IsString(c) && !strcmp(c->valuestring, FALLBACK_ON[k].name)))
+            k++;
+        if (k == kinds)
+            diag_error(d, ip, "expected one of timeout, error, rejected, breaker_open, shed, "
+                              "throttled, or an HTTP status (503)");
+        else
+            out->fallback.on |= 1u << FALLBACK_ON[k].outcome;
+    }
+    if (!out->fallback.on && !out->fallback.on_status.n)
+        diag_error(d, p, "an empty list: leave 'on' out to answer for every failure");
 }
 
 /* `order`: the policy's blocks, outermost first, each named once. The
@@ -458,6 +518,7 @@ void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struc
     if ((block = json_get(v, "circuit_breaker"))) {
         out->breaker.present = true;
         parse_breaker(d, block, json_path_key(p, path, "circuit_breaker"), &out->breaker.breaker);
+        parse_status_list(d, block, p, "ignore_status", &out->breaker.ignore);
     }
     if ((block = json_get(v, "adaptive_throttle")))
         parse_throttle(d, block, json_path_key(p, path, "adaptive_throttle"), out);

@@ -279,14 +279,14 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
 }
 
 void call_on_reply(struct sim *s, uint32_t ci, uint32_t j, enum outcome outcome,
-                   sim_time retry_after)
+                   unsigned status, sim_time retry_after)
 {
     struct call *c = &s->calls[ci];
     forget_attempt(s, c, j);
     edge_on_attempt_end(c->edge, outcome);
     struct call_effects fx;
     call_effects_clear(&fx);
-    call_sm_on_result(&c->sm, s->now, outcome, retry_after, &fx);
+    call_sm_on_result(&c->sm, s->now, outcome, status, retry_after, &fx);
     run(s, ci, &fx);
 }
 
@@ -299,7 +299,7 @@ void call_on_attempt_timeout(struct sim *s, uint32_t j, uint32_t gen)
     if (call_sm_hand_over_slot(&s->calls[ci].sm)) /* the thread waits for the callee */
         job->pool = s->calls[ci].sm.pol;
     job_caller_timed_out(s, j);
-    call_on_reply(s, ci, j, OUTCOME_TIMEOUT, 0);
+    call_on_reply(s, ci, j, OUTCOME_TIMEOUT, STATUS_NONE, 0);
 }
 
 void call_on_resume(struct sim *s, uint32_t ci, uint32_t gen)

@@ -96,6 +96,8 @@ struct instance_state fault_instance_state(const struct sim *s, uint32_t service
             break;
         case FAULT_ERRORS:
             st.survive *= 1 - fc->rate;
+            if (!st.error_status)
+                st.error_status = fc->status;
             break;
         case FAULT_CAPACITY:
             lost += fc->workers_lost;

@@ -49,6 +49,7 @@ uint32_t job_new(struct sim *s, const struct attempt_spec *a)
     job->edge = a->edge;
     job->cache_key = NO_INDEX;
     job->pool = NULL;
+    job->status = STATUS_NONE;
     job->sent_at = s->now;
     job->deadline = a->deadline;
     job->inherited = a->inherited;
@@ -127,8 +128,9 @@ static void reply_now(struct sim *s, uint32_t j, enum outcome outcome)
     sim_time retry_after = outcome == OUTCOME_REJECTED || outcome == OUTCOME_SHED
                                ? svc->cfg->retry_after_ns /* a refusal's Retry-After, if any */
                                : 0;
+    unsigned status = job->status ? job->status : outcome_default_status(outcome);
     job_release(s, j);
-    call_on_reply(s, ci, j, outcome, retry_after);
+    call_on_reply(s, ci, j, outcome, status, retry_after);
 }
 
 /* The job is over: free its worker, send the reply if anyone listens (over

@@ -85,6 +85,7 @@ struct service_cfg {
     enum lb_kind lb;  /* how callers spread requests over the instances */
     struct dist service_time;
     double error_rate; /* probability that a finished piece of work fails */
+    uint16_t error_status; /* the HTTP status those failures reply with (500) */
     double work_after_calls; /* share of the service time done after the calls */
     bool drop_expired; /* discard queued work whose caller's deadline has passed */
     struct admission_cfg admission; /* at each instance: rate and concurrency limits, CoDel */
@@ -177,6 +178,7 @@ struct fault_cfg {
     double factor;            /* latency: service-time multiplier; surge: rate multiplier */
     sim_time add_ns;          /* latency: added to every service time */
     double rate;              /* errors: extra failure probability */
+    uint16_t status;          /* errors: the HTTP status of those failures (500) */
     uint32_t workers_lost;    /* capacity: per instance; all of them removes the instance */
     char *label;              /* "db latency +400 ms", for events and plots */
     char *edge;               /* breaker actions: "api->db", their subject; else NULL */

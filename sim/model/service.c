@@ -210,6 +210,7 @@ static bool drop_if_expired(struct sim *s, uint32_t j)
         job_leaves(s, job, OUTCOME_TIMEOUT);
         job_release(s, j);
     } else {
+        job->status = STATUS_DEADLINE;
         job_finish(s, j, OUTCOME_ERROR);
     }
     return true;
@@ -370,6 +371,7 @@ static void arrive(struct sim *s, uint32_t j)
     } else if (s->jobs[j].keyed && answered_by_key(s, j)) {
         /* a repeat, answered from the key store or refused as a conflict */
     } else if (in->adm && !admission_rate_ok(in->adm, s->now)) {
+        s->jobs[j].status = STATUS_TOO_MANY;
         job_finish(s, j, OUTCOME_SHED); /* over the instance's rate limit */
     } else if (svc->cfg->admission.has_conc_limit &&
                !(s->jobs[j].limited = admission_enter(in->adm, &s->jobs[j].limit_in_flight))) {
@@ -441,7 +443,11 @@ void service_on_work_done(struct sim *s, uint32_t j, uint64_t arg)
     struct service_rt *svc = &s->services[job->service];
     const struct instance_state *st = &svc->inst[job->instance].st;
     double fail = 1 - (1 - svc->cfg->error_rate) * st->survive;
-    if (fail > 0 && rng_uniform(&svc->error_rng) < fail) {
+    double u = fail > 0 ? rng_uniform(&svc->error_rng) : 1;
+    if (u < fail) {
+        /* the one draw says whose error it is: u < error_rate is the
+         * service's own, the rest of [0, fail) the injected one's */
+        job->status = u < svc->cfg->error_rate ? svc->cfg->error_status : st->error_status;
         job_finish(s, j, OUTCOME_ERROR);
         return;
     }

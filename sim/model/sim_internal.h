@@ -138,6 +138,7 @@ struct job {
     sim_time work_after;    /* work left for after the calls */
     sim_time arrived_at;
     sim_time sent_at;       /* its caller sent it (a connect timeout counts from here) */
+    uint16_t status;        /* the HTTP status its failure replies with; 0: its outcome's */
     sim_time deadline;      /* when its caller stops waiting; NEVER if it never does */
     sim_time inherited;     /* a deadline_ms propagated from above, for its own calls */
     sim_time done_at;       /* JOB_WORKING: when the work completes */
@@ -169,6 +170,7 @@ struct instance_state {
     double latency_factor;
     sim_time latency_add;
     double survive;       /* probability that no injected error strikes */
+    uint16_t error_status; /* the status of an injected error (the first errors fault's) */
 };
 
 struct instance {
@@ -343,10 +345,10 @@ void request_on_reply(struct sim *s, uint32_t request, enum outcome outcome);
 /* call.c: a logical call across its attempts, executing its state machine */
 void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t service,
                 struct policy *pol, struct edge_rt *edge, bool optional, sim_time inherited);
-/* Attempt `job` of the call answered `outcome`; `retry_after` is the hint
- * a refusal carries (0: none). */
+/* Attempt `job` of the call answered `outcome` with HTTP `status` (0 for
+ * none); `retry_after` is the hint a refusal carries (0: none). */
 void call_on_reply(struct sim *s, uint32_t call, uint32_t job, enum outcome outcome,
-                   sim_time retry_after);
+                   unsigned status, sim_time retry_after);
 /* EV_CALL_TIMEOUT: the attempt's timeout fired. */
 void call_on_attempt_timeout(struct sim *s, uint32_t job, uint32_t gen);
 /* EV_CALL_RESUME: the call's timer fired. */

@@ -68,17 +68,46 @@ static void deliver(struct call_sm *m, enum outcome o, struct call_effects *fx)
     then(fx, CALL_FX_DELIVER)->outcome = o;
 }
 
+/* The status of a reply that ended with o: only a server's failed reply
+ * has one (a timeout or the caller's own refusal has none). */
+static unsigned reply_status(const struct call_sm *m, enum outcome o)
+{
+    return o == OUTCOME_ERROR || o == OUTCOME_REJECTED || o == OUTCOME_SHED ? m->status : 0;
+}
+
+/* The breaker hears an outcome that took `took`, unless its status is one
+ * the breaker ignores (then a half-open permit it used comes back). */
+static void tell_breaker(struct call_sm *m, sim_time now, enum outcome o, sim_time took,
+                         struct call_effects *fx)
+{
+    struct policy *p = m->pol;
+    if (status_set_has(&p->cfg->breaker.ignore, reply_status(m, o))) {
+        breaker_ignore(&p->breaker, m->breaker_gen);
+        return;
+    }
+    breaker_moved(m, now,
+                  breaker_record(&p->breaker, now, m->breaker_gen, !outcome_is_success(o), took),
+                  fx);
+}
+
+/* Whether the fallback answers for a call that failed with o: for every
+ * failure, or those its `on` names (by kind or by status). */
+static bool falls_back(const struct fallback_cfg *f, enum outcome o, unsigned status)
+{
+    if (!f->on && !f->on_status.n)
+        return true;
+    return ((f->on >> o) & 1u) || status_set_has(&f->on_status, status);
+}
+
 /* The call's final outcome, seen by the stages outside the retry: the
  * breaker (unless it sits inside) and the fallback. */
 static void finish(struct call_sm *m, sim_time now, enum outcome o, struct call_effects *fx)
 {
     struct policy *p = m->pol;
     if (p && p->cfg->breaker.present && !p->cfg->breaker.inside_retry && m->admitted)
-        breaker_moved(m, now,
-                      breaker_record(&p->breaker, now, m->breaker_gen, !outcome_is_success(o),
-                                     now - m->started),
-                      fx);
-    if (p && p->cfg->fallback.present && !outcome_is_success(o)) {
+        tell_breaker(m, now, o, now - m->started, fx);
+    if (p && p->cfg->fallback.present && !outcome_is_success(o) &&
+        falls_back(&p->cfg->fallback, o, reply_status(m, o))) {
         count(m, PC_FALLBACKS);
         if (p->cfg->fallback.latency_ns > 0) {
             wait_then(m, p->cfg->fallback.latency_ns, CALL_STAGE_FALLBACK, fx);
@@ -275,8 +304,15 @@ void call_sm_begin_any(struct call_sm *m, struct policy *pol, struct call_counts
 
 /* ---- an attempt's result ---- */
 
-static bool retryable(const struct retry_cfg *r, enum outcome o)
+/* Whether the retry repeats an attempt that ended with o and `status`: a
+ * status it names always, a client error (4xx but 429) never otherwise,
+ * else by the kind of outcome. */
+static bool retryable(const struct retry_cfg *r, enum outcome o, unsigned status)
 {
+    if (status_set_has(&r->on_status, status))
+        return true;
+    if (status_is_client_error(status))
+        return false; /* the same request would fail again */
     switch (o) {
     case OUTCOME_TIMEOUT:
         return r->on & RETRY_ON_TIMEOUT;
@@ -338,10 +374,7 @@ static void record(struct call_sm *m, sim_time now, enum outcome o, struct call_
     const struct policy_cfg *cfg = p->cfg;
     bool ok = outcome_is_success(o);
     if (cfg->breaker.present && cfg->breaker.inside_retry && m->admitted && o != OUTCOME_BREAKER)
-        breaker_moved(m, now,
-                      breaker_record(&p->breaker, now, m->breaker_gen, !ok,
-                                     now - m->attempt_started),
-                      fx);
+        tell_breaker(m, now, o, now - m->attempt_started, fx);
     if (m->sent && cfg->throttle.present && outcome_is_accept(o))
         sre_throttle_on_accept(&p->throttle, now);
     switch (cfg->retry.budget.kind) {
@@ -381,7 +414,7 @@ static void attempt_result(struct call_sm *m, sim_time now, enum outcome o,
         release_slot(m, fx);
     record(m, now, o, fx);
     m->sent = false;
-    if (outcome_is_success(o) || !retryable(&cfg->retry, o) ||
+    if (outcome_is_success(o) || !retryable(&cfg->retry, o, m->status) ||
         m->attempts >= cfg->retry.max_attempts) {
         finish(m, now, o, fx);
         return;
@@ -452,12 +485,13 @@ void call_sm_sent_any(struct call_sm *m, sim_time now, struct call_effects *fx)
     wait_then(m, delay, CALL_STAGE_HEDGE, fx);
 }
 
-void call_sm_on_result_any(struct call_sm *m, sim_time now, enum outcome o, sim_time retry_after,
-                       struct call_effects *fx)
+void call_sm_on_result_any(struct call_sm *m, sim_time now, enum outcome o, unsigned status,
+                           sim_time retry_after, struct call_effects *fx)
 {
     SIM_ASSERT(m->in_flight > 0);
     m->in_flight--;
     m->just_sent = false;
+    m->status = (uint16_t)status;
     if (o == OUTCOME_REJECTED || o == OUTCOME_SHED) /* Retry-After, if it says one */
         m->retry_after = retry_after;
     if (m->pol && m->pol->cfg->hedge.present)

@@ -124,6 +124,7 @@ struct call_sm {
     bool holds_slot;            /* holds a bulkhead slot */
     bool waiting_slot;          /* waits for a bulkhead slot */
     bool just_sent;             /* a SEND was asked for and its attempt has not ended */
+    uint16_t status;            /* the HTTP status of the last attempt's failed reply (0: none) */
 };
 
 /* The general machine, for any call; the inline entry points below take
@@ -131,7 +132,7 @@ struct call_sm {
 void call_sm_begin_any(struct call_sm *m, struct policy *pol, struct call_counts *counts,
                        uint64_t owner, sim_time now, sim_time inherited, struct call_effects *fx);
 void call_sm_sent_any(struct call_sm *m, sim_time now, struct call_effects *fx);
-void call_sm_on_result_any(struct call_sm *m, sim_time now, enum outcome o,
+void call_sm_on_result_any(struct call_sm *m, sim_time now, enum outcome o, unsigned status,
                            sim_time retry_after, struct call_effects *fx);
 
 /* Begins a call at `now` under `pol` (NULL for none), counting into
@@ -163,13 +164,15 @@ static inline void call_sm_sent(struct call_sm *m, sim_time now, struct call_eff
     m->just_sent = false; /* nothing waits on a plain call's attempt but its answer */
 }
 
-/* An attempt ended with `o` (a timeout included). `retry_after` is the hint
- * a refusal carried (0: none). */
+/* An attempt ended with `o` (a timeout included) and, for a failed reply,
+ * its HTTP `status` (0: none). `retry_after` is the hint a refusal carried
+ * (0: none). */
 static inline void call_sm_on_result(struct call_sm *m, sim_time now, enum outcome o,
-                                     sim_time retry_after, struct call_effects *fx)
+                                     unsigned status, sim_time retry_after,
+                                     struct call_effects *fx)
 {
     if (m->pol) {
-        call_sm_on_result_any(m, now, o, retry_after, fx);
+        call_sm_on_result_any(m, now, o, status, retry_after, fx);
         return;
     }
     SIM_ASSERT(m->in_flight == 1); /* a plain call has one attempt, and it is out */

@@ -20,6 +20,7 @@
 #include "../base/sim_time.h"
 #include "../prim/backoff.h"
 #include "../prim/breaker.h"
+#include "outcome.h"
 
 /* At most this many extra attempts a hedging policy sends. */
 #define MAX_HEDGED 4
@@ -56,6 +57,8 @@ struct retry_cfg {
     uint32_t max_attempts;  /* the first attempt included; 1 = no retry */
     struct backoff_cfg backoff;
     uint32_t on;            /* enum retry_on bits */
+    struct status_set on_status; /* statuses retried whatever their kind; client errors
+                                    (4xx but 429) are retried only when listed here */
     bool honor_retry_after; /* a server's Retry-After hint replaces the backoff (gRPC pushback) */
     struct budget_cfg budget;
 };
@@ -63,6 +66,8 @@ struct retry_cfg {
 struct policy_breaker_cfg {
     bool present;
     bool inside_retry;      /* asked by every attempt instead of once per call */
+    struct status_set ignore; /* outcomes with these statuses count as neither success nor
+                                 failure (resilience4j ignoreExceptions) */
     struct breaker_cfg breaker;
 };
 
@@ -121,6 +126,8 @@ struct idempotency_cfg {
 struct fallback_cfg {
     bool present;
     sim_time latency_ns;
+    uint32_t on;                 /* failed outcomes it answers for (1 << enum outcome); 0: all */
+    struct status_set on_status; /* and failures with these statuses */
 };
 
 struct policy_cfg {

@@ -213,6 +213,12 @@ enum breaker_transition breaker_record(struct breaker *b, sim_time now, uint32_t
     return BREAKER_OPENED;
 }
 
+void breaker_ignore(struct breaker *b, uint32_t generation)
+{
+    if (generation == b->generation && b->state == BREAKER_HALF_OPEN && b->permits_used > 0)
+        b->permits_used--;
+}
+
 enum breaker_transition breaker_force_open(struct breaker *b, sim_time now)
 {
     if (b->state == BREAKER_FORCED_OPEN)

@@ -117,6 +117,11 @@ bool breaker_allow(struct breaker *b, sim_time now, uint32_t *generation,
 enum breaker_transition breaker_record(struct breaker *b, sim_time now, uint32_t generation,
                                        bool failed, sim_time duration);
 
+/* An admitted call's outcome is to count as neither success nor failure
+ * (resilience4j ignoreExceptions, gobreaker IsExcluded): nothing is
+ * recorded, and a half-open permit it took is given back. */
+void breaker_ignore(struct breaker *b, uint32_t generation);
+
 /* An operator's hand: forced open refuses every call until released;
  * reset (which also releases) closes it with a fresh window. */
 enum breaker_transition breaker_force_open(struct breaker *b, sim_time now);

@@ -159,7 +159,7 @@ int main(void)
             if (c->answer_at <= now || c->timeout_at <= now) {
                 enum outcome o = c->answer_at <= now ? c->answer : OUTCOME_TIMEOUT;
                 c->answer_at = c->timeout_at = SIM_TIME_NEVER; /* a late answer goes unread */
-                call_sm_on_result(&c->sm, now, o, 0, &fx);
+                call_sm_on_result(&c->sm, now, o, 0, 0, &fx);
             } else if (c->timer_at <= now) {
                 c->timer_at = SIM_TIME_NEVER;
                 call_sm_on_timer(&c->sm, now, &fx);
