@@ -75,3 +75,30 @@ Test(lb, no_instance_in_rotation_fails_fast)
         NULL);
     cr_assert_eq(r.total.failed[FAIL_ERROR], 100u);
 }
+
+/* A client-side balancer counts only its own attempts outstanding, and an
+ * attempt stops counting at its timeout (Envoy's active requests), while
+ * its work goes on at the instance. Behind a 100 ms timeout an instance
+ * made 20 times slower keeps a backlog of work nobody waits for: the
+ * caller's view does not see it and sends there again, a central balancer
+ * that sees the instances' queues steers away. The same run, the same
+ * draws: twice the timeouts with the caller's view here. */
+#define SLOW_HALF(view)                                                                            \
+    "{\"name\":\"lv\",\"duration_s\":30,\"services\":[{\"name\":\"s\",\"instances\":2,"            \
+    "\"workers\":4,\"lb\":\"least_outstanding\",\"lb_view\":\"" view "\","                         \
+    "\"service_time\":{\"dist\":\"constant\",\"value_ms\":10}}],\"clients\":[{\"name\":\"u\","     \
+    "\"target\":\"s\",\"policy\":\"p\",\"arrival\":{\"process\":\"constant\",\"rate_rps\":200}}],"  \
+    "\"policies\":{\"p\":{\"timeout_ms\":100}},\"faults\":[{\"kind\":\"latency\",\"target\":\"s\"," \
+    "\"instances\":1,\"first_instance\":1,\"at_s\":5,\"duration_s\":20,\"factor\":20}]}"
+
+Test(lb, a_client_side_balancer_sees_only_its_own_outstanding_attempts)
+{
+    struct run_result caller = run_json(SLOW_HALF("caller"), NULL);
+    struct run_result global = run_json(SLOW_HALF("global"), NULL);
+    uint64_t tc = caller.total.failed[FAIL_TIMEOUT], tg = global.total.failed[FAIL_TIMEOUT];
+    cr_assert_gt(tg, 0u);
+    cr_assert_geq(tc, tg * 3 / 2, "caller's view %llu timeouts, global %llu",
+                  (unsigned long long)tc, (unsigned long long)tg);
+    cr_assert_gt(caller.services[0].wasted_ns, 1.5 * global.services[0].wasted_ns,
+                 "and the slow instance's work for nobody with it");
+}

@@ -25,7 +25,7 @@ static const char *const TOP_KEYS[] = {"name",   "title",    "description", "dur
 static const char *const VIEW_KEYS[] = {"panels", NULL};
 static const char *const RECOVERY_KEYS[] = {"tolerance", "hold_s", NULL};
 static const char *const SERVICE_KEYS[] = {"name",         "instances",  "workers", "queue",
-                                           "service_time", "error_rate", "error_status", "calls",   "lb",
+                                           "service_time", "error_rate", "error_status", "calls",   "lb", "lb_view",
                                            "drop_expired", "work_after_calls", "cache",
                                            "shed", "rate_limit", "concurrency_limit",
                                            "health_check", "outlier_detection",
@@ -461,6 +461,11 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
     int lb = LB_ROUND_ROBIN;
     json_read_choice(d, v, path, "lb", false, LB_NAMES, &lb);
     out->lb = (enum lb_kind)lb;
+    /* whose load least_outstanding and p2c weigh (round robin and random weigh none) */
+    static const char *const LB_VIEWS[] = {"caller", "global", NULL};
+    int view = 0;
+    json_read_choice(d, v, path, "lb_view", false, LB_VIEWS, &view);
+    out->lb_global = view == 1;
     const cJSON *calls = json_get(v, "calls");
     if (calls)
         parse_calls(d, calls, json_path_key(p, path, "calls"), nm, out);

@@ -115,6 +115,7 @@ void client_start(struct sim *s, uint32_t i)
     snprintf(stream, sizeof stream, "net:client:%s", c->cfg->name);
     edge_init(&c->edge, c->cfg->name, target, label, pol ? pol->name : NULL, &c->cfg->net,
               s->seed, stream);
+    edge_watch_instances(&c->edge, &s->sc->services[c->cfg->target]);
     c->rate_rps = c->cfg->rate_rps;
     c->surge = 1;
     if (!c->cfg->closed_loop) {

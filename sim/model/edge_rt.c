@@ -29,7 +29,16 @@ void edge_release(struct edge_rt *e)
 {
     free(e->window_latency);
     free(e->total_latency);
+    free(e->seen);
     e->window_latency = e->total_latency = NULL;
+    e->seen = NULL;
+}
+
+void edge_watch_instances(struct edge_rt *e, const struct service_cfg *callee)
+{
+    bool by_load = callee->lb == LB_LEAST_OUTSTANDING || callee->lb == LB_P2C;
+    if (by_load && !callee->lb_global && callee->instances > 1)
+        e->seen = xcalloc(callee->instances, sizeof *e->seen);
 }
 
 bool edge_cross(struct edge_rt *e, sim_time *delay)

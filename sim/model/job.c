@@ -20,6 +20,7 @@ static uint32_t job_alloc(struct sim *s)
 
 static void job_free(struct sim *s, uint32_t j)
 {
+    SIM_ASSERT(!s->jobs[j].seen_by); /* its caller stopped counting it first */
     waste_settle(s, &s->jobs[j].credits, true); /* its answer never got through */
     rec_unref(s, s->jobs[j].rec);
     s->jobs[j].rec = NO_INDEX;
@@ -49,6 +50,7 @@ uint32_t job_new(struct sim *s, const struct attempt_spec *a)
     job->edge = a->edge;
     job->cache_key = NO_INDEX;
     job->pool = NULL;
+    job->seen_by = NULL;
     job->status = STATUS_NONE;
     job->sent_at = s->now;
     job->deadline = a->deadline;
@@ -94,10 +96,21 @@ static void release_if_lost(struct sim *s, uint32_t j)
         job_release(s, j);
 }
 
+void job_unsee(struct sim *s, uint32_t j)
+{
+    struct job *job = &s->jobs[j];
+    if (!job->seen_by)
+        return;
+    SIM_ASSERT(job->seen_by->seen[job->instance] > 0);
+    job->seen_by->seen[job->instance]--;
+    job->seen_by = NULL;
+}
+
 void job_caller_timed_out(struct sim *s, uint32_t j)
 {
     struct job *job = &s->jobs[j];
     SIM_ASSERT(!job->caller_gone);
+    job_unsee(s, j); /* Envoy's active requests end at the timeout */
     job->caller_gone = true;
     /* to the caller's outlier detector, a timeout is a failure there */
     health_on_result(s, job->service, job->instance, true);
@@ -108,6 +121,7 @@ void job_caller_timed_out(struct sim *s, uint32_t j)
 void job_caller_left(struct sim *s, uint32_t j, bool cancelled)
 {
     struct job *job = &s->jobs[j];
+    job_unsee(s, j);
     job->caller_gone = true;
     if (cancelled && job->deadline > s->now) /* a cancelled RPC's deadline is now */
         job->deadline = s->now;
@@ -129,6 +143,7 @@ static void reply_now(struct sim *s, uint32_t j, enum outcome outcome)
                                ? svc->cfg->retry_after_ns /* a refusal's Retry-After, if any */
                                : 0;
     unsigned status = job->status ? job->status : outcome_default_status(outcome);
+    job_unsee(s, j);
     job_release(s, j);
     call_on_reply(s, ci, j, outcome, status, retry_after);
 }

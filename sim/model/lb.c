@@ -29,20 +29,23 @@ static uint32_t nth_in_rotation(const struct service_rt *svc, uint32_t k)
     return NO_INDEX;
 }
 
-static uint32_t outstanding(const struct service_rt *svc, uint32_t i)
+/* The load a balancer sees at instance i: the caller's own attempts there
+ * (a client-side balancer: Envoy, gRPC, Finagle), or, global, everything
+ * in service or queued there (a central balancer that sees the instances). */
+static uint32_t outstanding(const struct service_rt *svc, const uint32_t *seen, uint32_t i)
 {
-    return svc->inst[i].busy + svc->inst[i].queued;
+    return seen ? seen[i] : svc->inst[i].busy + svc->inst[i].queued;
 }
 
 /* Fewest requests outstanding; ties go to the first after the last pick,
  * so equal instances share the load instead of the lowest index taking it. */
-static uint32_t least_outstanding(struct service_rt *svc)
+static uint32_t least_outstanding(struct service_rt *svc, const uint32_t *seen)
 {
     uint32_t n = svc->cfg->instances, best = NO_INDEX;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = (svc->rr_next + k) % n;
         if (!svc->inst[i].out &&
-            (best == NO_INDEX || outstanding(svc, i) < outstanding(svc, best)))
+            (best == NO_INDEX || outstanding(svc, seen, i) < outstanding(svc, seen, best)))
             best = i;
     }
     if (best != NO_INDEX)
@@ -52,7 +55,7 @@ static uint32_t least_outstanding(struct service_rt *svc)
 
 /* Power of two choices: two distinct instances at random, the less loaded
  * wins (Mitzenmacher; Envoy's default least-request). */
-static uint32_t p2c(struct service_rt *svc)
+static uint32_t p2c(struct service_rt *svc, const uint32_t *seen)
 {
     uint32_t n = svc->cfg->instances - svc->removed;
     if (n <= 1)
@@ -63,10 +66,10 @@ static uint32_t p2c(struct service_rt *svc)
         b++;
     a = nth_in_rotation(svc, a);
     b = nth_in_rotation(svc, b);
-    return outstanding(svc, b) < outstanding(svc, a) ? b : a;
+    return outstanding(svc, seen, b) < outstanding(svc, seen, a) ? b : a;
 }
 
-uint32_t lb_pick(struct service_rt *svc)
+uint32_t lb_pick(struct service_rt *svc, const uint32_t *seen)
 {
     if (svc->cfg->instances == 1) /* nothing to choose */
         return svc->removed ? NO_INDEX : 0;
@@ -76,9 +79,9 @@ uint32_t lb_pick(struct service_rt *svc)
         return n ? nth_in_rotation(svc, (uint32_t)rng_below(&svc->lb_rng, n)) : NO_INDEX;
     }
     case LB_LEAST_OUTSTANDING:
-        return least_outstanding(svc);
+        return least_outstanding(svc, seen);
     case LB_P2C:
-        return p2c(svc);
+        return p2c(svc, seen);
     case LB_ROUND_ROBIN:
     case LB_KIND_COUNT:
         break;

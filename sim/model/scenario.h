@@ -84,6 +84,8 @@ struct service_cfg {
     enum queue_discipline discipline;
     enum lb_kind lb;  /* how callers spread requests over the instances */
     struct dist service_time;
+    bool lb_global;    /* least_outstanding, p2c: the balancer sees every caller's load
+                          (a central load balancer), not only the caller's own */
     double error_rate; /* probability that a finished piece of work fails */
     uint16_t error_status; /* the HTTP status those failures reply with (500) */
     double work_after_calls; /* share of the service time done after the calls */

@@ -113,6 +113,7 @@ void service_init(struct sim *s, uint32_t i)
         snprintf(stream, sizeof stream, "net:%s#%u", svc->cfg->name, k);
         edge_init(&svc->call_edges[k], svc->cfg->name, callee, label, pol ? pol->name : NULL,
                   &call->net, s->seed, stream);
+        edge_watch_instances(&svc->call_edges[k], &s->sc->services[call->service]);
     }
 }
 
@@ -347,7 +348,13 @@ static void arrive(struct sim *s, uint32_t j)
     struct job *job = &s->jobs[j];
     struct service_rt *svc = &s->services[job->service];
     job->arrived_at = s->now;
-    job->instance = lb_pick(svc);
+    /* a caller that already let it go (its call may be gone) counts nothing */
+    struct edge_rt *caller = job->caller_gone ? NULL : s->calls[job->call].edge;
+    job->instance = lb_pick(svc, caller ? caller->seen : NULL);
+    if (caller && caller->seen && job->instance != NO_INDEX) { /* the caller counts it */
+        caller->seen[job->instance]++;
+        job->seen_by = caller;
+    }
     if (job->instance == NO_INDEX) { /* no instance in rotation: fail fast */
         job->state = JOB_QUEUED;
         svc->stats.arrivals++;

@@ -111,6 +111,8 @@ struct edge_rt {
     const char *caller, *callee, *policy; /* policy NULL where there is none */
     struct edge_stats stats, at_window_start;
     struct histogram *window_latency, *total_latency; /* of the calls that ended */
+    uint32_t *seen;   /* a client-side balancer's view: this caller's attempts outstanding
+                         at each instance of the callee (NULL: the balancer is global) */
 };
 
 struct job {
@@ -139,6 +141,7 @@ struct job {
     sim_time arrived_at;
     sim_time sent_at;       /* its caller sent it (a connect timeout counts from here) */
     uint16_t status;        /* the HTTP status its failure replies with; 0: its outcome's */
+    struct edge_rt *seen_by; /* the caller edge whose balancer view counts it, or NULL */
     sim_time deadline;      /* when its caller stops waiting; NEVER if it never does */
     sim_time inherited;     /* a deadline_ms propagated from above, for its own calls */
     sim_time done_at;       /* JOB_WORKING: when the work completes */
@@ -417,6 +420,9 @@ void edge_init(struct edge_rt *e, const char *caller, const char *callee, const 
                const char *policy, const struct network_cfg *net, uint64_t seed,
                const char *stream);
 void edge_release(struct edge_rt *e);
+/* Gives the edge a client-side balancer's view of its callee's instances
+ * (least_outstanding and p2c, unless the callee's lb_view is global). */
+void edge_watch_instances(struct edge_rt *e, const struct service_cfg *callee);
 /* One leg across the edge's network: false if the message is lost, else its delay. */
 bool edge_cross(struct edge_rt *e, sim_time *delay);
 /* An attempt that went out on the edge ended (its answer or its timeout). */
@@ -466,8 +472,13 @@ void health_on_result(struct sim *s, uint32_t service, uint32_t instance, bool f
 /* Recomputes whether the instance is in rotation from all its reasons. */
 void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance);
 
-/* lb.c: the instance in rotation for the next request, or NO_INDEX. */
-uint32_t lb_pick(struct service_rt *svc);
+/* lb.c: the instance in rotation for the next request, or NO_INDEX. `seen`
+ * is the calling edge's own count of attempts outstanding per instance
+ * (a client-side balancer), or NULL to use the instances' true load. */
+uint32_t lb_pick(struct service_rt *svc, const uint32_t *seen);
+/* job.c: the attempt no longer counts in its caller's balancer view (it
+ * answered, timed out or was let go). */
+void job_unsee(struct sim *s, uint32_t j);
 
 
 #endif
