@@ -1,7 +1,6 @@
 /* A sweep's heatmap: one metric of sweep.csv over two of its grid axes,
  * one cell per grid point, for one variant. Read into cells first, then
  * drawn on a canvas, so the PNG and the SVG are one picture. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +8,6 @@
 #include <strings.h>
 
 #include "../sim/base/csv.h"
-#include "../sim/base/outfile.h"
 #include "../sim/base/xalloc.h"
 #include "canvas.h"
 #include "render.h"
@@ -310,26 +308,10 @@ static int heatmap_png(const struct heatmap *m, const char *path, int w, int h, 
     return rc;
 }
 
-static int heatmap_svg(const struct heatmap *m, const char *path, int w, int h, char *err,
-                       size_t err_size)
+static void draw_heatmap(struct viz_canvas *c, const struct viz_fonts *f, int w, int h,
+                         const void *ctx)
 {
-    struct outfile out;
-    if (outfile_open(&out, path) != 0) {
-        snprintf(err, err_size, "%s: cannot write: %s", path, strerror(errno));
-        return -2;
-    }
-    /* text measured with the PNG's font: the same layout */
-    struct viz_fonts fonts = {viz_font_open(NULL, 15, false), viz_font_open(NULL, 12, false)};
-    struct viz_canvas c = viz_canvas_svg(out.f, w, h);
-    heatmap_draw(&c, &fonts, m, w, h);
-    viz_canvas_finish(&c);
-    viz_font_close(fonts.text);
-    viz_font_close(fonts.small);
-    if (outfile_commit(&out) != 0) {
-        snprintf(err, err_size, "%s: cannot write: %s", path, strerror(errno));
-        return -2;
-    }
-    return 0;
+    heatmap_draw(c, f, ctx, w, h);
 }
 
 int viz_heatmap(const char *sweep_csv, const char *x, const char *y, const char *metric,
@@ -342,7 +324,7 @@ int viz_heatmap(const char *sweep_csv, const char *x, const char *y, const char 
     bool svg = len >= 4 && strcasecmp(path + len - 4, ".svg") == 0;
     zoom = zoom < 1 ? 1 : zoom;
     if (rc == 0)
-        rc = svg ? heatmap_svg(&m, path, w / zoom, h / zoom, err, err_size)
+        rc = svg ? viz_svg_file(path, w / zoom, h / zoom, draw_heatmap, &m, err, err_size)
                  : heatmap_png(&m, path, w, h, zoom, err, err_size);
     heatmap_release(&m);
     return rc;

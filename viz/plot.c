@@ -58,10 +58,11 @@ int viz_plot_png(struct viz_series *const *runs, unsigned count, int w, int h, i
     return rc;
 }
 
-int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, unsigned panels,
-                 const char *path, char *err, size_t err_size)
+int viz_svg_file(const char *path, int w, int h,
+                 void (*draw)(struct viz_canvas *c, const struct viz_fonts *f, int w, int h,
+                              const void *ctx),
+                 const void *ctx, char *err, size_t err_size)
 {
-    struct viz_draw_opts o = {.panels = panels};
     struct outfile out;
     if (outfile_open(&out, path) != 0) {
         snprintf(err, err_size, "%s: cannot write: %s", path, strerror(errno));
@@ -70,7 +71,7 @@ int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, u
     /* text is measured with the font the PNG uses, so the layout is the same */
     struct viz_fonts fonts = {viz_font_open(NULL, 15, false), viz_font_open(NULL, 12, false)};
     struct viz_canvas c = viz_canvas_svg(out.f, w, h);
-    viz_draw_on(&c, &fonts, w, h, runs, count, &o);
+    draw(&c, &fonts, w, h, ctx);
     viz_canvas_finish(&c);
     viz_font_close(fonts.text);
     viz_font_close(fonts.small);
@@ -79,6 +80,26 @@ int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, u
         return -2;
     }
     return 0;
+}
+
+struct plot_job {
+    struct viz_series *const *runs;
+    unsigned count;
+    struct viz_draw_opts opts;
+};
+
+static void draw_plot(struct viz_canvas *c, const struct viz_fonts *f, int w, int h,
+                      const void *ctx)
+{
+    const struct plot_job *job = ctx;
+    viz_draw_on(c, f, w, h, job->runs, job->count, &job->opts);
+}
+
+int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, unsigned panels,
+                 const char *path, char *err, size_t err_size)
+{
+    struct plot_job job = {runs, count, {.panels = panels}};
+    return viz_svg_file(path, w, h, draw_plot, &job, err, err_size);
 }
 
 unsigned viz_panel_count(struct viz_series *const *runs, unsigned count, unsigned panels)

@@ -81,6 +81,14 @@ SDL_Surface *viz_render_surface_zoomed(struct viz_series *const *runs, unsigned 
 SDL_Surface *viz_render_surface(struct viz_series *const *runs, unsigned count, int w, int h,
                                 const struct viz_draw_opts *o);
 
+/* Writes an SVG document of w x h at path, complete or not at all, drawn by
+ * `draw` with the fonts a PNG would use (so the layout is the same): 0, or
+ * -2 with "path: cannot write: reason" in err. */
+int viz_svg_file(const char *path, int w, int h,
+                 void (*draw)(struct viz_canvas *c, const struct viz_fonts *f, int w, int h,
+                              const void *ctx),
+                 const void *ctx, char *err, size_t err_size);
+
 /* Saves s as a PNG at path, complete or not at all, every write checked:
  * 0, or -1 with "path: reason" in err. */
 int viz_save_png(SDL_Surface *s, const char *path, char *err, size_t err_size);
