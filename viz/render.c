@@ -55,7 +55,7 @@ static const char *const PANEL_TITLES[VIZ_PANEL_COUNT] = {
     [VIZ_PANEL_WASTE] = "wasted work (worker-s/s)",
     [VIZ_PANEL_CACHE] = "cache hit ratio",
     [VIZ_PANEL_DUPLICATES] = "repeated work (/s)",
-    [VIZ_PANEL_POLICY] = "policies: breakers, refusals, shed and throttled (/s)"};
+    [VIZ_PANEL_POLICY] = "policies: breakers and refusals (/s)"};
 const char *const viz_panel_names[VIZ_PANEL_COUNT] = {
     [VIZ_PANEL_LOAD] = "load",           [VIZ_PANEL_OUTCOMES] = "outcomes",
     [VIZ_PANEL_RETRIES] = "retries",     [VIZ_PANEL_AMPLIFICATION] = "amplification",
