@@ -669,3 +669,36 @@ Test(policies, a_fallback_answers_only_the_failures_it_names)
     struct run_result other = run_json(FAILING(500, "", ",\"fallback\":{\"on\":[503]}"), NULL);
     cr_assert_eq(other.total.fallback, 0u, "500s are not");
 }
+
+/* Policy state is kept per process, as the libraries keep it: four api
+ * instances with a bulkhead of 10 each let 40 calls reach the database at
+ * once; with scope "service" (one state behind them all) only 10 do. */
+#define FOUR_APIS(scope)                                                                           \
+    "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"api\",\"instances\":4,"           \
+    "\"workers\":100,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"                     \
+    "\"calls\":[{\"service\":\"db\",\"policy\":\"b\",\"optional\":true}]},"                        \
+    "{\"name\":\"db\",\"workers\":1000,\"service_time\":{\"dist\":\"constant\",\"value_ms\":100}}]," \
+    "\"clients\":[{\"name\":\"u\",\"target\":\"api\",\"arrival\":{\"process\":\"constant\","       \
+    "\"rate_rps\":800}}],\"policies\":{\"b\":{" scope "\"bulkhead\":{\"max_concurrent\":10}}}}"
+
+static void most_busy_db(void *ctx, const struct window_report *w)
+{
+    uint32_t *most = ctx;
+    if (w->services[1].busy > *most)
+        *most = w->services[1].busy;
+}
+
+Test(policies, each_calling_process_keeps_its_own_bulkhead_unless_shared)
+{
+    uint32_t own = 0, shared = 0;
+    struct sim_observer o1 = {.ctx = &own, .on_window = most_busy_db};
+    struct sim_observer o2 = {.ctx = &shared, .on_window = most_busy_db};
+    struct run_result r_own = run_json(FOUR_APIS(""), &o1);
+    struct run_result r_shared = run_json(FOUR_APIS("\"scope\":\"service\","), &o2);
+    cr_assert(own > 30 && own <= 40, "four bulkheads of 10: %u at the db", own);
+    cr_assert(shared > 5 && shared <= 10, "one shared bulkhead of 10: %u", shared);
+    double own_rate = (double)r_own.services[1].arrivals / 10;
+    double shared_rate = (double)r_shared.services[1].arrivals / 10;
+    cr_assert(own_rate > 350 && own_rate <= 400.5, "%.1f/s reach the db through four", own_rate);
+    cr_assert(shared_rate > 90 && shared_rate <= 100.5, "%.1f/s through one", shared_rate);
+}

@@ -8,7 +8,7 @@
 static const char *const POLICY_KEYS[] = {
     "timeout_ms", "deadline_ms",       "retry",  "retry_budget", "circuit_breaker",
     "bulkhead",   "rate_limit",        "adaptive_throttle", "hedge", "fallback",
-    "idempotency_key", "order", "connect_timeout_ms", NULL};
+    "idempotency_key", "order", "connect_timeout_ms", "scope", NULL};
 static const char *const HEDGE_KEYS[] = {"delay_ms", "max_hedged", "delay_percentile", NULL};
 static const char *const IDEM_KEYS[] = {"retention_s", NULL};
 static const char *const THROTTLE_KEYS[] = {"k", "window_s", NULL};
@@ -507,6 +507,10 @@ void loader_parse_policy(struct diag *d, const cJSON *v, const char *path, struc
         out->deadline_ns = sim_time_from_ms(ms);
     if (json_read_number(d, v, path, "connect_timeout_ms", false, 0, true, 1e9, &ms))
         out->connect_timeout_ns = sim_time_from_ms(ms);
+    static const char *const SCOPES[] = {"instance", "service", NULL};
+    int scope = 0;
+    json_read_choice(d, v, path, "scope", false, SCOPES, &scope);
+    out->shared = scope == 1;
     const cJSON *block;
     if ((block = json_get(v, "retry")))
         parse_retry(d, block, json_path_key(p, path, "retry"), &out->retry);

@@ -93,7 +93,7 @@ static void write_edges_header(FILE *f)
 static const char EVENTS_HEADER[] = "t_s,kind,subject,detail\n";
 static const char POLICIES_HEADER[] =
     "t_s,edge,policy,breaker_state,breaker_open_s,breaker_opened,bulkhead_in_use,"
-    "bulkhead_waiting,budget_level,throttle_p\n";
+    "bulkhead_waiting,budget_level,throttle_p,processes,breakers_open\n";
 
 struct results *results_open(const char *dir)
 {
@@ -246,7 +246,9 @@ static void write_policy_row(FILE *f, const struct window_report *w, const struc
     csv_count(f, p->bulkhead_in_use, ',');
     csv_count(f, p->bulkhead_waiting, ',');
     csv_num(f, p->budget_level, ',');
-    csv_num(f, p->throttle_p, '\n');
+    csv_num(f, p->throttle_p, ',');
+    fprintf(f, "%u,", p->instances);
+    csv_count(f, p->breaker_state >= 0 ? (int64_t)p->breakers_open : -1, '\n');
 }
 
 static void write_edge_row(FILE *f, const struct window_report *w, const struct edge_window *e,

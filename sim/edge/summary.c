@@ -255,6 +255,11 @@ void summary_write_json(FILE *out, const struct scenario *sc, uint64_t seed,
             jsonw_double(&w, "breaker_open_s", p->breaker_open_s);
             jsonw_uint(&w, "breaker_opened", p->breaker_opened);
         }
+        if (p->instances > 1) { /* each calling process keeps its own state */
+            jsonw_uint(&w, "processes", p->instances);
+            if (p->breaker_state >= 0)
+                jsonw_uint(&w, "breakers_open", p->breakers_open);
+        }
         jsonw_end_object(&w);
     }
     jsonw_end_object(&w);

@@ -166,26 +166,30 @@ static const char *subject_of(const struct sim *s, const struct fault_cfg *fc)
 /* An operator's hand on the breakers of one edge (a client's, or every
  * call of the caller to that service that has one): forcing starts or
  * ends, or a reset. Each breaker that moved is an event. */
+static void act_on_one(struct sim *s, const struct fault_cfg *fc, struct policy *p, bool reset,
+                       bool start)
+{
+    if (!p || !p->cfg->breaker.present)
+        return;
+    enum breaker_transition t = reset ? policy_breaker_reset(p, s->now)
+                                      : policy_breaker_force(p, s->now, start);
+    if (t != BREAKER_NO_CHANGE)
+        sim_emit(s, policy_breaker_event(t), p->label, fc->label);
+}
+
 static void act_on_breakers(struct sim *s, const struct fault_cfg *fc, bool reset, bool start)
 {
-    struct policy *one[1], **pols = one;
-    uint32_t n = 0;
     if (fc->from_client) {
-        one[0] = s->clients[fc->from].pol;
-        n = 1;
-    } else {
-        pols = s->services[fc->from].call_pols;
-        n = s->sc->services[fc->from].call_count;
+        act_on_one(s, fc, s->clients[fc->from].pol, reset, start);
+        return;
     }
-    for (uint32_t k = 0; k < n; k++) {
-        struct policy *p = pols[k];
-        bool on_edge = fc->from_client || s->sc->services[fc->from].calls[k].service == fc->target;
-        if (!p || !on_edge || !p->cfg->breaker.present)
+    struct service_rt *svc = &s->services[fc->from];
+    for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
+        if (svc->cfg->calls[k].service != fc->target)
             continue;
-        enum breaker_transition t = reset ? policy_breaker_reset(p, s->now)
-                                          : policy_breaker_force(p, s->now, start);
-        if (t != BREAKER_NO_CHANGE)
-            sim_emit(s, policy_breaker_event(t), p->label, fc->label);
+        for (uint32_t i = 0; i < svc->cfg->instances; i++) /* every process's, a shared one once */
+            if (i == 0 || SERVICE_CALL_POLICY(svc, k, i) != SERVICE_CALL_POLICY(svc, k, 0))
+                act_on_one(s, fc, SERVICE_CALL_POLICY(svc, k, i), reset, start);
     }
 }
 

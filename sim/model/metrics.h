@@ -128,6 +128,9 @@ struct policy_window {
     double budget_level;     /* retries the budget would allow now (ratio), its tokens
                                 (grpc) or its capacity (aws) */
     double throttle_p;       /* SRE adaptive throttling's local rejection probability */
+    uint32_t instances;      /* the policy states added up here: one per calling process
+                                (1 for a client, or a state shared by scope "service") */
+    uint32_t breakers_open;  /* of those, breakers open (or forced open) at the end */
 };
 
 /* One instance of a service in a window: its state and what it did. */

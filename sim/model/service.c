@@ -11,6 +11,7 @@
  * what each change means to the work on it. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../base/check.h"
 #include "../base/xalloc.h"
@@ -93,7 +94,8 @@ void service_init(struct sim *s, uint32_t i)
     rng_init_stream(&svc->call_rng, s->seed, stream);
     snprintf(stream, sizeof stream, "cache:%s", svc->cfg->name);
     cache_init(&svc->cache, &svc->cfg->cache, s->seed, stream);
-    svc->call_pols = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_pols);
+    uint32_t n_inst = svc->cfg->instances;
+    svc->call_pols = xcalloc((size_t)svc->cfg->call_count * n_inst + 1, sizeof *svc->call_pols);
     svc->call_edges = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_edges);
     for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
         const struct call_cfg *call = &svc->cfg->calls[k];
@@ -108,8 +110,20 @@ void service_init(struct sim *s, uint32_t i)
             snprintf(label, sizeof label, "%s->%s", svc->cfg->name, callee);
         const struct policy_cfg *pol = call->policy == NO_INDEX ? NULL
                                                                  : &s->sc->policies[call->policy];
-        if (pol)
-            svc->call_pols[k] = policy_new(pol, s->seed, label);
+        /* each process its own breaker, budget, bulkhead..., as the libraries keep
+         * them, unless the policy shares one (scope "service"); each has its own
+         * stream and name in events ("api#2->db") */
+        for (uint32_t m = 0; pol && m < n_inst; m++) {
+            char own[112];
+            const char *arrow = strstr(label, "->");
+            if (pol->shared || n_inst == 1)
+                snprintf(own, sizeof own, "%s", label);
+            else
+                snprintf(own, sizeof own, "%s#%u%s", svc->cfg->name, m, arrow);
+            SERVICE_CALL_POLICY(svc, k, m) = m > 0 && (pol->shared || n_inst == 1)
+                                                 ? SERVICE_CALL_POLICY(svc, k, 0)
+                                                 : policy_new(pol, s->seed, own);
+        }
         snprintf(stream, sizeof stream, "net:%s#%u", svc->cfg->name, k);
         edge_init(&svc->call_edges[k], svc->cfg->name, callee, label, pol ? pol->name : NULL,
                   &call->net, s->seed, stream);
@@ -128,7 +142,9 @@ void service_release(struct service_rt *svc)
         edge_release(&svc->call_edges[k]);
     free(svc->call_edges);
     for (uint32_t k = 0; svc->call_pols && k < svc->cfg->call_count; k++)
-        policy_free(svc->call_pols[k]);
+        for (uint32_t i = 0; i < svc->cfg->instances; i++)
+            if (i == 0 || SERVICE_CALL_POLICY(svc, k, i) != SERVICE_CALL_POLICY(svc, k, 0))
+                policy_free(SERVICE_CALL_POLICY(svc, k, i)); /* a shared one once */
     free(svc->call_pols);
     cache_release(&svc->cache);
     if (svc->has_idem)

@@ -32,6 +32,8 @@ void rec_drop(struct sim *s, uint32_t r)
 
 /* ---- policies, for the reports ---- */
 
+/* One group per caller edge with a policy: a client's state, or the states
+ * of every instance of a calling service (one if they share it). */
 static void collect_policies(struct sim *s)
 {
     uint32_t n = 0;
@@ -39,7 +41,7 @@ static void collect_policies(struct sim *s)
         n += s->clients[i].pol != NULL;
     for (uint32_t i = 0; i < s->sc->service_count; i++)
         for (uint32_t k = 0; k < s->sc->services[i].call_count; k++)
-            n += s->services[i].call_pols[k] != NULL;
+            n += SERVICE_CALL_POLICY(&s->services[i], k, 0) != NULL;
     s->pols = xcalloc(n + 1, sizeof *s->pols);
     s->window_pols = xcalloc(n + 1, sizeof *s->window_pols);
     s->report_pols = xcalloc(n + 1, sizeof *s->report_pols);
@@ -47,11 +49,18 @@ static void collect_policies(struct sim *s)
     s->pol_opened_at_window_start = xcalloc(n + 1, sizeof *s->pol_opened_at_window_start);
     for (uint32_t i = 0; i < s->sc->client_count; i++)
         if (s->clients[i].pol)
-            s->pols[s->pol_count++] = s->clients[i].pol;
-    for (uint32_t i = 0; i < s->sc->service_count; i++)
-        for (uint32_t k = 0; k < s->sc->services[i].call_count; k++)
-            if (s->services[i].call_pols[k])
-                s->pols[s->pol_count++] = s->services[i].call_pols[k];
+            s->pols[s->pol_count++] = (struct pol_group){s->clients[i].edge.label, 1,
+                                                         &s->clients[i].pol};
+    for (uint32_t i = 0; i < s->sc->service_count; i++) {
+        struct service_rt *svc = &s->services[i];
+        for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
+            struct policy *first = SERVICE_CALL_POLICY(svc, k, 0);
+            if (first)
+                s->pols[s->pol_count++] = (struct pol_group){
+                    svc->call_edges[k].label, first->cfg->shared ? 1 : svc->cfg->instances,
+                    &SERVICE_CALL_POLICY(svc, k, 0)};
+        }
+    }
 }
 
 static void collect_edges(struct sim *s)
@@ -69,21 +78,43 @@ static void collect_edges(struct sim *s)
             s->edges[s->edge_count++] = &s->services[i].call_edges[k];
 }
 
-/* The policy's state now; its breaker's open time and openings so far. */
-static void fill_policy_window(struct sim *s, struct policy *p, struct policy_window *w)
+/* How bad a breaker state is, to report the worst of an edge's breakers. */
+static int severity(int state)
 {
-    struct policy_snapshot snap = policy_snapshot(p, s->now);
-    *w = (struct policy_window){
-        .edge = p->label,
-        .policy = p->cfg->name,
-        .breaker_state = snap.breaker_state,
-        .breaker_open_s = snap.breaker_open_s,
-        .breaker_opened = snap.breaker_opened,
-        .bulkhead_in_use = snap.bulkhead_in_use,
-        .bulkhead_waiting = snap.bulkhead_waiting,
-        .budget_level = snap.budget_level,
-        .throttle_p = snap.throttle_p,
-    };
+    return state == BREAKER_OPEN || state == BREAKER_FORCED_OPEN ? 2
+           : state == BREAKER_HALF_OPEN                          ? 1
+                                                                 : 0;
+}
+
+/* An edge's policy states now, added up over its callers' processes: the
+ * worst breaker state and how many breakers are open, the mean time open
+ * per breaker, all openings, slots in use and waiting, budget levels
+ * summed, the mean throttle probability. */
+static void fill_policy_window(struct sim *s, const struct pol_group *g, struct policy_window *w)
+{
+    *w = (struct policy_window){.edge = g->edge, .policy = g->member[0]->cfg->name,
+                                .instances = g->n};
+    for (uint32_t m = 0; m < g->n; m++) {
+        struct policy_snapshot snap = policy_snapshot(g->member[m], s->now);
+        if (m == 0) {
+            w->breaker_state = snap.breaker_state;
+            w->bulkhead_in_use = snap.bulkhead_in_use;
+            w->bulkhead_waiting = snap.bulkhead_waiting;
+            w->budget_level = snap.budget_level;
+            w->throttle_p = snap.throttle_p;
+        } else {
+            if (severity(snap.breaker_state) > severity(w->breaker_state))
+                w->breaker_state = snap.breaker_state;
+            if (snap.bulkhead_in_use >= 0)
+                w->bulkhead_in_use += snap.bulkhead_in_use, w->bulkhead_waiting += snap.bulkhead_waiting;
+            w->budget_level += snap.budget_level;
+            w->throttle_p += snap.throttle_p;
+        }
+        w->breaker_open_s += snap.breaker_open_s / g->n;
+        w->breaker_opened += snap.breaker_opened;
+        w->breakers_open += snap.breaker_state >= 0 && severity(snap.breaker_state) == 2;
+    }
+    w->throttle_p /= g->n;
 }
 
 /* ---- events ---- */
@@ -283,7 +314,7 @@ static void close_window(struct sim *s)
     }
     for (uint32_t i = 0; i < s->pol_count; i++) {
         struct policy_window *pw = &s->window_pols[i];
-        fill_policy_window(s, s->pols[i], pw);
+        fill_policy_window(s, &s->pols[i], pw);
         double open_s = pw->breaker_open_s;
         uint64_t opened = pw->breaker_opened;
         pw->breaker_open_s -= s->pol_open_at_window_start[i];
@@ -467,7 +498,7 @@ const struct run_report *sim_report(struct sim *s)
     for (uint32_t i = 0; i < s->edge_count; i++)
         edge_fill_report(s->edges[i], &s->report_edges[i]);
     for (uint32_t i = 0; i < s->pol_count; i++)
-        fill_policy_window(s, s->pols[i], &s->report_pols[i]);
+        fill_policy_window(s, &s->pols[i], &s->report_pols[i]);
     s->report = (struct run_report){
         .duration_ns = s->now,
         .peak = s->peak,

@@ -200,6 +200,18 @@ struct instance {
     struct instance_state st;
 };
 
+/* The policy states of one caller edge: one per calling process (a
+ * service's instances each keep their own), or one shared. Reports add
+ * them up per edge. */
+struct pol_group {
+    const char *edge; /* "api->db" */
+    uint32_t n;
+    struct policy **member;
+};
+
+/* The policy state call k of a service uses at instance i. */
+#define SERVICE_CALL_POLICY(svc, k, i) ((svc)->call_pols[(size_t)(k) * (svc)->cfg->instances + (i)])
+
 struct service_rt {
     const struct service_cfg *cfg;
     struct instance *inst;
@@ -209,7 +221,9 @@ struct service_rt {
     struct outlier outlier;
     struct rng work_rng, error_rng, lb_rng, call_rng;
     struct edge_rt *call_edges; /* per call; cfg NULL where there is no network */
-    struct policy **call_pols; /* per call; NULL where there is no policy */
+    struct policy **call_pols; /* per call and instance ([k * instances + i]): each process's
+                                  own state, or one shared by all (scope "service"); NULL
+                                  where there is no policy */
     struct cache_rt cache;      /* cfg->present false: no cache */
     bool has_idem;              /* idem: set up by the first keyed request */
     struct idem_store idem;     /* idempotency keys of requests it executed */
@@ -291,7 +305,7 @@ struct sim {
     struct histogram window_latency_all, total_latency_all; /* every request that ended:
                                                                the three merged */
 
-    struct policy **pols;  /* every caller's policy, clients first, for reports */
+    struct pol_group *pols; /* every caller edge's policy states, clients first, for reports */
     uint32_t pol_count;
     struct policy_window *window_pols, *report_pols;
     double *pol_open_at_window_start;

@@ -96,7 +96,8 @@ static void step_begin(struct sim *s, uint32_t j)
         s->jobs[j].pending++;
         struct edge_rt *edge = &svc->call_edges[k];
         /* call_begin may grow the pools: no job pointer survives it */
-        call_begin(s, j, true, call->service, svc->call_pols[k], edge,
+        call_begin(s, j, true, call->service,
+                   SERVICE_CALL_POLICY(svc, k, s->jobs[j].instance), edge,
                    call->optional, s->jobs[j].inherited);
     }
     s->jobs[j].spawning = false;

@@ -1,8 +1,9 @@
 /* policy: the state of one resilience policy as one caller holds it.
  *
- * A caller (a client, or one call of a service) holds its own breaker,
- * budget, throttle, bulkhead and limiter, as the libraries keep them (a
- * breaker per client, a budget per channel). The struct is created from a
+ * A caller (a client, or one call of one instance of a service, or of
+ * all its instances under scope "service") holds its own breaker, budget,
+ * throttle, bulkhead and limiter, as the libraries keep them in each
+ * process (a breaker per client, a budget per channel). The struct is created from a
  * policy_cfg (which must outlive it) and driven by the call state machine
  * (call_sm.h), one logical call at a time; it reads no clock: every
  * function is given the time. Jitter and throttling draw from the policy's

@@ -135,6 +135,9 @@ struct policy_cfg {
     unsigned outer;         /* enum outer_block bits: placed outside the retry by `order` */
     sim_time timeout_ns;    /* per attempt (or per call, outside the retry); 0 = none */
     sim_time deadline_ns;   /* across all attempts, propagated below; 0 = none */
+    bool shared;            /* scope "service": one state for all the caller's processes
+                               (a token bucket behind Redis, a mesh-wide budget); else each
+                               process keeps its own, as the libraries do */
     sim_time connect_timeout_ns; /* an attempt that cannot connect (a black-holed instance,
                                     a partition) fails this long after it was sent; 0 = none */
     struct retry_cfg retry;
