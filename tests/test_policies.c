@@ -559,21 +559,27 @@ Test(policies, a_timeout_outside_the_retry_bounds_all_the_attempts)
     "\"arrival\":{\"process\":\"constant\",\"rate_rps\":200}}],"                                   \
     "\"policies\":{\"b\":{\"timeout_ms\":100,\"bulkhead\":" bulkhead "}}}"
 
-static void count_busy(void *ctx, const struct window_report *w)
+/* The most busy workers one service had at a window's end. */
+struct busiest {
+    uint32_t service, most;
+};
+
+static void keep_busiest(void *ctx, const struct window_report *w)
 {
-    uint32_t *most = ctx;
-    if (w->services[0].busy > *most)
-        *most = w->services[0].busy;
+    struct busiest *b = ctx;
+    if (w->services[b->service].busy > b->most)
+        b->most = w->services[b->service].busy;
 }
 
 Test(policies, a_thread_pool_holds_its_thread_until_the_callee_finishes)
 {
-    uint32_t busy_sem = 0, busy_pool = 0;
-    struct sim_observer sem_obs = {.ctx = &busy_sem, .on_window = count_busy};
-    struct sim_observer pool_obs = {.ctx = &busy_pool, .on_window = count_busy};
+    struct busiest sem_pay = {.service = 0}, pool_pay = {.service = 0};
+    struct sim_observer sem_obs = {.ctx = &sem_pay, .on_window = keep_busiest};
+    struct sim_observer pool_obs = {.ctx = &pool_pay, .on_window = keep_busiest};
     struct run_result sem = run_json(HUNG("{\"max_concurrent\":10}"), &sem_obs);
     struct run_result pool = run_json(HUNG("{\"kind\":\"thread_pool\",\"max_threads\":10}"),
                                       &pool_obs);
+    uint32_t busy_sem = sem_pay.most, busy_pool = pool_pay.most;
     double sem_rate = (double)sem.services[0].arrivals / 10;
     double pool_rate = (double)pool.services[0].arrivals / 10;
     cr_assert(sem_rate > 95 && sem_rate <= 101, "semaphore: %.1f/s reach the hung service", sem_rate);
@@ -681,20 +687,14 @@ Test(policies, a_fallback_answers_only_the_failures_it_names)
     "\"clients\":[{\"name\":\"u\",\"target\":\"api\",\"arrival\":{\"process\":\"constant\","       \
     "\"rate_rps\":800}}],\"policies\":{\"b\":{" scope "\"bulkhead\":{\"max_concurrent\":10}}}}"
 
-static void most_busy_db(void *ctx, const struct window_report *w)
-{
-    uint32_t *most = ctx;
-    if (w->services[1].busy > *most)
-        *most = w->services[1].busy;
-}
-
 Test(policies, each_calling_process_keeps_its_own_bulkhead_unless_shared)
 {
-    uint32_t own = 0, shared = 0;
-    struct sim_observer o1 = {.ctx = &own, .on_window = most_busy_db};
-    struct sim_observer o2 = {.ctx = &shared, .on_window = most_busy_db};
+    struct busiest own_db = {.service = 1}, shared_db = {.service = 1};
+    struct sim_observer o1 = {.ctx = &own_db, .on_window = keep_busiest};
+    struct sim_observer o2 = {.ctx = &shared_db, .on_window = keep_busiest};
     struct run_result r_own = run_json(FOUR_APIS(""), &o1);
     struct run_result r_shared = run_json(FOUR_APIS("\"scope\":\"service\","), &o2);
+    uint32_t own = own_db.most, shared = shared_db.most;
     cr_assert(own > 30 && own <= 40, "four bulkheads of 10: %u at the db", own);
     cr_assert(shared > 5 && shared <= 10, "one shared bulkhead of 10: %u", shared);
     double own_rate = (double)r_own.services[1].arrivals / 10;

@@ -140,13 +140,13 @@ static void load_services(struct viz_series *v, const char *dir)
                         v->service[m][s][i] = NAN;
             }
             int64_t i = window_of(v, num(f, n, ct));
-            for (int m = 0; i >= 0 && m < VIZ_SVC_METRICS; m++)
+            if (i < 0)
+                continue;
+            for (int m = 0; m < VIZ_SVC_METRICS; m++)
                 v->service[m][s][i] = num(f, n, col[m]);
-            if (i >= 0)
-                v->service[VIZ_SVC_REFUSED_OUT][s][i] = sum_columns(f, n, refusal_col, refusals);
-            if (i >= 0)
-                v->service[VIZ_SVC_WASTED][s][i] =
-                    v->window_s > 0 ? v->service[VIZ_SVC_WASTED][s][i] / v->window_s : NAN;
+            v->service[VIZ_SVC_REFUSED_OUT][s][i] = sum_columns(f, n, refusal_col, refusals);
+            v->service[VIZ_SVC_WASTED][s][i] =
+                v->window_s > 0 ? v->service[VIZ_SVC_WASTED][s][i] / v->window_s : NAN;
         }
     }
     table_close(&t);

@@ -36,8 +36,7 @@ void edge_release(struct edge_rt *e)
 
 void edge_watch_instances(struct edge_rt *e, const struct service_cfg *callee)
 {
-    bool by_load = callee->lb == LB_LEAST_OUTSTANDING || callee->lb == LB_P2C;
-    if (by_load && !callee->lb_global && callee->instances > 1)
+    if (lb_uses_caller_view(callee))
         e->seen = xcalloc(callee->instances, sizeof *e->seen);
 }
 

@@ -364,10 +364,14 @@ static void arrive(struct sim *s, uint32_t j)
     struct job *job = &s->jobs[j];
     struct service_rt *svc = &s->services[job->service];
     job->arrived_at = s->now;
-    /* a caller that already let it go (its call may be gone) counts nothing */
-    struct edge_rt *caller = job->caller_gone ? NULL : s->calls[job->call].edge;
+    /* only a balancer that weighs the caller's own view reads the caller (a
+     * cold load per request otherwise); one that already let the job go
+     * (its call may be gone) counts nothing */
+    struct edge_rt *caller = lb_uses_caller_view(svc->cfg) && !job->caller_gone
+                                 ? s->calls[job->call].edge
+                                 : NULL;
     job->instance = lb_pick(svc, caller ? caller->seen : NULL);
-    if (caller && caller->seen && job->instance != NO_INDEX) { /* the caller counts it */
+    if (caller && job->instance != NO_INDEX) { /* the caller counts it out there */
         caller->seen[job->instance]++;
         job->seen_by = caller;
     }

@@ -490,6 +490,13 @@ void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance);
  * is the calling edge's own count of attempts outstanding per instance
  * (a client-side balancer), or NULL to use the instances' true load. */
 uint32_t lb_pick(struct service_rt *svc, const uint32_t *seen);
+/* Whether callers of this service keep their own view of its instances'
+ * load (a load-weighing balancer, several instances, not global). */
+static inline bool lb_uses_caller_view(const struct service_cfg *c)
+{
+    return (c->lb == LB_LEAST_OUTSTANDING || c->lb == LB_P2C) && !c->lb_global &&
+           c->instances > 1;
+}
 /* job.c: the attempt no longer counts in its caller's balancer view (it
  * answered, timed out or was let go). */
 void job_unsee(struct sim *s, uint32_t j);
