@@ -116,14 +116,14 @@ check bad_set_writes_nothing test ! -e "$tmp/badset"
 check bad_seed_exits_2 expect_exit 2 "$bin" run scenarios/api-db.json --seed -4
 # Ctrl-C and SIGTERM: temporaries removed, workers stopped, 128 + signal
 check an_interrupted_run_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 1 $bin run mmc --set duration_s=100000 --quiet --out '$tmp/intr' 2>'$tmp/intr.err'; [ \$? -eq 130 ] && grep -q 'interrupted at' '$tmp/intr.err' && [ -z \"\$(ls -A '$tmp/intr' | grep -v '^.stampede.lock\$')\" ]"
-check an_interrupted_sweep_stops_its_workers bash -c "timeout --preserve-status -s TERM 2 $bin sweep mmc --grid duration_s=100000,100001 -j 2 --out '$tmp/swintr' 2>/dev/null; rc=\$?; sleep 0.5; [ \$rc -eq 143 ] && ! pgrep -x stampede >/dev/null && [ -z \"\$(ls -A '$tmp/swintr')\" ]"
+check an_interrupted_sweep_stops_its_workers bash -c "timeout --preserve-status -s TERM 2 $bin sweep mmc --grid duration_s=100000,100001 -j 2 --out '$tmp/swintr' 2>/dev/null; rc=\$?; sleep 0.5; [ \$rc -eq 143 ] && ! pgrep -f '^$bin sweep .*/swintr$' >/dev/null && [ -z \"\$(ls -A '$tmp/swintr')\" ]"
 # a variant dropped from the scenario once left its old results beside the new
 python3 -c "
 import json; d = json.load(open('scenarios/retry-storm.json'))
 d['variants'] = d['variants'][:2]; d.pop('expect')
 json.dump(d, open('$tmp/two-variants.json', 'w'))"
 check a_variant_no_longer_in_the_scenario_loses_its_folder bash -c "$bin run retry-storm --set duration_s=30 --quiet --out '$tmp/stale' && touch '$tmp/stale/grpc/notes.txt' && mkdir '$tmp/stale/mine' && $bin run '$tmp/two-variants.json' --set duration_s=30 --quiet --out '$tmp/stale' 2>'$tmp/stale.err' && [ \"\$(ls '$tmp/stale' | tr '\n' ' ')\" = 'budget grpc mine naive variants.txt ' ] && grep -q \"removed $tmp/stale/breaker/: 'retry-storm' has no variant 'breaker' any more\" '$tmp/stale.err' && grep -q 'stale/grpc/ holds results of a variant' '$tmp/stale.err'"
-check an_interrupted_sweep_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 2 $bin sweep mmc --grid duration_s=100000,100001 -j 2 --out '$tmp/swint' 2>'$tmp/swint.err'; rc=\$?; sleep 0.5; [ \$rc -eq 130 ] && ! pgrep -x stampede >/dev/null && [ -z \"\$(ls -A '$tmp/swint' 2>/dev/null)\" ]"
+check an_interrupted_sweep_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 2 $bin sweep mmc --grid duration_s=100000,100001 -j 2 --out '$tmp/swint' 2>'$tmp/swint.err'; rc=\$?; sleep 0.5; [ \$rc -eq 130 ] && ! pgrep -f '^$bin sweep .*/swint$' >/dev/null && [ -z \"\$(ls -A '$tmp/swint' 2>/dev/null)\" ]"
 # progress on a terminal (script gives the run one), none with --quiet
 check a_long_run_on_a_terminal_shows_progress bash -c "script -qc \"$bin run mmc --set duration_s=6000 --out '$tmp/prog'\" /dev/null | tr '\r' '\n' | grep -q '^mmc \[default\]: [0-9.]* of 6000.0 s simulated ([0-9]*%), [0-9.]* M events/s, about .* left'"
 check a_quiet_run_on_a_terminal_shows_none bash -c "! script -qc \"$bin run mmc --set duration_s=6000 --quiet --out '$tmp/prog'\" /dev/null | grep -q 'simulated ('"
