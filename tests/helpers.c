@@ -51,6 +51,8 @@ struct run_result run_json(const char *json, const struct sim_observer *obs)
     for (uint32_t i = 0; i < r->edge_count && i < 8; i++) {
         out.edges[i] = r->edges[i].delta;
         out.edge_latency_count[i] = r->edges[i].latency->count;
+        for (uint32_t k = 0; k <= r->edges[i].most_attempts && k < 8; k++)
+            out.edge_attempts_taken[i][k] = r->edges[i].attempts_taken[k];
     }
     for (uint32_t i = 0; i < r->policy_count && i < 8; i++) {
         out.breaker_open_s[i] = r->policies[i].breaker_open_s;

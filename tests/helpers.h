@@ -42,6 +42,7 @@ struct run_result {
     uint32_t edge_count;
     struct edge_stats edges[8]; /* per caller edge: clients', then services' calls */
     uint64_t edge_latency_count[8];
+    uint64_t edge_attempts_taken[8][8]; /* calls that took k attempts (k < 8) */
 };
 
 /* Loads a scenario from JSON text (failing the test on any loader error),

@@ -702,3 +702,62 @@ Test(policies, each_calling_process_keeps_its_own_bulkhead_unless_shared)
     cr_assert(own_rate > 350 && own_rate <= 400.5, "%.1f/s reach the db through four", own_rate);
     cr_assert(shared_rate > 90 && shared_rate <= 100.5, "%.1f/s through one", shared_rate);
 }
+
+/* A client of 100 processes, each with its own 10% budget and its reserve
+ * of 10 retries (1/s over a 10 s ttl), against a leaf that always fails:
+ * arrivals are dealt out in turn, so process m sends n_m requests and
+ * retries 10 + floor(n_m / 10) times (Finagle's integer units: a request
+ * deposits 1000, a retry withdraws 10000, the reserve is 100000), every
+ * retry the budget allows being taken at once. One shared budget
+ * (scope "service") retries 10 + floor(N / 10) times. */
+#define HUNDRED_PROCESSES(scope)                                                                   \
+    "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":100,"             \
+    "\"error_rate\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"                  \
+    "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"r\",\"instances\":100,"            \
+    "\"arrival\":{\"process\":\"constant\",\"rate_rps\":995}}],"                                  \
+    "\"policies\":{\"r\":{" scope "\"retry\":{\"max_attempts\":3,\"backoff\":\"constant\","      \
+    "\"base_ms\":0},\"retry_budget\":{\"kind\":\"ratio\",\"ratio\":0.1,"                          \
+    "\"min_retries_per_s\":1,\"ttl_s\":10}}}}"
+
+Test(policies, each_client_process_keeps_its_own_retry_budget)
+{
+    struct run_result own = run_json(HUNDRED_PROCESSES(""), NULL);
+    uint64_t n = own.total.offered;
+    cr_assert_eq(n, 9949u, "arrivals at k / 995 s before 10 s: %llu", (unsigned long long)n);
+    uint64_t expected = 0;
+    for (uint64_t m = 0; m < 100; m++) {
+        uint64_t sent = (n - m + 99) / 100; /* arrivals m+1, m+101, ... */
+        expected += 10 + sent / 10;
+    }
+    cr_assert_eq(expected, 1949u);
+    cr_assert_eq(own.total.calls.retries, expected, "%llu retries",
+                 (unsigned long long)own.total.calls.retries);
+    struct run_result shared = run_json(HUNDRED_PROCESSES("\"scope\":\"service\","), NULL);
+    cr_assert_eq(shared.total.calls.retries, 10 + n / 10, "%llu retries",
+                 (unsigned long long)shared.total.calls.retries);
+}
+
+/* attempts_per_call, counted by hand: 100 calls/s for 10 s (999 of them,
+ * at k x 10 ms) with up to 3 attempts and no backoff, against a leaf whose
+ * 1 ms of work fails for certain from 2 s to 4 s: the 200 calls sent in
+ * that window take 3 attempts each, the other 799 one. */
+Test(policies, attempts_per_call_counts_the_tries_each_call_took)
+{
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"s\",\"workers\":10,"
+        "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"r\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":100}}],"
+        "\"faults\":[{\"kind\":\"errors\",\"target\":\"s\",\"at_s\":2,\"duration_s\":2,"
+        "\"rate\":1}],"
+        "\"policies\":{\"r\":{\"retry\":{\"max_attempts\":3,\"backoff\":\"constant\","
+        "\"base_ms\":0}}}}",
+        NULL);
+    const uint64_t *taken = r.edge_attempts_taken[0];
+    cr_assert_eq(r.total.offered, 999u);
+    cr_assert_eq(taken[0], 0u, "nothing refuses a call before its first attempt");
+    cr_assert_eq(taken[1], 799u);
+    cr_assert_eq(taken[2], 0u);
+    cr_assert_eq(taken[3], 200u);
+    cr_assert_eq(taken[1] + 2 * taken[2] + 3 * taken[3], r.edges[0].counts.attempts);
+}

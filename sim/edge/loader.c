@@ -53,8 +53,9 @@ static const char *const CALL_KEYS[] = {"service", "policy", "network", "probabi
 static const char *const GROUP_KEYS[] = {"parallel", "wait", "quorum", NULL};
 static const char *const WAIT_MODES[] = {"all", "first", "quorum", NULL};
 static const char *const NETWORK_KEYS[] = {"latency", "loss", NULL};
-static const char *const CLIENT_KEYS[] = {"name",  "target",     "policy",  "arrival",
-                                          "users", "think_time", "network", "slo_ms", NULL};
+static const char *const CLIENT_KEYS[] = {"name",    "target", "policy",    "arrival",
+                                          "users",   "think_time", "network", "slo_ms",
+                                          "instances", NULL};
 static const char *const ARRIVAL_KEYS[] = {"process", "rate_rps", "shape", NULL};
 static const char *const VARIANT_KEYS[] = {"name", "description", "set", NULL};
 static const char *const DISCIPLINES[] = {"fifo", "lifo", NULL};
@@ -486,6 +487,10 @@ static void parse_client(struct diag *d, const cJSON *v, const char *path, const
     double slo_ms;
     if (json_read_number(d, v, path, "slo_ms", false, 0, true, 1e9, &slo_ms))
         out->slo_ns = sim_time_from_ms(slo_ms);
+    out->instances = 1;
+    int64_t processes;
+    if (json_read_int(d, v, path, "instances", false, 1, 100000, &processes))
+        out->instances = (uint32_t)processes;
     const cJSON *arrival = json_get(v, "arrival");
     bool has_users = json_get(v, "users") != NULL;
     if (!arrival == !has_users) {
@@ -517,8 +522,13 @@ static void parse_client(struct diag *d, const cJSON *v, const char *path, const
     }
     out->closed_loop = true;
     int64_t users;
-    if (json_read_int(d, v, path, "users", true, 1, 10000000, &users))
+    if (json_read_int(d, v, path, "users", true, 1, 10000000, &users)) {
         out->users = (uint32_t)users;
+        if (out->instances > out->users)
+            diag_error(d, path, "%u processes ('instances') for %u users: each process needs "
+                                "at least one user",
+                       out->instances, out->users);
+    }
     const cJSON *think = json_get(v, "think_time");
     if (!think)
         diag_error(d, path, "missing required key 'think_time' (closed-loop clients think "
@@ -526,6 +536,34 @@ static void parse_client(struct diag *d, const cJSON *v, const char *path, const
     else
         loader_parse_dist(d, think, json_path_key(p, path, "think_time"), false,
                           &out->think_time);
+}
+
+/* A client-side balancer keeps, in each calling process, a count per
+ * callee instance: processes x instances counters, which must fit. */
+#define MAX_BALANCER_VIEW 50000000
+
+static void check_view(struct diag *d, const char *path, uint32_t processes,
+                       const struct service_cfg *callee)
+{
+    uint64_t cells = (uint64_t)processes * callee->instances;
+    if (lb_uses_caller_view(callee) && cells > MAX_BALANCER_VIEW)
+        diag_error(d, path, "%u calling processes each keeping its own view of the %u instances "
+                            "of '%s' (lb %s) is %llu counters, over %u: give '%s' \"lb_view\": "
+                            "\"global\" (a central load balancer) or fewer instances",
+                   processes, callee->instances, callee->name, LB_NAMES[callee->lb],
+                   (unsigned long long)cells, MAX_BALANCER_VIEW, callee->name);
+}
+
+static void check_balancer_views(struct diag *d, const struct scenario *sc)
+{
+    char p[JSON_PATH_MAX];
+    for (uint32_t i = 0; i < sc->client_count; i++)
+        check_view(d, json_path_index(p, "$.clients", (int)i), sc->clients[i].instances,
+                   &sc->services[sc->clients[i].target]);
+    for (uint32_t i = 0; i < sc->service_count; i++)
+        for (uint32_t k = 0; k < sc->services[i].call_count; k++)
+            check_view(d, json_path_index(p, "$.services", (int)i), sc->services[i].instances,
+                       &sc->services[sc->services[i].calls[k].service]);
 }
 
 /* A reply travels back up a call chain in one go (no network: no event
@@ -727,6 +765,8 @@ static struct scenario *build(struct diag *d, const cJSON *root, const char *var
     }
     if (services && clients)
         loader_parse_faults(d, root, sc);
+    if (d->errors == errors_at_start)
+        check_balancer_views(d, sc);
     for (uint32_t i = 0; d->errors == errors_at_start && i < sc->client_count; i++) {
         char why[128], at[JSON_PATH_MAX];
         if (client_can_stall(sc, i, why, sizeof why))

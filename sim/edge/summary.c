@@ -157,6 +157,15 @@ static void write_edge(struct jsonw *w, const struct edge_window *e)
         jsonw_uint(w, outcome_names[o], d->outcome[o]);
     jsonw_end_object(w);
     write_attempt_outcomes(w, d);
+    if (e->attempts_taken) { /* "1": 9120, "2": 610, "3": 270: how many tries the calls took */
+        jsonw_begin_object(w, "attempts_per_call");
+        for (uint32_t k = 0; k <= e->most_attempts; k++) {
+            char key[16];
+            snprintf(key, sizeof key, "%u", k);
+            jsonw_uint(w, key, e->attempts_taken[k]);
+        }
+        jsonw_end_object(w);
+    }
     write_latency_as(w, "latency_ms", e->latency, true);
     jsonw_end_object(w);
 }

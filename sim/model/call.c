@@ -151,7 +151,7 @@ static void deliver(struct sim *s, uint32_t ci, enum outcome outcome)
     c = &s->calls[ci];
     uint32_t caller = c->caller;
     bool caller_is_job = c->caller_is_job, optional = c->optional;
-    edge_on_call_end(c->edge, outcome, s->now - c->sm.started);
+    edge_on_call_end(c->edge, outcome, s->now - c->sm.started, c->sm.attempts);
     if (outcome_is_success(outcome)) /* the work behind the answer now rests on the caller */
         waste_pass(s, &c->credits,
                    caller_is_job ? &s->jobs[caller].credits : &s->requests[caller].credits);
@@ -261,6 +261,7 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
     c->earlier_count = 0;
     c->timer = c->attempt_timeout = (struct timer_handle){0, 0};
     c->orphaned = caller_is_job && s->jobs[caller].orphaned;
+    c->process = caller_is_job ? s->jobs[caller].instance : s->requests[caller].process;
     c->credits = CREDITS_NONE;
     c->rec = NO_INDEX;
     if (pol && pol->cfg->retry.max_attempts > 1) /* it may execute twice: keep count */

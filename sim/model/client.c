@@ -110,12 +110,11 @@ void client_start(struct sim *s, uint32_t i)
     snprintf(label, sizeof label, "%s->%s", c->cfg->name, target);
     const struct policy_cfg *pol = c->cfg->policy == NO_INDEX ? NULL
                                                                : &s->sc->policies[c->cfg->policy];
-    if (pol)
-        c->pol = policy_new(pol, s->seed, label);
+    proc_policies_init(&c->pols, pol, s->seed, c->cfg->name, label, c->cfg->instances);
     snprintf(stream, sizeof stream, "net:client:%s", c->cfg->name);
-    edge_init(&c->edge, c->cfg->name, target, label, pol ? pol->name : NULL, &c->cfg->net,
+    edge_init(&c->edge, c->cfg->name, target, label, pol, &c->cfg->net,
               s->seed, stream);
-    edge_watch_instances(&c->edge, &s->sc->services[c->cfg->target]);
+    edge_watch_instances(&c->edge, &s->sc->services[c->cfg->target], c->cfg->instances);
     c->rate_rps = c->cfg->rate_rps;
     c->surge = 1;
     if (!c->cfg->closed_loop) {
@@ -143,6 +142,22 @@ static uint32_t request_alloc(struct sim *s)
 
 static void request_free(struct sim *s, uint32_t r) { POOL_GIVE(s->requests, s->request_free, r); }
 
+/* Which of the client's processes sends: a user always its own (users are
+ * dealt out over the processes in turn), open-loop arrivals each the next
+ * in turn, so every process carries an equal share and no random draw is
+ * spent on it. */
+static uint32_t sending_process(struct client_rt *c, uint32_t user)
+{
+    uint32_t n = c->cfg->instances;
+    if (n == 1)
+        return 0;
+    if (user != NO_INDEX)
+        return user % n;
+    uint32_t m = c->next_process;
+    c->next_process = m + 1 == n ? 0 : m + 1;
+    return m;
+}
+
 static void send_request(struct sim *s, uint32_t client, uint32_t user)
 {
     struct client_rt *c = &s->clients[client];
@@ -150,6 +165,7 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
     struct request *req = &s->requests[r];
     req->client = client;
     req->user = user;
+    req->process = sending_process(c, user);
     req->started_at = s->now;
     req->credits = CREDITS_NONE;
     c->stats.offered++;
@@ -158,8 +174,8 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
         s->window_max_in_flight = s->in_flight;
     if (s->obs.on_offer)
         s->obs.on_offer(s->obs.ctx, client, s->now);
-    call_begin(s, r, false, c->cfg->target, c->pol, &c->edge, false,
-               SIM_TIME_NEVER);
+    call_begin(s, r, false, c->cfg->target, proc_policy(&c->pols, req->process), &c->edge,
+               false, SIM_TIME_NEVER);
 }
 
 void client_on_arrival(struct sim *s, uint32_t client, uint32_t gen)

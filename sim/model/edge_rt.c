@@ -10,12 +10,26 @@
 #include "../base/xalloc.h"
 #include "sim_internal.h"
 
+/* The most attempts one call can take under the policy: its retries, or
+ * the first attempt and its hedges. */
+static uint32_t most_attempts(const struct policy_cfg *p)
+{
+    if (!p)
+        return 1;
+    uint32_t n = p->retry.max_attempts;
+    if (p->hedge.present && 1 + p->hedge.max_hedged > n)
+        n = 1 + p->hedge.max_hedged;
+    return n;
+}
+
 void edge_init(struct edge_rt *e, const char *caller, const char *callee, const char *label,
-               const char *policy, const struct network_cfg *net, uint64_t seed,
+               const struct policy_cfg *policy, const struct network_cfg *net, uint64_t seed,
                const char *stream)
 {
     *e = (struct edge_rt){.cfg = net->present ? net : NULL, .caller = caller, .callee = callee,
-                          .policy = policy};
+                          .policy = policy ? policy->name : NULL,
+                          .most_attempts = most_attempts(policy)};
+    e->attempts_taken = xcalloc(e->most_attempts + 1, sizeof *e->attempts_taken);
     snprintf(e->label, sizeof e->label, "%s", label);
     if (e->cfg)
         rng_init_stream(&e->rng, seed, stream);
@@ -29,15 +43,35 @@ void edge_release(struct edge_rt *e)
 {
     free(e->window_latency);
     free(e->total_latency);
+    for (uint32_t m = 0; e->seen && m < e->seen_processes; m++)
+        free(e->seen[m]);
     free(e->seen);
+    free(e->attempts_taken);
+    e->attempts_taken = NULL;
     e->window_latency = e->total_latency = NULL;
     e->seen = NULL;
 }
 
-void edge_watch_instances(struct edge_rt *e, const struct service_cfg *callee)
+void edge_watch_instances(struct edge_rt *e, const struct service_cfg *callee,
+                          uint32_t processes)
 {
-    if (lb_uses_caller_view(callee))
-        e->seen = xcalloc(callee->instances, sizeof *e->seen);
+    if (!lb_uses_caller_view(callee))
+        return;
+    e->seen = xcalloc(processes, sizeof *e->seen);
+    e->seen_processes = processes;
+    e->seen_width = callee->instances;
+}
+
+uint32_t *edge_view_of(struct edge_rt *e, uint32_t m)
+{
+    if (!e->seen)
+        return NULL;
+    SIM_ASSERT(m < e->seen_processes);
+    /* memory for the processes that call, not for every process there is
+     * (20,000 users of whom a few hundred call a many-instance service) */
+    if (!e->seen[m])
+        e->seen[m] = xcalloc(e->seen_width, sizeof *e->seen[m]);
+    return e->seen[m];
 }
 
 bool edge_cross(struct edge_rt *e, sim_time *delay)
@@ -49,8 +83,10 @@ bool edge_cross(struct edge_rt *e, sim_time *delay)
     return !lost;
 }
 
-void edge_on_call_end(struct edge_rt *e, enum outcome o, sim_time latency)
+void edge_on_call_end(struct edge_rt *e, enum outcome o, sim_time latency, uint32_t attempts)
 {
+    SIM_ASSERT(attempts <= e->most_attempts);
+    e->attempts_taken[attempts]++;
     e->stats.outcome[o]++;
     histogram_record(e->window_latency, latency);
 }
@@ -80,4 +116,6 @@ void edge_fill_report(const struct edge_rt *e, struct edge_window *w)
     *w = named(e);
     w->delta = e->stats;
     w->latency = e->total_latency;
+    w->attempts_taken = e->attempts_taken;
+    w->most_attempts = e->most_attempts;
 }

@@ -177,20 +177,23 @@ static void act_on_one(struct sim *s, const struct fault_cfg *fc, struct policy 
         sim_emit(s, policy_breaker_event(t), p->label, fc->label);
 }
 
+static void act_on_states(struct sim *s, const struct fault_cfg *fc,
+                          const struct proc_policies *pp, bool reset, bool start)
+{
+    for (uint32_t m = 0; m < pp->states; m++) /* every process's, a shared one once */
+        act_on_one(s, fc, pp->of[m], reset, start);
+}
+
 static void act_on_breakers(struct sim *s, const struct fault_cfg *fc, bool reset, bool start)
 {
     if (fc->from_client) {
-        act_on_one(s, fc, s->clients[fc->from].pol, reset, start);
+        act_on_states(s, fc, &s->clients[fc->from].pols, reset, start);
         return;
     }
     struct service_rt *svc = &s->services[fc->from];
-    for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
-        if (svc->cfg->calls[k].service != fc->target)
-            continue;
-        for (uint32_t i = 0; i < svc->cfg->instances; i++) /* every process's, a shared one once */
-            if (i == 0 || SERVICE_CALL_POLICY(svc, k, i) != SERVICE_CALL_POLICY(svc, k, 0))
-                act_on_one(s, fc, SERVICE_CALL_POLICY(svc, k, i), reset, start);
-    }
+    for (uint32_t k = 0; k < svc->cfg->call_count; k++)
+        if (svc->cfg->calls[k].service == fc->target)
+            act_on_states(s, fc, &svc->call_pols[k], reset, start);
 }
 
 /* The instance is back from a restart: it starts cold. */

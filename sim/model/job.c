@@ -101,8 +101,8 @@ void job_unsee(struct sim *s, uint32_t j)
     struct job *job = &s->jobs[j];
     if (!job->seen_by)
         return;
-    SIM_ASSERT(job->seen_by->seen[job->instance] > 0);
-    job->seen_by->seen[job->instance]--;
+    SIM_ASSERT(job->seen_by[job->instance] > 0);
+    job->seen_by[job->instance]--;
     job->seen_by = NULL;
 }
 

@@ -63,6 +63,10 @@ struct edge_window {
     const char *policy;   /* its name in the scenario, or NULL */
     struct edge_stats delta;
     const struct histogram *latency; /* of the calls that ended, whatever their outcome */
+    /* the whole run's report only (NULL in a window): calls that ended
+     * after k attempts, k = 0 .. most_attempts */
+    const uint64_t *attempts_taken;
+    uint32_t most_attempts;
 };
 
 /* Client-side traffic: what callers offered and what they got back. */

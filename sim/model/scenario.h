@@ -120,12 +120,22 @@ struct service_cfg {
 
 enum arrival_process { ARRIVAL_POISSON, ARRIVAL_CONSTANT };
 
+/* Whether callers of this service keep their own view of its instances'
+ * load (a load-weighing balancer, several instances, not global). */
+static inline bool lb_uses_caller_view(const struct service_cfg *c)
+{
+    return (c->lb == LB_LEAST_OUTSTANDING || c->lb == LB_P2C) && !c->lb_global &&
+           c->instances > 1;
+}
+
 struct client_cfg {
     char *name;
     uint32_t target; /* service index */
     uint32_t policy; /* or NO_INDEX */
     struct network_cfg net;
     sim_time slo_ns;  /* a full answer slower than this is not good; 0: no objective */
+    uint32_t instances; /* processes, each with its own policy state (users or arrivals
+                           dealt out over them in turn) */
     bool closed_loop;
     /* open loop */
     enum arrival_process process;

@@ -95,7 +95,7 @@ void service_init(struct sim *s, uint32_t i)
     snprintf(stream, sizeof stream, "cache:%s", svc->cfg->name);
     cache_init(&svc->cache, &svc->cfg->cache, s->seed, stream);
     uint32_t n_inst = svc->cfg->instances;
-    svc->call_pols = xcalloc((size_t)svc->cfg->call_count * n_inst + 1, sizeof *svc->call_pols);
+    svc->call_pols = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_pols);
     svc->call_edges = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_edges);
     for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
         const struct call_cfg *call = &svc->cfg->calls[k];
@@ -110,24 +110,11 @@ void service_init(struct sim *s, uint32_t i)
             snprintf(label, sizeof label, "%s->%s", svc->cfg->name, callee);
         const struct policy_cfg *pol = call->policy == NO_INDEX ? NULL
                                                                  : &s->sc->policies[call->policy];
-        /* each process its own breaker, budget, bulkhead..., as the libraries keep
-         * them, unless the policy shares one (scope "service"); each has its own
-         * stream and name in events ("api#2->db") */
-        for (uint32_t m = 0; pol && m < n_inst; m++) {
-            char own[112];
-            const char *arrow = strstr(label, "->");
-            if (pol->shared || n_inst == 1)
-                snprintf(own, sizeof own, "%s", label);
-            else
-                snprintf(own, sizeof own, "%s#%u%s", svc->cfg->name, m, arrow);
-            SERVICE_CALL_POLICY(svc, k, m) = m > 0 && (pol->shared || n_inst == 1)
-                                                 ? SERVICE_CALL_POLICY(svc, k, 0)
-                                                 : policy_new(pol, s->seed, own);
-        }
+        proc_policies_init(&svc->call_pols[k], pol, s->seed, svc->cfg->name, label, n_inst);
         snprintf(stream, sizeof stream, "net:%s#%u", svc->cfg->name, k);
-        edge_init(&svc->call_edges[k], svc->cfg->name, callee, label, pol ? pol->name : NULL,
+        edge_init(&svc->call_edges[k], svc->cfg->name, callee, label, pol,
                   &call->net, s->seed, stream);
-        edge_watch_instances(&svc->call_edges[k], &s->sc->services[call->service]);
+        edge_watch_instances(&svc->call_edges[k], &s->sc->services[call->service], n_inst);
     }
 }
 
@@ -142,9 +129,7 @@ void service_release(struct service_rt *svc)
         edge_release(&svc->call_edges[k]);
     free(svc->call_edges);
     for (uint32_t k = 0; svc->call_pols && k < svc->cfg->call_count; k++)
-        for (uint32_t i = 0; i < svc->cfg->instances; i++)
-            if (i == 0 || SERVICE_CALL_POLICY(svc, k, i) != SERVICE_CALL_POLICY(svc, k, 0))
-                policy_free(SERVICE_CALL_POLICY(svc, k, i)); /* a shared one once */
+        proc_policies_release(&svc->call_pols[k]);
     free(svc->call_pols);
     cache_release(&svc->cache);
     if (svc->has_idem)
@@ -367,13 +352,15 @@ static void arrive(struct sim *s, uint32_t j)
     /* only a balancer that weighs the caller's own view reads the caller (a
      * cold load per request otherwise); one that already let the job go
      * (its call may be gone) counts nothing */
-    struct edge_rt *caller = lb_uses_caller_view(svc->cfg) && !job->caller_gone
-                                 ? s->calls[job->call].edge
-                                 : NULL;
-    job->instance = lb_pick(svc, caller ? caller->seen : NULL);
-    if (caller && job->instance != NO_INDEX) { /* the caller counts it out there */
-        caller->seen[job->instance]++;
-        job->seen_by = caller;
+    uint32_t *view = NULL;
+    if (lb_uses_caller_view(svc->cfg) && !job->caller_gone) {
+        const struct call *c = &s->calls[job->call];
+        view = edge_view_of(c->edge, c->process);
+    }
+    job->instance = lb_pick(svc, view);
+    if (view && job->instance != NO_INDEX) { /* the calling process counts it out there */
+        view[job->instance]++;
+        job->seen_by = view;
     }
     if (job->instance == NO_INDEX) { /* no instance in rotation: fail fast */
         job->state = JOB_QUEUED;

@@ -38,28 +38,25 @@ static void collect_policies(struct sim *s)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < s->sc->client_count; i++)
-        n += s->clients[i].pol != NULL;
+        n += s->clients[i].pols.states > 0;
     for (uint32_t i = 0; i < s->sc->service_count; i++)
         for (uint32_t k = 0; k < s->sc->services[i].call_count; k++)
-            n += SERVICE_CALL_POLICY(&s->services[i], k, 0) != NULL;
+            n += s->services[i].call_pols[k].states > 0;
     s->pols = xcalloc(n + 1, sizeof *s->pols);
     s->window_pols = xcalloc(n + 1, sizeof *s->window_pols);
     s->report_pols = xcalloc(n + 1, sizeof *s->report_pols);
     s->pol_open_at_window_start = xcalloc(n + 1, sizeof *s->pol_open_at_window_start);
     s->pol_opened_at_window_start = xcalloc(n + 1, sizeof *s->pol_opened_at_window_start);
     for (uint32_t i = 0; i < s->sc->client_count; i++)
-        if (s->clients[i].pol)
-            s->pols[s->pol_count++] = (struct pol_group){s->clients[i].edge.label, 1,
-                                                         &s->clients[i].pol};
+        if (s->clients[i].pols.states > 0)
+            s->pols[s->pol_count++] = (struct pol_group){s->clients[i].edge.label,
+                                                         &s->clients[i].pols};
     for (uint32_t i = 0; i < s->sc->service_count; i++) {
         struct service_rt *svc = &s->services[i];
-        for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
-            struct policy *first = SERVICE_CALL_POLICY(svc, k, 0);
-            if (first)
-                s->pols[s->pol_count++] = (struct pol_group){
-                    svc->call_edges[k].label, first->cfg->shared ? 1 : svc->cfg->instances,
-                    &SERVICE_CALL_POLICY(svc, k, 0)};
-        }
+        for (uint32_t k = 0; k < svc->cfg->call_count; k++)
+            if (svc->call_pols[k].states > 0)
+                s->pols[s->pol_count++] = (struct pol_group){svc->call_edges[k].label,
+                                                             &svc->call_pols[k]};
     }
 }
 
@@ -92,10 +89,11 @@ static int severity(int state)
  * summed, the mean throttle probability. */
 static void fill_policy_window(struct sim *s, const struct pol_group *g, struct policy_window *w)
 {
-    *w = (struct policy_window){.edge = g->edge, .policy = g->member[0]->cfg->name,
-                                .instances = g->n};
-    for (uint32_t m = 0; m < g->n; m++) {
-        struct policy_snapshot snap = policy_snapshot(g->member[m], s->now);
+    const uint32_t n = g->pp->states;
+    *w = (struct policy_window){.edge = g->edge, .policy = g->pp->of[0]->cfg->name,
+                                .instances = n};
+    for (uint32_t m = 0; m < n; m++) {
+        struct policy_snapshot snap = policy_snapshot(g->pp->of[m], s->now);
         if (m == 0) {
             w->breaker_state = snap.breaker_state;
             w->bulkhead_in_use = snap.bulkhead_in_use;
@@ -110,11 +108,11 @@ static void fill_policy_window(struct sim *s, const struct pol_group *g, struct 
             w->budget_level += snap.budget_level;
             w->throttle_p += snap.throttle_p;
         }
-        w->breaker_open_s += snap.breaker_open_s / g->n;
+        w->breaker_open_s += snap.breaker_open_s / n;
         w->breaker_opened += snap.breaker_opened;
         w->breakers_open += snap.breaker_state >= 0 && severity(snap.breaker_state) == 2;
     }
-    w->throttle_p /= g->n;
+    w->throttle_p /= n;
 }
 
 /* ---- events ---- */
@@ -184,7 +182,7 @@ void sim_free(struct sim *s)
         free(s->clients[i].user_rng);
         free(s->clients[i].user_gen);
         free(s->clients[i].user_thinking);
-        policy_free(s->clients[i].pol);
+        proc_policies_release(&s->clients[i].pols);
         edge_release(&s->clients[i].edge);
     }
     for (uint32_t i = 0; i < s->sc->service_count; i++)

@@ -13,6 +13,8 @@
 #ifndef STAMPEDE_SIM_INTERNAL_H
 #define STAMPEDE_SIM_INTERNAL_H
 
+#include <stddef.h>
+
 #include "../base/histogram.h"
 #include "../base/rng.h"
 #include "../kernel/eventq.h"
@@ -79,6 +81,8 @@ struct call {
     uint32_t caller;         /* parent job, or request when !caller_is_job */
     uint32_t sibling;        /* the next call in flight of the same parent job */
     uint32_t service;
+    uint32_t process;        /* the calling process: the parent job's instance, or the
+                                request's client process */
     uint32_t attempt;        /* the job of the latest attempt out, or NO_INDEX */
     uint32_t earlier[MAX_HEDGED]; /* hedging: earlier attempts still out */
     struct timer_handle attempt_timeout;          /* the latest attempt's timeout */
@@ -111,8 +115,15 @@ struct edge_rt {
     const char *caller, *callee, *policy; /* policy NULL where there is none */
     struct edge_stats stats, at_window_start;
     struct histogram *window_latency, *total_latency; /* of the calls that ended */
-    uint32_t *seen;   /* a client-side balancer's view: this caller's attempts outstanding
-                         at each instance of the callee (NULL: the balancer is global) */
+    /* A client-side balancer's views, one per calling process: what that
+     * process has outstanding at each instance of the callee. NULL: the
+     * balancer is global. A process's row is allocated when it first calls. */
+    uint32_t **seen;
+    uint32_t seen_processes, seen_width;
+    /* calls that ended after k attempts (k = 0 .. most_attempts; 0: refused
+     * before any went), retries and hedges included */
+    uint64_t *attempts_taken;
+    uint32_t most_attempts;
 };
 
 struct job {
@@ -141,7 +152,7 @@ struct job {
     sim_time arrived_at;
     sim_time sent_at;       /* its caller sent it (a connect timeout counts from here) */
     uint16_t status;        /* the HTTP status its failure replies with; 0: its outcome's */
-    struct edge_rt *seen_by; /* the caller edge whose balancer view counts it, or NULL */
+    uint32_t *seen_by;      /* the balancer view (a calling process's row) counting it, or NULL */
     sim_time deadline;      /* when its caller stops waiting; NEVER if it never does */
     sim_time inherited;     /* a deadline_ms propagated from above, for its own calls */
     sim_time done_at;       /* JOB_WORKING: when the work completes */
@@ -158,6 +169,7 @@ struct request {
     uint32_t gen;
     uint32_t next_free;
     uint32_t client, user;
+    uint32_t process;        /* the client's process that sent it */
     sim_time started_at;
     struct credit_list credits; /* the work its answer rests on */
 };
@@ -200,17 +212,30 @@ struct instance {
     struct instance_state st;
 };
 
-/* The policy states of one caller edge: one per calling process (a
- * service's instances each keep their own), or one shared. Reports add
- * them up per edge. */
-struct pol_group {
-    const char *edge; /* "api->db" */
-    uint32_t n;
-    struct policy **member;
+/* The policy states of one caller edge (proc_policy.c): one per calling
+ * process (a service's instances, a client's processes), or one shared by
+ * all of them (scope "service"). Reports add them up per edge. */
+struct proc_policies {
+    uint32_t processes;  /* calling processes */
+    uint32_t states;     /* distinct states: processes, 1 when shared, 0 without a policy */
+    struct policy **of;  /* [processes]: each process's state, the first `states` distinct */
 };
 
-/* The policy state call k of a service uses at instance i. */
-#define SERVICE_CALL_POLICY(svc, k, i) ((svc)->call_pols[(size_t)(k) * (svc)->cfg->instances + (i)])
+/* cfg NULL: no policy. edge_label starts with the caller's name. */
+void proc_policies_init(struct proc_policies *pp, const struct policy_cfg *cfg, uint64_t seed,
+                        const char *caller, const char *edge_label, uint32_t processes);
+void proc_policies_release(struct proc_policies *pp);
+/* Process m's policy state, or NULL where the edge has no policy. */
+static inline struct policy *proc_policy(const struct proc_policies *pp, uint32_t m)
+{
+    return pp->of ? pp->of[m] : NULL;
+}
+
+/* An edge with a policy, for the reports. */
+struct pol_group {
+    const char *edge; /* "api->db" */
+    const struct proc_policies *pp;
+};
 
 struct service_rt {
     const struct service_cfg *cfg;
@@ -221,9 +246,7 @@ struct service_rt {
     struct outlier outlier;
     struct rng work_rng, error_rng, lb_rng, call_rng;
     struct edge_rt *call_edges; /* per call; cfg NULL where there is no network */
-    struct policy **call_pols; /* per call and instance ([k * instances + i]): each process's
-                                  own state, or one shared by all (scope "service"); NULL
-                                  where there is no policy */
+    struct proc_policies *call_pols; /* per call: its policy states, per instance */
     struct cache_rt cache;      /* cfg->present false: no cache */
     bool has_idem;              /* idem: set up by the first keyed request */
     struct idem_store idem;     /* idempotency keys of requests it executed */
@@ -249,7 +272,8 @@ struct client_rt {
     uint32_t *user_gen;    /* voids a scheduled wake-up (herd) */
     uint8_t *user_thinking;
     struct edge_rt edge;   /* cfg NULL when the client has no network */
-    struct policy *pol;    /* NULL when the client has no policy */
+    struct proc_policies pols; /* per process */
+    uint32_t next_process; /* open loop: the process the next arrival goes to */
     struct traffic stats;
 };
 
@@ -431,12 +455,16 @@ void waste_settle(struct sim *s, struct credit_list *l, bool wasted);
 /* Sets up an edge: its names, its network (none when `net` is absent: cfg
  * NULL) with its own stream, and empty counters. */
 void edge_init(struct edge_rt *e, const char *caller, const char *callee, const char *label,
-               const char *policy, const struct network_cfg *net, uint64_t seed,
+               const struct policy_cfg *policy, const struct network_cfg *net, uint64_t seed,
                const char *stream);
 void edge_release(struct edge_rt *e);
-/* Gives the edge a client-side balancer's view of its callee's instances
- * (least_outstanding and p2c, unless the callee's lb_view is global). */
-void edge_watch_instances(struct edge_rt *e, const struct service_cfg *callee);
+/* Gives each of the edge's `processes` calling processes a client-side
+ * balancer's view of its callee's instances (least_outstanding and p2c,
+ * unless the callee's lb_view is global). */
+void edge_watch_instances(struct edge_rt *e, const struct service_cfg *callee,
+                          uint32_t processes);
+/* Process m's view, NULL when the balancer is global. */
+uint32_t *edge_view_of(struct edge_rt *e, uint32_t m);
 /* One leg across the edge's network: false if the message is lost, else its delay. */
 bool edge_cross(struct edge_rt *e, sim_time *delay);
 /* An attempt that went out on the edge ended (its answer or its timeout). */
@@ -445,7 +473,7 @@ static inline void edge_on_attempt_end(struct edge_rt *e, enum outcome o)
     e->stats.attempt_outcome[o]++;
 }
 /* A call on the edge ended with `o`, `latency` after it began. */
-void edge_on_call_end(struct edge_rt *e, enum outcome o, sim_time latency);
+void edge_on_call_end(struct edge_rt *e, enum outcome o, sim_time latency, uint32_t attempts);
 /* The window since the last one, for a report; then the next one starts. */
 void edge_close_window(struct edge_rt *e, struct edge_window *w);
 /* After the window was reported: its calls' latencies join the run's. */
@@ -487,16 +515,9 @@ void health_on_result(struct sim *s, uint32_t service, uint32_t instance, bool f
 void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance);
 
 /* lb.c: the instance in rotation for the next request, or NO_INDEX. `seen`
- * is the calling edge's own count of attempts outstanding per instance
+ * is the calling process's own count of attempts outstanding per instance
  * (a client-side balancer), or NULL to use the instances' true load. */
 uint32_t lb_pick(struct service_rt *svc, const uint32_t *seen);
-/* Whether callers of this service keep their own view of its instances'
- * load (a load-weighing balancer, several instances, not global). */
-static inline bool lb_uses_caller_view(const struct service_cfg *c)
-{
-    return (c->lb == LB_LEAST_OUTSTANDING || c->lb == LB_P2C) && !c->lb_global &&
-           c->instances > 1;
-}
 /* job.c: the attempt no longer counts in its caller's balancer view (it
  * answered, timed out or was let go). */
 void job_unsee(struct sim *s, uint32_t j);

@@ -97,7 +97,7 @@ static void step_begin(struct sim *s, uint32_t j)
         struct edge_rt *edge = &svc->call_edges[k];
         /* call_begin may grow the pools: no job pointer survives it */
         call_begin(s, j, true, call->service,
-                   SERVICE_CALL_POLICY(svc, k, s->jobs[j].instance), edge,
+                   proc_policy(&svc->call_pols[k], s->jobs[j].instance), edge,
                    call->optional, s->jobs[j].inherited);
     }
     s->jobs[j].spawning = false;

@@ -154,6 +154,12 @@ cat >"$tmp/inverted.json" <<'JSON'
   "policies": { "outer": { "timeout_ms": 300 }, "inner": { "timeout_ms": 500 },
                 "retrying": { "timeout_ms": 200, "retry": { "max_attempts": 3 } } } }
 JSON
+# a client's processes: one user each at most; a client-side balancer's
+# views (processes x instances counters) must fit in memory
+printf '%s' '{"name":"p","duration_s":1,"services":[{"name":"s","workers":1,"service_time":{"dist":"constant","value_ms":1}}],"clients":[{"name":"c","target":"s","instances":5,"users":4,"think_time":{"dist":"constant","value_ms":1}}]}' >"$tmp/procs.json"
+check validate_refuses_more_processes_than_users bash -c "$bin validate '$tmp/procs.json' 2>'$tmp/perr'; [ \$? -eq 2 ] && grep -q \"procs.json: error: \\\$.clients\[0\]: 5 processes ('instances') for 4 users: each process needs at least one user\" '$tmp/perr'"
+printf '%s' '{"name":"v","duration_s":1,"services":[{"name":"s","instances":100000,"lb":"p2c","workers":1,"service_time":{"dist":"constant","value_ms":1}}],"clients":[{"name":"c","target":"s","instances":1000,"arrival":{"rate_rps":1}}]}' >"$tmp/views.json"
+check validate_refuses_balancer_views_too_big_to_keep bash -c "$bin validate '$tmp/views.json' 2>'$tmp/verr2'; [ \$? -eq 2 ] && grep -q 'is 100000000 counters, over 50000000: give .s. \"lb_view\": \"global\"' '$tmp/verr2'"
 check validate_warns_of_an_inner_timeout_not_shorter_than_the_outer bash -c "$bin validate '$tmp/inverted.json' 2>'$tmp/werr' >/dev/null && grep -q \"inverted.json: warning: \\\$.services\[0\]: its call to 'db' waits 500 ms per attempt (policy 'inner'), not less than the 300 ms web->api waits for it (policy 'outer')\" '$tmp/werr'"
 check validate_warns_of_retries_outlasting_the_caller bash -c "grep -q \"its call to 'cache' can take 3 attempts of 200 ms (policy 'retrying'), 600 ms, more than the 300 ms web->api waits for it\" '$tmp/werr'"
 sed 's/"outer": { "timeout_ms": 300 }/"outer": { "timeout_ms": 300, "deadline_ms": 300 }/' "$tmp/inverted.json" >"$tmp/bounded.json"
