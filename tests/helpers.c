@@ -45,8 +45,15 @@ struct run_result run_json(const char *json, const struct sim_observer *obs)
         .recovery_s = r->recovery_s,
         .peak = r->peak,
     };
-    for (uint32_t i = 0; i < r->service_count && i < 8; i++)
+    for (uint32_t i = 0; i < r->service_count && i < 8; i++) {
         out.services[i] = r->services[i].delta;
+        for (uint32_t k = 0; k < r->services[i].operation_count && k < 4; k++) {
+            const struct operation_stats *o = &r->services[i].operation_stats[k];
+            out.operations[i][k].arrivals = o->arrivals;
+            out.operations[i][k].ok = o->ok;
+            out.operations[i][k].errors = o->errors;
+        }
+    }
     out.edge_count = r->edge_count;
     for (uint32_t i = 0; i < r->edge_count && i < 8; i++) {
         out.edges[i] = r->edges[i].delta;

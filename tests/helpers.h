@@ -43,6 +43,7 @@ struct run_result {
     struct edge_stats edges[8]; /* per caller edge: clients', then services' calls */
     uint64_t edge_latency_count[8];
     uint64_t edge_attempts_taken[8][8]; /* calls that took k attempts (k < 8) */
+    struct { uint64_t arrivals, ok, errors; } operations[8][4]; /* per service's declared one */
 };
 
 /* Loads a scenario from JSON text (failing the test on any loader error),

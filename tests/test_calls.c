@@ -119,3 +119,41 @@ Test(calls, work_split_around_the_calls_holds_the_worker_throughout)
     cr_assert_float_eq(r.latency_sum_ms, 9 * 20, 1e-6);
     cr_assert_float_eq(r.services[0].busy_area_ns, 9 * 20e6, 1);
 }
+
+/* Operations: a service serving two kinds of request. 'lookup' (weight 3)
+ * is 0.1 ms of work and fails always; 'search' (weight 1) calls an index
+ * service. Requests that name no operation are drawn 3:1 (10,000 of them:
+ * 2,500 searches, sd 43, so within 5 sd); every search, and nothing else,
+ * reaches the index; every lookup, and nothing else, fails. A client that
+ * names 'search' sends searches only. */
+#define TWO_OPERATIONS(client_extra)                                                               \
+    "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"api\",\"workers\":100,"           \
+    "\"operations\":[{\"name\":\"lookup\",\"weight\":3,\"error_rate\":1,"                         \
+    "\"service_time\":{\"dist\":\"constant\",\"value_ms\":0.1}},"                                    \
+    "{\"name\":\"search\",\"service_time\":{\"dist\":\"constant\",\"value_ms\":0.2},"               \
+    "\"calls\":[{\"service\":\"index\"}]}]},"                                                      \
+    "{\"name\":\"index\",\"workers\":100,\"service_time\":{\"dist\":\"constant\",\"value_ms\":0.1}}]," \
+    "\"clients\":[{\"name\":\"c\",\"target\":\"api\"" client_extra ","                            \
+    "\"arrival\":{\"process\":\"constant\",\"rate_rps\":1000}}]}"
+
+Test(calls, operations_are_drawn_by_weight_and_do_their_own_work)
+{
+    struct run_result r = run_json(TWO_OPERATIONS(""), NULL);
+    uint64_t lookups = r.operations[0][0].arrivals, searches = r.operations[0][1].arrivals;
+    cr_assert_eq(lookups + searches, r.total.offered);
+    cr_assert_eq(r.total.offered, 9999u);
+    cr_assert(searches > 2500 - 220 && searches < 2500 + 220, "%llu searches of 9999",
+              (unsigned long long)searches);
+    cr_assert_eq(r.services[1].arrivals, searches, "only searches call the index");
+    cr_assert_eq(r.operations[0][0].errors, lookups, "every lookup fails");
+    cr_assert_eq(r.operations[0][0].ok, 0u);
+    cr_assert_eq(r.operations[0][1].ok, searches);
+    cr_assert_eq(r.total.failed[FAIL_ERROR], lookups);
+    cr_assert_eq(r.total.succeeded, searches);
+
+    struct run_result named = run_json(TWO_OPERATIONS(",\"operation\":\"search\""), NULL);
+    cr_assert_eq(named.operations[0][0].arrivals, 0u);
+    cr_assert_eq(named.operations[0][1].arrivals, 9999u);
+    cr_assert_eq(named.services[1].arrivals, 9999u);
+    cr_assert_eq(named.total.succeeded, 9999u);
+}

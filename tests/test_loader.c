@@ -303,6 +303,36 @@ static struct bad_case bad_cases[] = {
      "deeper than 32"},
     {BASE(API, "\"recovery\":{\"hold\":3},"),
      "a.json: error: $.recovery: unknown key 'hold' (did you mean 'hold_s'?)"},
+    /* operations */
+#define OPS_DB "{\"name\":\"db\",\"workers\":1,\"operations\":[{\"name\":\"read\"," \
+    "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}},{\"name\":\"write\",\"weight\":0," \
+    "\"service_time\":{\"dist\":\"constant\",\"value_ms\":2}}]}"
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+          "\"calls\":[{\"service\":\"db\",\"operation\":\"wrte\"}]}," OPS_DB, ""),
+     "a.json: error: $.services[0].calls[0].operation: unknown operation 'wrte' (did you mean "
+     "'write'?)"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+          "\"calls\":[{\"service\":\"db\",\"operation\":\"write\"}]}," OPS_DB, ""),
+     NULL},
+    {BASE(API ",{\"name\":\"db\",\"workers\":1,\"service_time\":{\"dist\":\"constant\","
+          "\"value_ms\":1},\"calls\":[{\"service\":\"api\",\"operation\":\"read\"}]}", ""),
+     "a.json: error: $.services[1].calls[0].operation: 'api' declares no operations to choose "
+     "from"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"operations\":[{\"name\":\"a\"}]}", ""),
+     "a.json: error: $.services[0].operations[0]: missing 'service_time' (here, or for the whole "
+     "service)"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+          "\"calls\":[],\"operations\":[{\"name\":\"a\"}]}", ""),
+     "a.json: error: $.services[0].calls: a service with 'operations' lists each operation's own "
+     "calls"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+          "\"operations\":[{\"name\":\"a\"},{\"name\":\"a\"}]}", ""),
+     "a.json: error: $.services[0].operations[1].name: duplicate name 'a' (also at "
+     "$.services[0].operations[0])"},
+    {BASE("{\"name\":\"api\",\"workers\":1,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1},"
+          "\"operations\":[{\"name\":\"a\",\"weight\":0}]}", ""),
+     "a.json: error: $.services[0].operations: the operations' weights add up to 0: requests that "
+     "name none would have nowhere to go"},
 };
 
 Test(loader, every_bad_input_gets_its_precise_message)

@@ -29,7 +29,11 @@ static const char *const SERVICE_KEYS[] = {"name",         "instances",  "worker
                                            "drop_expired", "work_after_calls", "cache",
                                            "shed", "rate_limit", "concurrency_limit",
                                            "health_check", "outlier_detection",
-                                           "drain_timeout_s", "retry_after_ms", NULL};
+                                           "drain_timeout_s", "retry_after_ms", "operations", NULL};
+static const char *const OPERATION_KEYS[] = {"name",         "weight", "service_time", "error_rate",
+                                             "error_status", "calls",  NULL};
+/* a service's operations are few kinds of request, not a key space */
+#define MAX_OPERATIONS 64
 static const char *const HEALTH_KEYS[] = {"interval_ms", "timeout_ms", "initial_delay_s",
                                           "failure_threshold", "success_threshold", "kind",
                                           "restart_s", NULL};
@@ -48,14 +52,14 @@ static const char *const CACHE_KEYS[] = {"hit_ratio", "keys", "ttl_s", "zipf_s",
 static const char *const LB_NAMES[] = {LB_KINDS(LB_NAME) NULL};
 #undef LB_NAME
 static const char *const QUEUE_KEYS[] = {"capacity", "discipline", NULL};
-static const char *const CALL_KEYS[] = {"service", "policy", "network", "probability",
-                                        "optional", NULL};
+static const char *const CALL_KEYS[] = {"service", "operation", "policy", "network",
+                                        "probability", "optional", NULL};
 static const char *const GROUP_KEYS[] = {"parallel", "wait", "quorum", NULL};
 static const char *const WAIT_MODES[] = {"all", "first", "quorum", NULL};
 static const char *const NETWORK_KEYS[] = {"latency", "loss", NULL};
 static const char *const CLIENT_KEYS[] = {"name",    "target", "policy",    "arrival",
                                           "users",   "think_time", "network", "slo_ms",
-                                          "instances", NULL};
+                                          "instances", "operation", NULL};
 static const char *const ARRIVAL_KEYS[] = {"process", "rate_rps", "shape", NULL};
 static const char *const VARIANT_KEYS[] = {"name", "description", "set", NULL};
 static const char *const DISCIPLINES[] = {"fifo", "lifo", NULL};
@@ -142,7 +146,60 @@ struct names {
     const char **services, **policies;
     uint32_t service_count, policy_count;
     struct name_index service_ix, policy_ix;
+    /* per service: its declared operations' names (no index: it declares none) */
+    struct op_names {
+        const char **names;
+        struct name_index ix;
+        bool declared;
+    } *ops;
 };
+
+/* Reads obj["operation"], naming one of the operations `service` declares;
+ * *out = its index, or NO_INDEX where there is no such key. */
+static void read_operation(struct diag *d, const cJSON *obj, const char *path,
+                           const struct names *nm, uint32_t service, uint32_t *out)
+{
+    *out = NO_INDEX;
+    if (!json_get(obj, "operation") || service == NO_INDEX)
+        return;
+    char p[JSON_PATH_MAX];
+    if (!nm->ops[service].declared) {
+        diag_error(d, json_path_key(p, path, "operation"),
+                   "'%s' declares no operations to choose from", nm->services[service]);
+        return;
+    }
+    read_reference(d, obj, path, "operation", false, "operation", &nm->ops[service].ix, out);
+}
+
+/* The names of every service's operations, before any service is read, so a
+ * call can name an operation of a service further down the list. */
+static void collect_operation_names(struct diag *d, const cJSON *services, struct names *nm)
+{
+    nm->ops = xcalloc(nm->service_count + 1, sizeof *nm->ops);
+    char p[JSON_PATH_MAX], op[JSON_PATH_MAX];
+    int i = 0;
+    for (const cJSON *c = services->child; c; c = c->next, i++) {
+        const cJSON *list = cJSON_IsObject(c) ? json_get(c, "operations") : NULL;
+        if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0 ||
+            cJSON_GetArraySize(list) > MAX_OPERATIONS)
+            continue; /* parse_service says what is wrong */
+        struct op_names *o = &nm->ops[i];
+        o->declared = true;
+        o->names = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof *o->names);
+        json_path_key(op, json_path_index(p, "$.services", i), "operations");
+        collect_names(d, list, op, o->names, &o->ix);
+    }
+}
+
+static void release_operation_names(struct names *nm)
+{
+    for (uint32_t i = 0; nm->ops && i < nm->service_count; i++)
+        if (nm->ops[i].declared) {
+            free(nm->ops[i].names);
+            name_index_release(&nm->ops[i].ix);
+        }
+    free(nm->ops);
+}
 
 static void parse_network(struct diag *d, const cJSON *parent, const char *parent_path,
                           struct network_cfg *out)
@@ -172,6 +229,7 @@ static void parse_one_call(struct diag *d, const cJSON *c, const char *p, const 
     json_check_keys(d, c, p, CALL_KEYS);
     read_reference(d, c, p, "service", true, "service", &nm->service_ix,
                    &out->service);
+    read_operation(d, c, p, nm, out->service, &out->operation);
     read_reference(d, c, p, "policy", false, "policy", &nm->policy_ix,
                    &out->policy);
     parse_network(d, c, p, &out->net);
@@ -219,8 +277,12 @@ static void parse_calls(struct diag *d, const cJSON *v, const char *path, const 
         const cJSON *par = json_get(c, "parallel");
         total += cJSON_IsArray(par) ? (uint32_t)cJSON_GetArraySize(par) : 1;
     }
-    out->calls = xcalloc(total + 1, sizeof *out->calls);
-    out->steps = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *out->steps);
+    /* appended: each operation's calls follow the previous one's */
+    uint32_t steps = (uint32_t)cJSON_GetArraySize(v);
+    out->calls = xreallocarray(out->calls, out->call_count + total + 1, sizeof *out->calls);
+    memset(out->calls + out->call_count, 0, (total + 1) * sizeof *out->calls);
+    out->steps = xreallocarray(out->steps, out->step_count + steps + 1, sizeof *out->steps);
+    memset(out->steps + out->step_count, 0, (steps + 1) * sizeof *out->steps);
     int i = 0;
     for (const cJSON *c = v->child; c; c = c->next, i++) {
         json_path_index(p, path, i);
@@ -234,6 +296,59 @@ static void parse_calls(struct diag *d, const cJSON *v, const char *path, const 
         }
         out->call_count += step->count;
     }
+}
+
+/* "operations": the kinds of request the service serves, each with its own
+ * work (the service's service_time, error_rate and error_status unless it
+ * says otherwise) and its own calls; requests that name none are shared
+ * out by weight. */
+static void parse_operations(struct diag *d, const cJSON *v, const char *path,
+                             const struct names *nm, bool service_has_time,
+                             struct service_cfg *out)
+{
+    if (!json_expect_array(d, v, path))
+        return;
+    int n = cJSON_GetArraySize(v);
+    if (n == 0 || n > MAX_OPERATIONS) {
+        diag_error(d, path, "between 1 and %d operations, not %d", MAX_OPERATIONS, n);
+        return;
+    }
+    out->named_operations = true;
+    out->operations = xcalloc((size_t)n, sizeof *out->operations);
+    char p[JSON_PATH_MAX], q[JSON_PATH_MAX];
+    int i = 0;
+    for (const cJSON *c = v->child; c; c = c->next, i++) {
+        struct operation_cfg *o = &out->operations[out->operation_count++];
+        json_path_index(p, path, i);
+        *o = (struct operation_cfg){.weight = 1, .error_rate = out->error_rate,
+                                    .error_status = out->error_status,
+                                    .step_first = out->step_count};
+        if (!json_expect_object(d, c, p))
+            continue;
+        json_check_keys(d, c, p, OPERATION_KEYS);
+        const char *name;
+        if (json_read_string(d, c, p, "name", true, &name))
+            o->name = xstrdup(name);
+        json_read_number(d, c, p, "weight", false, 0, false, 1e9, &o->weight);
+        const cJSON *st = json_get(c, "service_time");
+        if (st)
+            o->has_service_time = loader_parse_dist(d, st, json_path_key(q, p, "service_time"),
+                                                    false, &o->service_time);
+        else if (!service_has_time)
+            diag_error(d, p, "missing 'service_time' (here, or for the whole service)");
+        json_read_number(d, c, p, "error_rate", false, 0, false, 1, &o->error_rate);
+        int64_t status;
+        if (json_read_int(d, c, p, "error_status", false, 400, 599, &status))
+            o->error_status = (uint16_t)status;
+        const cJSON *calls = json_get(c, "calls");
+        if (calls)
+            parse_calls(d, calls, json_path_key(q, p, "calls"), nm, out);
+        o->step_count = out->step_count - o->step_first;
+        out->operation_weight += o->weight;
+    }
+    if (out->operation_weight <= 0)
+        diag_error(d, path, "the operations' weights add up to 0: requests that name none "
+                            "would have nowhere to go");
 }
 
 static void parse_cache(struct diag *d, const cJSON *v, const char *path, struct cache_cfg *out)
@@ -427,9 +542,10 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
             out->discipline = (enum queue_discipline)disc;
     }
     const cJSON *st = json_get(v, "service_time");
-    if (!st)
+    const cJSON *ops = json_get(v, "operations");
+    if (!st && !ops)
         diag_error(d, path, "missing required key 'service_time'");
-    else
+    else if (st)
         loader_parse_dist(d, st, json_path_key(p, path, "service_time"), false,
                           &out->service_time);
     json_read_number(d, v, path, "error_rate", false, 0, false, 1, &out->error_rate);
@@ -468,8 +584,23 @@ static void parse_service(struct diag *d, const cJSON *v, const char *path, cons
     json_read_choice(d, v, path, "lb_view", false, LB_VIEWS, &view);
     out->lb_global = view == 1;
     const cJSON *calls = json_get(v, "calls");
+    if (ops) {
+        if (calls)
+            diag_error(d, json_path_key(p, path, "calls"),
+                       "a service with 'operations' lists each operation's own calls");
+        parse_operations(d, ops, json_path_key(p, path, "operations"), nm, st != NULL, out);
+        return;
+    }
     if (calls)
         parse_calls(d, calls, json_path_key(p, path, "calls"), nm, out);
+    /* one operation, unnamed: the service's own keys */
+    out->operation_count = 1;
+    out->operations = xcalloc(1, sizeof *out->operations);
+    out->operations[0] = (struct operation_cfg){.weight = 1,
+                                                .error_rate = out->error_rate,
+                                                .error_status = out->error_status,
+                                                .step_count = out->step_count};
+    out->operation_weight = 1;
 }
 
 static void parse_client(struct diag *d, const cJSON *v, const char *path, const struct names *nm,
@@ -481,6 +612,7 @@ static void parse_client(struct diag *d, const cJSON *v, const char *path, const
     json_check_keys(d, v, path, CLIENT_KEYS);
     read_reference(d, v, path, "target", true, "service", &nm->service_ix,
                    &out->target);
+    read_operation(d, v, path, nm, out->target, &out->operation);
     read_reference(d, v, path, "policy", false, "policy", &nm->policy_ix,
                    &out->policy);
     parse_network(d, v, path, &out->net);
@@ -741,6 +873,7 @@ static struct scenario *build(struct diag *d, const cJSON *root, const char *var
         nm.service_count = sc->service_count;
         nm.services = xcalloc(sc->service_count, sizeof *nm.services);
         collect_names(d, services, "$.services", nm.services, &nm.service_ix);
+        collect_operation_names(d, services, &nm);
         sc->services = xcalloc(sc->service_count, sizeof *sc->services);
         int i = 0;
         for (const cJSON *c = services->child; c; c = c->next, i++) {
@@ -778,6 +911,7 @@ static struct scenario *build(struct diag *d, const cJSON *root, const char *var
     }
     if (d->errors == errors_at_start)
         timeout_fit_check(sc, warn_timeout_misfit, d);
+    release_operation_names(&nm);
     name_index_release(&nm.service_ix);
     name_index_release(&nm.policy_ix);
     free(nm.services);

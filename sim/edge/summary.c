@@ -105,6 +105,21 @@ static void write_service(struct jsonw *w, const struct service_window *s, doubl
         snprintf(key, sizeof key, "%s_out", policy_count_names[i]);
         jsonw_uint(w, key, t->calls_out.policy[i]);
     }
+    if (s->operation_count) { /* what each kind of request got from the service */
+        jsonw_begin_object(w, "operations");
+        for (uint32_t k = 0; k < s->operation_count; k++) {
+            const struct operation_stats *o = &s->operation_stats[k];
+            jsonw_begin_object(w, s->operations[k].name);
+            jsonw_uint(w, "arrivals", o->arrivals);
+            jsonw_uint(w, "ok", o->ok);
+            jsonw_uint(w, "errors", o->errors);
+            jsonw_uint(w, "rejected", o->rejected);
+            jsonw_uint(w, "shed", o->shed);
+            write_latency_as(w, "latency_ms", o->latency, true);
+            jsonw_end_object(w);
+        }
+        jsonw_end_object(w);
+    }
     jsonw_end_object(w);
 }
 

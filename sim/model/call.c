@@ -114,6 +114,7 @@ static void send_attempt(struct sim *s, uint32_t ci, sim_time timeout, sim_time 
     struct attempt_spec a = {
         .service = c->service,
         .call = ci,
+        .operation = c->operation,
         .rec = c->rec,
         .orphaned = c->orphaned,
         .keyed = c->rec != NO_INDEX && p->cfg->idempotency.present,
@@ -248,13 +249,16 @@ static inline void run(struct sim *s, uint32_t ci, const struct call_effects *fx
 /* ---- the entry points ---- */
 
 void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t service,
-                struct policy *pol, struct edge_rt *edge, bool optional, sim_time inherited)
+                uint32_t operation, struct policy *pol, struct edge_rt *edge, bool optional,
+                sim_time inherited)
 {
+    operation = service_pick_operation(s, service, operation); /* before the pool moves */
     uint32_t ci = call_alloc(s); /* may move the pool: fetch pointers after */
     struct call *c = &s->calls[ci];
     c->caller = caller;
     c->caller_is_job = caller_is_job;
     c->service = service;
+    c->operation = operation;
     c->optional = optional;
     c->edge = edge;
     c->attempt = NO_INDEX;

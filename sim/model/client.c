@@ -106,8 +106,12 @@ void client_start(struct sim *s, uint32_t i)
     snprintf(stream, sizeof stream, "client:%s", c->cfg->name);
     rng_init_stream(&c->arrival_rng, s->seed, stream);
     const char *target = s->sc->services[c->cfg->target].name;
-    char label[96];
-    snprintf(label, sizeof label, "%s->%s", c->cfg->name, target);
+    char label[EDGE_LABEL_MAX];
+    if (c->cfg->operation != NO_INDEX)
+        snprintf(label, sizeof label, "%s->%s/%s", c->cfg->name, target,
+                 s->sc->services[c->cfg->target].operations[c->cfg->operation].name);
+    else
+        snprintf(label, sizeof label, "%s->%s", c->cfg->name, target);
     const struct policy_cfg *pol = c->cfg->policy == NO_INDEX ? NULL
                                                                : &s->sc->policies[c->cfg->policy];
     proc_policies_init(&c->pols, pol, s->seed, c->cfg->name, label, c->cfg->instances);
@@ -174,8 +178,8 @@ static void send_request(struct sim *s, uint32_t client, uint32_t user)
         s->window_max_in_flight = s->in_flight;
     if (s->obs.on_offer)
         s->obs.on_offer(s->obs.ctx, client, s->now);
-    call_begin(s, r, false, c->cfg->target, proc_policy(&c->pols, req->process), &c->edge,
-               false, SIM_TIME_NEVER);
+    call_begin(s, r, false, c->cfg->target, c->cfg->operation,
+               proc_policy(&c->pols, req->process), &c->edge, false, SIM_TIME_NEVER);
 }
 
 void client_on_arrival(struct sim *s, uint32_t client, uint32_t gen)

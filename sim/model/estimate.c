@@ -34,11 +34,20 @@ static double visits_of(const struct scenario *sc, uint32_t s, double *memo)
     if (memo[s] >= 0)
         return memo[s];
     const struct service_cfg *svc = &sc->services[s];
-    double v = 1;
-    for (uint32_t i = 0; i < svc->call_count; i++) {
-        const struct call_cfg *c = &svc->calls[i];
-        v += c->probability * attempts_of(sc, c->policy) * visits_of(sc, c->service, memo);
+    double most = 0; /* a request runs one operation: the one that calls most, to be safe */
+    for (uint32_t k = 0; k < svc->operation_count; k++) {
+        const struct operation_cfg *op = &svc->operations[k];
+        if (!op->step_count)
+            continue;
+        const struct call_step *last = &svc->steps[op->step_first + op->step_count - 1];
+        double v = 0;
+        for (uint32_t i = svc->steps[op->step_first].first; i < last->first + last->count; i++) {
+            const struct call_cfg *c = &svc->calls[i];
+            v += c->probability * attempts_of(sc, c->policy) * visits_of(sc, c->service, memo);
+        }
+        most = fmax(most, v);
     }
+    double v = 1 + most;
     memo[s] = isfinite(v) ? v : HUGE_VAL;
     return memo[s];
 }
@@ -52,7 +61,7 @@ static double requests_of(const struct scenario *sc, const struct client_cfg *c)
     }
     /* a user sends again after thinking and the answer: at least the
      * target's own mean service time, and never faster than 1 µs */
-    double cycle_ms = dist_mean_ms(&c->think_time) + dist_mean_ms(&sc->services[c->target].service_time);
+    double cycle_ms = dist_mean_ms(&c->think_time) + service_mean_ms(&sc->services[c->target]);
     if (!(cycle_ms > 1e-3))
         cycle_ms = 1e-3;
     return (double)c->users * secs * 1e3 / cycle_ms;

@@ -39,6 +39,7 @@ uint32_t job_new(struct sim *s, const struct attempt_spec *a)
     job->service = a->service;
     job->instance = NO_INDEX; /* until it reaches one */
     job->call = a->call;
+    job->operation = (uint16_t)a->operation;
     job->caller_gone = false;
     job->child = NO_INDEX;
     job->orphaned = a->orphaned;

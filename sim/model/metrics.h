@@ -110,8 +110,23 @@ struct service_stats {
     double response_ns;    /* sum of (reply time - arrival time) of served work */
 };
 
+/* One of the operations a service declares, over the whole run: its
+ * requests at the service and how the service answered them. */
+struct operation_stats {
+    uint64_t arrivals; /* requests for it that reached the service */
+    uint64_t ok;       /* answered (degraded and fallback answers included) */
+    uint64_t errors;   /* failed: its own errors, a dependency's, a refused connection */
+    uint64_t rejected; /* turned away: queue full, or an idempotency conflict */
+    uint64_t shed;     /* shed by CoDel, adaptive LIFO, a limiter or drop_expired */
+    struct histogram *latency; /* arrival to reply at the service, whatever the outcome */
+};
+
 struct service_window {
     const char *name;
+    /* the whole run's report only: its declared operations (0: none) */
+    uint32_t operation_count;
+    const struct operation_cfg *operations;
+    const struct operation_stats *operation_stats;
     uint32_t capacity;     /* instances x workers */
     uint32_t queue_len;    /* at the end of the window */
     uint32_t busy;         /* workers busy at the end of the window */

@@ -24,7 +24,7 @@ void proc_policies_init(struct proc_policies *pp, const struct policy_cfg *cfg, 
     size_t caller_len = strlen(caller);
     SIM_ASSERT(strncmp(edge_label, caller, caller_len) == 0);
     for (uint32_t m = 0; m < pp->states; m++) {
-        char own[128];
+        char own[EDGE_LABEL_MAX + 16];
         if (pp->states == 1)
             snprintf(own, sizeof own, "%s", edge_label);
         else

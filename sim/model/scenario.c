@@ -32,6 +32,12 @@ void scenario_free(struct scenario *s)
         free(s->services[i].calls);
         free(s->services[i].steps);
         dist_release(&s->services[i].service_time);
+        for (uint32_t k = 0; s->services[i].operations && k < s->services[i].operation_count;
+             k++) {
+            free(s->services[i].operations[k].name);
+            dist_release(&s->services[i].operations[k].service_time);
+        }
+        free(s->services[i].operations);
     }
     for (uint32_t i = 0; i < s->client_count; i++) {
         free(s->clients[i].name);
@@ -55,4 +61,13 @@ void scenario_free(struct scenario *s)
     free(s->view_panels);
     free(s->variant);
     free(s);
+}
+
+double service_mean_ms(const struct service_cfg *s)
+{
+    double sum = 0;
+    for (uint32_t k = 0; k < s->operation_count; k++)
+        sum += s->operations[k].weight *
+               dist_mean_ms(operation_service_time(s, &s->operations[k]));
+    return s->operation_weight > 0 ? sum / s->operation_weight : 0;
 }

@@ -45,6 +45,7 @@ struct network_cfg {
 
 struct call_cfg {
     uint32_t service;   /* index of the callee */
+    uint32_t operation; /* the callee's operation it asks for, or NO_INDEX: drawn by weight */
     uint32_t policy;    /* index into scenario.policies, or NO_INDEX */
     struct network_cfg net;
     double probability; /* the call is made with this probability, else skipped */
@@ -73,6 +74,19 @@ struct cache_cfg {
     sim_time ttl_ns;
     double zipf_s;     /* 0: keys equally popular */
     sim_time hit_ns;   /* time to answer a hit */
+};
+
+/* One kind of request a service serves (an endpoint, a query): its own
+ * work, errors and calls. A service without declared operations has one,
+ * unnamed, made of the service's own keys. */
+struct operation_cfg {
+    char *name;              /* NULL: the implicit one */
+    double weight;           /* share of the requests that name no operation */
+    bool has_service_time;   /* else the service's */
+    struct dist service_time;
+    double error_rate;
+    uint16_t error_status;
+    uint32_t step_first, step_count; /* its steps in the service's steps[] */
 };
 
 struct service_cfg {
@@ -116,7 +130,21 @@ struct service_cfg {
     struct call_cfg *calls;  /* every call, in the order of the steps */
     uint32_t step_count;
     struct call_step *steps; /* made in sequence after the service's own work */
+    uint32_t operation_count;  /* >= 1 */
+    bool named_operations;     /* declared in the scenario (else one implicit) */
+    struct operation_cfg *operations;
+    double operation_weight;   /* the weights' sum */
 };
+
+/* The mean work of a request, over the operations by weight (ms). */
+double service_mean_ms(const struct service_cfg *s);
+
+/* The work an operation's requests take. */
+static inline const struct dist *operation_service_time(const struct service_cfg *s,
+                                                        const struct operation_cfg *o)
+{
+    return o->has_service_time ? &o->service_time : &s->service_time;
+}
 
 enum arrival_process { ARRIVAL_POISSON, ARRIVAL_CONSTANT };
 
@@ -136,6 +164,7 @@ struct client_cfg {
     sim_time slo_ns;  /* a full answer slower than this is not good; 0: no objective */
     uint32_t instances; /* processes, each with its own policy state (users or arrivals
                            dealt out over them in turn) */
+    uint32_t operation; /* the target's operation it asks for, or NO_INDEX: drawn */
     bool closed_loop;
     /* open loop */
     enum arrival_process process;

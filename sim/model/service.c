@@ -94,20 +94,37 @@ void service_init(struct sim *s, uint32_t i)
     rng_init_stream(&svc->call_rng, s->seed, stream);
     snprintf(stream, sizeof stream, "cache:%s", svc->cfg->name);
     cache_init(&svc->cache, &svc->cfg->cache, s->seed, stream);
+    if (svc->cfg->named_operations) { /* a new stream: services without leave theirs alone */
+        snprintf(stream, sizeof stream, "service:%s:operations", svc->cfg->name);
+        rng_init_stream(&svc->operation_rng, s->seed, stream);
+        svc->op_stats = xcalloc(svc->cfg->operation_count, sizeof *svc->op_stats);
+        for (uint32_t k = 0; k < svc->cfg->operation_count; k++) {
+            svc->op_stats[k].latency = xmalloc(sizeof *svc->op_stats[k].latency);
+            histogram_init(svc->op_stats[k].latency);
+        }
+    }
     uint32_t n_inst = svc->cfg->instances;
     svc->call_pols = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_pols);
     svc->call_edges = xcalloc(svc->cfg->call_count + 1, sizeof *svc->call_edges);
     for (uint32_t k = 0; k < svc->cfg->call_count; k++) {
         const struct call_cfg *call = &svc->cfg->calls[k];
         const char *callee = s->sc->services[call->service].name;
-        char label[96];
-        uint32_t same = 0; /* calls to the same callee get their own state and name */
-        for (uint32_t e = 0; e < k; e++)
-            same += svc->cfg->calls[e].service == call->service;
-        if (same)
-            snprintf(label, sizeof label, "%s->%s#%u", svc->cfg->name, callee, same + 1);
+        /* calls to the same callee (and operation) get their own state and
+         * name: api->db, api->db#2; a named operation is part of it: api->db/write */
+        char label[EDGE_LABEL_MAX], to[136];
+        if (call->operation != NO_INDEX)
+            snprintf(to, sizeof to, "%s/%s", callee,
+                     s->sc->services[call->service].operations[call->operation].name);
         else
-            snprintf(label, sizeof label, "%s->%s", svc->cfg->name, callee);
+            snprintf(to, sizeof to, "%s", callee);
+        uint32_t same = 0;
+        for (uint32_t e = 0; e < k; e++)
+            same += svc->cfg->calls[e].service == call->service &&
+                    svc->cfg->calls[e].operation == call->operation;
+        if (same)
+            snprintf(label, sizeof label, "%s->%s#%u", svc->cfg->name, to, same + 1);
+        else
+            snprintf(label, sizeof label, "%s->%s", svc->cfg->name, to);
         const struct policy_cfg *pol = call->policy == NO_INDEX ? NULL
                                                                  : &s->sc->policies[call->policy];
         proc_policies_init(&svc->call_pols[k], pol, s->seed, svc->cfg->name, label, n_inst);
@@ -131,6 +148,9 @@ void service_release(struct service_rt *svc)
     for (uint32_t k = 0; svc->call_pols && k < svc->cfg->call_count; k++)
         proc_policies_release(&svc->call_pols[k]);
     free(svc->call_pols);
+    for (uint32_t k = 0; svc->op_stats && k < svc->cfg->operation_count; k++)
+        free(svc->op_stats[k].latency);
+    free(svc->op_stats);
     cache_release(&svc->cache);
     if (svc->has_idem)
         idem_store_release(&svc->idem);
@@ -163,7 +183,8 @@ static void start_work(struct sim *s, uint32_t j)
     job->work_start = s->now;
     if (job->orphaned)
         svc->orphan_busy++;
-    sim_time work = dist_sample(&svc->cfg->service_time, &svc->work_rng);
+    const struct operation_cfg *op = &svc->cfg->operations[job->operation];
+    sim_time work = dist_sample(operation_service_time(svc->cfg, op), &svc->work_rng);
     if (st->latency_factor != 1 || st->latency_add) /* a latency fault */
         work = (sim_time)((double)work * st->latency_factor) + st->latency_add;
     const struct instance *in = &svc->inst[job->instance];
@@ -305,6 +326,39 @@ static void count_outcome(struct sim *s, uint32_t j, enum outcome outcome)
         st->errors++;
     if (outcome == OUTCOME_DEGRADED || outcome == OUTCOME_FALLBACK)
         st->degraded++; /* answered without a dependency's real part */
+    struct operation_stats *os = s->services[job->service].op_stats;
+    if (os) { /* the same, per declared operation */
+        os += job->operation;
+        os->ok += outcome_is_success(outcome);
+        os->rejected += outcome == OUTCOME_REJECTED;
+        os->shed += outcome == OUTCOME_SHED;
+        os->errors += !outcome_is_success(outcome) && outcome != OUTCOME_REJECTED &&
+                      outcome != OUTCOME_SHED;
+        histogram_record(os->latency, s->now - job->arrived_at);
+    }
+}
+
+uint32_t service_pick_operation(struct sim *s, uint32_t service, uint32_t named)
+{
+    struct service_rt *svc = &s->services[service];
+    if (named != NO_INDEX)
+        return named;
+    const struct service_cfg *cfg = svc->cfg;
+    if (cfg->operation_count == 1)
+        return 0;
+    /* by weight, from the service's own stream: a request's kind is the
+     * traffic's mix, whoever sends it */
+    double u = rng_uniform(&svc->operation_rng) * cfg->operation_weight;
+    uint32_t last = 0; /* the last with a weight, should rounding leave u past all */
+    for (uint32_t k = 0; k < cfg->operation_count; k++) {
+        if (cfg->operations[k].weight <= 0)
+            continue;
+        if (u < cfg->operations[k].weight)
+            return k;
+        u -= cfg->operations[k].weight;
+        last = k;
+    }
+    return last;
 }
 
 void service_job_done(struct sim *s, uint32_t j, enum outcome outcome, bool held)
@@ -342,6 +396,12 @@ static bool answered_by_key(struct sim *s, uint32_t j)
     return false;
 }
 
+static void count_operation_arrival(struct service_rt *svc, const struct job *job)
+{
+    if (svc->op_stats)
+        svc->op_stats[job->operation].arrivals++;
+}
+
 /* The request reaches the service: an instance is picked and it is refused,
  * started, rejected or queued. */
 static void arrive(struct sim *s, uint32_t j)
@@ -365,6 +425,7 @@ static void arrive(struct sim *s, uint32_t j)
     if (job->instance == NO_INDEX) { /* no instance in rotation: fail fast */
         job->state = JOB_QUEUED;
         svc->stats.arrivals++;
+        count_operation_arrival(svc, job);
         job_finish(s, j, OUTCOME_ERROR);
         return;
     }
@@ -377,6 +438,7 @@ static void arrive(struct sim *s, uint32_t j)
         return;
     }
     svc->stats.arrivals++;
+    count_operation_arrival(svc, job);
     job->state = JOB_QUEUED;
     if (svc->cfg->drop_expired && drop_if_expired(s, j)) /* late off the network */
         return;
@@ -456,12 +518,13 @@ void service_on_work_done(struct sim *s, uint32_t j, uint64_t arg)
     }
     struct service_rt *svc = &s->services[job->service];
     const struct instance_state *st = &svc->inst[job->instance].st;
-    double fail = 1 - (1 - svc->cfg->error_rate) * st->survive;
+    const struct operation_cfg *op = &svc->cfg->operations[job->operation];
+    double fail = 1 - (1 - op->error_rate) * st->survive;
     double u = fail > 0 ? rng_uniform(&svc->error_rng) : 1;
     if (u < fail) {
         /* the one draw says whose error it is: u < error_rate is the
          * service's own, the rest of [0, fail) the injected one's */
-        job->status = u < svc->cfg->error_rate ? svc->cfg->error_status : st->error_status;
+        job->status = u < op->error_rate ? op->error_status : st->error_status;
         job_finish(s, j, OUTCOME_ERROR);
         return;
     }
@@ -472,7 +535,7 @@ void service_on_work_done(struct sim *s, uint32_t j, uint64_t arg)
         if (job->keyed)
             idem_store_put(&svc->idem, rec->key, s->now);
     }
-    if (svc->cfg->step_count == 0 && job->work_after <= 0) /* a leaf: done */
+    if (op->step_count == 0 && job->work_after <= 0) /* a leaf: done */
         job_finish(s, j, OUTCOME_OK);
     else
         steps_start(s, j);

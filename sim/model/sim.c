@@ -490,6 +490,11 @@ const struct run_report *sim_report(struct sim *s)
         fill_service_window(svc, w);
         w->max_queue = svc->max_queue;
         w->delta = svc->stats;
+        if (svc->op_stats) {
+            w->operation_count = svc->cfg->operation_count;
+            w->operations = svc->cfg->operations;
+            w->operation_stats = svc->op_stats;
+        }
     }
     for (uint32_t i = 0; i < s->sc->client_count; i++)
         s->report_clients[i] = client_traffic(&s->clients[i]);

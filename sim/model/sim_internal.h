@@ -83,6 +83,7 @@ struct call {
     uint32_t service;
     uint32_t process;        /* the calling process: the parent job's instance, or the
                                 request's client process */
+    uint32_t operation;      /* of the callee, the same for every attempt */
     uint32_t attempt;        /* the job of the latest attempt out, or NO_INDEX */
     uint32_t earlier[MAX_HEDGED]; /* hedging: earlier attempts still out */
     struct timer_handle attempt_timeout;          /* the latest attempt's timeout */
@@ -106,12 +107,15 @@ struct exec_rec {
     uint64_t key;            /* the idempotency key the attempts carry */
 };
 
+/* caller "->" callee ["/" operation] ["#" n]: three names of at most 64 */
+#define EDGE_LABEL_MAX 224
+
 /* One caller-to-callee edge with a network: its settings and its own
  * random stream (so a change elsewhere leaves its draws alone). */
 struct edge_rt {
     const struct network_cfg *cfg; /* NULL: no network on this edge */
     struct rng rng;
-    char label[96];                /* "web->api", "api->db#2" */
+    char label[EDGE_LABEL_MAX];    /* "web->api", "api->db#2", "checkout->db/write" */
     const char *caller, *callee, *policy; /* policy NULL where there is none */
     struct edge_stats stats, at_window_start;
     struct histogram *window_latency, *total_latency; /* of the calls that ended */
@@ -146,7 +150,8 @@ struct job {
     bool running;           /* counted in its exec_rec's running */
     uint32_t rec;           /* its call's exec_rec, or NO_INDEX */
     uint32_t limit_in_flight; /* the limiter's in-flight count when it was admitted */
-    uint16_t step;          /* the current step of its calls */
+    uint16_t step;          /* the current step of its operation's calls */
+    uint16_t operation;     /* which of its service's operations it is */
     uint16_t pending, ok, failed; /* the current step's calls */
     sim_time work_after;    /* work left for after the calls */
     sim_time arrived_at;
@@ -245,6 +250,8 @@ struct service_rt {
     struct probe *probes;  /* per instance, with health checks */
     struct outlier outlier;
     struct rng work_rng, error_rng, lb_rng, call_rng;
+    struct rng operation_rng;   /* the operation of a request that names none */
+    struct operation_stats *op_stats; /* per declared operation, or NULL */
     struct edge_rt *call_edges; /* per call; cfg NULL where there is no network */
     struct proc_policies *call_pols; /* per call: its policy states, per instance */
     struct cache_rt cache;      /* cfg->present false: no cache */
@@ -384,8 +391,10 @@ void client_herd(struct sim *s, uint32_t client);
 void request_on_reply(struct sim *s, uint32_t request, enum outcome outcome);
 
 /* call.c: a logical call across its attempts, executing its state machine */
+/* `operation`: of the callee's, or NO_INDEX for one drawn by weight. */
 void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t service,
-                struct policy *pol, struct edge_rt *edge, bool optional, sim_time inherited);
+                uint32_t operation, struct policy *pol, struct edge_rt *edge, bool optional,
+                sim_time inherited);
 /* Attempt `job` of the call answered `outcome` with HTTP `status` (0 for
  * none); `retry_after` is the hint a refusal carries (0: none). */
 void call_on_reply(struct sim *s, uint32_t call, uint32_t job, enum outcome outcome,
@@ -410,6 +419,7 @@ sim_time call_idempotency_retention(const struct sim *s, uint32_t call);
 /* job.c: one request at one service, from its arrival to its reply */
 struct attempt_spec {
     uint32_t service, call, rec;
+    uint32_t operation;
     bool orphaned, keyed;
     struct edge_rt *edge;
     sim_time deadline;  /* when its caller stops waiting, or NEVER */
@@ -438,6 +448,9 @@ void service_release(struct service_rt *svc);
  * answer it, the network may lose or delay it, else it arrives. The caller
  * is a client when `from_client`, else service `from` (for partitions). */
 void service_take_request(struct sim *s, uint32_t job, bool from_client, uint32_t from);
+/* The operation a request for `service` asks for: `named`, or, for NO_INDEX,
+ * one drawn by the operations' weights. */
+uint32_t service_pick_operation(struct sim *s, uint32_t service, uint32_t named);
 void service_on_request_in(struct sim *s, uint32_t job, uint32_t gen);
 /* The job is done at its service: its outcome is counted (and seen by the
  * health checks and the concurrency limiter), and the worker it held, if

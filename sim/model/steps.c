@@ -46,7 +46,8 @@ void steps_abandon(struct sim *s, uint32_t j)
 static void step_evaluate(struct sim *s, uint32_t j)
 {
     struct job *job = &s->jobs[j];
-    const struct call_step *st = &s->services[job->service].cfg->steps[job->step];
+    const struct service_cfg *cfg = s->services[job->service].cfg;
+    const struct call_step *st = &cfg->steps[cfg->operations[job->operation].step_first + job->step];
     bool ok = false, fail = false;
     switch (st->wait) {
     case WAIT_ALL:
@@ -77,11 +78,12 @@ static void step_evaluate(struct sim *s, uint32_t j)
 static void step_begin(struct sim *s, uint32_t j)
 {
     const struct service_cfg *cfg = s->services[s->jobs[j].service].cfg;
-    if (s->jobs[j].step == cfg->step_count) {
+    const struct operation_cfg *op = &cfg->operations[s->jobs[j].operation];
+    if (s->jobs[j].step == op->step_count) {
         service_after_calls(s, j);
         return;
     }
-    const struct call_step *st = &cfg->steps[s->jobs[j].step];
+    const struct call_step *st = &cfg->steps[op->step_first + s->jobs[j].step];
     struct job *job = &s->jobs[j];
     job->state = JOB_CALLING;
     job->pending = job->ok = job->failed = 0;
@@ -96,7 +98,7 @@ static void step_begin(struct sim *s, uint32_t j)
         s->jobs[j].pending++;
         struct edge_rt *edge = &svc->call_edges[k];
         /* call_begin may grow the pools: no job pointer survives it */
-        call_begin(s, j, true, call->service,
+        call_begin(s, j, true, call->service, call->operation,
                    proc_policy(&svc->call_pols[k], s->jobs[j].instance), edge,
                    call->optional, s->jobs[j].inherited);
     }

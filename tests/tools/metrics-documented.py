@@ -9,7 +9,7 @@ import re
 import sys
 
 doc = open(sys.argv[1]).read()
-named = {"services", "clients", "edges", "policies"}
+named = {"services", "clients", "edges", "policies", "operations"}
 # objects keyed by a count (0, 1, 2, ...), documented as a range "key.0 … .N"
 counted = {"attempts_per_call"}
 missing = set()
