@@ -118,3 +118,53 @@ Test(rotation, a_failing_liveness_probe_restarts_the_instance)
     cr_assert_str_eq(c.kind[2], "instance_killed", "still paused: killed again");
     cr_assert_str_eq(c.kind[c.count - 1], "instance_restarted");
 }
+
+/* Outlier detection per calling process (Envoy: each sidecar its own) or
+ * shared (scope "service"). Ten instances behind round robin, instance 0
+ * failing every request; a client of 3 processes takes arrivals in turn
+ * (3 and 10 coprime: every process meets instance 0). Each process must see
+ * five failures there itself before it ejects it: 3 ejections, 15 failures.
+ * One shared detector ejects it once, after 5. */
+struct ejections {
+    uint32_t count;
+    char by[8][32];
+};
+
+static void on_ejection(void *ctx, sim_time at, const char *kind, const char *subject,
+                        const char *detail)
+{
+    (void)at;
+    struct ejections *e = ctx;
+    if (strcmp(kind, "instance_ejected") != 0 || e->count == 8)
+        return;
+    cr_assert_str_eq(subject, "api[0]");
+    snprintf(e->by[e->count++], sizeof e->by[0], "%s", detail);
+}
+
+#define FAILING_ONE(scope)                                                                         \
+    "{\"name\":\"t\",\"duration_s\":10,\"services\":[{\"name\":\"api\",\"instances\":10,"         \
+    "\"workers\":10,\"outlier_detection\":{" scope "\"consecutive_5xx\":5},"                      \
+    "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"                                   \
+    "\"clients\":[{\"name\":\"u\",\"target\":\"api\",\"instances\":3,\"arrival\":{"               \
+    "\"process\":\"constant\",\"rate_rps\":100}}],"                                               \
+    "\"faults\":[{\"kind\":\"errors\",\"target\":\"api\",\"first_instance\":0,\"instances\":1,"   \
+    "\"at_s\":0,\"duration_s\":10,\"rate\":1}]}"
+
+Test(rotation, each_calling_process_ejects_outliers_on_its_own_unless_shared)
+{
+    struct ejections own = {0}, shared = {0};
+    struct sim_observer o1 = {.ctx = &own, .on_event = on_ejection};
+    struct sim_observer o2 = {.ctx = &shared, .on_event = on_ejection};
+    struct run_result r_own = run_json(FAILING_ONE(""), &o1);
+    struct run_result r_shared = run_json(FAILING_ONE("\"scope\":\"service\","), &o2);
+    cr_assert_eq(own.count, 3u);
+    bool seen[3] = {false, false, false};
+    for (uint32_t i = 0; i < own.count; i++) {
+        cr_assert(strncmp(own.by[i], "by u#", 5) == 0, "%s", own.by[i]);
+        seen[own.by[i][5] - '0'] = true;
+    }
+    cr_assert(seen[0] && seen[1] && seen[2], "every process ejects it once");
+    cr_assert_eq(r_own.total.failed[FAIL_ERROR], 15u);
+    cr_assert_eq(shared.count, 1u);
+    cr_assert_eq(r_shared.total.failed[FAIL_ERROR], 5u);
+}

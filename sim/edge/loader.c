@@ -40,7 +40,7 @@ static const char *const HEALTH_KEYS[] = {"interval_ms", "timeout_ms", "initial_
 static const char *const PROBE_KINDS[] = {"readiness", "liveness", NULL};
 static const char *const OUTLIER_KEYS[] = {"consecutive_5xx", "interval_ms", "base_ejection_s",
                                            "max_ejection_s", "max_ejection_percent",
-                                           "always_eject_one", NULL};
+                                           "always_eject_one", "scope", NULL};
 static const char *const CONC_LIMIT_KEYS[] = {"algorithm", "initial", "min", "max",
                                               "backoff_ratio", "timeout_ms", "smoothing",
                                               "queue_size", "tolerance", NULL};
@@ -514,6 +514,12 @@ static void parse_outlier(struct diag *d, const cJSON *v, const char *path,
     json_read_number(d, v, path, "max_ejection_percent", false, 0, false, 100,
                      &o->max_ejection_percent);
     json_read_bool(d, v, path, "always_eject_one", false, &o->always_eject_one);
+    /* whose results a detector sees: each calling process its own, as each
+     * Envoy sidecar keeps its own, or one for the service, from every caller */
+    static const char *const SCOPES[] = {"instance", "service", NULL};
+    int scope = 0;
+    json_read_choice(d, v, path, "scope", false, SCOPES, &scope);
+    out->outlier_shared = scope == 1;
 }
 
 static void parse_service(struct diag *d, const cJSON *v, const char *path, const struct names *nm,
@@ -671,19 +677,28 @@ static void parse_client(struct diag *d, const cJSON *v, const char *path, const
 }
 
 /* A client-side balancer keeps, in each calling process, a count per
- * callee instance: processes x instances counters, which must fit. */
+ * callee instance, and a per-process outlier detector a record per callee
+ * instance: processes x instances of them, which must fit. */
 #define MAX_BALANCER_VIEW 50000000
 
 static void check_view(struct diag *d, const char *path, uint32_t processes,
                        const struct service_cfg *callee)
 {
     uint64_t cells = (uint64_t)processes * callee->instances;
-    if (lb_uses_caller_view(callee) && cells > MAX_BALANCER_VIEW)
+    if (cells <= MAX_BALANCER_VIEW)
+        return;
+    if (lb_uses_caller_view(callee))
         diag_error(d, path, "%u calling processes each keeping its own view of the %u instances "
                             "of '%s' (lb %s) is %llu counters, over %u: give '%s' \"lb_view\": "
                             "\"global\" (a central load balancer) or fewer instances",
                    processes, callee->instances, callee->name, LB_NAMES[callee->lb],
                    (unsigned long long)cells, MAX_BALANCER_VIEW, callee->name);
+    else if (callee->has_outlier && !callee->outlier_shared)
+        diag_error(d, path, "%u calling processes each keeping its own outlier detector for the "
+                            "%u instances of '%s' is %llu hosts, over %u: give its "
+                            "outlier_detection \"scope\": \"service\" or fewer instances",
+                   processes, callee->instances, callee->name, (unsigned long long)cells,
+                   MAX_BALANCER_VIEW);
 }
 
 static void check_balancer_views(struct diag *d, const struct scenario *sc)

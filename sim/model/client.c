@@ -118,7 +118,7 @@ void client_start(struct sim *s, uint32_t i)
     snprintf(stream, sizeof stream, "net:client:%s", c->cfg->name);
     edge_init(&c->edge, c->cfg->name, target, label, pol, &c->cfg->net,
               s->seed, stream);
-    edge_watch_instances(&c->edge, &s->sc->services[c->cfg->target], c->cfg->instances);
+    edge_watch_instances(&c->edge, s->sc, c->cfg->target, c->cfg->instances);
     c->rate_rps = c->cfg->rate_rps;
     c->surge = 1;
     if (!c->cfg->closed_loop) {

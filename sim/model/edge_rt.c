@@ -46,20 +46,43 @@ void edge_release(struct edge_rt *e)
     for (uint32_t m = 0; e->seen && m < e->seen_processes; m++)
         free(e->seen[m]);
     free(e->seen);
+    for (uint32_t m = 0; e->detectors && m < e->seen_processes; m++)
+        if (e->detectors[m]) {
+            outlier_release(e->detectors[m]);
+            free(e->detectors[m]);
+        }
+    free(e->detectors);
+    e->detectors = NULL;
     free(e->attempts_taken);
     e->attempts_taken = NULL;
     e->window_latency = e->total_latency = NULL;
     e->seen = NULL;
 }
 
-void edge_watch_instances(struct edge_rt *e, const struct service_cfg *callee,
+void edge_watch_instances(struct edge_rt *e, const struct scenario *sc, uint32_t callee,
                           uint32_t processes)
 {
-    if (!lb_uses_caller_view(callee))
-        return;
-    e->seen = xcalloc(processes, sizeof *e->seen);
+    const struct service_cfg *cfg = &sc->services[callee];
+    e->callee_index = callee;
     e->seen_processes = processes;
-    e->seen_width = callee->instances;
+    e->seen_width = cfg->instances;
+    if (lb_uses_caller_view(cfg))
+        e->seen = xcalloc(processes, sizeof *e->seen);
+    if (cfg->has_outlier && !cfg->outlier_shared)
+        e->detectors = xcalloc(processes, sizeof *e->detectors);
+    e->outlier_cfg = cfg->has_outlier ? &cfg->outlier : NULL;
+}
+
+struct outlier *edge_detector_of(struct edge_rt *e, uint32_t m)
+{
+    if (!e->detectors)
+        return NULL;
+    SIM_ASSERT(m < e->seen_processes);
+    if (!e->detectors[m]) {
+        e->detectors[m] = xmalloc(sizeof *e->detectors[m]);
+        outlier_init(e->detectors[m], e->outlier_cfg, e->seen_width);
+    }
+    return e->detectors[m];
 }
 
 uint32_t *edge_view_of(struct edge_rt *e, uint32_t m)

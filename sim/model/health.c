@@ -49,7 +49,8 @@ void health_start(struct sim *s, uint32_t service)
         }
     }
     if (cfg->has_outlier) {
-        outlier_init(&svc->outlier, &cfg->outlier, cfg->instances);
+        if (cfg->outlier_shared)
+            outlier_init(&svc->outlier, &cfg->outlier, cfg->instances);
         eventq_push(s->q, cfg->outlier.interval_ns, EV_OUTLIER_TICK, service, 0);
     }
 }
@@ -57,8 +58,9 @@ void health_start(struct sim *s, uint32_t service)
 void health_release(struct service_rt *svc)
 {
     free(svc->probes);
-    if (svc->cfg->has_outlier)
+    if (svc->cfg->has_outlier && svc->cfg->outlier_shared)
         outlier_release(&svc->outlier);
+    free(svc->outlier_callers);
 }
 
 /* A failed liveness probe: the kubelet restarts the container. It is down
@@ -126,10 +128,45 @@ void health_on_probe_failed(struct sim *s, uint32_t service, uint32_t instance)
     probe_result(s, service, instance, false);
 }
 
+/* A calling process's own detector: its events name the process. */
+static void caller_event(struct sim *s, const char *kind, const struct edge_rt *e, uint32_t m,
+                         uint32_t instance)
+{
+    char subject[96], by[EDGE_LABEL_MAX + 16];
+    snprintf(subject, sizeof subject, "%s[%u]", s->sc->services[e->callee_index].name, instance);
+    if (e->seen_processes > 1)
+        snprintf(by, sizeof by, "by %s#%u", e->caller, m);
+    else
+        snprintf(by, sizeof by, "by %s", e->caller);
+    sim_emit(s, kind, subject, by);
+}
+
+/* Every calling process's detector ticks with the service's interval;
+ * ejected instances come back to that process's rotation only. */
+static void tick_callers(struct sim *s, struct service_rt *svc)
+{
+    for (uint32_t c = 0; c < svc->outlier_caller_count; c++) {
+        struct edge_rt *e = svc->outlier_callers[c];
+        for (uint32_t m = 0; m < e->seen_processes; m++) {
+            struct outlier *o = e->detectors[m];
+            if (!o || !outlier_tick(o, s->now))
+                continue;
+            for (uint32_t i = 0; i < o->hosts; i++)
+                if (!o->host[i].ejected && o->host[i].unejected_at == s->now &&
+                    o->host[i].ejected_at < s->now)
+                    caller_event(s, "instance_returned", e, m, i);
+        }
+    }
+}
+
 void health_on_outlier_tick(struct sim *s, uint32_t service)
 {
     struct service_rt *svc = &s->services[service];
     eventq_push(s->q, s->now + svc->cfg->outlier.interval_ns, EV_OUTLIER_TICK, service, 0);
+    if (!svc->cfg->outlier_shared) {
+        tick_callers(s, svc);
+        return;
+    }
     if (!outlier_tick(&svc->outlier, s->now))
         return;
     for (uint32_t i = 0; i < svc->cfg->instances; i++)
@@ -140,14 +177,23 @@ void health_on_outlier_tick(struct sim *s, uint32_t service)
         }
 }
 
-void health_on_result(struct sim *s, uint32_t service, uint32_t instance, bool failed)
+void health_on_result(struct sim *s, uint32_t j, bool failed)
 {
-    struct service_rt *svc = &s->services[service];
+    const struct job *job = &s->jobs[j];
+    struct service_rt *svc = &s->services[job->service];
+    uint32_t instance = job->instance;
     if (!svc->cfg->has_outlier || instance == NO_INDEX)
         return;
+    if (!svc->cfg->outlier_shared) { /* the caller that heard back judges alone */
+        const struct call *c = &s->calls[job->call];
+        struct outlier *o = edge_detector_of(c->edge, c->process);
+        if (outlier_on_result(o, instance, failed, s->now))
+            caller_event(s, "instance_ejected", c->edge, c->process, instance);
+        return;
+    }
     if (outlier_on_result(&svc->outlier, instance, failed, s->now)) {
         svc->inst[instance].ejected = true;
-        instance_event(s, "instance_ejected", service, instance);
-        health_update_rotation(s, service, instance);
+        instance_event(s, "instance_ejected", job->service, instance);
+        health_update_rotation(s, job->service, instance);
     }
 }

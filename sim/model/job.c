@@ -114,7 +114,7 @@ void job_caller_timed_out(struct sim *s, uint32_t j)
     job_unsee(s, j); /* Envoy's active requests end at the timeout */
     job->caller_gone = true;
     /* to the caller's outlier detector, a timeout is a failure there */
-    health_on_result(s, job->service, job->instance, true);
+    health_on_result(s, j, true);
     job_orphan(s, j);
     release_if_lost(s, j);
 }

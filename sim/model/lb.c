@@ -5,28 +5,47 @@
  * told the balancer otherwise. */
 #include "sim_internal.h"
 
+/* In rotation, and not ejected by the caller's own outlier detector. */
+static bool usable(const struct service_rt *svc, const struct outlier *ej, uint32_t i)
+{
+    return !svc->inst[i].out && !(ej && ej->host[i].ejected);
+}
 
-static uint32_t round_robin(struct service_rt *svc)
+
+static uint32_t round_robin(struct service_rt *svc, const struct outlier *ej)
 {
     uint32_t n = svc->cfg->instances;
     for (uint32_t tries = 0; tries < n; tries++) {
         uint32_t i = svc->rr_next;
         svc->rr_next = i + 1 == n ? 0 : i + 1;
-        if (!svc->inst[i].out)
+        if (usable(svc, ej, i))
             return i;
     }
     return NO_INDEX;
 }
 
-/* The k-th instance in rotation (k < instances - removed). */
-static uint32_t nth_in_rotation(const struct service_rt *svc, uint32_t k)
+/* The k-th usable instance (k < usable_count). */
+static uint32_t nth_in_rotation(const struct service_rt *svc, const struct outlier *ej,
+                                uint32_t k)
 {
-    if (!svc->removed)
+    if (!svc->removed && !(ej && ej->ejected))
         return k;
     for (uint32_t i = 0; i < svc->cfg->instances; i++)
-        if (!svc->inst[i].out && k-- == 0)
+        if (usable(svc, ej, i) && k-- == 0)
             return i;
     return NO_INDEX;
+}
+
+/* How many instances the caller may pick from. A caller's own ejections
+ * are few and rare: counting them is a scan only while there are some. */
+static uint32_t usable_count(const struct service_rt *svc, const struct outlier *ej)
+{
+    uint32_t n = svc->cfg->instances - svc->removed;
+    if (!(ej && ej->ejected))
+        return n;
+    for (uint32_t i = 0; i < svc->cfg->instances; i++)
+        n -= !svc->inst[i].out && ej->host[i].ejected;
+    return n;
 }
 
 /* The load a balancer sees at instance i: the caller's own attempts there
@@ -39,12 +58,13 @@ static uint32_t outstanding(const struct service_rt *svc, const uint32_t *seen, 
 
 /* Fewest requests outstanding; ties go to the first after the last pick,
  * so equal instances share the load instead of the lowest index taking it. */
-static uint32_t least_outstanding(struct service_rt *svc, const uint32_t *seen)
+static uint32_t least_outstanding(struct service_rt *svc, const uint32_t *seen,
+                                  const struct outlier *ej)
 {
     uint32_t n = svc->cfg->instances, best = NO_INDEX;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = (svc->rr_next + k) % n;
-        if (!svc->inst[i].out &&
+        if (usable(svc, ej, i) &&
             (best == NO_INDEX || outstanding(svc, seen, i) < outstanding(svc, seen, best)))
             best = i;
     }
@@ -55,36 +75,36 @@ static uint32_t least_outstanding(struct service_rt *svc, const uint32_t *seen)
 
 /* Power of two choices: two distinct instances at random, the less loaded
  * wins (Mitzenmacher; Envoy's default least-request). */
-static uint32_t p2c(struct service_rt *svc, const uint32_t *seen)
+static uint32_t p2c(struct service_rt *svc, const uint32_t *seen, const struct outlier *ej)
 {
-    uint32_t n = svc->cfg->instances - svc->removed;
+    uint32_t n = usable_count(svc, ej);
     if (n <= 1)
-        return n ? nth_in_rotation(svc, 0) : NO_INDEX;
+        return n ? nth_in_rotation(svc, ej, 0) : NO_INDEX;
     uint32_t a = (uint32_t)rng_below(&svc->lb_rng, n);
     uint32_t b = (uint32_t)rng_below(&svc->lb_rng, n - 1);
     if (b >= a)
         b++;
-    a = nth_in_rotation(svc, a);
-    b = nth_in_rotation(svc, b);
+    a = nth_in_rotation(svc, ej, a);
+    b = nth_in_rotation(svc, ej, b);
     return outstanding(svc, seen, b) < outstanding(svc, seen, a) ? b : a;
 }
 
-uint32_t lb_pick(struct service_rt *svc, const uint32_t *seen)
+uint32_t lb_pick(struct service_rt *svc, const uint32_t *seen, const struct outlier *ej)
 {
     if (svc->cfg->instances == 1) /* nothing to choose */
-        return svc->removed ? NO_INDEX : 0;
+        return usable(svc, ej, 0) ? 0 : NO_INDEX;
     switch (svc->cfg->lb) {
     case LB_RANDOM: {
-        uint32_t n = svc->cfg->instances - svc->removed;
-        return n ? nth_in_rotation(svc, (uint32_t)rng_below(&svc->lb_rng, n)) : NO_INDEX;
+        uint32_t n = usable_count(svc, ej);
+        return n ? nth_in_rotation(svc, ej, (uint32_t)rng_below(&svc->lb_rng, n)) : NO_INDEX;
     }
     case LB_LEAST_OUTSTANDING:
-        return least_outstanding(svc, seen);
+        return least_outstanding(svc, seen, ej);
     case LB_P2C:
-        return p2c(svc, seen);
+        return p2c(svc, seen, ej);
     case LB_ROUND_ROBIN:
     case LB_KIND_COUNT:
         break;
     }
-    return round_robin(svc);
+    return round_robin(svc, ej);
 }

@@ -118,6 +118,8 @@ struct service_cfg {
     /* Passive outlier ejection (Envoy consecutive 5xx): errors, refusals and
      * timeouts of real requests count against the instance that had them. */
     bool has_outlier;
+    bool outlier_shared; /* scope "service": one detector sees every caller's results
+                            (a central balancer); else each calling process its own (Envoy) */
     struct outlier_cfg outlier;
     /* Graceful draining in a rolling restart: a leaving instance is taken
      * out of rotation at once, finishes its queued and in-flight work for up

@@ -131,7 +131,7 @@ void service_init(struct sim *s, uint32_t i)
         snprintf(stream, sizeof stream, "net:%s#%u", svc->cfg->name, k);
         edge_init(&svc->call_edges[k], svc->cfg->name, callee, label, pol,
                   &call->net, s->seed, stream);
-        edge_watch_instances(&svc->call_edges[k], &s->sc->services[call->service], n_inst);
+        edge_watch_instances(&svc->call_edges[k], s->sc, call->service, n_inst);
     }
 }
 
@@ -312,7 +312,7 @@ static void count_outcome(struct sim *s, uint32_t j, enum outcome outcome)
     struct job *job = &s->jobs[j];
     struct service_stats *st = &s->services[job->service].stats;
     if (!job->caller_gone) /* a late reply after a timeout was counted as the timeout */
-        health_on_result(s, job->service, job->instance, !outcome_is_success(outcome));
+        health_on_result(s, j, !outcome_is_success(outcome));
     /* a reply nobody waits for any more was, to the limiter, a timeout */
     job_leaves(s, job, job->caller_gone && outcome_is_success(outcome) ? OUTCOME_TIMEOUT
                                                                           : outcome);
@@ -413,11 +413,14 @@ static void arrive(struct sim *s, uint32_t j)
      * cold load per request otherwise); one that already let the job go
      * (its call may be gone) counts nothing */
     uint32_t *view = NULL;
-    if (lb_uses_caller_view(svc->cfg) && !job->caller_gone) {
+    const struct outlier *ej = NULL;
+    if (!job->caller_gone &&
+        (lb_uses_caller_view(svc->cfg) || (svc->cfg->has_outlier && !svc->cfg->outlier_shared))) {
         const struct call *c = &s->calls[job->call];
         view = edge_view_of(c->edge, c->process);
+        ej = c->edge->detectors ? c->edge->detectors[c->process] : NULL;
     }
-    job->instance = lb_pick(svc, view);
+    job->instance = lb_pick(svc, view, ej);
     if (view && job->instance != NO_INDEX) { /* the calling process counts it out there */
         view[job->instance]++;
         job->seen_by = view;

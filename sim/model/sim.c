@@ -73,6 +73,19 @@ static void collect_edges(struct sim *s)
     for (uint32_t i = 0; i < s->sc->service_count; i++)
         for (uint32_t k = 0; k < s->sc->services[i].call_count; k++)
             s->edges[s->edge_count++] = &s->services[i].call_edges[k];
+    /* each callee's callers with detectors of their own, for its ticks */
+    for (uint32_t e = 0; e < s->edge_count; e++)
+        s->services[s->edges[e]->callee_index].outlier_caller_count += s->edges[e]->detectors != NULL;
+    for (uint32_t i = 0; i < s->sc->service_count; i++) {
+        struct service_rt *svc = &s->services[i];
+        svc->outlier_callers = xcalloc(svc->outlier_caller_count + 1, sizeof *svc->outlier_callers);
+        svc->outlier_caller_count = 0;
+    }
+    for (uint32_t e = 0; e < s->edge_count; e++)
+        if (s->edges[e]->detectors) {
+            struct service_rt *svc = &s->services[s->edges[e]->callee_index];
+            svc->outlier_callers[svc->outlier_caller_count++] = s->edges[e];
+        }
 }
 
 /* How bad a breaker state is, to report the worst of an edge's breakers. */

@@ -124,6 +124,12 @@ struct edge_rt {
      * balancer is global. A process's row is allocated when it first calls. */
     uint32_t **seen;
     uint32_t seen_processes, seen_width;
+    /* Per calling process, its own outlier detector for the callee's
+     * instances (allocated when the process first hears back), or NULL: the
+     * callee has none, or one for all callers. */
+    struct outlier **detectors;
+    const struct outlier_cfg *outlier_cfg;
+    uint32_t callee_index;
     /* calls that ended after k attempts (k = 0 .. most_attempts; 0: refused
      * before any went), retries and hedges included */
     uint64_t *attempts_taken;
@@ -248,7 +254,10 @@ struct service_rt {
     uint32_t rr_next;
     uint32_t removed;      /* instances out of rotation (instance.out) */
     struct probe *probes;  /* per instance, with health checks */
-    struct outlier outlier;
+    struct outlier outlier;     /* outlier_detection with scope "service" */
+    struct edge_rt **outlier_callers; /* else: the caller edges whose processes keep their
+                                         own detectors for it */
+    uint32_t outlier_caller_count;
     struct rng work_rng, error_rng, lb_rng, call_rng;
     struct rng operation_rng;   /* the operation of a request that names none */
     struct operation_stats *op_stats; /* per declared operation, or NULL */
@@ -474,8 +483,11 @@ void edge_release(struct edge_rt *e);
 /* Gives each of the edge's `processes` calling processes a client-side
  * balancer's view of its callee's instances (least_outstanding and p2c,
  * unless the callee's lb_view is global). */
-void edge_watch_instances(struct edge_rt *e, const struct service_cfg *callee,
+void edge_watch_instances(struct edge_rt *e, const struct scenario *sc, uint32_t callee,
                           uint32_t processes);
+/* Process m's outlier detector for the callee, NULL when there is none of
+ * its own. */
+struct outlier *edge_detector_of(struct edge_rt *e, uint32_t m);
 /* Process m's view, NULL when the balancer is global. */
 uint32_t *edge_view_of(struct edge_rt *e, uint32_t m);
 /* One leg across the edge's network: false if the message is lost, else its delay. */
@@ -523,14 +535,16 @@ void health_on_probe_failed(struct sim *s, uint32_t service, uint32_t instance);
 void health_on_outlier_tick(struct sim *s, uint32_t service);
 void health_on_liveness_up(struct sim *s, uint32_t service, uint32_t instance);
 /* A real request's result at an instance, for outlier ejection. */
-void health_on_result(struct sim *s, uint32_t service, uint32_t instance, bool failed);
+void health_on_result(struct sim *s, uint32_t job, bool failed);
 /* Recomputes whether the instance is in rotation from all its reasons. */
 void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance);
 
 /* lb.c: the instance in rotation for the next request, or NO_INDEX. `seen`
  * is the calling process's own count of attempts outstanding per instance
- * (a client-side balancer), or NULL to use the instances' true load. */
-uint32_t lb_pick(struct service_rt *svc, const uint32_t *seen);
+ * (a client-side balancer), or NULL to use the instances' true load; `ej`
+ * the calling process's own outlier detector, whose ejections it skips, or
+ * NULL. */
+uint32_t lb_pick(struct service_rt *svc, const uint32_t *seen, const struct outlier *ej);
 /* job.c: the attempt no longer counts in its caller's balancer view (it
  * answered, timed out or was let go). */
 void job_unsee(struct sim *s, uint32_t j);
