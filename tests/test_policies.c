@@ -761,3 +761,52 @@ Test(policies, attempts_per_call_counts_the_tries_each_call_took)
     cr_assert_eq(taken[3], 200u);
     cr_assert_eq(taken[1] + 2 * taken[2] + 3 * taken[3], r.edges[0].counts.attempts);
 }
+
+/* The guides' settings written the obvious way. "Two successes close it":
+ * success_threshold 2 alone lets two calls through half-open (gobreaker's
+ * MaxRequests follows), so after the fault the breaker goes half-open and
+ * closes on the second success, 10 ms apart at 100 calls/s, instead of
+ * waiting forever for a second permit. "5 failures in 60 s, at least 10
+ * calls": a time window of 60 s with failure_count 5 and min_calls 10 opens
+ * on the 10th call when 5 of them failed, not before. */
+Test(policies, guide_breaker_settings_work_as_written)
+{
+    struct event_log log = {0};
+    struct sim_observer obs = {.ctx = &log, .on_event = log_event};
+    run_json("{\"name\":\"t\",\"duration_s\":30,\"services\":[{\"name\":\"s\",\"workers\":10,"
+             "\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+             "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"b\","
+             "\"arrival\":{\"process\":\"constant\",\"rate_rps\":100}}],"
+             "\"faults\":[{\"kind\":\"errors\",\"target\":\"s\",\"at_s\":10,\"duration_s\":10,"
+             "\"rate\":1}],"
+             "\"policies\":{\"b\":{\"circuit_breaker\":{\"consecutive_failures\":5,"
+             "\"open_s\":1,\"success_threshold\":2}}}}",
+             &obs);
+    uint32_t last = log.count - 1;
+    cr_assert_geq(log.count, 3u);
+    cr_assert_str_eq(log.kind[last], "breaker_closed");
+    cr_assert_str_eq(log.kind[last - 1], "breaker_half_open");
+    double half_open_for = log.t[last] - log.t[last - 1];
+    cr_assert(half_open_for > 0.005 && half_open_for < 0.025, "closed %g s after half-open",
+              half_open_for);
+
+    /* 5 of every 10 calls fail (an errors fault at rate 0.5 would be
+     * random: instead one of two instances fails everything) */
+    struct event_log win = {0};
+    struct sim_observer wobs = {.ctx = &win, .on_event = log_event};
+    struct run_result r = run_json(
+        "{\"name\":\"t\",\"duration_s\":5,\"services\":[{\"name\":\"s\",\"instances\":2,"
+        "\"workers\":10,\"service_time\":{\"dist\":\"constant\",\"value_ms\":1}}],"
+        "\"clients\":[{\"name\":\"u\",\"target\":\"s\",\"policy\":\"b\","
+        "\"arrival\":{\"process\":\"constant\",\"rate_rps\":10}}],"
+        "\"faults\":[{\"kind\":\"errors\",\"target\":\"s\",\"first_instance\":0,\"instances\":1,"
+        "\"at_s\":0,\"duration_s\":5,\"rate\":1}],"
+        "\"policies\":{\"b\":{\"circuit_breaker\":{\"window\":\"time\",\"size\":60,"
+        "\"failure_count\":5,\"min_calls\":10,\"open_s\":60}}}}",
+        &wobs);
+    cr_assert_geq(win.count, 1u);
+    cr_assert_str_eq(win.kind[0], "breaker_opened");
+    /* the 10th call was sent at 1.0 s and answered 1 ms later */
+    cr_assert(win.t[0] > 1.0 && win.t[0] < 1.01, "opened at %g", win.t[0]);
+    cr_assert_eq(r.services[0].arrivals, 10u, "no call after it opened reaches the service");
+}
