@@ -217,8 +217,14 @@ $(EVENTQ_BENCH): $(BUILD)/tests/bench/eventq_bench.o $(BUILD)/libstampede-sim.a
 	@echo "  LD  $@"
 	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bench: $(BIN) $(EVENTQ_BENCH)
-	STAMPEDE=$(BIN) EVENTQ_BENCH=$(EVENTQ_BENCH) tests/bench/run.sh
+# the bare loops each case is measured against (tests/bench/reference.c)
+BENCH_REFERENCE := $(BUILD)/tests/bench/reference
+$(BENCH_REFERENCE): $(BUILD)/tests/bench/reference.o
+	@echo "  LD  $@"
+	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $^ -lm
+
+bench: $(BIN) $(EVENTQ_BENCH) $(BENCH_REFERENCE)
+	STAMPEDE=$(BIN) EVENTQ_BENCH=$(EVENTQ_BENCH) REFERENCE=$(BENCH_REFERENCE) tests/bench/run.sh
 
 # The resilience primitives and the composed policy (the call state machine)
 # as a library of their own: sim/prim, sim/policy and the base pieces they

@@ -119,7 +119,7 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
                     strerror(errno));
         return 3;
     }
-    double started = progress_clock_s();
+    double started = progress_clock_s(), cpu_started = progress_cpu_s();
     struct sim *s = sim_new(sc, seed);
     if (res) {
         struct sim_observer obs = {.ctx = res, .on_window = results_on_window,
@@ -158,7 +158,7 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
         return 2;
     }
     const struct run_report *report = sim_report(s);
-    double wall = progress_clock_s() - started;
+    double wall = progress_clock_s() - started, cpu = progress_cpu_s() - cpu_started;
     int rc = 0;
     if (summary_json)
         *summary_json = summary_text(sc, seed, report);
@@ -187,9 +187,10 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
         fprintf(stderr,
                 "stats: %s [%s] wall_s=%.3f events=%" PRIu64 " events_per_s=%.0f "
                 "requests=%" PRIu64 " requests_per_s=%.0f peak_rss_kib=%ld "
-                "estimated_events=%.3g\n",
+                "estimated_events=%.3g cpu_s=%.3f requests_per_cpu_s=%.0f\n",
                 sc->name, sc->variant, wall, report->events, (double)report->events / wall,
-                customers, (double)customers / wall, peak_rss_kib(), estimate.events);
+                customers, (double)customers / wall, peak_rss_kib(), estimate.events, cpu,
+                (double)customers / cpu);
     }
     sim_free(s);
     return rc;

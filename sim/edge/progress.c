@@ -6,6 +6,13 @@
 
 #include "../base/numfmt.h"
 
+double progress_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 double progress_clock_s(void)
 {
     struct timespec ts;

@@ -9,6 +9,8 @@
 
 /* Seconds on a monotonic wall clock. */
 double progress_clock_s(void);
+/* CPU time this process has used (s): what a benchmark divides by. */
+double progress_cpu_s(void);
 
 struct run_progress {
     bool on;        /* stderr is a terminal and the user did not say --quiet */
