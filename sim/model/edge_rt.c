@@ -43,10 +43,10 @@ void edge_release(struct edge_rt *e)
 {
     free(e->window_latency);
     free(e->total_latency);
-    for (uint32_t m = 0; e->seen && m < e->seen_processes; m++)
+    for (uint32_t m = 0; e->seen && m < e->processes; m++)
         free(e->seen[m]);
     free(e->seen);
-    for (uint32_t m = 0; e->detectors && m < e->seen_processes; m++)
+    for (uint32_t m = 0; e->detectors && m < e->processes; m++)
         if (e->detectors[m]) {
             outlier_release(e->detectors[m]);
             free(e->detectors[m]);
@@ -64,8 +64,8 @@ void edge_watch_instances(struct edge_rt *e, const struct scenario *sc, uint32_t
 {
     const struct service_cfg *cfg = &sc->services[callee];
     e->callee_index = callee;
-    e->seen_processes = processes;
-    e->seen_width = cfg->instances;
+    e->processes = processes;
+    e->callee_instances = cfg->instances;
     if (lb_uses_caller_view(cfg))
         e->seen = xcalloc(processes, sizeof *e->seen);
     if (cfg->has_outlier && !cfg->outlier_shared)
@@ -77,10 +77,10 @@ struct outlier *edge_detector_of(struct edge_rt *e, uint32_t m)
 {
     if (!e->detectors)
         return NULL;
-    SIM_ASSERT(m < e->seen_processes);
+    SIM_ASSERT(m < e->processes);
     if (!e->detectors[m]) {
         e->detectors[m] = xmalloc(sizeof *e->detectors[m]);
-        outlier_init(e->detectors[m], e->outlier_cfg, e->seen_width);
+        outlier_init(e->detectors[m], e->outlier_cfg, e->callee_instances);
     }
     return e->detectors[m];
 }
@@ -89,11 +89,11 @@ uint32_t *edge_view_of(struct edge_rt *e, uint32_t m)
 {
     if (!e->seen)
         return NULL;
-    SIM_ASSERT(m < e->seen_processes);
+    SIM_ASSERT(m < e->processes);
     /* memory for the processes that call, not for every process there is
      * (20,000 users of whom a few hundred call a many-instance service) */
     if (!e->seen[m])
-        e->seen[m] = xcalloc(e->seen_width, sizeof *e->seen[m]);
+        e->seen[m] = xcalloc(e->callee_instances, sizeof *e->seen[m]);
     return e->seen[m];
 }
 

@@ -134,7 +134,7 @@ static void caller_event(struct sim *s, const char *kind, const struct edge_rt *
 {
     char subject[96], by[EDGE_LABEL_MAX + 16];
     snprintf(subject, sizeof subject, "%s[%u]", s->sc->services[e->callee_index].name, instance);
-    if (e->seen_processes > 1)
+    if (e->processes > 1)
         snprintf(by, sizeof by, "by %s#%u", e->caller, m);
     else
         snprintf(by, sizeof by, "by %s", e->caller);
@@ -147,7 +147,7 @@ static void tick_callers(struct sim *s, struct service_rt *svc)
 {
     for (uint32_t c = 0; c < svc->outlier_caller_count; c++) {
         struct edge_rt *e = svc->outlier_callers[c];
-        for (uint32_t m = 0; m < e->seen_processes; m++) {
+        for (uint32_t m = 0; m < e->processes; m++) {
             struct outlier *o = e->detectors[m];
             if (!o || !outlier_tick(o, s->now))
                 continue;

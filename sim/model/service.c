@@ -418,7 +418,7 @@ static void arrive(struct sim *s, uint32_t j)
         (lb_uses_caller_view(svc->cfg) || (svc->cfg->has_outlier && !svc->cfg->outlier_shared))) {
         const struct call *c = &s->calls[job->call];
         view = edge_view_of(c->edge, c->process);
-        ej = c->edge->detectors ? c->edge->detectors[c->process] : NULL;
+        ej = edge_detector_of(c->edge, c->process);
     }
     job->instance = lb_pick(svc, view, ej);
     if (view && job->instance != NO_INDEX) { /* the calling process counts it out there */

@@ -123,9 +123,9 @@ struct edge_rt {
      * process has outstanding at each instance of the callee. NULL: the
      * balancer is global. A process's row is allocated when it first calls. */
     uint32_t **seen;
-    uint32_t seen_processes, seen_width;
+    uint32_t processes, callee_instances; /* calling processes; the callee's instances */
     /* Per calling process, its own outlier detector for the callee's
-     * instances (allocated when the process first hears back), or NULL: the
+     * instances (allocated when the process first uses it), or NULL: the
      * callee has none, or one for all callers. */
     struct outlier **detectors;
     const struct outlier_cfg *outlier_cfg;

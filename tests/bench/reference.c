@@ -152,15 +152,19 @@ static double timers(uint32_t users, uint64_t requests)
     const uint32_t NONE = UINT32_MAX;
     uint32_t first = NONE, last = NONE;
     uint64_t done = 0, timeouts = 0;
+#define ARM(u, at)                                                                                 \
+    do { /* to the list's tail: one duration, so the list stays in expiry order */             \
+        expires[u] = (at) + timeout_ns;                                                            \
+        prev[u] = last, nxt[u] = NONE;                                                             \
+        if (last == NONE)                                                                          \
+            first = u;                                                                             \
+        else                                                                                       \
+            nxt[last] = u;                                                                         \
+        last = u;                                                                                  \
+    } while (0)
     for (uint32_t u = 0; u < users; u++) {
         push(expo(work_ns), u);
-        expires[u] = timeout_ns;
-        prev[u] = last, nxt[u] = NONE;
-        if (last == NONE)
-            first = u;
-        else
-            nxt[last] = u;
-        last = u;
+        ARM(u, 0);
     }
     double t0 = cpu_s();
     while (done < requests) {
@@ -189,14 +193,9 @@ static double timers(uint32_t users, uint64_t requests)
         }
         done++;
         push(e.at + expo(work_ns), u);
-        expires[u] = e.at + timeout_ns;
-        prev[u] = last, nxt[u] = NONE;
-        if (last == NONE)
-            first = u;
-        else
-            nxt[last] = u;
-        last = u;
+        ARM(u, e.at);
     }
+#undef ARM
     double secs = cpu_s() - t0;
     printf("reference timers users=%u requests=%llu timeouts=%llu requests_per_cpu_s=%.0f\n",
            users, (unsigned long long)done, (unsigned long long)timeouts, (double)done / secs);
