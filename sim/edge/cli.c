@@ -58,7 +58,8 @@ static const char RUN_USAGE[] =
     "  --out DIR          write results under DIR instead of results/<scenario>\n"
     "  --quiet            print no summary table and no progress line (on a\n"
     "                     terminal, a run past a second shows one on stderr)\n"
-    "  --stats            print engine statistics (events/s, peak memory) to stderr\n"
+    "  --stats            print engine statistics (events/s, requests per CPU-second,\n"
+    "                     peak memory) to stderr\n"
     "  --plot             also draw the graphs into plot.png beside the CSV files\n"
     CLI_LIMITS_HELP;
 
