@@ -282,6 +282,10 @@ Test(viz, the_cache_and_repeated_work_panels_show_what_happened)
     cr_assert_not(viz_panel_shown(&plain, 1, NULL, VIZ_PANEL_DUPLICATES));
     cr_assert_not(viz_panel_shown(&plain, 1, NULL, VIZ_PANEL_AMPLIFICATION),
                   "no retries: the amplification stays at 1 and needs no panel");
+    cr_assert_not(viz_panel_shown(&v, 1, NULL, VIZ_PANEL_QUEUE),
+                  "100 workers, 20 requests/s: nothing ever queued, no panel of zeros");
+    cr_assert(viz_panel_shown(&plain, 1, NULL, VIZ_PANEL_QUEUE),
+              "M/M/4 at a quarter load queues now and then");
     int w = 900, h = 1400;
     SDL_Surface *s = viz_render_surface(&v, 1, w, h, NULL);
     /* db is the first service: the palette's first colour, the offered blue */

@@ -127,6 +127,7 @@ static bool has_retry_policy(const struct viz_series *v)
 }
 
 static bool has_waste(const struct viz_series *v) { return services_max(v, VIZ_SVC_WASTED) > 0; }
+static bool has_queue(const struct viz_series *v) { return services_max(v, VIZ_SVC_QUEUE) > 0; }
 
 /* A service's amplification moves during the run: a storm multiplying
  * arrivals at some tier (its peak at least 1.25 times its low; the first
@@ -169,6 +170,7 @@ bool viz_panel_shown(struct viz_series *const *runs, unsigned count,
     bool (*wanted)(const struct viz_series *) = p == VIZ_PANEL_POLICY      ? has_policy_content
                                                : p == VIZ_PANEL_OUTCOMES  ? has_outcome_mix
                                                : p == VIZ_PANEL_WASTE     ? has_waste
+                                               : p == VIZ_PANEL_QUEUE     ? has_queue
                                                : p == VIZ_PANEL_INSTANCES ? has_uneven_instances
                                                : p == VIZ_PANEL_RETRIES   ? has_retry_policy
                                                : p == VIZ_PANEL_AMPLIFICATION ? has_moving_amplification

@@ -44,7 +44,8 @@ enum viz_panel { VIZ_PANEL_LOAD, VIZ_PANEL_OUTCOMES, VIZ_PANEL_RETRIES,
 /* The names --panels takes ("load", "outcomes", ...), by enum viz_panel. */
 extern const char *const viz_panel_names[VIZ_PANEL_COUNT];
 /* Whether the picture of these runs has panel p: those in o->panels, or by
- * default load, latency, queue and utilisation, plus outcomes when the runs
+ * default load, latency and utilisation, queue when a service queued at
+ * all (a panel of zeros says less than its absence), plus outcomes when the runs
  * have degraded or fallback answers or failures of more than one kind,
  * retries when a budget refused some, requests were hedged or a service
  * retried its calls,

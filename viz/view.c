@@ -358,6 +358,13 @@ int viz_view(const struct scenario *const *variants, unsigned count, uint64_t se
                 v.run[0].series->now_s, v.run[0].series->duration_s);
     }
     free(frame_ms);
+    /* what each column's caption last narrated, so a script (or a test)
+     * can tell that every variant, not only the first, is followed */
+    for (unsigned i = 0; i < v.count; i++) {
+        const struct viz_series *s = v.run[i].series;
+        fprintf(stderr, "view: [%s] last event: %s\n", s->variant,
+                s->narration[0] ? s->narration : "(none)");
+    }
     viz_font_close(fonts.text);
     viz_font_close(fonts.small);
     for (unsigned i = 0; i < v.count; i++) {

@@ -36,8 +36,8 @@ static const char PLOT_USAGE[] =
     "  --panels LIST  the panels, in this fixed order: load, outcomes, retries,\n"
     "               amplification, latency, queue, instances, util, waste, cache,\n"
     "               duplicates, policies (default: load,\n"
-    "               latency, queue, util, and the others when the runs have\n"
-    "               something for them)\n";
+    "               latency, util, and the others when the runs have\n"
+    "               something for them: queue when a service queued)\n";
 
 static const char VIEW_USAGE[] =
     "usage: stampede view FILE [--variant V]... [--seed N] [--set PATH=VALUE]...\n"
@@ -49,7 +49,8 @@ static const char VIEW_USAGE[] =
     "change the speed, space pauses, . steps one window, r restarts, 1-7\n"
     "toggle series, s saves a PNG, h shows the keys and the whole description,\n"
     "q quits. Needs a display; `stampede plot` draws the same graphs into a\n"
-    "PNG without one.\n"
+    "PNG without one. On quitting it prints the drawing time per frame and\n"
+    "each variant's last narrated event on stderr.\n"
     "\n"
     "  --speed X    simulated seconds per second (default: the run in ~30 s)\n"
     "  --fast       as fast as possible\n"
