@@ -49,13 +49,22 @@ CRIT_LIBS = $(shell pkg-config --libs criterion 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS := -lm
 
-SIM_SRC := $(sort $(wildcard sim/base/*.c sim/prim/*.c sim/policy/*.c sim/kernel/*.c sim/model/*.c sim/edge/*.c))
-SIM_LIB_SRC := $(filter-out sim/edge/main.c,$(SIM_SRC))
+# Two programs: stampede (every command but the drawing ones, no SDL) and
+# stampede-viz beside it (plot and view, which stampede execs; see
+# sim/edge/viz_exec.h: SDL's 71 libraries cost every process ~8 ms and 7 MiB).
+# The panel names (viz/panels.c, no SDL) are the scenario loader's too.
+VIZ_CLI_SRC := sim/edge/cli_viz.c
+SIM_SRC := $(sort $(wildcard sim/base/*.c sim/prim/*.c sim/policy/*.c sim/kernel/*.c sim/model/*.c sim/edge/*.c)) \
+           viz/panels.c
+SIM_LIB_SRC := $(filter-out sim/edge/main.c sim/edge/viz_main.c $(VIZ_CLI_SRC),$(SIM_SRC))
 SIM_OBJ := $(SIM_LIB_SRC:%.c=$(BUILD)/%.o)
-# The viewer and plotter: the only code that includes SDL, in a library of its own.
-VIZ_SRC := $(sort $(wildcard viz/*.c))
+# The viewer and plotter: the only code that includes SDL, in a library of
+# its own, with the command-line half of plot and view.
+VIZ_SRC := $(filter-out viz/panels.c,$(sort $(wildcard viz/*.c))) $(VIZ_CLI_SRC)
 VIZ_OBJ := $(VIZ_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/sim/edge/main.o
+VIZ_MAIN_OBJ := $(BUILD)/sim/edge/viz_main.o
+SIM_LIBS = -lm $(shell pkg-config --libs libcjson 2>/dev/null)
 TEST_SRC := $(sort $(wildcard tests/test_*.c)) tests/helpers.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
@@ -64,12 +73,13 @@ BIN := build/stampede
 else
 BIN := $(BUILD)/stampede
 endif
+VIZ_BIN := $(dir $(BIN))stampede-viz
 TEST_BIN := $(BUILD)/tests/unit
 
 .PHONY: all test asan run bench clean deps check-deps repro-builds lib gallery golden pictures \
         fuzz fuzz-targets
 
-all: $(BIN)
+all: $(BIN) $(VIZ_BIN)
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): .ci/install-deps
@@ -100,9 +110,14 @@ $(BUILD)/libstampede-viz.a: $(VIZ_OBJ)
 # simulator: the two libraries are searched as a group.
 LIBS_GROUP = -Wl,--start-group $(BUILD)/libstampede-sim.a $(BUILD)/libstampede-viz.a -Wl,--end-group
 
-$(BIN): $(MAIN_OBJ) $(BUILD)/libstampede-viz.a $(BUILD)/libstampede-sim.a
+$(BIN): $(MAIN_OBJ) $(BUILD)/libstampede-sim.a | $(VIZ_BIN)
 	@echo "  LD  $@"
-	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBS_GROUP) $(PKG_LIBS) $(LDLIBS)
+	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(BUILD)/libstampede-sim.a $(SIM_LIBS)
+
+$(VIZ_BIN): $(VIZ_MAIN_OBJ) $(BUILD)/libstampede-viz.a $(BUILD)/libstampede-sim.a
+	@mkdir -p $(dir $@)
+	@echo "  LD  $@"
+	@$(CC) $(OPT) $(LDOPT) $(LDFLAGS) -o $@ $(VIZ_MAIN_OBJ) $(LIBS_GROUP) $(PKG_LIBS) $(LDLIBS)
 
 $(TEST_BIN): $(TEST_OBJ) $(BUILD)/libstampede-viz.a $(BUILD)/libstampede-sim.a
 	@echo "  LD  $@"

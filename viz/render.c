@@ -56,13 +56,6 @@ static const char *const PANEL_TITLES[VIZ_PANEL_COUNT] = {
     [VIZ_PANEL_CACHE] = "cache hit ratio",
     [VIZ_PANEL_DUPLICATES] = "repeated work (/s)",
     [VIZ_PANEL_POLICY] = "policies: breakers and refusals (/s)"};
-const char *const viz_panel_names[VIZ_PANEL_COUNT] = {
-    [VIZ_PANEL_LOAD] = "load",           [VIZ_PANEL_OUTCOMES] = "outcomes",
-    [VIZ_PANEL_RETRIES] = "retries",     [VIZ_PANEL_AMPLIFICATION] = "amplification",
-    [VIZ_PANEL_LATENCY] = "latency",     [VIZ_PANEL_QUEUE] = "queue",
-    [VIZ_PANEL_INSTANCES] = "instances", [VIZ_PANEL_UTIL] = "util",
-    [VIZ_PANEL_WASTE] = "waste",         [VIZ_PANEL_CACHE] = "cache",
-    [VIZ_PANEL_DUPLICATES] = "duplicates", [VIZ_PANEL_POLICY] = "policies"};
 
 static bool has_breaker(const struct viz_series *v, unsigned k);
 static double series_max(const double *y, unsigned n);

@@ -17,6 +17,7 @@
 #include <SDL.h>
 
 #include "font.h"
+#include "panels.h"
 #include "series.h"
 
 /* The series a viewer may hide with the number keys. */
@@ -36,13 +37,6 @@ struct viz_fonts {
     struct viz_font *text, *small;
 };
 
-/* The panels, top to bottom. */
-enum viz_panel { VIZ_PANEL_LOAD, VIZ_PANEL_OUTCOMES, VIZ_PANEL_RETRIES,
-                 VIZ_PANEL_AMPLIFICATION, VIZ_PANEL_LATENCY, VIZ_PANEL_QUEUE,
-                 VIZ_PANEL_INSTANCES, VIZ_PANEL_UTIL, VIZ_PANEL_WASTE, VIZ_PANEL_CACHE,
-                 VIZ_PANEL_DUPLICATES, VIZ_PANEL_POLICY, VIZ_PANEL_COUNT };
-/* The names --panels takes ("load", "outcomes", ...), by enum viz_panel. */
-extern const char *const viz_panel_names[VIZ_PANEL_COUNT];
 /* Whether the picture of these runs has panel p: those in o->panels, or by
  * default load, latency and utilisation, queue when a service queued at
  * all (a panel of zeros says less than its absence), plus outcomes when the runs

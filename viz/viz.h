@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "panels.h"
 #include "series.h"
 
 #define VIZ_PNG_W 1400
@@ -32,10 +33,6 @@ int viz_plot_svg(struct viz_series *const *runs, unsigned count, int w, int h, u
  * viz_plot_png: 0 chooses by what they hold). */
 unsigned viz_panel_count(struct viz_series *const *runs, unsigned count, unsigned panels);
 
-/* The panels named in a comma-separated list ("load,outcomes,waste") as
- * bits of enum viz_panel; false with a message in err (naming the nearest
- * panel) when a name is not one. */
-bool viz_parse_panels(const char *list, unsigned *panels, char *err, size_t err_size);
 
 /* A heatmap of `metric` over two axes of a sweep.csv (x and y: axis column
  * names, NULL for the first and second), for `variant` (NULL: the first),

@@ -17,6 +17,7 @@
 #include "sweep_csv.h"
 
 #include "version.h"
+#include "viz_exec.h"
 
 static const char USAGE[] =
     "usage: stampede <command> [options]\n"
@@ -310,13 +311,17 @@ static int cmd_list(int argc, char **argv)
 
 static int cmd_merge(int argc, char **argv) { return sweep_csv_merge_main(argc, argv); }
 
+/* The drawing commands are another program's (viz_exec.h says why). */
+static int cmd_plot(int argc, char **argv) { return viz_exec("plot", argc, argv); }
+static int cmd_view(int argc, char **argv) { return viz_exec("view", argc, argv); }
+
 static const struct command {
     const char *name;
     int (*main)(int argc, char **argv);
 } COMMANDS[] = {
     {"run", cmd_run},         {"validate", cmd_validate}, {"list", cmd_list},
     {"check", cli_check},     {"compare", cli_compare},   {"sweep", cli_sweep},
-    {"plot", cli_plot},       {"view", cli_view},         {"merge", cmd_merge},
+    {"plot", cmd_plot},       {"view", cmd_view},         {"merge", cmd_merge},
 };
 #define COMMAND_COUNT (sizeof COMMANDS / sizeof COMMANDS[0])
 
@@ -342,11 +347,16 @@ static int unknown_command(const char *name)
     return 2;
 }
 
-int cli_main(int argc, char **argv)
+void cli_prepare(void)
 {
     interrupt_install();
     json_use_xalloc();
     xalloc_set_failure_hook(outfile_remove_temporaries);
+}
+
+int cli_main(int argc, char **argv)
+{
+    cli_prepare();
     if (argc < 2 || is_help(argv[1])) {
         fputs(USAGE, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

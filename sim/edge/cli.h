@@ -6,4 +6,9 @@
 
 int cli_main(int argc, char **argv);
 
+/* What every program of the command line sets up before its command:
+ * SIGINT handling, cJSON's allocator, temporaries removed on running out
+ * of memory. cli_main calls it; so does stampede-viz's main. */
+void cli_prepare(void);
+
 #endif

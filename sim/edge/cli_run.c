@@ -13,8 +13,8 @@
 #include "interrupt.h"
 #include "../model/estimate.h"
 #include "../model/sim.h"
-#include "../../viz/viz.h"
 #include "cli_internal.h"
+#include "viz_exec.h"
 #include "loader.h"
 #include "progress.h"
 #include "results.h"
@@ -169,8 +169,7 @@ int cli_run_variant(const struct variant_run *v, char **summary_json)
         if (res && v->plot) { /* drawn from the files just written, as `plot` would */
             char png[4200];
             snprintf(png, sizeof png, "%s/plot.png", dir);
-            const char *dirs[] = {dir};
-            rc = cli_plot_results(dirs, 1, png, 0, 0, 1, 0);
+            rc = viz_plot_folder(dir, png);
         }
         if (replacing) /* a run with overrides never silently takes another's place */
             fprintf(stderr, "stampede: note: %s/ replaced; its summary.json records the --set "

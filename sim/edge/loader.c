@@ -14,7 +14,7 @@
 #include "../base/xalloc.h"
 #include "../model/stall.h"
 #include "../model/timeout_fit.h"
-#include "../../viz/viz.h"
+#include "../../viz/panels.h"
 #include "infile.h"
 #include "loader_internal.h"
 

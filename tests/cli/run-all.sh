@@ -418,6 +418,10 @@ mkdir -p "$tmp/mintr"
 awk 'BEGIN { print "point,x,variant,seed,offered"; for (p = 0; p < 3000000; p++) print p "," p ",default,1,10" }' >"$tmp/mintr-in.csv"
 check an_interrupted_merge_exits_130_and_writes_nothing bash -c "timeout --preserve-status -s INT 1 $bin merge '$tmp/mintr-in.csv' -o '$tmp/mintr/out.csv' 2>'$tmp/merr'; [ \$? -eq 130 ] && grep -q 'merge interrupted; nothing written' '$tmp/merr' && [ -z \"\$(ls -A '$tmp/mintr')\" ]"
 rm -f "$tmp/mintr-in.csv"
+# the simulator's commands load no SDL: drawing is stampede-viz's, which
+# plot and view exec and run --plot starts (sim/edge/viz_exec.h)
+check the_command_line_links_no_sdl bash -c "! ldd '$bin' | grep -qi sdl && ldd '$(dirname "$bin")/stampede-viz' | grep -q libSDL2"
+check a_missing_drawing_program_is_named_with_exit_3 bash -c "STAMPEDE_VIZ=/nonexistent/stampede-viz $bin plot '$tmp/rs' -o '$tmp/none.png' 2>'$tmp/vzerr'; [ \$? -eq 3 ] && grep -q 'cannot start the drawing program /nonexistent/stampede-viz' '$tmp/vzerr' && [ ! -e '$tmp/none.png' ]"
 check view_without_a_display_says_so_and_exits_2 bash -c "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER $bin view api-db 2>'$tmp/verr'; [ \$? -eq 2 ] && grep -q 'needs a display' '$tmp/verr' && grep -q 'stampede plot' '$tmp/verr' && [ \$(wc -l < '$tmp/verr') -eq 1 ]"
 if command -v xvfb-run >/dev/null; then
   # keys through SDL's event queue: help on, faster x3, help off, faster,
