@@ -271,9 +271,12 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
     if (pol && pol->cfg->retry.max_attempts > 1) /* it may execute twice: keep count */
         c->rec = rec_alloc(s);
     c = &s->calls[ci];
-    c->sibling = NO_INDEX;
-    if (caller_is_job) { /* into the parent's list of calls in flight */
-        c->sibling = s->jobs[caller].child;
+    c->sibling = c->sibling_prev = NO_INDEX;
+    if (caller_is_job) { /* into the parent's list of calls in flight, at its head */
+        uint32_t head = s->jobs[caller].child;
+        c->sibling = head;
+        if (head != NO_INDEX)
+            s->calls[head].sibling_prev = ci;
         s->jobs[caller].child = ci;
     }
     edge->stats.calls++;

@@ -79,7 +79,9 @@ struct credit_list {
 struct call {
     uint32_t gen, next_free;
     uint32_t caller;         /* parent job, or request when !caller_is_job */
-    uint32_t sibling;        /* the next call in flight of the same parent job */
+    uint32_t sibling, sibling_prev; /* the next and previous calls in flight of the same
+                                       parent job (doubly linked: a completion unlinks
+                                       in O(1), however wide the fan-out) */
     uint32_t service;
     uint32_t process;        /* the calling process: the parent job's instance, or the
                                 request's client process */

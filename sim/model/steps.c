@@ -22,12 +22,16 @@ void steps_unlink(struct sim *s, uint32_t ci)
 {
     struct call *c = &s->calls[ci];
     SIM_ASSERT(c->caller_is_job);
-    uint32_t *link = &s->jobs[c->caller].child;
-    while (*link != NO_INDEX && *link != ci)
-        link = &s->calls[*link].sibling;
-    if (*link == ci)
-        *link = c->sibling;
-    c->sibling = NO_INDEX;
+    uint32_t *job_child = &s->jobs[c->caller].child;
+    if (c->sibling_prev != NO_INDEX)
+        s->calls[c->sibling_prev].sibling = c->sibling;
+    else if (*job_child == ci)
+        *job_child = c->sibling;
+    else
+        return; /* not in the list (its step was abandoned) */
+    if (c->sibling != NO_INDEX)
+        s->calls[c->sibling].sibling_prev = c->sibling_prev;
+    c->sibling = c->sibling_prev = NO_INDEX;
 }
 
 void steps_abandon(struct sim *s, uint32_t j)
@@ -35,7 +39,11 @@ void steps_abandon(struct sim *s, uint32_t j)
     uint32_t ci = s->jobs[j].child;
     s->jobs[j].child = NO_INDEX;
     while (ci != NO_INDEX) {
-        uint32_t next = s->calls[ci].sibling;
+        struct call *c = &s->calls[ci];
+        uint32_t next = c->sibling;
+        /* out of the list before it goes: what abandoning it frees must
+         * not reach back into calls already abandoned */
+        c->sibling = c->sibling_prev = NO_INDEX;
         call_abandon(s, ci);
         ci = next;
     }

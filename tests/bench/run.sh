@@ -47,6 +47,42 @@ bench "two-tier api-db, 10 min" 3 mmc scenarios/api-db.json --set duration_s=600
 bench "timers: 100k users, 1 s timeouts" 3 timers tests/bench/timers.json
 bench "timers: 50k users (memory scales)" 3 timers tests/bench/timers.json --set clients.users.users=50000 --set services.svc.workers=50000
 bench "ten services, fan-out, faults, 10M" 1 mmc tests/bench/ten-services.json
+# Scaling: the same work in a bigger system should cost the same per
+# request. Each case runs small and big (best of three each) and prints the
+# CPU per unit of work at both and their ratio (1.0 is flat).
+per_unit() { # per_unit JSON UNITS_PER_REQUEST: best ns of CPU per unit of work
+  local best=""
+  for i in 1 2 3; do
+    line=$("$bin" run "$1" --quiet --stats --out "$out/scale" 2>&1 >/dev/null | grep '^stats:')
+    ns=$(sed -n 's/.* requests=\([0-9]*\) .* cpu_s=\([0-9.]*\).*/\1 \2/p' <<<"$line" |
+         awk -v u="$2" '{printf "%.0f", $2 * 1e9 / ($1 * u)}')
+    if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then best=$ns; fi
+  done
+  echo "$best"
+}
+scale() { # scale LABEL UNIT SMALL_LABEL SMALL_JSON BIG_LABEL BIG_JSON UNITS_SMALL UNITS_BIG
+  local a b
+  a=$(per_unit "$4" "$7") b=$(per_unit "$6" "$8")
+  printf '%-40s %-5s %8s ns/%s   %-6s %8s ns/%s   ratio %s\n' "$1" "$3" "$a" "$2" "$5" "$b" "$2" \
+    "$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.2f", b / a}')"
+}
+# fan-out: one front request calls `width` leaves in parallel (wait all);
+# the same 2 M leaf calls either way
+fanout_json() { # fanout_json WIDTH FILE
+  awk -v w="$1" 'BEGIN {
+    printf "{\"name\":\"fanout\",\"duration_s\":20,\"window_s\":1,\"services\":["
+    printf "{\"name\":\"front\",\"workers\":100000,\"service_time\":{\"dist\":\"constant\",\"value_ms\":0.1},"
+    printf "\"calls\":[{\"parallel\":["
+    for (i = 0; i < w; i++) printf "%s{\"service\":\"leaf\"}", i ? "," : ""
+    printf "],\"wait\":\"all\"}]},"
+    printf "{\"name\":\"leaf\",\"workers\":100000,\"service_time\":{\"dist\":\"exponential\",\"mean_ms\":1}}],"
+    printf "\"clients\":[{\"name\":\"c\",\"target\":\"front\",\"arrival\":{\"rate_rps\":%d}}]}\n", 100000 / w }' >"$2"
+}
+fanout_json 10 "$out/fan10.json"; fanout_json 100 "$out/fan100.json"
+echo
+printf 'scaling (CPU per unit of work, best of three)\n'
+scale "fan-out, parallel calls per request" call "w=10" "$out/fan10.json" "w=100" "$out/fan100.json" 11 101
+
 # A tiny scenario's whole process (exec, loading, run, seven result files):
 # CPU per run over 100 runs (user + system, as bash's `time` sums the
 # children), peak RSS from --stats. The program links no SDL (viz_exec.h).
