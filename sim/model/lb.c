@@ -24,12 +24,16 @@ static uint32_t round_robin(struct service_rt *svc, const struct outlier *ej)
     return NO_INDEX;
 }
 
-/* The k-th usable instance (k < usable_count). */
+/* The k-th usable instance (k < usable_count), in index order. A caller's
+ * own ejections are few and rare, and then it scans. */
 static uint32_t nth_in_rotation(const struct service_rt *svc, const struct outlier *ej,
                                 uint32_t k)
 {
-    if (!svc->removed && !(ej && ej->ejected))
+    bool ejections = ej && ej->ejected;
+    if (!svc->removed && !ejections)
         return k;
+    if (!ejections && svc->rotation.n)
+        return fenwick_select(&svc->rotation, k);
     for (uint32_t i = 0; i < svc->cfg->instances; i++)
         if (usable(svc, ej, i) && k-- == 0)
             return i;

@@ -73,6 +73,8 @@ void service_init(struct sim *s, uint32_t i)
     svc->cfg = &s->sc->services[i];
     svc->inst = xcalloc(svc->cfg->instances, sizeof *svc->inst);
     const struct service_cfg *cfg = svc->cfg;
+    if (cfg->instances > LB_SCAN_MAX) /* every instance starts in rotation */
+        fenwick_init_ones(&svc->rotation, cfg->instances);
     bool admission = admission_configured(&cfg->admission);
     for (uint32_t k = 0; k < cfg->instances; k++) {
         svc->inst[k].st = healthy(cfg);
@@ -142,6 +144,7 @@ void service_release(struct service_rt *svc)
         free(svc->inst[i].adm);
     }
     free(svc->inst);
+    fenwick_free(&svc->rotation);
     for (uint32_t k = 0; svc->call_edges && k < svc->cfg->call_count; k++)
         edge_release(&svc->call_edges[k]);
     free(svc->call_edges);

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "../base/fenwick.h"
 #include "../base/histogram.h"
 #include "../base/rng.h"
 #include "../kernel/eventq.h"
@@ -255,6 +256,8 @@ struct service_rt {
     struct instance *inst;
     uint32_t rr_next;
     uint32_t removed;      /* instances out of rotation (instance.out) */
+    struct fenwick rotation; /* with many instances: 1 for each in rotation, so a random
+                                pick finds the k-th in O(log n) (n 0: none kept) */
     struct probe *probes;  /* per instance, with health checks */
     struct outlier outlier;     /* outlier_detection with scope "service" */
     struct edge_rt **outlier_callers; /* else: the caller edges whose processes keep their
@@ -546,6 +549,9 @@ void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance);
  * (a client-side balancer), or NULL to use the instances' true load; `ej`
  * the calling process's own outlier detector, whose ejections it skips, or
  * NULL. */
+/* Up to this many instances a balancer scans them (a few cache lines);
+ * past it, a service keeps its rotation in a Fenwick tree. */
+#define LB_SCAN_MAX 32
 uint32_t lb_pick(struct service_rt *svc, const uint32_t *seen, const struct outlier *ej);
 /* job.c: the attempt no longer counts in its caller's balancer view (it
  * answered, timed out or was let go). */

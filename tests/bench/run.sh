@@ -79,9 +79,26 @@ fanout_json() { # fanout_json WIDTH FILE
     printf "\"clients\":[{\"name\":\"c\",\"target\":\"front\",\"arrival\":{\"rate_rps\":%d}}]}\n", 100000 / w }' >"$2"
 }
 fanout_json 10 "$out/fan10.json"; fanout_json 100 "$out/fan100.json"
+# instances: 20,000 requests/s over N instances of 4 workers (1 ms of work)
+# with one instance out of rotation (all its workers lost) from the start
+instances_json() { # instances_json N LB FILE
+  awk -v n="$1" -v lb="$2" 'BEGIN {
+    printf "{\"name\":\"inst\",\"duration_s\":20,\"window_s\":10,\"services\":["
+    printf "{\"name\":\"s\",\"instances\":%d,\"workers\":4,\"lb\":\"%s\",", n, lb
+    printf "\"service_time\":{\"dist\":\"exponential\",\"mean_ms\":1}}],"
+    printf "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"arrival\":{\"rate_rps\":20000}}],"
+    printf "\"faults\":[{\"kind\":\"capacity\",\"target\":\"s\",\"first_instance\":0,\"instances\":1,"
+    printf "\"at_s\":0.001,\"duration_s\":30}]}\n" }' >"$3"
+}
+for lb in least_outstanding random p2c; do
+  instances_json 10 $lb "$out/i10-$lb.json"; instances_json 10000 $lb "$out/i10000-$lb.json"
+done
 echo
 printf 'scaling (CPU per unit of work, best of three)\n'
 scale "fan-out, parallel calls per request" call "w=10" "$out/fan10.json" "w=100" "$out/fan100.json" 11 101
+for lb in least_outstanding random p2c; do
+  scale "$lb, one instance out" req "n=10" "$out/i10-$lb.json" "n=10000" "$out/i10000-$lb.json" 1 1
+done
 
 # A tiny scenario's whole process (exec, loading, run, seven result files):
 # CPU per run over 100 runs (user + system, as bash's `time` sums the
