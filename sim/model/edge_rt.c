@@ -44,7 +44,7 @@ void edge_release(struct edge_rt *e)
     free(e->window_latency);
     free(e->total_latency);
     for (uint32_t m = 0; e->seen && m < e->processes; m++)
-        free(e->seen[m]);
+        lb_view_free(e->seen[m]);
     free(e->seen);
     for (uint32_t m = 0; e->detectors && m < e->processes; m++)
         if (e->detectors[m]) {
@@ -85,7 +85,7 @@ struct outlier *edge_detector_of(struct edge_rt *e, uint32_t m)
     return e->detectors[m];
 }
 
-uint32_t *edge_view_of(struct edge_rt *e, uint32_t m)
+struct lb_view *edge_view_of(struct edge_rt *e, uint32_t m, struct service_rt *svc)
 {
     if (!e->seen)
         return NULL;
@@ -93,7 +93,7 @@ uint32_t *edge_view_of(struct edge_rt *e, uint32_t m)
     /* memory for the processes that call, not for every process there is
      * (20,000 users of whom a few hundred call a many-instance service) */
     if (!e->seen[m])
-        e->seen[m] = xcalloc(e->callee_instances, sizeof *e->seen[m]);
+        e->seen[m] = lb_view_new(svc);
     return e->seen[m];
 }
 

@@ -28,8 +28,7 @@ void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance)
     if (out != in->out) {
         in->out = out;
         svc->removed += out ? 1 : (uint32_t)-1;
-        if (svc->rotation.n)
-            fenwick_add(&svc->rotation, instance, out ? -1 : 1);
+        lb_rotation_changed(svc, instance);
         service_recount_up(s, service, instance);
     }
 }

@@ -102,8 +102,7 @@ void job_unsee(struct sim *s, uint32_t j)
     struct job *job = &s->jobs[j];
     if (!job->seen_by)
         return;
-    SIM_ASSERT(job->seen_by[job->instance] > 0);
-    job->seen_by[job->instance]--;
+    lb_view_add(&s->services[job->service], job->seen_by, job->instance, -1);
     job->seen_by = NULL;
 }
 

@@ -3,6 +3,9 @@
  * failing readiness probes) are never picked; an instance that is down or
  * black-holed still is, unless health checks or outlier detection have
  * told the balancer otherwise. */
+#include <stdlib.h>
+
+#include "../base/xalloc.h"
 #include "sim_internal.h"
 
 /* In rotation, and not ejected by the caller's own outlier detector. */
@@ -55,21 +58,32 @@ static uint32_t usable_count(const struct service_rt *svc, const struct outlier 
 /* The load a balancer sees at instance i: the caller's own attempts there
  * (a client-side balancer: Envoy, gRPC, Finagle), or, global, everything
  * in service or queued there (a central balancer that sees the instances). */
-static uint32_t outstanding(const struct service_rt *svc, const uint32_t *seen, uint32_t i)
+static uint32_t outstanding(const struct service_rt *svc, const struct lb_view *view,
+                            uint32_t i)
 {
-    return seen ? seen[i] : svc->inst[i].busy + svc->inst[i].queued;
+    return view ? view->count[i] : svc->inst[i].busy + svc->inst[i].queued;
 }
 
 /* Fewest requests outstanding; ties go to the first after the last pick,
- * so equal instances share the load instead of the lowest index taking it. */
-static uint32_t least_outstanding(struct service_rt *svc, const uint32_t *seen,
+ * so equal instances share the load instead of the lowest index taking it.
+ * With many instances the view's tree finds that instance in O(log n)
+ * (unless the caller has ejections of its own, rare and few: then a scan). */
+static uint32_t least_outstanding(struct service_rt *svc, const struct lb_view *view,
                                   const struct outlier *ej)
 {
     uint32_t n = svc->cfg->instances, best = NO_INDEX;
+    const struct min_tree *tree = view ? &view->least : &svc->least;
+    if (tree->n && !(ej && ej->ejected)) {
+        best = min_tree_first_least_from(tree, svc->rr_next);
+        if (best == UINT32_MAX)
+            return NO_INDEX;
+        svc->rr_next = (best + 1) % n;
+        return best;
+    }
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = (svc->rr_next + k) % n;
         if (usable(svc, ej, i) &&
-            (best == NO_INDEX || outstanding(svc, seen, i) < outstanding(svc, seen, best)))
+            (best == NO_INDEX || outstanding(svc, view, i) < outstanding(svc, view, best)))
             best = i;
     }
     if (best != NO_INDEX)
@@ -79,7 +93,7 @@ static uint32_t least_outstanding(struct service_rt *svc, const uint32_t *seen,
 
 /* Power of two choices: two distinct instances at random, the less loaded
  * wins (Mitzenmacher; Envoy's default least-request). */
-static uint32_t p2c(struct service_rt *svc, const uint32_t *seen, const struct outlier *ej)
+static uint32_t p2c(struct service_rt *svc, const struct lb_view *view, const struct outlier *ej)
 {
     uint32_t n = usable_count(svc, ej);
     if (n <= 1)
@@ -90,10 +104,10 @@ static uint32_t p2c(struct service_rt *svc, const uint32_t *seen, const struct o
         b++;
     a = nth_in_rotation(svc, ej, a);
     b = nth_in_rotation(svc, ej, b);
-    return outstanding(svc, seen, b) < outstanding(svc, seen, a) ? b : a;
+    return outstanding(svc, view, b) < outstanding(svc, view, a) ? b : a;
 }
 
-uint32_t lb_pick(struct service_rt *svc, const uint32_t *seen, const struct outlier *ej)
+uint32_t lb_pick(struct service_rt *svc, const struct lb_view *view, const struct outlier *ej)
 {
     if (svc->cfg->instances == 1) /* nothing to choose */
         return usable(svc, ej, 0) ? 0 : NO_INDEX;
@@ -103,12 +117,88 @@ uint32_t lb_pick(struct service_rt *svc, const uint32_t *seen, const struct outl
         return n ? nth_in_rotation(svc, ej, (uint32_t)rng_below(&svc->lb_rng, n)) : NO_INDEX;
     }
     case LB_LEAST_OUTSTANDING:
-        return least_outstanding(svc, seen, ej);
+        return least_outstanding(svc, view, ej);
     case LB_P2C:
-        return p2c(svc, seen, ej);
+        return p2c(svc, view, ej);
     case LB_ROUND_ROBIN:
     case LB_KIND_COUNT:
         break;
     }
     return round_robin(svc, ej);
+}
+
+/* ---- the state behind the picks ---- */
+
+static bool keeps_least_tree(const struct service_cfg *cfg)
+{
+    return cfg->instances > LB_SCAN_MAX && cfg->lb == LB_LEAST_OUTSTANDING;
+}
+
+void lb_init(struct service_rt *svc)
+{
+    const struct service_cfg *cfg = svc->cfg;
+    if (cfg->instances > LB_SCAN_MAX) /* every instance starts in rotation */
+        fenwick_init_ones(&svc->rotation, cfg->instances);
+    if (keeps_least_tree(cfg) && !lb_uses_caller_view(cfg))
+        min_tree_init(&svc->least, cfg->instances); /* nothing outstanding yet */
+}
+
+void lb_release(struct service_rt *svc)
+{
+    fenwick_free(&svc->rotation);
+    min_tree_free(&svc->least);
+    free(svc->views); /* the views themselves are their edges' */
+    svc->views = NULL;
+    svc->view_count = svc->view_cap = 0;
+}
+
+static void view_key(const struct service_rt *svc, struct lb_view *v, uint32_t i)
+{
+    min_tree_set(&v->least, i, svc->inst[i].out ? MIN_TREE_NONE : v->count[i]);
+}
+
+void lb_rotation_changed(struct service_rt *svc, uint32_t i)
+{
+    bool out = svc->inst[i].out;
+    if (svc->rotation.n)
+        fenwick_add(&svc->rotation, i, out ? -1 : 1);
+    lb_load_changed(svc, i);
+    for (uint32_t k = 0; k < svc->view_count; k++) /* a transition: rare */
+        view_key(svc, svc->views[k], i);
+}
+
+struct lb_view *lb_view_new(struct service_rt *svc)
+{
+    struct lb_view *v = xcalloc(1, sizeof *v);
+    uint32_t n = svc->cfg->instances;
+    v->count = xcalloc(n, sizeof *v->count);
+    if (keeps_least_tree(svc->cfg)) {
+        min_tree_init(&v->least, n);
+        for (uint32_t i = 0; i < n; i++)
+            if (svc->inst[i].out)
+                view_key(svc, v, i);
+        if (svc->view_count == svc->view_cap) {
+            svc->view_cap = svc->view_cap ? 2 * svc->view_cap : 4;
+            svc->views = xreallocarray(svc->views, svc->view_cap, sizeof *svc->views);
+        }
+        svc->views[svc->view_count++] = v;
+    }
+    return v;
+}
+
+void lb_view_free(struct lb_view *v)
+{
+    if (!v)
+        return;
+    free(v->count);
+    min_tree_free(&v->least);
+    free(v);
+}
+
+void lb_view_add(struct service_rt *svc, struct lb_view *v, uint32_t i, int delta)
+{
+    SIM_ASSERT(delta > 0 || v->count[i] > 0);
+    v->count[i] += (uint32_t)delta;
+    if (v->least.n)
+        view_key(svc, v, i);
 }

@@ -51,6 +51,12 @@ static void ring_push_back(struct instance *in, uint32_t job)
         in->window_max_queue = in->queued;
 }
 
+/* The instance's index in its service, for the balancer's trees. */
+static inline uint32_t index_of(const struct service_rt *svc, const struct instance *in)
+{
+    return (uint32_t)(in - svc->inst);
+}
+
 static uint32_t ring_pop(struct instance *in, enum queue_discipline d)
 {
     SIM_ASSERT(in->queued > 0);
@@ -73,8 +79,6 @@ void service_init(struct sim *s, uint32_t i)
     svc->cfg = &s->sc->services[i];
     svc->inst = xcalloc(svc->cfg->instances, sizeof *svc->inst);
     const struct service_cfg *cfg = svc->cfg;
-    if (cfg->instances > LB_SCAN_MAX) /* every instance starts in rotation */
-        fenwick_init_ones(&svc->rotation, cfg->instances);
     bool admission = admission_configured(&cfg->admission);
     for (uint32_t k = 0; k < cfg->instances; k++) {
         svc->inst[k].st = healthy(cfg);
@@ -85,6 +89,7 @@ void service_init(struct sim *s, uint32_t i)
         svc->inst[k].adm = xcalloc(1, sizeof *svc->inst[k].adm);
         admission_init(svc->inst[k].adm, &cfg->admission);
     }
+    lb_init(svc);
     char stream[160];
     snprintf(stream, sizeof stream, "service:%s:work", svc->cfg->name);
     rng_init_stream(&svc->work_rng, s->seed, stream);
@@ -144,7 +149,7 @@ void service_release(struct service_rt *svc)
         free(svc->inst[i].adm);
     }
     free(svc->inst);
-    fenwick_free(&svc->rotation);
+    lb_release(svc);
     for (uint32_t k = 0; svc->call_edges && k < svc->cfg->call_count; k++)
         edge_release(&svc->call_edges[k]);
     free(svc->call_edges);
@@ -182,6 +187,7 @@ static void start_work(struct sim *s, uint32_t j)
     service_integrate(svc, s->now);
     svc->busy++;
     svc->inst[job->instance].busy++;
+    lb_load_changed(svc, job->instance);
     job->state = JOB_WORKING;
     job->work_start = s->now;
     if (job->orphaned)
@@ -265,11 +271,15 @@ static uint32_t take_next(struct sim *s, struct service_rt *svc, struct instance
 {
     const struct service_cfg *cfg = svc->cfg;
     struct admission *adm = in->adm;
-    if (!adm || !(cfg->admission.codel || cfg->admission.adaptive_lifo))
-        return ring_pop(in, cfg->discipline);
+    if (!adm || !(cfg->admission.codel || cfg->admission.adaptive_lifo)) {
+        uint32_t j = ring_pop(in, cfg->discipline);
+        lb_load_changed(svc, index_of(svc, in));
+        return j;
+    }
     sim_time oldest = s->now - s->jobs[in->ring[in->ring_head]].arrived_at;
     bool newest = admission_serve_newest(adm, s->now, oldest);
     uint32_t j = ring_pop(in, newest ? QUEUE_LIFO : cfg->discipline);
+    lb_load_changed(svc, index_of(svc, in));
     if (admission_sheds(adm, s->now - s->jobs[j].arrived_at)) {
         shed(s, j);
         return NO_INDEX;
@@ -303,6 +313,7 @@ static void release_worker(struct sim *s, uint32_t j)
     svc->busy--;
     struct instance *in = &svc->inst[job->instance];
     in->busy--;
+    lb_load_changed(svc, job->instance);
     in->served++;
     if (in->queued)
         start_waiting(s, svc, job->instance);
@@ -415,17 +426,17 @@ static void arrive(struct sim *s, uint32_t j)
     /* only a balancer that weighs the caller's own view reads the caller (a
      * cold load per request otherwise); one that already let the job go
      * (its call may be gone) counts nothing */
-    uint32_t *view = NULL;
+    struct lb_view *view = NULL;
     const struct outlier *ej = NULL;
     if (!job->caller_gone &&
         (lb_uses_caller_view(svc->cfg) || (svc->cfg->has_outlier && !svc->cfg->outlier_shared))) {
         const struct call *c = &s->calls[job->call];
-        view = edge_view_of(c->edge, c->process);
+        view = edge_view_of(c->edge, c->process, svc);
         ej = edge_detector_of(c->edge, c->process);
     }
     job->instance = lb_pick(svc, view, ej);
     if (view && job->instance != NO_INDEX) { /* the calling process counts it out there */
-        view[job->instance]++;
+        lb_view_add(svc, view, job->instance, 1);
         job->seen_by = view;
     }
     if (job->instance == NO_INDEX) { /* no instance in rotation: fail fast */
@@ -465,6 +476,7 @@ static void arrive(struct sim *s, uint32_t j)
     } else {
         service_integrate(svc, s->now);
         ring_push_back(in, j);
+        lb_load_changed(svc, index_of(svc, in));
         svc->queued++;
         if (svc->queued > svc->window_max_queue)
             svc->window_max_queue = svc->queued;
@@ -584,6 +596,7 @@ static struct job_ref *collect_jobs(struct sim *s, uint32_t service, uint32_t in
         service_integrate(svc, s->now);
         while (in->queued) {
             uint32_t j = ring_pop(in, QUEUE_FIFO);
+            lb_load_changed(svc, index_of(svc, in));
             svc->queued--;
             refs[n++] = (struct job_ref){j, s->jobs[j].gen};
         }

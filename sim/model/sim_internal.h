@@ -17,6 +17,7 @@
 
 #include "../base/fenwick.h"
 #include "../base/histogram.h"
+#include "../base/min_tree.h"
 #include "../base/rng.h"
 #include "../kernel/eventq.h"
 #include "cache.h"
@@ -115,6 +116,15 @@ struct exec_rec {
 
 /* One caller-to-callee edge with a network: its settings and its own
  * random stream (so a change elsewhere leaves its draws alone). */
+/* What one calling process's balancer sees of a callee's instances: its own
+ * attempts outstanding at each (a client-side balancer: Envoy, gRPC,
+ * Finagle); with many instances and least_outstanding, also those counts in
+ * a min_tree, instances out of rotation keyed MIN_TREE_NONE. */
+struct lb_view {
+    uint32_t *count;
+    struct min_tree least; /* n 0: not kept */
+};
+
 struct edge_rt {
     const struct network_cfg *cfg; /* NULL: no network on this edge */
     struct rng rng;
@@ -125,7 +135,7 @@ struct edge_rt {
     /* A client-side balancer's views, one per calling process: what that
      * process has outstanding at each instance of the callee. NULL: the
      * balancer is global. A process's row is allocated when it first calls. */
-    uint32_t **seen;
+    struct lb_view **seen;
     uint32_t processes, callee_instances; /* calling processes; the callee's instances */
     /* Per calling process, its own outlier detector for the callee's
      * instances (allocated when the process first uses it), or NULL: the
@@ -166,7 +176,7 @@ struct job {
     sim_time arrived_at;
     sim_time sent_at;       /* its caller sent it (a connect timeout counts from here) */
     uint16_t status;        /* the HTTP status its failure replies with; 0: its outcome's */
-    uint32_t *seen_by;      /* the balancer view (a calling process's row) counting it, or NULL */
+    struct lb_view *seen_by; /* the balancer view (a calling process's) counting it, or NULL */
     sim_time deadline;      /* when its caller stops waiting; NEVER if it never does */
     sim_time inherited;     /* a deadline_ms propagated from above, for its own calls */
     sim_time done_at;       /* JOB_WORKING: when the work completes */
@@ -258,6 +268,10 @@ struct service_rt {
     uint32_t removed;      /* instances out of rotation (instance.out) */
     struct fenwick rotation; /* with many instances: 1 for each in rotation, so a random
                                 pick finds the k-th in O(log n) (n 0: none kept) */
+    struct min_tree least;   /* with many instances, least_outstanding and a global view:
+                                each instance's busy + queued (n 0: none kept) */
+    struct lb_view **views;  /* the callers' views that keep trees, told of rotation */
+    uint32_t view_count, view_cap;
     struct probe *probes;  /* per instance, with health checks */
     struct outlier outlier;     /* outlier_detection with scope "service" */
     struct edge_rt **outlier_callers; /* else: the caller edges whose processes keep their
@@ -493,8 +507,8 @@ void edge_watch_instances(struct edge_rt *e, const struct scenario *sc, uint32_t
 /* Process m's outlier detector for the callee, NULL when there is none of
  * its own. */
 struct outlier *edge_detector_of(struct edge_rt *e, uint32_t m);
-/* Process m's view, NULL when the balancer is global. */
-uint32_t *edge_view_of(struct edge_rt *e, uint32_t m);
+/* Process m's view of the callee `svc`, NULL when the balancer is global. */
+struct lb_view *edge_view_of(struct edge_rt *e, uint32_t m, struct service_rt *svc);
 /* One leg across the edge's network: false if the message is lost, else its delay. */
 bool edge_cross(struct edge_rt *e, sim_time *delay);
 /* An attempt that went out on the edge ended (its answer or its timeout). */
@@ -544,15 +558,35 @@ void health_on_result(struct sim *s, uint32_t job, bool failed);
 /* Recomputes whether the instance is in rotation from all its reasons. */
 void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance);
 
-/* lb.c: the instance in rotation for the next request, or NO_INDEX. `seen`
+/* lb.c: the instance in rotation for the next request, or NO_INDEX. `view`
  * is the calling process's own count of attempts outstanding per instance
  * (a client-side balancer), or NULL to use the instances' true load; `ej`
  * the calling process's own outlier detector, whose ejections it skips, or
  * NULL. */
+uint32_t lb_pick(struct service_rt *svc, const struct lb_view *view, const struct outlier *ej);
 /* Up to this many instances a balancer scans them (a few cache lines);
- * past it, a service keeps its rotation in a Fenwick tree. */
+ * past it, a service keeps its rotation in a Fenwick tree, and a
+ * least-outstanding balancer each view's loads in a min_tree. */
 #define LB_SCAN_MAX 32
-uint32_t lb_pick(struct service_rt *svc, const uint32_t *seen, const struct outlier *ej);
+/* A service's balancer state (after its instances exist), and its end. */
+void lb_init(struct service_rt *svc);
+void lb_release(struct service_rt *svc);
+/* Instance i's busy + queued changed (the global view's load): one branch
+ * unless the service keeps a tree. */
+static inline void lb_load_changed(struct service_rt *svc, uint32_t i)
+{
+    if (svc->least.n) {
+        const struct instance *in = &svc->inst[i];
+        min_tree_set(&svc->least, i, in->out ? MIN_TREE_NONE : in->busy + in->queued);
+    }
+}
+/* Instance i left or rejoined rotation (instance.out is already set). */
+void lb_rotation_changed(struct service_rt *svc, uint32_t i);
+/* A calling process's view of svc's instances, and its end. */
+struct lb_view *lb_view_new(struct service_rt *svc);
+void lb_view_free(struct lb_view *v);
+/* The view counts one more (delta 1) or one fewer (-1) attempt at instance i. */
+void lb_view_add(struct service_rt *svc, struct lb_view *v, uint32_t i, int delta);
 /* job.c: the attempt no longer counts in its caller's balancer view (it
  * answered, timed out or was let go). */
 void job_unsee(struct sim *s, uint32_t j);
