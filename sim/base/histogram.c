@@ -85,6 +85,28 @@ void histogram_merge(struct histogram *into, const struct histogram *from)
         into->max_ns = from->max_ns;
 }
 
+/* The rank (1-based) of the value at percentile p in (0, 100) of count
+ * values: ceil(p/100 * count), at least 1. */
+static uint64_t rank_of(double p, uint64_t count)
+{
+    double want = p / 100 * (double)count;
+    uint64_t rank = (uint64_t)want;
+    if ((double)rank < want || rank == 0)
+        rank++;
+    return rank;
+}
+
+/* The value reported for bucket i: its midpoint, clamped to [min, max]. */
+static sim_time reported(const struct histogram *h, uint32_t i)
+{
+    sim_time lowest, width;
+    bucket_range(i, &lowest, &width);
+    sim_time mid = lowest + width / 2;
+    if (mid < h->min_ns)
+        return h->min_ns;
+    return mid > h->max_ns ? h->max_ns : mid;
+}
+
 sim_time histogram_percentile(const struct histogram *h, double p)
 {
     if (!h->count)
@@ -93,23 +115,45 @@ sim_time histogram_percentile(const struct histogram *h, double p)
         return h->max_ns;
     if (p <= 0)
         return h->min_ns;
-    double want = p / 100 * (double)h->count;
-    uint64_t rank = (uint64_t)want;
-    if ((double)rank < want || rank == 0)
-        rank++;
-    uint64_t seen = 0;
+    uint64_t rank = rank_of(p, h->count), seen = 0;
     for (uint32_t i = h->lo_index; i <= h->hi_index; i++) {
         seen += h->counts[i];
-        if (seen >= rank) {
-            sim_time lowest, width;
-            bucket_range(i, &lowest, &width);
-            sim_time mid = lowest + width / 2;
-            if (mid < h->min_ns)
-                return h->min_ns;
-            return mid > h->max_ns ? h->max_ns : mid;
-        }
+        if (seen >= rank)
+            return reported(h, i);
     }
     return h->max_ns;
+}
+
+void ranked_histogram_init(struct ranked_histogram *r)
+{
+    histogram_init(&r->h);
+    memset(r->tree, 0, sizeof r->tree);
+}
+
+void ranked_histogram_record(struct ranked_histogram *r, sim_time value_ns)
+{
+    histogram_record(&r->h, value_ns);
+    for (uint32_t x = index_of(value_ns) + 1; x <= HIST_COUNTS; x += x & -x)
+        r->tree[x]++;
+}
+
+sim_time ranked_histogram_percentile(const struct ranked_histogram *r, double p)
+{
+    const struct histogram *h = &r->h;
+    if (!h->count || p >= 100 || p <= 0)
+        return histogram_percentile(h, p);
+    /* the first bucket whose running total reaches rank: descend the tree
+     * over the longest prefix whose total stays below it */
+    uint64_t below = rank_of(p, h->count) - 1;
+    uint32_t pos = 0, step = 1;
+    while (step * 2 <= HIST_COUNTS)
+        step *= 2;
+    for (; step; step /= 2)
+        if (pos + step <= HIST_COUNTS && r->tree[pos + step] <= below) {
+            pos += step;
+            below -= r->tree[pos];
+        }
+    return pos < HIST_COUNTS ? reported(h, pos) : h->max_ns;
 }
 
 double histogram_mean_ns(const struct histogram *h)

@@ -44,6 +44,19 @@ void histogram_merge(struct histogram *into, const struct histogram *from);
  * gives max and p = 0 min exactly. 0 when empty. */
 sim_time histogram_percentile(const struct histogram *h, double p);
 double histogram_mean_ns(const struct histogram *h);
+
+/* A histogram that answers percentiles in O(log buckets) instead of a scan
+ * of its buckets: beside the counts, a Fenwick tree of them finds the bucket
+ * holding a rank. For a percentile asked once per request (hedging on the
+ * caller's observed p95), where the scan cost about 0.8 us each. Answers are
+ * exactly histogram_percentile's. ~83 KiB. */
+struct ranked_histogram {
+    struct histogram h;
+    uint64_t tree[HIST_COUNTS + 1]; /* 1-based Fenwick over h.counts */
+};
+void ranked_histogram_init(struct ranked_histogram *r);
+void ranked_histogram_record(struct ranked_histogram *r, sim_time value_ns);
+sim_time ranked_histogram_percentile(const struct ranked_histogram *r, double p);
 static inline bool histogram_is_empty(const struct histogram *h) { return h->count == 0; }
 
 #endif

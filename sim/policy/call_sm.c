@@ -452,7 +452,7 @@ static void hedged_result(struct call_sm *m, sim_time now, enum outcome o,
     struct policy *p = m->pol;
     if (outcome_is_success(o)) { /* the first answer wins */
         if (p->latency)
-            histogram_record(p->latency, now - m->started);
+            ranked_histogram_record(p->latency, now - m->started);
         push(fx, CALL_FX_CANCEL_ATTEMPTS);
         m->in_flight = 0;
         finish(m, now, o, fx);
@@ -480,8 +480,8 @@ void call_sm_sent_any(struct call_sm *m, sim_time now, struct call_effects *fx)
     if (!p || !p->cfg->hedge.present || m->hedges_sent >= p->cfg->hedge.max_hedged)
         return;
     sim_time delay = p->cfg->hedge.delay_ns;
-    if (p->latency && p->latency->count >= 100) /* enough seen to trust the percentile */
-        delay = histogram_percentile(p->latency, p->cfg->hedge.percentile);
+    if (p->latency && p->latency->h.count >= 100) /* enough seen to trust the percentile */
+        delay = ranked_histogram_percentile(p->latency, p->cfg->hedge.percentile);
     wait_then(m, delay, CALL_STAGE_HEDGE, fx);
 }
 

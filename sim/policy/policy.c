@@ -58,7 +58,7 @@ struct policy *policy_new(const struct policy_cfg *cfg, uint64_t seed, const cha
                       cfg->bulkhead.thread_pool ? cfg->bulkhead.queue : UINT32_MAX);
     if (cfg->hedge.present && cfg->hedge.percentile > 0) {
         p->latency = xmalloc(sizeof *p->latency);
-        histogram_init(p->latency);
+        ranked_histogram_init(p->latency);
     }
     const struct rate_limit_cfg *rl = &cfg->rate_limit;
     if (rl->kind == RATE_LIMIT_TOKEN_BUCKET)

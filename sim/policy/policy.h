@@ -59,7 +59,8 @@ struct policy {
     struct sre_throttle throttle;
     struct token_bucket bucket;
     struct fixed_window window;
-    struct histogram *latency; /* hedging on a percentile: calls' latencies so far */
+    struct ranked_histogram *latency; /* hedging on a percentile: calls' latencies so far
+                                         (ranked: one percentile asked per send) */
     struct bulkhead bulkhead;
     struct waiter_queue waiters;
     bool limits_call, limits_attempt; /* a limiter stands outside the retry, or inside it */

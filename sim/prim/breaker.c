@@ -23,6 +23,7 @@ static void clear_window(struct breaker *b)
     if (b->buckets)
         for (uint32_t i = 0; i < b->cfg.size; i++)
             b->buckets[i] = (struct breaker_bucket){.second = -1};
+    b->live_head = b->live_count = 0;
     b->ring_next = b->ring_fill = 0;
     b->total = b->failed = b->slow = 0;
     b->consecutive = 0;
@@ -38,8 +39,10 @@ void breaker_init(struct breaker *b, const struct breaker_cfg *cfg)
     b->cfg = *cfg;
     if (cfg->window == BREAKER_WINDOW_COUNT)
         b->ring = xcalloc(cfg->size, 1);
-    else if (cfg->window == BREAKER_WINDOW_TIME)
+    else if (cfg->window == BREAKER_WINDOW_TIME) {
         b->buckets = xcalloc(cfg->size, sizeof *b->buckets);
+        b->live = xcalloc(cfg->size, sizeof *b->live);
+    }
     b->state = BREAKER_CLOSED;
     clear_window(b);
     b->closed_until = cfg->interval_ns; /* closed since time 0 */
@@ -49,8 +52,10 @@ void breaker_release(struct breaker *b)
 {
     free(b->ring);
     free(b->buckets);
+    free(b->live);
     b->ring = NULL;
     b->buckets = NULL;
+    b->live = NULL;
 }
 
 static void enter(struct breaker *b, enum breaker_state s, sim_time now)
@@ -101,22 +106,35 @@ bool breaker_allow(struct breaker *b, sim_time now, uint32_t *generation,
 }
 
 /* Drops time buckets older than the window: the window is the current
- * second plus the size - 1 before it (resilience4j's epoch-second ring). */
+ * second plus the size - 1 before it (resilience4j's epoch-second ring).
+ * Only the non-empty buckets are looked at, oldest first. */
 static struct breaker_bucket *time_bucket(struct breaker *b, sim_time now)
 {
     int64_t second = now / NS_PER_S;
-    for (uint32_t i = 0; i < b->cfg.size; i++) {
-        struct breaker_bucket *k = &b->buckets[i];
-        if (k->second >= 0 && k->second <= second - (int64_t)b->cfg.size) {
-            b->total -= k->total;
-            b->failed -= k->failed;
-            b->slow -= k->slow;
-            *k = (struct breaker_bucket){.second = -1};
-        }
+    uint32_t size = b->cfg.size;
+    while (b->live_count) {
+        int64_t oldest = b->live[b->live_head];
+        if (oldest > second - (int64_t)size)
+            break;
+        struct breaker_bucket *k = &b->buckets[(uint64_t)oldest % size];
+        SIM_ASSERT(k->second == oldest);
+        b->total -= k->total;
+        b->failed -= k->failed;
+        b->slow -= k->slow;
+        *k = (struct breaker_bucket){.second = -1};
+        b->live_head = b->live_head + 1 == size ? 0 : b->live_head + 1;
+        b->live_count--;
     }
-    struct breaker_bucket *k = &b->buckets[(uint64_t)second % b->cfg.size];
-    if (k->second != second)
+    struct breaker_bucket *k = &b->buckets[(uint64_t)second % size];
+    if (k->second != second) { /* a new second; its slot's old one expired above */
+        SIM_ASSERT(k->second < 0);
+        /* the time given never goes back, so the ring stays in order */
+        SIM_ASSERT(!b->live_count ||
+                   b->live[(b->live_head + b->live_count - 1) % size] < second);
         *k = (struct breaker_bucket){.second = second};
+        b->live[(b->live_head + b->live_count) % size] = second;
+        b->live_count++;
+    }
     return k;
 }
 

@@ -95,6 +95,11 @@ struct breaker {
     /* closed window */
     uint8_t *ring;                 /* count window: bit 0 failed, bit 1 slow */
     struct breaker_bucket *buckets;/* time window */
+    /* the seconds of the time window's non-empty buckets, oldest first (a
+     * ring of cfg.size): expiring the old ones takes only those, so a
+     * record costs O(1) amortised however many buckets the window has */
+    int64_t *live;
+    uint32_t live_head, live_count;
     uint32_t ring_next, ring_fill;
     uint32_t total, failed, slow;  /* over the closed window */
     uint32_t consecutive;          /* consecutive failures (closed) or successes (half-open) */

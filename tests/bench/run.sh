@@ -93,12 +93,25 @@ instances_json() { # instances_json N LB FILE
 for lb in least_outstanding random p2c; do
   instances_json 10 $lb "$out/i10-$lb.json"; instances_json 10000 $lb "$out/i10000-$lb.json"
 done
+# a client's policy: a time-window breaker of 10 or 10,000 one-second
+# buckets (it never opens here), and hedging after a fixed delay or after
+# the observed p95
+policy_json() { # policy_json POLICY_JSON FILE
+  printf '{"name":"pol","duration_s":20,"window_s":10,"services":[{"name":"s","workers":200,%s,"clients":[{"name":"c","target":"s","policy":"p","arrival":{"rate_rps":20000}}],"policies":{"p":%s}}\n' \
+    '"service_time":{"dist":"lognormal","median_ms":2,"p99_ms":20}}]' "$1" >"$2"
+}
+policy_json '{"timeout_ms":1000,"circuit_breaker":{"window":"time","size":10}}' "$out/brk10.json"
+policy_json '{"timeout_ms":1000,"circuit_breaker":{"window":"time","size":10000}}' "$out/brk10000.json"
+policy_json '{"timeout_ms":1000,"hedge":{"delay_ms":8}}' "$out/hedge-fixed.json"
+policy_json '{"timeout_ms":1000,"hedge":{"delay_ms":8,"delay_percentile":95}}' "$out/hedge-p95.json"
 echo
 printf 'scaling (CPU per unit of work, best of three)\n'
 scale "fan-out, parallel calls per request" call "w=10" "$out/fan10.json" "w=100" "$out/fan100.json" 11 101
 for lb in least_outstanding random p2c; do
   scale "$lb, one instance out" req "n=10" "$out/i10-$lb.json" "n=10000" "$out/i10000-$lb.json" 1 1
 done
+scale "time-window breaker, buckets" req "10" "$out/brk10.json" "10000" "$out/brk10000.json" 1 1
+scale "hedging delay, fixed or observed p95" req "fixed" "$out/hedge-fixed.json" "p95" "$out/hedge-p95.json" 1 1
 
 # A tiny scenario's whole process (exec, loading, run, seven result files):
 # CPU per run over 100 runs (user + system, as bash's `time` sums the
