@@ -176,3 +176,30 @@ Test(eventq, a_timer_beyond_the_end_of_time_aborts, .signal = SIGABRT)
     struct eventq *q = eventq_new();
     eventq_arm(q, 10, SIM_TIME_NEVER - 5, 0, 0, 0);
 }
+
+/* A reserved sequence number orders an event pushed later as if it had been
+ * pushed when the number was reserved: at equal times it comes before events
+ * pushed in between, after those pushed before. */
+Test(eventq, a_reserved_number_orders_a_late_push_as_an_early_one)
+{
+    struct eventq *q = eventq_new();
+    eventq_push(q, 100, 1, 1, 0);             /* before the reservation */
+    uint64_t first = eventq_reserve(q, 2);    /* two repetitions known now */
+    eventq_push(q, 100, 1, 4, 0);             /* after it, same time */
+    eventq_push(q, 50, 1, 9, 0);
+    struct event e;
+    cr_assert(eventq_pop(q, &e) && e.id == 9);
+    eventq_push_reserved(q, 100, first + 1, 1, 3, 0); /* pushed late, out of order */
+    eventq_push_reserved(q, 100, first, 1, 2, 0);
+    uint32_t order[4];
+    for (int i = 0; i < 4; i++) {
+        cr_assert(eventq_pop(q, &e));
+        order[i] = e.id;
+    }
+    cr_assert_eq(order[0], 1);
+    cr_assert_eq(order[1], 2);
+    cr_assert_eq(order[2], 3);
+    cr_assert_eq(order[3], 4);
+    cr_assert_not(eventq_pop(q, &e));
+    eventq_free(q);
+}

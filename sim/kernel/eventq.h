@@ -51,6 +51,17 @@ void eventq_free(struct eventq *q);
  * event's time). */
 void eventq_push(struct eventq *q, sim_time at, uint32_t kind, uint32_t id, uint64_t arg);
 
+/* Reserves n sequence numbers and returns the first: an event pushed later
+ * with eventq_push_reserved at one of them is ordered as if pushed now. A
+ * series of events known in advance (a fault's repetitions) is then
+ * scheduled one at a time, in memory for one, in the order pushing them
+ * all at once would give. */
+uint64_t eventq_reserve(struct eventq *q, uint64_t n);
+/* Schedules an event at `at` (after the last popped event's time) with a
+ * reserved sequence number `seq`, not yet used. */
+void eventq_push_reserved(struct eventq *q, sim_time at, uint64_t seq, uint32_t kind, uint32_t id,
+                          uint64_t arg);
+
 /* Arms a cancellable timer firing `delay` after `now`. */
 struct timer_handle eventq_arm(struct eventq *q, sim_time now, sim_time delay, uint32_t kind,
                                uint32_t id, uint64_t arg);

@@ -49,17 +49,38 @@ static void list_remove(struct fault_list *l, uint32_t f)
     l->n--;
 }
 
+/* Occurrences of fault f that start before the run ends. */
+static uint64_t occurrences(const struct sim *s, const struct fault_cfg *cfg)
+{
+    if (cfg->at_ns >= s->end)
+        return 0;
+    if (cfg->count <= 1 || cfg->every_ns <= 0)
+        return cfg->count ? 1 : 0;
+    uint64_t fit = (uint64_t)((s->end - 1 - cfg->at_ns) / cfg->every_ns) + 1;
+    return fit < cfg->count ? fit : cfg->count;
+}
+
+/* Pushes occurrence k of fault f if it starts before the end. */
+static void schedule_occurrence(struct sim *s, uint32_t f, uint32_t k)
+{
+    const struct fault_cfg *cfg = &s->sc->faults[f];
+    if (k >= occurrences(s, cfg))
+        return;
+    sim_time start = cfg->at_ns + (sim_time)k * cfg->every_ns;
+    eventq_push_reserved(s->q, start, s->fault_seq[f] + k, EV_FAULT_START, f, k);
+}
+
+/* Every fault's first occurrence. Its repetitions are numbered now (so at
+ * equal times they are ordered as if all were pushed here) but pushed one
+ * at a time, each by the start of the one before: a fault repeated a
+ * million times holds one event, not a million. */
 void fault_schedule_all(struct sim *s)
 {
-    for (uint32_t f = 0; f < s->sc->fault_count; f++) {
-        const struct fault_cfg *cfg = &s->sc->faults[f];
-        for (uint32_t k = 0; k < cfg->count; k++) {
-            sim_time start = cfg->at_ns + (sim_time)k * cfg->every_ns;
-            if (start >= s->end)
-                break;
-            eventq_push(s->q, start, EV_FAULT_START, f, k); /* start pushes the end */
-        }
-    }
+    s->fault_seq = xcalloc(s->sc->fault_count + 1, sizeof *s->fault_seq);
+    for (uint32_t f = 0; f < s->sc->fault_count; f++)
+        s->fault_seq[f] = eventq_reserve(s->q, occurrences(s, &s->sc->faults[f]));
+    for (uint32_t f = 0; f < s->sc->fault_count; f++)
+        schedule_occurrence(s, f, 0); /* each start pushes its end and its successor */
 }
 
 static bool covers(const struct fault_cfg *f, uint32_t instance)
@@ -286,6 +307,7 @@ void fault_instance_drained(struct sim *s, uint32_t service, uint32_t instance)
 static void start(struct sim *s, uint32_t f, uint32_t occurrence)
 {
     const struct fault_cfg *fc = &s->sc->faults[f];
+    schedule_occurrence(s, f, occurrence + 1);
     list_add(list_of(s, fc), f);
     /* Pushed after anything start() schedules, so at equal times the end
      * comes last. (A rolling restart has no end event: its last instance

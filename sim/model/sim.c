@@ -204,6 +204,7 @@ void sim_free(struct sim *s)
         free(s->faults_on_client[i].f);
     free(s->faults_on_service);
     free(s->faults_on_client);
+    free(s->fault_seq);
     recovery_free(s->recovery);
     free(s->services);
     free(s->clients);

@@ -334,6 +334,9 @@ struct sim {
         uint32_t *f;
         uint32_t n, cap;
     } *faults_on_service, *faults_on_client;
+    /* per fault, the sequence number reserved for its first occurrence: the
+     * k-th is pushed when the one before starts, numbered first + k */
+    uint64_t *fault_seq;
     uint32_t partitions_active; /* spares every call the partition check */
     struct recovery *recovery;
 

@@ -113,6 +113,12 @@ done
 scale "time-window breaker, buckets" req "10" "$out/brk10.json" "10000" "$out/brk10000.json" 1 1
 scale "hedging delay, fixed or observed p95" req "fixed" "$out/hedge-fixed.json" "p95" "$out/hedge-p95.json" 1 1
 
+# A fault repeated 999,999 times over a 1,000,000 s run: memory holds one
+# occurrence at a time (each start schedules the next), not all of them.
+printf '{"name":"repeats","duration_s":1000000,"window_s":1000,"services":[{"name":"s","workers":4,"service_time":{"dist":"exponential","mean_ms":5}}],"clients":[{"name":"c","target":"s","arrival":{"rate_rps":1}}],"faults":[{"kind":"latency","target":"s","at_s":0.5,"duration_s":0.1,"factor":2,"every_s":1,"count":999999}]}\n' >"$out/repeats.json"
+rss_rep=$("$bin" run "$out/repeats.json" --quiet --stats --out "$out/repeats" 2>&1 | sed -n 's/.*peak_rss_kib=\([0-9]*\).*/\1/p')
+awk -v r="$rss_rep" 'BEGIN { printf "fault repeated 999,999 times (2 M transitions)    %.1f MiB peak RSS\n", r / 1024 }'
+
 # A tiny scenario's whole process (exec, loading, run, seven result files):
 # CPU per run over 100 runs (user + system, as bash's `time` sums the
 # children), peak RSS from --stats. The program links no SDL (viz_exec.h).
