@@ -2,13 +2,18 @@
  * per point (and variant), into sweep.csv in a stable order.
  *
  * Every point is validated before any runs, so bad input writes nothing.
- * -j N forks N workers that take the rows in turn; each writes its rows,
- * tagged with their number, to a file of its own and reports each finished
- * row on a pipe, which drives the progress bar; the parent puts the rows in
- * order. --shard I/N keeps the points p with p mod N = I - 1, so N
+ * -j N forks N workers; each takes the next row nobody has taken (a
+ * counter in shared memory), so a long point keeps one worker busy while
+ * the others go on with the rest. Each writes its rows, tagged with their
+ * number, to a file of its own and reports each finished row on a pipe,
+ * which drives the progress bar; the parent puts the rows in order, so the
+ * output is the same whoever ran what. --shard I/N keeps the points p with p mod N = I - 1, so N
  * machines split a grid with no coordination, and `stampede merge` joins
  * their files into the sweep.csv one machine would have written. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS: the workers' shared row counter */
 #include <errno.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <math.h>
@@ -195,16 +200,22 @@ static void progress(uint64_t done, uint64_t total, double started)
     fflush(stderr);
 }
 
-/* Worker k of n: runs rows k, k + n, ...; writes "row\tline" to `path` and
- * a byte per finished row to `ping`. Exits 0, or 1 if a row failed. */
+/* across processes, an atomic is only safe if it needs no lock */
+_Static_assert(ATOMIC_LONG_LOCK_FREE == 2 && sizeof(unsigned long) == sizeof(uint64_t),
+               "the workers' shared counter must be a lock-free 64-bit atomic");
+
+/* A worker: runs the next row not yet taken (`next`, shared by all the
+ * workers) until none is left; writes "row\tline" to `path` and a byte per
+ * finished row to `ping`. Exits 0, or 1 if a row failed. */
 static int worker(const struct sweep_options *o, const char *file, const struct job_row *rows,
-                  uint64_t count, uint32_t k, uint32_t n, const char *path, int ping)
+                  uint64_t count, _Atomic uint64_t *next, const char *path, int ping)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
         return 1;
     int rc = 0;
-    for (uint64_t r = k; r < count && !rc; r += n) {
+    for (uint64_t r = atomic_fetch_add(next, 1); r < count && !rc;
+         r = atomic_fetch_add(next, 1)) {
         char *line = run_row(o, file, rows[r]);
         if (!line) {
             rc = 1;
@@ -230,6 +241,13 @@ static int run_all(const struct sweep_options *o, const char *file, const struct
     int fds[2];
     if (pipe(fds) != 0)
         return 3;
+    _Atomic uint64_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE,
+                                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (next == MAP_FAILED) {
+        close(fds[0]), close(fds[1]);
+        return 3;
+    }
+    atomic_init(next, 0);
     char **paths = xcalloc(n, sizeof *paths);
     pid_t *pids = xcalloc(n, sizeof *pids);
     /* Each worker's file: unique and created here, exclusively, before any
@@ -249,6 +267,7 @@ static int run_all(const struct sweep_options *o, const char *file, const struct
             }
             free(paths), free(pids);
             close(fds[0]), close(fds[1]);
+            munmap(next, sizeof *next);
             return 3;
         }
         close(fd);
@@ -259,7 +278,7 @@ static int run_all(const struct sweep_options *o, const char *file, const struct
         if (pids[k] == 0) {
             prctl(PR_SET_PDEATHSIG, SIGTERM); /* no worker outlives the sweep */
             close(fds[0]);
-            _exit(worker(o, file, rows, count, k, n, paths[k], fds[1]));
+            _exit(worker(o, file, rows, count, next, paths[k], fds[1]));
         }
     }
     close(fds[1]);
@@ -309,6 +328,7 @@ static int run_all(const struct sweep_options *o, const char *file, const struct
     }
     free(paths);
     free(pids);
+    munmap(next, sizeof *next);
     for (uint64_t r = 0; !rc && r < count; r++)
         if (!lines[r])
             rc = 3;
