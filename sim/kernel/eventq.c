@@ -162,7 +162,7 @@ uint64_t eventq_reserve(struct eventq *q, uint64_t n)
 void eventq_push_reserved(struct eventq *q, sim_time at, uint64_t seq, uint32_t kind, uint32_t id,
                           uint64_t arg)
 {
-    SIM_ASSERT(at > q->now && seq < q->next_seq);
+    SIM_ASSERT(at >= q->now && seq < q->next_seq);
     /* always the heap: the FIFO for `now` holds only the newest numbers */
     heap_insert(q, (struct event){.at = at, .seq = seq, .kind = kind, .id = id, .arg = arg});
 }

@@ -57,7 +57,7 @@ void eventq_push(struct eventq *q, sim_time at, uint32_t kind, uint32_t id, uint
  * scheduled one at a time, in memory for one, in the order pushing them
  * all at once would give. */
 uint64_t eventq_reserve(struct eventq *q, uint64_t n);
-/* Schedules an event at `at` (after the last popped event's time) with a
+/* Schedules an event at `at` (not before the last popped event's time) with a
  * reserved sequence number `seq`, not yet used. */
 void eventq_push_reserved(struct eventq *q, sim_time at, uint64_t seq, uint32_t kind, uint32_t id,
                           uint64_t arg);

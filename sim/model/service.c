@@ -146,6 +146,7 @@ void service_release(struct service_rt *svc)
 {
     for (uint32_t i = 0; svc->inst && i < svc->cfg->instances; i++) {
         free(svc->inst[i].ring);
+        free(svc->inst[i].held);
         free(svc->inst[i].adm);
     }
     free(svc->inst);
@@ -179,6 +180,25 @@ static void schedule_work_done(struct sim *s, uint32_t j, sim_time at)
     eventq_push(s->q, at, EV_WORK_DONE, j, (uint64_t)job->gen << 32 | job->work_seq);
 }
 
+/* The instance's list of jobs holding a worker: in at start_work, out at
+ * release_worker, each in O(1) (the last takes the leaver's place). */
+static void hold_worker(struct instance *in, struct job *job, uint32_t j)
+{
+    if (in->busy == in->held_cap) {
+        in->held_cap = in->held_cap ? 2 * in->held_cap : 8;
+        in->held = xreallocarray(in->held, in->held_cap, sizeof *in->held);
+    }
+    job->held_at = in->busy;
+    in->held[in->busy] = j;
+}
+
+static void unhold_worker(struct sim *s, struct instance *in, const struct job *job)
+{
+    uint32_t last = in->held[in->busy - 1]; /* busy not yet decremented */
+    in->held[job->held_at] = last;
+    s->jobs[last].held_at = job->held_at;
+}
+
 static void start_work(struct sim *s, uint32_t j)
 {
     struct job *job = &s->jobs[j];
@@ -186,6 +206,7 @@ static void start_work(struct sim *s, uint32_t j)
     const struct instance_state *st = &svc->inst[job->instance].st;
     service_integrate(svc, s->now);
     svc->busy++;
+    hold_worker(&svc->inst[job->instance], job, j);
     svc->inst[job->instance].busy++;
     lb_load_changed(svc, job->instance);
     job->state = JOB_WORKING;
@@ -312,6 +333,8 @@ static void release_worker(struct sim *s, uint32_t j)
         svc->orphan_busy--;
     svc->busy--;
     struct instance *in = &svc->inst[job->instance];
+    SIM_ASSERT(in->busy > 0 && in->held[job->held_at] == j);
+    unhold_worker(s, in, job);
     in->busy--;
     lb_load_changed(svc, job->instance);
     in->served++;
@@ -577,8 +600,16 @@ struct job_ref {
     uint32_t id, gen;
 };
 
-/* The jobs holding a worker on the instance, in pool order (deterministic),
- * plus its queued jobs when `drain_queue` (which empties the queue). */
+static int by_id(const void *a, const void *b)
+{
+    uint32_t x = ((const struct job_ref *)a)->id, y = ((const struct job_ref *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* The jobs holding a worker on the instance, in pool order (deterministic:
+ * sorted, from the instance's own list, so the cost is the jobs touched, not
+ * the pool), plus its queued jobs when `drain_queue` (which empties the
+ * queue). */
 static struct job_ref *collect_jobs(struct sim *s, uint32_t service, uint32_t instance,
                                     bool drain_queue, uint32_t *count)
 {
@@ -586,12 +617,15 @@ static struct job_ref *collect_jobs(struct sim *s, uint32_t service, uint32_t in
     struct instance *in = &svc->inst[instance];
     uint32_t n = 0, cap = in->busy + (drain_queue ? in->queued : 0) + 1;
     struct job_ref *refs = xmalloc(cap * sizeof *refs);
-    for (uint32_t j = 0; j < s->job_cap; j++) {
+    for (uint32_t k = 0; k < in->busy; k++) {
+        uint32_t j = in->held[k];
         const struct job *job = &s->jobs[j];
-        if (job->service == service && job->instance == instance &&
-            (job->state == JOB_WORKING || job->state == JOB_CALLING || job->state == JOB_PARKED))
-            refs[n++] = (struct job_ref){j, job->gen};
+        SIM_ASSERT(job->service == service && job->instance == instance &&
+                   (job->state == JOB_WORKING || job->state == JOB_CALLING ||
+                    job->state == JOB_PARKED));
+        refs[n++] = (struct job_ref){j, job->gen};
     }
+    qsort(refs, n, sizeof *refs, by_id);
     if (drain_queue) {
         service_integrate(svc, s->now);
         while (in->queued) {

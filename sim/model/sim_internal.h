@@ -156,6 +156,7 @@ struct job {
     uint32_t call;          /* the call this job is an attempt of */
     uint32_t child;         /* first of its own calls in flight, or NO_INDEX */
     uint32_t work_seq;      /* bumped to void a pending EV_WORK_DONE */
+    uint32_t held_at;       /* while it holds a worker: its place in instance.held */
     uint8_t state;          /* enum job_state */
     uint8_t reply_outcome;  /* enum outcome, while JOB_REPLYING */
     bool caller_gone;       /* the call stopped waiting: nobody reads the reply */
@@ -225,6 +226,8 @@ struct instance {
     bool draining;         /* finishing its work before it goes down */
     uint32_t drain_gen;    /* voids a drain timeout once it went down */
     uint32_t busy;
+    uint32_t *held, held_cap; /* the `busy` jobs holding its workers, in no order: a fault
+                                 touches these, not the whole job pool */
     uint32_t queued;
     uint32_t ring_cap, ring_head; /* deque of waiting job ids */
     uint32_t *ring;

@@ -113,6 +113,22 @@ done
 scale "time-window breaker, buckets" req "10" "$out/brk10.json" "10000" "$out/brk10000.json" 1 1
 scale "hedging delay, fixed or observed p95" req "fixed" "$out/hedge-fixed.json" "p95" "$out/hedge-p95.json" 1 1
 
+# Fault transitions with 100,000 jobs in flight over 1,000 instances: a
+# pause of every instance, 5 times (10 transitions), against the same run
+# without it; the difference per transition is what finding and freezing
+# (then resuming) the jobs costs, which should follow the 100,000 jobs it
+# touches, not 1,000 scans of the job pool.
+transitions_json() { # transitions_json FAULTS FILE
+  printf '{"name":"transitions","duration_s":20,"window_s":10,"services":[{"name":"s","instances":1000,"workers":100,"service_time":{"dist":"exponential","mean_ms":1000}}],"clients":[{"name":"c","target":"s","arrival":{"rate_rps":100000}}],"faults":%s}\n' "$1" >"$2"
+}
+transitions_json '[]' "$out/tr0.json"
+transitions_json '[{"kind":"pause","target":"s","at_s":5,"duration_s":0.5,"every_s":2,"count":5}]' "$out/tr20.json"
+cpu_of() { "$bin" run "$1" --quiet --stats --out "$out/tr" 2>&1 | sed -n 's/.* cpu_s=\([0-9.]*\).*/\1/p'; }
+best_cpu() { for i in 1 2 3; do cpu_of "$1"; done | sort -n | head -1; }
+tr0=$(best_cpu "$out/tr0.json") tr20=$(best_cpu "$out/tr20.json")
+awk -v a="$tr0" -v b="$tr20" 'BEGIN { printf "%-40s %.2f s CPU without, %.2f s with 10 transitions: %.0f ms per transition\n",
+  "fault transitions, 100k jobs in flight", a, b, (b - a) * 1000 / 10 }'
+
 # A fault repeated 999,999 times over a 1,000,000 s run: memory holds one
 # occurrence at a time (each start schedules the next), not all of them.
 printf '{"name":"repeats","duration_s":1000000,"window_s":1000,"services":[{"name":"s","workers":4,"service_time":{"dist":"exponential","mean_ms":5}}],"clients":[{"name":"c","target":"s","arrival":{"rate_rps":1}}],"faults":[{"kind":"latency","target":"s","at_s":0.5,"duration_s":0.1,"factor":2,"every_s":1,"count":999999}]}\n' >"$out/repeats.json"
