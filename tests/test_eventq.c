@@ -203,3 +203,39 @@ Test(eventq, a_reserved_number_orders_a_late_push_as_an_early_one)
     cr_assert_not(eventq_pop(q, &e));
     eventq_free(q);
 }
+
+/* Timers of distinct delays (deadline propagation) live in the heap and are
+ * cancelled lazily; the stale ones are dropped once they outnumber the rest,
+ * so what the queue holds follows what is pending, and the pops keep their
+ * (time, sequence) order through every compaction. */
+Test(eventq, cancelled_timers_of_distinct_delays_do_not_pile_up)
+{
+    struct eventq *q = eventq_new();
+    struct rng r;
+    rng_init_stream(&r, 1, "distinct");
+    enum { LIVE = 100 };
+    struct timer_handle live[LIVE];
+    sim_time now = 0;
+    uint64_t most = 0;
+    for (int i = 0; i < LIVE; i++) /* more than the lists take: these go to the heap */
+        live[i] = eventq_arm(q, now, 1000000 + (sim_time)rng_below(&r, 1000000), 1, (uint32_t)i, 0);
+    for (int k = 0; k < 200000; k++) {
+        int i = (int)rng_below(&r, LIVE);
+        cr_assert(eventq_cancel(q, live[i]), "still armed");
+        live[i] = eventq_arm(q, now, 1000000 + (sim_time)rng_below(&r, 1000000), 1, (uint32_t)i,
+                             (uint64_t)k);
+        if (eventq_stored(q) > most)
+            most = eventq_stored(q);
+    }
+    cr_assert_eq(eventq_size(q), LIVE);
+    cr_assert_leq(most, 2 * LIVE + 1024 + 1, "held %llu entries for %d pending",
+                  (unsigned long long)most, LIVE);
+    struct event e, prev = {0};
+    for (int i = 0; i < LIVE; i++) {
+        cr_assert(eventq_pop(q, &e));
+        cr_assert(i == 0 || e.at > prev.at || (e.at == prev.at && e.seq > prev.seq));
+        prev = e;
+    }
+    cr_assert_not(eventq_pop(q, &e));
+    eventq_free(q);
+}

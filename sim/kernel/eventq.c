@@ -38,6 +38,7 @@ struct eventq {
     uint32_t slot_cap, free_slot;
     uint64_t timers_armed; /* live timers, in lists or in the heap */
     uint32_t heap_refs;    /* timer refs in the heap, live or stale */
+    uint32_t stale_refs;   /* of those, cancelled ones not yet dropped */
     struct timer_list lists[EVENTQ_TIMER_LISTS];
     uint16_t list_count;
     bool timers_in_heap;
@@ -71,6 +72,11 @@ void eventq_set_timers_in_heap(struct eventq *q, bool in_heap) { q->timers_in_he
 uint64_t eventq_size(const struct eventq *q)
 {
     return q->heap_len - q->heap_refs + q->timers_armed + q->fifo_len;
+}
+
+uint64_t eventq_stored(const struct eventq *q)
+{
+    return q->heap_len + (q->timers_armed - (q->heap_refs - q->stale_refs)) + q->fifo_len;
 }
 
 static inline bool earlier(const struct event *a, const struct event *b)
@@ -255,13 +261,54 @@ static void list_unlink(struct eventq *q, uint32_t s)
         l->tail = t->prev;
 }
 
+/* Drops every stale timer ref from the heap and rebuilds it (Floyd's
+ * bottom-up heapify, O(n)). Run when the stale refs outnumber the live
+ * entries, so the heap stays within twice what is pending however many
+ * timers of distinct delays are armed and cancelled (deadline propagation
+ * makes every inner timeout distinct), at O(1) amortised per cancel. The
+ * order of what pops is (time, sequence) either way. */
+static void heap_compact(struct eventq *q)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < q->heap_len; i++) {
+        const struct event *e = &q->heap[i];
+        if (e->kind == KIND_TIMER_REF && q->slots[e->id].gen != e->arg)
+            continue;
+        q->heap[kept++] = *e;
+    }
+    q->heap_refs -= q->heap_len - kept;
+    q->heap_len = kept;
+    q->stale_refs = 0;
+    uint32_t parents = kept > 1 ? (kept - 2) / HEAP_ARITY + 1 : 0;
+    for (uint32_t i = parents; i-- > 0;) { /* sift each parent down, the last first */
+        struct event ev = q->heap[i];
+        uint32_t at = i;
+        for (;;) {
+            uint32_t first = HEAP_ARITY * at + 1, best = first;
+            if (first >= kept)
+                break;
+            for (uint32_t c = first + 1; c < first + HEAP_ARITY && c < kept; c++)
+                if (earlier(&q->heap[c], &q->heap[best]))
+                    best = c;
+            if (!earlier(&q->heap[best], &ev))
+                break;
+            q->heap[at] = q->heap[best];
+            at = best;
+        }
+        q->heap[at] = ev;
+    }
+}
+
 bool eventq_cancel_armed(struct eventq *q, struct timer_handle h)
 {
     if (h.slot == NO_SLOT || h.slot >= q->slot_cap || q->slots[h.slot].gen != h.gen)
         return false;
-    if (q->slots[h.slot].list != IN_HEAP)
+    bool in_heap = q->slots[h.slot].list == IN_HEAP;
+    if (!in_heap)
         list_unlink(q, h.slot);
     slot_release(q, h.slot); /* a heap ref, if any, is now stale */
+    if (in_heap && ++q->stale_refs > 1024 && q->stale_refs > q->heap_len - q->stale_refs)
+        heap_compact(q);
     return true;
 }
 
@@ -272,6 +319,7 @@ static void heap_skip_stale(struct eventq *q)
            q->slots[q->heap[0].id].gen != q->heap[0].arg) {
         heap_remove_top(q);
         q->heap_refs--;
+        q->stale_refs--;
     }
 }
 

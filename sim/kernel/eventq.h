@@ -87,6 +87,9 @@ sim_time eventq_peek_time(struct eventq *q);
 
 /* Events and timers pending (cancelled timers not counted). */
 uint64_t eventq_size(const struct eventq *q);
+/* Entries the queue holds, cancelled timer refs not yet dropped included:
+ * at most about twice eventq_size, plus 1024 (tests). */
+uint64_t eventq_stored(const struct eventq *q);
 
 /* Test and benchmark knob: when true, every timer goes into the heap with
  * lazy cancellation instead of the FIFO lists. */

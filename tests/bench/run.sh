@@ -46,6 +46,7 @@ bench "M/M/4 rho=0.9, 2M customers" 3 mmc scenarios/mmc.json --set duration_s=55
 bench "two-tier api-db, 10 min" 3 mmc scenarios/api-db.json --set duration_s=600
 bench "timers: 100k users, 1 s timeouts" 3 timers tests/bench/timers.json
 bench "timers: 50k users (memory scales)" 3 timers tests/bench/timers.json --set clients.users.users=50000 --set services.svc.workers=50000
+bench "deadlines: 100k users, propagated" 1 timers tests/bench/deadlines.json
 bench "ten services, fan-out, faults, 10M" 1 mmc tests/bench/ten-services.json
 # Scaling: the same work in a bigger system should cost the same per
 # request. Each case runs small and big (best of three each) and prints the
