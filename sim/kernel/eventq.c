@@ -382,6 +382,11 @@ bool eventq_pop_before(struct eventq *q, sim_time until, struct event *out)
     return take_earliest(q, true, until, out);
 }
 
+const struct event *eventq_likely_next(const struct eventq *q)
+{
+    return q->heap_len ? &q->heap[0] : NULL;
+}
+
 sim_time eventq_peek_time(struct eventq *q)
 {
     heap_skip_stale(q);

@@ -82,6 +82,12 @@ bool eventq_pop(struct eventq *q, struct event *out);
  * (and nothing removed) otherwise. The run loop's one call per event. */
 bool eventq_pop_before(struct eventq *q, sim_time until, struct event *out);
 
+/* The event at the top of the heap, which is likely (not certainly: a
+ * timer list or the current instant may come first, and it may be a
+ * cancelled timer's ref) the next to pop; NULL when the heap is empty. For
+ * prefetching what that event will touch, never for deciding anything. */
+const struct event *eventq_likely_next(const struct eventq *q);
+
 /* Time of the earliest event, or SIM_TIME_NEVER when empty. */
 sim_time eventq_peek_time(struct eventq *q);
 
