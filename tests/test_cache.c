@@ -92,3 +92,43 @@ Test(cache, a_zipf_key_space_hits_more_than_a_uniform_one)
                 (unsigned long long)zipf.services[1].cache_misses);
     cr_assert_lt(zipf.services[1].cache_misses * 2, uni.services[1].cache_misses);
 }
+
+/* A Zipf key drawn through the guide table is the key a binary search over
+ * every key's cumulative popularity finds for the same uniform draw: the
+ * guide only narrows the search, so the draws (part of every output) stay
+ * as they were. */
+#include "../sim/model/cache.h"
+
+static uint32_t full_search(const double *cdf, uint32_t keys, double u)
+{
+    uint32_t lo = 0, hi = keys - 1;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (cdf[mid] > u)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+Test(cache, zipf_keys_through_the_guide_table_are_the_full_searchs)
+{
+    const uint32_t sizes[] = {1, 2, 3, 10, 1000, 100000};
+    const double exponents[] = {0.5, 0.9, 1.1, 2.5};
+    for (size_t a = 0; a < sizeof sizes / sizeof sizes[0]; a++)
+        for (size_t b = 0; b < sizeof exponents / sizeof exponents[0]; b++) {
+            struct cache_cfg cfg = {.present = true, .keys = sizes[a], .ttl_ns = 1,
+                                    .zipf_s = exponents[b]};
+            struct cache_rt c;
+            cache_init(&c, &cfg, 42, "guide");
+            struct rng same = c.rng; /* the draws the lookups will make */
+            for (int i = 0; i < 20000; i++) {
+                uint32_t key;
+                cr_assert_not(cache_lookup(&c, 0, &key), "nothing was ever filled");
+                uint32_t want = full_search(c.zipf_cdf, cfg.keys, rng_uniform(&same));
+                cr_assert_eq(key, want, "keys %u, s %g, draw %d", cfg.keys, cfg.zipf_s, i);
+            }
+            cache_release(&c);
+        }
+}

@@ -22,6 +22,8 @@ struct cache_rt {
     uint32_t *gen;
     uint32_t generation;
     double *zipf_cdf;  /* cumulative popularity, when zipf_s > 0 */
+    uint32_t *guide;   /* guide[g]: the first key whose cdf exceeds g / keys (keys + 1
+                          entries), so a draw searches only between two guides */
 };
 
 void cache_init(struct cache_rt *c, const struct cache_cfg *cfg, uint64_t seed, const char *stream);
