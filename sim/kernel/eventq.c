@@ -106,10 +106,10 @@ static void heap_insert(struct eventq *q, struct event ev)
     q->heap[i] = ev;
 }
 
-static void heap_remove_top(struct eventq *q)
+/* Drops `ev` into the hole at i and sifts it down to where it belongs. */
+static inline void sift_down(struct eventq *q, uint32_t i, struct event ev)
 {
-    struct event last = q->heap[--q->heap_len];
-    uint32_t n = q->heap_len, i = 0;
+    uint32_t n = q->heap_len;
     for (;;) {
         uint32_t first = HEAP_ARITY * i + 1;
         if (first >= n)
@@ -125,13 +125,19 @@ static void heap_remove_top(struct eventq *q)
                 if (earlier(&q->heap[c], &q->heap[best]))
                     best = c;
         }
-        if (!earlier(&q->heap[best], &last))
+        if (!earlier(&q->heap[best], &ev))
             break;
         q->heap[i] = q->heap[best];
         i = best;
     }
-    if (n)
-        q->heap[i] = last;
+    q->heap[i] = ev;
+}
+
+static void heap_remove_top(struct eventq *q)
+{
+    struct event last = q->heap[--q->heap_len];
+    if (q->heap_len)
+        sift_down(q, 0, last);
 }
 
 static void fifo_append(struct eventq *q, struct event ev)
@@ -280,23 +286,8 @@ static void heap_compact(struct eventq *q)
     q->heap_len = kept;
     q->stale_refs = 0;
     uint32_t parents = kept > 1 ? (kept - 2) / HEAP_ARITY + 1 : 0;
-    for (uint32_t i = parents; i-- > 0;) { /* sift each parent down, the last first */
-        struct event ev = q->heap[i];
-        uint32_t at = i;
-        for (;;) {
-            uint32_t first = HEAP_ARITY * at + 1, best = first;
-            if (first >= kept)
-                break;
-            for (uint32_t c = first + 1; c < first + HEAP_ARITY && c < kept; c++)
-                if (earlier(&q->heap[c], &q->heap[best]))
-                    best = c;
-            if (!earlier(&q->heap[best], &ev))
-                break;
-            q->heap[at] = q->heap[best];
-            at = best;
-        }
-        q->heap[at] = ev;
-    }
+    for (uint32_t i = parents; i-- > 0;) /* sift each parent down, the last first */
+        sift_down(q, i, q->heap[i]);
 }
 
 bool eventq_cancel_armed(struct eventq *q, struct timer_handle h)
