@@ -41,6 +41,11 @@ struct eventq {
     uint32_t stale_refs;   /* of those, cancelled ones not yet dropped */
     struct timer_list lists[EVENTQ_TIMER_LISTS];
     uint16_t list_count;
+    /* The list whose head is earliest (-1: all empty), rescanned only after
+     * some list's head changed: most pops come from the heap and change no
+     * head, so they skip the scan. */
+    int16_t earliest;
+    bool earliest_stale;
     bool timers_in_heap;
 };
 
@@ -54,6 +59,7 @@ struct eventq *eventq_new(void)
     q->slot_cap = 1; /* slot 0 reserved */
     q->slots = xcalloc(1, sizeof q->slots[0]);
     q->free_slot = NO_SLOT;
+    q->earliest = -1;
     return q;
 }
 
@@ -236,10 +242,12 @@ struct timer_handle eventq_arm(struct eventq *q, sim_time now, sim_time delay, u
         t->list = (uint16_t)li;
         t->next = NO_SLOT;
         t->prev = l->tail;
-        if (l->tail != NO_SLOT)
+        if (l->tail != NO_SLOT) {
             q->slots[l->tail].next = s;
-        else
+        } else {
             l->head = s;
+            q->earliest_stale = true;
+        }
         l->tail = s;
     } else {
         t->list = IN_HEAP;
@@ -257,10 +265,12 @@ static void list_unlink(struct eventq *q, uint32_t s)
 {
     struct timer_slot *t = &q->slots[s];
     struct timer_list *l = &q->lists[t->list];
-    if (t->prev != NO_SLOT)
+    if (t->prev != NO_SLOT) {
         q->slots[t->prev].next = t->next;
-    else
+    } else {
         l->head = t->next;
+        q->earliest_stale = true;
+    }
     if (t->next != NO_SLOT)
         q->slots[t->next].prev = t->prev;
     else
@@ -315,8 +325,10 @@ static void heap_skip_stale(struct eventq *q)
 }
 
 /* The list whose head is earliest, or -1 if every list is empty. */
-static int earliest_list(const struct eventq *q)
+static int earliest_list(struct eventq *q)
 {
+    if (!q->earliest_stale)
+        return q->earliest;
     int best = -1;
     for (int i = 0; i < q->list_count; i++) {
         uint32_t h = q->lists[i].head;
@@ -324,11 +336,11 @@ static int earliest_list(const struct eventq *q)
             (best < 0 || earlier(&q->slots[h].ev, &q->slots[q->lists[best].head].ev)))
             best = i;
     }
+    q->earliest = (int16_t)best;
+    q->earliest_stale = false;
     return best;
 }
 
-/* Removes the earliest event into *out unless the queue is empty or, when
- * `bounded`, the event is not before `until`. */
 /* Removes the earliest event into *out unless the queue is empty or, when
  * `bounded`, the event is not before `until`. */
 static bool take_earliest(struct eventq *q, bool bounded, sim_time until, struct event *out)
