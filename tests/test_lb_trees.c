@@ -67,7 +67,6 @@ static void picks(enum lb_kind kind, bool tree, uint32_t *out, int count)
         lb_init(&svc);
     for (uint32_t i = 0; i < cfg.instances; i += 7) { /* every seventh out of rotation */
         svc.inst[i].out = true;
-        svc.removed++;
         lb_rotation_changed(&svc, i);
     }
     struct rng ends;

@@ -27,7 +27,6 @@ void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance)
     bool out = in->st.removed || in->ejected || in->unready || in->leaving;
     if (out != in->out) {
         in->out = out;
-        svc->removed += out ? 1 : (uint32_t)-1;
         lb_rotation_changed(svc, instance);
         service_recount_up(s, service, instance);
     }

@@ -160,6 +160,7 @@ static void view_key(const struct service_rt *svc, struct lb_view *v, uint32_t i
 void lb_rotation_changed(struct service_rt *svc, uint32_t i)
 {
     bool out = svc->inst[i].out;
+    svc->removed += out ? 1 : (uint32_t)-1;
     if (svc->rotation.n)
         fenwick_add(&svc->rotation, i, out ? -1 : 1);
     lb_load_changed(svc, i);

@@ -34,7 +34,15 @@ void service_integrate(struct service_rt *svc, sim_time now)
 
 /* ---- the waiting room: a ring buffer used as a deque ---- */
 
-static void ring_push_back(struct instance *in, uint32_t job)
+/* The instance's index in its service, for the balancer's trees. */
+static inline uint32_t index_of(const struct service_rt *svc, const struct instance *in)
+{
+    return (uint32_t)(in - svc->inst);
+}
+
+/* Both ends of the queue tell the balancer: busy + queued is the load it
+ * weighs. */
+static void ring_push_back(struct service_rt *svc, struct instance *in, uint32_t job)
 {
     if (in->queued == in->ring_cap) {
         uint32_t old = in->ring_cap;
@@ -49,18 +57,14 @@ static void ring_push_back(struct instance *in, uint32_t job)
     in->ring[(in->ring_head + in->queued) % in->ring_cap] = job;
     if (++in->queued > in->window_max_queue)
         in->window_max_queue = in->queued;
+    lb_load_changed(svc, index_of(svc, in));
 }
 
-/* The instance's index in its service, for the balancer's trees. */
-static inline uint32_t index_of(const struct service_rt *svc, const struct instance *in)
-{
-    return (uint32_t)(in - svc->inst);
-}
-
-static uint32_t ring_pop(struct instance *in, enum queue_discipline d)
+static uint32_t ring_pop(struct service_rt *svc, struct instance *in, enum queue_discipline d)
 {
     SIM_ASSERT(in->queued > 0);
     in->queued--;
+    lb_load_changed(svc, index_of(svc, in));
     if (d == QUEUE_LIFO) /* newest first: its caller is the likeliest still waiting */
         return in->ring[(in->ring_head + in->queued) % in->ring_cap];
     uint32_t job = in->ring[in->ring_head];
@@ -180,23 +184,29 @@ static void schedule_work_done(struct sim *s, uint32_t j, sim_time at)
     eventq_push(s->q, at, EV_WORK_DONE, j, (uint64_t)job->gen << 32 | job->work_seq);
 }
 
-/* The instance's list of jobs holding a worker: in at start_work, out at
- * release_worker, each in O(1) (the last takes the leaver's place). */
-static void hold_worker(struct instance *in, struct job *job, uint32_t j)
+/* Job j takes one of its instance's workers, or gives it back: the busy
+ * count, the instance's list of the jobs holding its workers (in and out in
+ * O(1): the last takes the leaver's place) and the balancer's load. */
+static void hold_worker(struct service_rt *svc, struct job *job, uint32_t j)
 {
+    struct instance *in = &svc->inst[job->instance];
     if (in->busy == in->held_cap) {
         in->held_cap = in->held_cap ? 2 * in->held_cap : 8;
         in->held = xreallocarray(in->held, in->held_cap, sizeof *in->held);
     }
     job->held_at = in->busy;
-    in->held[in->busy] = j;
+    in->held[in->busy++] = j;
+    lb_load_changed(svc, job->instance);
 }
 
-static void unhold_worker(struct sim *s, struct instance *in, const struct job *job)
+static void unhold_worker(struct sim *s, struct service_rt *svc, const struct job *job, uint32_t j)
 {
-    uint32_t last = in->held[in->busy - 1]; /* busy not yet decremented */
+    struct instance *in = &svc->inst[job->instance];
+    SIM_ASSERT(in->busy > 0 && in->held[job->held_at] == j);
+    uint32_t last = in->held[--in->busy];
     in->held[job->held_at] = last;
     s->jobs[last].held_at = job->held_at;
+    lb_load_changed(svc, job->instance);
 }
 
 static void start_work(struct sim *s, uint32_t j)
@@ -206,9 +216,7 @@ static void start_work(struct sim *s, uint32_t j)
     const struct instance_state *st = &svc->inst[job->instance].st;
     service_integrate(svc, s->now);
     svc->busy++;
-    hold_worker(&svc->inst[job->instance], job, j);
-    svc->inst[job->instance].busy++;
-    lb_load_changed(svc, job->instance);
+    hold_worker(svc, job, j);
     job->state = JOB_WORKING;
     job->work_start = s->now;
     if (job->orphaned)
@@ -292,15 +300,11 @@ static uint32_t take_next(struct sim *s, struct service_rt *svc, struct instance
 {
     const struct service_cfg *cfg = svc->cfg;
     struct admission *adm = in->adm;
-    if (!adm || !(cfg->admission.codel || cfg->admission.adaptive_lifo)) {
-        uint32_t j = ring_pop(in, cfg->discipline);
-        lb_load_changed(svc, index_of(svc, in));
-        return j;
-    }
+    if (!adm || !(cfg->admission.codel || cfg->admission.adaptive_lifo))
+        return ring_pop(svc, in, cfg->discipline);
     sim_time oldest = s->now - s->jobs[in->ring[in->ring_head]].arrived_at;
     bool newest = admission_serve_newest(adm, s->now, oldest);
-    uint32_t j = ring_pop(in, newest ? QUEUE_LIFO : cfg->discipline);
-    lb_load_changed(svc, index_of(svc, in));
+    uint32_t j = ring_pop(svc, in, newest ? QUEUE_LIFO : cfg->discipline);
     if (admission_sheds(adm, s->now - s->jobs[j].arrived_at)) {
         shed(s, j);
         return NO_INDEX;
@@ -332,11 +336,8 @@ static void release_worker(struct sim *s, uint32_t j)
     if (job->orphaned)
         svc->orphan_busy--;
     svc->busy--;
+    unhold_worker(s, svc, job, j);
     struct instance *in = &svc->inst[job->instance];
-    SIM_ASSERT(in->busy > 0 && in->held[job->held_at] == j);
-    unhold_worker(s, in, job);
-    in->busy--;
-    lb_load_changed(svc, job->instance);
     in->served++;
     if (in->queued)
         start_waiting(s, svc, job->instance);
@@ -498,8 +499,7 @@ static void arrive(struct sim *s, uint32_t j)
         job_finish(s, j, OUTCOME_REJECTED);
     } else {
         service_integrate(svc, s->now);
-        ring_push_back(in, j);
-        lb_load_changed(svc, index_of(svc, in));
+        ring_push_back(svc, in, j);
         svc->queued++;
         if (svc->queued > svc->window_max_queue)
             svc->window_max_queue = svc->queued;
@@ -629,8 +629,7 @@ static struct job_ref *collect_jobs(struct sim *s, uint32_t service, uint32_t in
     if (drain_queue) {
         service_integrate(svc, s->now);
         while (in->queued) {
-            uint32_t j = ring_pop(in, QUEUE_FIFO);
-            lb_load_changed(svc, index_of(svc, in));
+            uint32_t j = ring_pop(svc, in, QUEUE_FIFO);
             svc->queued--;
             refs[n++] = (struct job_ref){j, s->jobs[j].gen};
         }

@@ -586,7 +586,8 @@ static inline void lb_load_changed(struct service_rt *svc, uint32_t i)
         min_tree_set(&svc->least, i, in->out ? MIN_TREE_NONE : in->busy + in->queued);
     }
 }
-/* Instance i left or rejoined rotation (instance.out is already set). */
+/* Instance i left or rejoined rotation (instance.out is already set): the
+ * count out of rotation and the trees follow. */
 void lb_rotation_changed(struct service_rt *svc, uint32_t i);
 /* A calling process's view of svc's instances, and its end. */
 struct lb_view *lb_view_new(struct service_rt *svc);
