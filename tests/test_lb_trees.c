@@ -137,3 +137,74 @@ Test(min_tree, the_first_least_from_a_start_agrees_with_a_cyclic_scan)
         free(key);
     }
 }
+
+/* `count` picks over 200 instances by one calling process with its own
+ * outlier detector: it ejects an instance now and then (one error ejects),
+ * every 40 picks its ejections end, and the service's rotation changes
+ * under it too. Through the detector's Fenwick tree and the view's
+ * min_tree (tree true), or with both dropped, so that the balancer scans. */
+static void picks_with_own_ejections(enum lb_kind kind, bool tree, uint32_t *out, int count)
+{
+    struct service_cfg cfg = {.instances = 200, .lb = kind};
+    struct outlier_cfg ocfg = {.consecutive_5xx = 1, .interval_ns = 1, .base_ejection_ns = 1,
+                               .max_ejection_ns = 1, .max_ejection_percent = 100};
+    struct service_rt svc = {.cfg = &cfg};
+    svc.inst = calloc(cfg.instances, sizeof *svc.inst);
+    rng_init_stream(&svc.lb_rng, 3, "lb");
+    lb_init(&svc);
+    struct caller_detector *d = lb_detector_new(&svc, &ocfg);
+    struct lb_view *view = lb_uses_caller_view(&cfg) ? lb_view_new(&svc, &d->det) : NULL;
+    d->view = view;
+    if (!tree) {
+        fenwick_free(&d->usable);
+        if (view) { /* and the service no longer tells it of rotation */
+            min_tree_free(&view->least);
+            svc.view_count = 0;
+        }
+    }
+    struct rng ends;
+    rng_init_stream(&ends, 5, "ends");
+    sim_time now = 0;
+    for (int k = 0; k < count; k++) {
+        if (k % 97 == 50) { /* the service's rotation changes as well */
+            uint32_t i = (uint32_t)rng_below(&ends, cfg.instances);
+            svc.inst[i].out = !svc.inst[i].out;
+            lb_rotation_changed(&svc, i);
+        }
+        out[k] = lb_pick(&svc, view, d);
+        cr_assert_neq(out[k], NO_INDEX);
+        cr_assert(!svc.inst[out[k]].out && !outlier_is_ejected(&d->det, out[k]),
+                  "pick %d: instance %u is out of this process's rotation", k, out[k]);
+        if (view)
+            lb_view_add(&svc, view, out[k], 1);
+        if (k % 5 == 0 && outlier_on_result(&d->det, out[k], true, now))
+            lb_ejection_changed(&svc, d, out[k]);
+        uint32_t done = out[rng_below(&ends, (uint64_t)k + 1)];
+        if (view && view->count[done] && rng_below(&ends, 2))
+            lb_view_add(&svc, view, done, -1);
+        if (k % 40 == 20) { /* the interval: every ejection is over */
+            now += 10;
+            outlier_tick(&d->det, now);
+            for (uint32_t i = 0; i < cfg.instances; i++)
+                if (d->det.host[i].unejected_at == now && !outlier_is_ejected(&d->det, i))
+                    lb_ejection_changed(&svc, d, i);
+        }
+    }
+    cr_assert_gt(d->det.ejected, 0, "the last picks ran with ejections to skip");
+    lb_view_free(view);
+    lb_detector_free(d);
+    lb_release(&svc);
+    free(svc.inst);
+}
+
+Test(fenwick, a_callers_own_ejections_are_skipped_through_trees_as_by_scanning)
+{
+    enum lb_kind kinds[] = {LB_RANDOM, LB_P2C, LB_LEAST_OUTSTANDING};
+    for (int k = 0; k < 3; k++) {
+        uint32_t scanned[2000], treed[2000];
+        picks_with_own_ejections(kinds[k], false, scanned, 2000);
+        picks_with_own_ejections(kinds[k], true, treed, 2000);
+        for (int i = 0; i < 2000; i++)
+            cr_assert_eq(treed[i], scanned[i], "lb %d, pick %d", kinds[k], i);
+    }
+}

@@ -47,10 +47,7 @@ void edge_release(struct edge_rt *e)
         lb_view_free(e->seen[m]);
     free(e->seen);
     for (uint32_t m = 0; e->detectors && m < e->processes; m++)
-        if (e->detectors[m]) {
-            outlier_release(e->detectors[m]);
-            free(e->detectors[m]);
-        }
+        lb_detector_free(e->detectors[m]);
     free(e->detectors);
     e->detectors = NULL;
     free(e->attempts_taken);
@@ -73,14 +70,14 @@ void edge_watch_instances(struct edge_rt *e, const struct scenario *sc, uint32_t
     e->outlier_cfg = cfg->has_outlier ? &cfg->outlier : NULL;
 }
 
-struct outlier *edge_detector_of(struct edge_rt *e, uint32_t m)
+struct caller_detector *edge_detector_of(struct edge_rt *e, uint32_t m, struct service_rt *svc)
 {
     if (!e->detectors)
         return NULL;
     SIM_ASSERT(m < e->processes);
     if (!e->detectors[m]) {
-        e->detectors[m] = xmalloc(sizeof *e->detectors[m]);
-        outlier_init(e->detectors[m], e->outlier_cfg, e->callee_instances);
+        SIM_ASSERT(!(e->seen && e->seen[m])); /* a view is made with its detector */
+        e->detectors[m] = lb_detector_new(svc, e->outlier_cfg);
     }
     return e->detectors[m];
 }
@@ -92,8 +89,12 @@ struct lb_view *edge_view_of(struct edge_rt *e, uint32_t m, struct service_rt *s
     SIM_ASSERT(m < e->processes);
     /* memory for the processes that call, not for every process there is
      * (20,000 users of whom a few hundred call a many-instance service) */
-    if (!e->seen[m])
-        e->seen[m] = lb_view_new(svc);
+    if (!e->seen[m]) { /* with the process's own detector, whose ejections it skips */
+        struct caller_detector *d = edge_detector_of(e, m, svc);
+        e->seen[m] = lb_view_new(svc, d ? &d->det : NULL);
+        if (d)
+            d->view = e->seen[m];
+    }
     return e->seen[m];
 }
 

@@ -148,13 +148,16 @@ static void tick_callers(struct sim *s, struct service_rt *svc)
     for (uint32_t c = 0; c < svc->outlier_caller_count; c++) {
         struct edge_rt *e = svc->outlier_callers[c];
         for (uint32_t m = 0; m < e->processes; m++) {
-            struct outlier *o = e->detectors[m];
-            if (!o || !outlier_tick(o, s->now))
+            struct caller_detector *d = e->detectors[m];
+            if (!d || !outlier_tick(&d->det, s->now))
                 continue;
+            const struct outlier *o = &d->det;
             for (uint32_t i = 0; i < o->hosts; i++)
                 if (!o->host[i].ejected && o->host[i].unejected_at == s->now &&
-                    o->host[i].ejected_at < s->now)
+                    o->host[i].ejected_at < s->now) {
+                    lb_ejection_changed(svc, d, i);
                     caller_event(s, "instance_returned", e, m, i);
+                }
         }
     }
 }
@@ -186,9 +189,11 @@ void health_on_result(struct sim *s, uint32_t j, bool failed)
         return;
     if (!svc->cfg->outlier_shared) { /* the caller that heard back judges alone */
         const struct call *c = &s->calls[job->call];
-        struct outlier *o = edge_detector_of(c->edge, c->process);
-        if (outlier_on_result(o, instance, failed, s->now))
+        struct caller_detector *d = edge_detector_of(c->edge, c->process, svc);
+        if (outlier_on_result(&d->det, instance, failed, s->now)) {
+            lb_ejection_changed(svc, d, instance);
             caller_event(s, "instance_ejected", c->edge, c->process, instance);
+        }
         return;
     }
     if (outlier_on_result(&svc->outlier, instance, failed, s->now)) {

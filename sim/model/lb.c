@@ -9,13 +9,17 @@
 #include "sim_internal.h"
 
 /* In rotation, and not ejected by the caller's own outlier detector. */
-static bool usable(const struct service_rt *svc, const struct outlier *ej, uint32_t i)
+static bool usable(const struct service_rt *svc, const struct caller_detector *ej, uint32_t i)
 {
-    return !svc->inst[i].out && !(ej && ej->host[i].ejected);
+    return !svc->inst[i].out && !(ej && outlier_is_ejected(&ej->det, i));
 }
 
+static bool has_ejections(const struct caller_detector *ej)
+{
+    return ej && ej->det.ejected;
+}
 
-static uint32_t round_robin(struct service_rt *svc, const struct outlier *ej)
+static uint32_t round_robin(struct service_rt *svc, const struct caller_detector *ej)
 {
     uint32_t n = svc->cfg->instances;
     for (uint32_t tries = 0; tries < n; tries++) {
@@ -27,32 +31,28 @@ static uint32_t round_robin(struct service_rt *svc, const struct outlier *ej)
     return NO_INDEX;
 }
 
-/* The k-th usable instance (k < usable_count), in index order. A caller's
- * own ejections are few and rare, and then it scans. */
-static uint32_t nth_in_rotation(const struct service_rt *svc, const struct outlier *ej,
+/* The k-th usable instance (k < usable_count), in index order: a tree's
+ * answer with many instances, a scan of a few cache lines otherwise. */
+static uint32_t nth_in_rotation(const struct service_rt *svc, const struct caller_detector *ej,
                                 uint32_t k)
 {
-    bool ejections = ej && ej->ejected;
+    bool ejections = has_ejections(ej);
     if (!svc->removed && !ejections)
         return k;
     if (!ejections && svc->rotation.n)
         return fenwick_select(&svc->rotation, k);
+    if (ejections && ej->usable.n)
+        return fenwick_select(&ej->usable, k);
     for (uint32_t i = 0; i < svc->cfg->instances; i++)
         if (usable(svc, ej, i) && k-- == 0)
             return i;
     return NO_INDEX;
 }
 
-/* How many instances the caller may pick from. A caller's own ejections
- * are few and rare: counting them is a scan only while there are some. */
-static uint32_t usable_count(const struct service_rt *svc, const struct outlier *ej)
+/* How many instances the caller may pick from. */
+static uint32_t usable_count(const struct service_rt *svc, const struct caller_detector *ej)
 {
-    uint32_t n = svc->cfg->instances - svc->removed;
-    if (!(ej && ej->ejected))
-        return n;
-    for (uint32_t i = 0; i < svc->cfg->instances; i++)
-        n -= !svc->inst[i].out && ej->host[i].ejected;
-    return n;
+    return ej ? ej->usable_count : svc->cfg->instances - svc->removed;
 }
 
 /* The load a balancer sees at instance i: the caller's own attempts there
@@ -66,14 +66,18 @@ static uint32_t outstanding(const struct service_rt *svc, const struct lb_view *
 
 /* Fewest requests outstanding; ties go to the first after the last pick,
  * so equal instances share the load instead of the lowest index taking it.
- * With many instances the view's tree finds that instance in O(log n)
- * (unless the caller has ejections of its own, rare and few: then a scan). */
+ * With many instances the view's tree finds that instance in O(log n); a
+ * caller's own view keys its own ejections out too. Only a global view
+ * with ejections of the caller's own (lb_view "global" and outlier scope
+ * "caller") still scans: its tree is shared by callers that eject
+ * differently. */
 static uint32_t least_outstanding(struct service_rt *svc, const struct lb_view *view,
-                                  const struct outlier *ej)
+                                  const struct caller_detector *ej)
 {
     uint32_t n = svc->cfg->instances, best = NO_INDEX;
     const struct min_tree *tree = view ? &view->least : &svc->least;
-    if (tree->n && !(ej && ej->ejected)) {
+    SIM_ASSERT(!view || !ej || view->ej == &ej->det);
+    if (tree->n && (view || !has_ejections(ej))) {
         best = min_tree_first_least_from(tree, svc->rr_next);
         if (best == UINT32_MAX)
             return NO_INDEX;
@@ -93,7 +97,8 @@ static uint32_t least_outstanding(struct service_rt *svc, const struct lb_view *
 
 /* Power of two choices: two distinct instances at random, the less loaded
  * wins (Mitzenmacher; Envoy's default least-request). */
-static uint32_t p2c(struct service_rt *svc, const struct lb_view *view, const struct outlier *ej)
+static uint32_t p2c(struct service_rt *svc, const struct lb_view *view,
+                    const struct caller_detector *ej)
 {
     uint32_t n = usable_count(svc, ej);
     if (n <= 1)
@@ -107,7 +112,8 @@ static uint32_t p2c(struct service_rt *svc, const struct lb_view *view, const st
     return outstanding(svc, view, b) < outstanding(svc, view, a) ? b : a;
 }
 
-uint32_t lb_pick(struct service_rt *svc, const struct lb_view *view, const struct outlier *ej)
+uint32_t lb_pick(struct service_rt *svc, const struct lb_view *view,
+                 const struct caller_detector *ej)
 {
     if (svc->cfg->instances == 1) /* nothing to choose */
         return usable(svc, ej, 0) ? 0 : NO_INDEX;
@@ -147,14 +153,25 @@ void lb_release(struct service_rt *svc)
 {
     fenwick_free(&svc->rotation);
     min_tree_free(&svc->least);
-    free(svc->views); /* the views themselves are their edges' */
+    free(svc->views); /* the views and detectors themselves are their edges' */
+    free(svc->detectors);
     svc->views = NULL;
-    svc->view_count = svc->view_cap = 0;
+    svc->detectors = NULL;
+    svc->view_count = svc->view_cap = svc->detector_count = svc->detector_cap = 0;
 }
 
 static void view_key(const struct service_rt *svc, struct lb_view *v, uint32_t i)
 {
-    min_tree_set(&v->least, i, svc->inst[i].out ? MIN_TREE_NONE : v->count[i]);
+    bool skipped = svc->inst[i].out || (v->ej && outlier_is_ejected(v->ej, i));
+    min_tree_set(&v->least, i, skipped ? MIN_TREE_NONE : v->count[i]);
+}
+
+/* Instance i became usable for d's process (delta 1) or stopped being (-1). */
+static void detector_usable_changed(struct caller_detector *d, uint32_t i, int32_t delta)
+{
+    d->usable_count += (uint32_t)delta;
+    if (d->usable.n)
+        fenwick_add(&d->usable, i, delta);
 }
 
 void lb_rotation_changed(struct service_rt *svc, uint32_t i)
@@ -166,17 +183,60 @@ void lb_rotation_changed(struct service_rt *svc, uint32_t i)
     lb_load_changed(svc, i);
     for (uint32_t k = 0; k < svc->view_count; k++) /* a transition: rare */
         view_key(svc, svc->views[k], i);
+    for (uint32_t k = 0; k < svc->detector_count; k++) {
+        struct caller_detector *d = svc->detectors[k];
+        if (!outlier_is_ejected(&d->det, i)) /* else it was not usable there either way */
+            detector_usable_changed(d, i, out ? -1 : 1);
+    }
 }
 
-struct lb_view *lb_view_new(struct service_rt *svc)
+struct caller_detector *lb_detector_new(struct service_rt *svc, const struct outlier_cfg *cfg)
+{
+    struct caller_detector *d = xcalloc(1, sizeof *d);
+    uint32_t n = svc->cfg->instances;
+    outlier_init(&d->det, cfg, n); /* nothing ejected yet */
+    d->usable_count = n - svc->removed;
+    if (n > LB_SCAN_MAX) {
+        fenwick_init_ones(&d->usable, n);
+        for (uint32_t i = 0; i < n; i++)
+            if (svc->inst[i].out)
+                fenwick_add(&d->usable, i, -1);
+    }
+    if (svc->detector_count == svc->detector_cap) {
+        svc->detector_cap = svc->detector_cap ? 2 * svc->detector_cap : 4;
+        svc->detectors = xreallocarray(svc->detectors, svc->detector_cap, sizeof *svc->detectors);
+    }
+    svc->detectors[svc->detector_count++] = d;
+    return d;
+}
+
+void lb_detector_free(struct caller_detector *d)
+{
+    if (!d)
+        return;
+    outlier_release(&d->det);
+    fenwick_free(&d->usable);
+    free(d);
+}
+
+void lb_ejection_changed(struct service_rt *svc, struct caller_detector *d, uint32_t i)
+{
+    if (!svc->inst[i].out) /* else it was not usable there either way */
+        detector_usable_changed(d, i, outlier_is_ejected(&d->det, i) ? -1 : 1);
+    if (d->view && d->view->least.n)
+        view_key(svc, d->view, i);
+}
+
+struct lb_view *lb_view_new(struct service_rt *svc, const struct outlier *ej)
 {
     struct lb_view *v = xcalloc(1, sizeof *v);
     uint32_t n = svc->cfg->instances;
     v->count = xcalloc(n, sizeof *v->count);
+    v->ej = ej;
     if (keeps_least_tree(svc->cfg)) {
         min_tree_init(&v->least, n);
         for (uint32_t i = 0; i < n; i++)
-            if (svc->inst[i].out)
+            if (svc->inst[i].out || (ej && outlier_is_ejected(ej, i)))
                 view_key(svc, v, i);
         if (svc->view_count == svc->view_cap) {
             svc->view_cap = svc->view_cap ? 2 * svc->view_cap : 4;

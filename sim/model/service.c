@@ -451,12 +451,12 @@ static void arrive(struct sim *s, uint32_t j)
      * cold load per request otherwise); one that already let the job go
      * (its call may be gone) counts nothing */
     struct lb_view *view = NULL;
-    const struct outlier *ej = NULL;
+    const struct caller_detector *ej = NULL;
     if (!job->caller_gone &&
         (lb_uses_caller_view(svc->cfg) || (svc->cfg->has_outlier && !svc->cfg->outlier_shared))) {
         const struct call *c = &s->calls[job->call];
         view = edge_view_of(c->edge, c->process, svc);
-        ej = edge_detector_of(c->edge, c->process);
+        ej = edge_detector_of(c->edge, c->process, svc);
     }
     job->instance = lb_pick(svc, view, ej);
     if (view && job->instance != NO_INDEX) { /* the calling process counts it out there */

@@ -123,6 +123,20 @@ struct exec_rec {
 struct lb_view {
     uint32_t *count;
     struct min_tree least; /* n 0: not kept */
+    const struct outlier *ej; /* the same process's own detector, whose ejected
+                                 instances the tree keys MIN_TREE_NONE too, or NULL */
+};
+
+/* A calling process's own outlier detector for a callee's instances, and
+ * what it leaves that process to pick from: how many are in rotation and
+ * not ejected here, and with many instances those in a Fenwick tree, so a
+ * random or p2c pick need not scan while the detector has ejections (in a
+ * big fleet with a steady error rate, some process nearly always has). */
+struct caller_detector {
+    struct outlier det;
+    uint32_t usable_count;   /* in rotation and not ejected by det */
+    struct fenwick usable;   /* 1 for each of those (n 0: not kept, few instances) */
+    struct lb_view *view;    /* the same process's balancer view, or NULL */
 };
 
 struct edge_rt {
@@ -140,7 +154,7 @@ struct edge_rt {
     /* Per calling process, its own outlier detector for the callee's
      * instances (allocated when the process first uses it), or NULL: the
      * callee has none, or one for all callers. */
-    struct outlier **detectors;
+    struct caller_detector **detectors;
     const struct outlier_cfg *outlier_cfg;
     uint32_t callee_index;
     /* calls that ended after k attempts (k = 0 .. most_attempts; 0: refused
@@ -275,6 +289,8 @@ struct service_rt {
                                 each instance's busy + queued (n 0: none kept) */
     struct lb_view **views;  /* the callers' views that keep trees, told of rotation */
     uint32_t view_count, view_cap;
+    struct caller_detector **detectors; /* the callers' own detectors, told of rotation */
+    uint32_t detector_count, detector_cap;
     struct probe *probes;  /* per instance, with health checks */
     struct outlier outlier;     /* outlier_detection with scope "service" */
     struct edge_rt **outlier_callers; /* else: the caller edges whose processes keep their
@@ -510,9 +526,9 @@ void edge_release(struct edge_rt *e);
  * unless the callee's lb_view is global). */
 void edge_watch_instances(struct edge_rt *e, const struct scenario *sc, uint32_t callee,
                           uint32_t processes);
-/* Process m's outlier detector for the callee, NULL when there is none of
- * its own. */
-struct outlier *edge_detector_of(struct edge_rt *e, uint32_t m);
+/* Process m's outlier detector for the callee `svc`, NULL when there is
+ * none of its own. */
+struct caller_detector *edge_detector_of(struct edge_rt *e, uint32_t m, struct service_rt *svc);
 /* Process m's view of the callee `svc`, NULL when the balancer is global. */
 struct lb_view *edge_view_of(struct edge_rt *e, uint32_t m, struct service_rt *svc);
 /* One leg across the edge's network: false if the message is lost, else its delay. */
@@ -569,7 +585,8 @@ void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance);
  * (a client-side balancer), or NULL to use the instances' true load; `ej`
  * the calling process's own outlier detector, whose ejections it skips, or
  * NULL. */
-uint32_t lb_pick(struct service_rt *svc, const struct lb_view *view, const struct outlier *ej);
+uint32_t lb_pick(struct service_rt *svc, const struct lb_view *view,
+                 const struct caller_detector *ej);
 /* Up to this many instances a balancer scans them (a few cache lines);
  * past it, a service keeps its rotation in a Fenwick tree, and a
  * least-outstanding balancer each view's loads in a min_tree. */
@@ -589,9 +606,16 @@ static inline void lb_load_changed(struct service_rt *svc, uint32_t i)
 /* Instance i left or rejoined rotation (instance.out is already set): the
  * count out of rotation and the trees follow. */
 void lb_rotation_changed(struct service_rt *svc, uint32_t i);
-/* A calling process's view of svc's instances, and its end. */
-struct lb_view *lb_view_new(struct service_rt *svc);
+/* A calling process's view of svc's instances (ej: that process's own
+ * detector, or NULL), and its end. */
+struct lb_view *lb_view_new(struct service_rt *svc, const struct outlier *ej);
 void lb_view_free(struct lb_view *v);
+/* A calling process's own detector for svc's instances, and its end. */
+struct caller_detector *lb_detector_new(struct service_rt *svc, const struct outlier_cfg *cfg);
+void lb_detector_free(struct caller_detector *d);
+/* Instance i was ejected by d, or came back (d's host record says which):
+ * what d's process may pick from follows. */
+void lb_ejection_changed(struct service_rt *svc, struct caller_detector *d, uint32_t i);
 /* The view counts one more (delta 1) or one fewer (-1) attempt at instance i. */
 void lb_view_add(struct service_rt *svc, struct lb_view *v, uint32_t i, int delta);
 /* job.c: the attempt no longer counts in its caller's balancer view (it

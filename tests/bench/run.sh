@@ -94,6 +94,20 @@ instances_json() { # instances_json N LB FILE
 for lb in least_outstanding random p2c; do
   instances_json 10 $lb "$out/i10-$lb.json"; instances_json 10000 $lb "$out/i10000-$lb.json"
 done
+# the same, but the client's process keeps its own outlier detector, and a
+# 2% error rate keeps it ejecting (one error ejects, up to its 10%): from
+# the first second on it always has ejections of its own to skip
+ejections_json() { # ejections_json N LB FILE
+  awk -v n="$1" -v lb="$2" 'BEGIN {
+    printf "{\"name\":\"ej\",\"duration_s\":20,\"window_s\":10,\"services\":["
+    printf "{\"name\":\"s\",\"instances\":%d,\"workers\":4,\"lb\":\"%s\",\"error_rate\":0.02,", n, lb
+    printf "\"outlier_detection\":{\"consecutive_5xx\":1,\"always_eject_one\":true},"
+    printf "\"service_time\":{\"dist\":\"exponential\",\"mean_ms\":1}}],"
+    printf "\"clients\":[{\"name\":\"c\",\"target\":\"s\",\"arrival\":{\"rate_rps\":20000}}]}\n" }' >"$3"
+}
+for lb in least_outstanding random p2c; do
+  ejections_json 10 $lb "$out/e10-$lb.json"; ejections_json 10000 $lb "$out/e10000-$lb.json"
+done
 # a client's policy: a time-window breaker of 10 or 10,000 one-second
 # buckets (it never opens here), and hedging after a fixed delay or after
 # the observed p95
@@ -110,6 +124,9 @@ printf 'scaling (CPU per unit of work, best of three)\n'
 scale "fan-out, parallel calls per request" call "w=10" "$out/fan10.json" "w=100" "$out/fan100.json" 11 101
 for lb in least_outstanding random p2c; do
   scale "$lb, one instance out" req "n=10" "$out/i10-$lb.json" "n=10000" "$out/i10000-$lb.json" 1 1
+done
+for lb in least_outstanding random p2c; do
+  scale "$lb, caller's own ejections" req "n=10" "$out/e10-$lb.json" "n=10000" "$out/e10000-$lb.json" 1 1
 done
 scale "time-window breaker, buckets" req "10" "$out/brk10.json" "10000" "$out/brk10000.json" 1 1
 scale "hedging delay, fixed or observed p95" req "fixed" "$out/hedge-fixed.json" "p95" "$out/hedge-p95.json" 1 1
