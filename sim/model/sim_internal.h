@@ -187,10 +187,10 @@ struct job {
     uint16_t step;          /* the current step of its operation's calls */
     uint16_t operation;     /* which of its service's operations it is */
     uint16_t pending, ok, failed; /* the current step's calls */
+    uint16_t status;        /* the HTTP status its failure replies with; 0: its outcome's */
     sim_time work_after;    /* work left for after the calls */
     sim_time arrived_at;
     sim_time sent_at;       /* its caller sent it (a connect timeout counts from here) */
-    uint16_t status;        /* the HTTP status its failure replies with; 0: its outcome's */
     struct lb_view *seen_by; /* the balancer view (a calling process's) counting it, or NULL */
     sim_time deadline;      /* when its caller stops waiting; NEVER if it never does */
     sim_time inherited;     /* a deadline_ms propagated from above, for its own calls */
@@ -199,8 +199,8 @@ struct job {
     struct edge_rt *edge;   /* the network it came over, or NULL for none */
     struct policy *pool;    /* its caller's thread-pool bulkhead whose thread it holds
                                after the caller let it go, or NULL */
-    uint32_t cache_key;     /* a cache miss: the key its answer fills, or NO_INDEX */
     sim_time work_start;        /* it took a worker then */
+    uint32_t cache_key;     /* a cache miss: the key its answer fills, or NO_INDEX */
     struct credit_list credits; /* its worker time, and its answered calls' */
 };
 
