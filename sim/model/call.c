@@ -19,7 +19,17 @@ static uint32_t call_alloc(struct sim *s)
 {
     uint32_t c;
     POOL_TAKE(s->calls, s->call_cap, s->call_free, c);
+    if (s->earlier_cap < s->call_cap) { /* entries are read only below earlier_count */
+        s->earlier = xreallocarray(s->earlier, s->call_cap, sizeof s->earlier[0]);
+        s->earlier_cap = s->call_cap;
+    }
     return c;
+}
+
+static struct earlier_attempts *earlier_of(struct sim *s, uint32_t ci)
+{
+    SIM_ASSERT(ci < s->earlier_cap);
+    return &s->earlier[ci];
 }
 
 static void call_free(struct sim *s, uint32_t c)
@@ -53,26 +63,29 @@ static void let_go_all(struct sim *s, uint32_t ci, bool cancelled)
     struct call *c = &s->calls[ci];
     if (c->attempt != NO_INDEX)
         let_go(s, c->attempt, &c->attempt_timeout, cancelled), c->attempt = NO_INDEX;
+    struct earlier_attempts *e = earlier_of(s, ci);
     for (uint32_t i = 0; i < c->earlier_count; i++)
-        let_go(s, c->earlier[i], &c->earlier_timeout[i], cancelled);
+        let_go(s, e->job[i], &e->timeout[i], cancelled);
     c->earlier_count = 0;
 }
 
 /* Takes an ended attempt out of the set the call has out, disarming its
  * timeout (a no-op when that is what fired). */
-static void forget_attempt(struct sim *s, struct call *c, uint32_t j)
+static void forget_attempt(struct sim *s, uint32_t ci, uint32_t j)
 {
+    struct call *c = &s->calls[ci];
     if (c->attempt == j) {
         eventq_cancel(s->q, c->attempt_timeout);
         c->attempt = NO_INDEX;
         return;
     }
+    struct earlier_attempts *e = earlier_of(s, ci);
     for (uint32_t i = 0; i < c->earlier_count; i++)
-        if (c->earlier[i] == j) {
-            eventq_cancel(s->q, c->earlier_timeout[i]);
+        if (e->job[i] == j) {
+            eventq_cancel(s->q, e->timeout[i]);
             c->earlier_count--;
-            c->earlier[i] = c->earlier[c->earlier_count];
-            c->earlier_timeout[i] = c->earlier_timeout[c->earlier_count];
+            e->job[i] = e->job[c->earlier_count];
+            e->timeout[i] = e->timeout[c->earlier_count];
             return;
         }
     SIM_BUG("an attempt answered a call that does not have it out");
@@ -91,8 +104,8 @@ void call_cannot_connect(struct sim *s, uint32_t j)
     if (c->attempt == j)
         t = &c->attempt_timeout;
     for (uint32_t i = 0; !t && i < c->earlier_count; i++)
-        if (c->earlier[i] == j)
-            t = &c->earlier_timeout[i];
+        if (earlier_of(s, job->call)->job[i] == j)
+            t = &earlier_of(s, job->call)->timeout[i];
     SIM_ASSERT(t); /* a job being sent is one of its call's attempts */
     if (job->deadline <= at) /* its own timeout comes first anyway */
         return;
@@ -211,8 +224,9 @@ static void run_side_effects(struct sim *s, uint32_t ci, const struct call_effec
             break;
         case CALL_FX_HEDGE: /* the latest attempt joins the earlier ones still out */
             if (c->attempt != NO_INDEX) {
-                c->earlier[c->earlier_count] = c->attempt;
-                c->earlier_timeout[c->earlier_count++] = c->attempt_timeout;
+                SIM_ASSERT(c->earlier_count < MAX_HEDGED);
+                earlier_of(s, ci)->job[c->earlier_count] = c->attempt;
+                earlier_of(s, ci)->timeout[c->earlier_count++] = c->attempt_timeout;
                 c->attempt = NO_INDEX;
             }
             break;
@@ -290,7 +304,7 @@ void call_on_reply(struct sim *s, uint32_t ci, uint32_t j, enum outcome outcome,
                    unsigned status, sim_time retry_after)
 {
     struct call *c = &s->calls[ci];
-    forget_attempt(s, c, j);
+    forget_attempt(s, ci, j);
     edge_on_attempt_end(c->edge, outcome);
     struct call_effects fx;
     call_effects_clear(&fx);
@@ -331,7 +345,7 @@ void call_orphan(struct sim *s, uint32_t ci)
     if (c->attempt != NO_INDEX)
         job_orphan(s, c->attempt);
     for (uint32_t i = 0; i < c->earlier_count; i++)
-        job_orphan(s, c->earlier[i]);
+        job_orphan(s, earlier_of(s, ci)->job[i]);
 }
 
 void call_abandon(struct sim *s, uint32_t ci)

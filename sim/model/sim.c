@@ -223,6 +223,7 @@ void sim_free(struct sim *s)
     free(s->pol_opened_at_window_start);
     free(s->jobs);
     free(s->calls);
+    free(s->earlier);
     free(s->recs);
     free(s->credits);
     free(s->requests);

@@ -78,6 +78,11 @@ struct credit_list {
 /* One logical call from a caller (a client request, or a job making one of
  * its calls) to a service, across all its attempts: the state machine that
  * decides (call_sm) and what executing its decisions needs. */
+struct earlier_attempts {
+    uint32_t job[MAX_HEDGED];
+    struct timer_handle timeout[MAX_HEDGED];
+};
+
 struct call {
     uint32_t gen, next_free;
     uint32_t caller;         /* parent job, or request when !caller_is_job */
@@ -89,10 +94,8 @@ struct call {
                                 request's client process */
     uint32_t operation;      /* of the callee, the same for every attempt */
     uint32_t attempt;        /* the job of the latest attempt out, or NO_INDEX */
-    uint32_t earlier[MAX_HEDGED]; /* hedging: earlier attempts still out */
     struct timer_handle attempt_timeout;          /* the latest attempt's timeout */
-    struct timer_handle earlier_timeout[MAX_HEDGED]; /* and the earlier ones' */
-    uint8_t earlier_count;
+    uint8_t earlier_count;   /* hedging: earlier attempts still out, in sim.earlier */
     bool caller_is_job, optional, orphaned;
     struct edge_rt *edge;     /* the caller edge: its network and its counters */
     uint32_t rec;            /* exec_rec of a call that may execute twice, or NO_INDEX */
@@ -363,6 +366,13 @@ struct sim {
     uint32_t job_cap, job_free;
     struct call *calls;
     uint32_t call_cap, call_free;
+    /* A hedged call's earlier attempts, by call index: apart from the call,
+     * so that the many calls that never hedge keep their slots small (with
+     * 100,000 calls in flight what a call costs is the cache lines it
+     * takes). Grown with the call pool; entry i is valid for calls[i]'s
+     * earlier_count. */
+    struct earlier_attempts *earlier;
+    uint32_t earlier_cap;
     struct request *requests;
     uint32_t request_cap, request_free;
     struct exec_rec *recs;
