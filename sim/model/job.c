@@ -15,6 +15,10 @@ static uint32_t job_alloc(struct sim *s)
 {
     uint32_t j;
     POOL_TAKE(s->jobs, s->job_cap, s->job_free, j);
+    if (s->job_rare_cap < s->job_cap) { /* entries are read only where valid */
+        s->job_rare = xreallocarray(s->job_rare, s->job_cap, sizeof s->job_rare[0]);
+        s->job_rare_cap = s->job_cap;
+    }
     return j;
 }
 

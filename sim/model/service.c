@@ -32,6 +32,14 @@ void service_integrate(struct service_rt *svc, sim_time now)
     }
 }
 
+/* The work job j has left for after its calls (0 when its service has no
+ * work_after_calls). */
+static sim_time work_after(struct sim *s, uint32_t j)
+{
+    return s->services[s->jobs[j].service].cfg->work_after_calls > 0 ? job_rare_of(s, j)->work_after
+                                                                      : 0;
+}
+
 /* ---- the waiting room: a ring buffer used as a deque ---- */
 
 /* The instance's index in its service, for the balancer's trees. */
@@ -230,10 +238,10 @@ static void start_work(struct sim *s, uint32_t j)
         double left = (double)(in->warm_until - s->now) / (double)(in->warm_until - in->warm_from);
         work = (sim_time)((double)work * (1 + (in->cold_factor - 1) * left));
     }
-    job->work_after = 0;
     if (svc->cfg->work_after_calls > 0) {
-        job->work_after = (sim_time)((double)work * svc->cfg->work_after_calls);
-        work -= job->work_after;
+        sim_time after = (sim_time)((double)work * svc->cfg->work_after_calls);
+        job_rare_of(s, j)->work_after = after;
+        work -= after;
     }
     schedule_work_done(s, j, s->now + work);
 }
@@ -254,7 +262,8 @@ static void job_leaves(struct sim *s, struct job *job, enum outcome outcome)
         return;
     job->limited = false;
     admission_leave(s->services[job->service].inst[job->instance].adm,
-                    s->now - job->arrived_at, job->limit_in_flight, outcome);
+                    s->now - job->arrived_at, job_rare_of(s, (uint32_t)(job - s->jobs))->limit_in_flight,
+                    outcome);
 }
 
 /* With drop_expired, a job whose caller's deadline has passed is not
@@ -491,7 +500,7 @@ static void arrive(struct sim *s, uint32_t j)
         s->jobs[j].status = STATUS_TOO_MANY;
         job_finish(s, j, OUTCOME_SHED); /* over the instance's rate limit */
     } else if (svc->cfg->admission.has_conc_limit &&
-               !(s->jobs[j].limited = admission_enter(in->adm, &s->jobs[j].limit_in_flight))) {
+               !(s->jobs[j].limited = admission_enter(in->adm, &job_rare_of(s, j)->limit_in_flight))) {
         job_finish(s, j, OUTCOME_SHED); /* over the instance's concurrency limit */
     } else if (can_start(in) && in->queued == 0) {
         start_work(s, j);
@@ -576,7 +585,7 @@ void service_on_work_done(struct sim *s, uint32_t j, uint64_t arg)
         if (job->keyed)
             idem_store_put(&svc->idem, rec->key, s->now);
     }
-    if (op->step_count == 0 && job->work_after <= 0) /* a leaf: done */
+    if (op->step_count == 0 && work_after(s, j) <= 0) /* a leaf: done */
         job_finish(s, j, OUTCOME_OK);
     else
         steps_start(s, j);
@@ -585,13 +594,14 @@ void service_on_work_done(struct sim *s, uint32_t j, uint64_t arg)
 void service_after_calls(struct sim *s, uint32_t j)
 {
     struct job *job = &s->jobs[j];
-    if (job->work_after <= 0) {
+    sim_time after = work_after(s, j);
+    if (after <= 0) {
         job_finish(s, j, OUTCOME_OK);
         return;
     }
     job->state = JOB_WORKING; /* it still holds its worker */
     job->after_calls = true;
-    schedule_work_done(s, j, s->now + job->work_after);
+    schedule_work_done(s, j, s->now + after);
 }
 
 /* ---- faults: applying an instance's change of state to its work ---- */
@@ -662,7 +672,7 @@ static void freeze(struct sim *s, uint32_t service, uint32_t instance)
     for (uint32_t i = 0; i < n; i++) {
         struct job *job = &s->jobs[refs[i].id];
         if (job->state == JOB_WORKING) {
-            job->remaining = job->done_at - s->now;
+            job_rare_of(s, refs[i].id)->remaining = job->done_at - s->now;
             job->work_seq++; /* voids the pending EV_WORK_DONE */
         }
     }
@@ -677,7 +687,7 @@ static void thaw(struct sim *s, uint32_t service, uint32_t instance)
     struct job_ref *refs = collect_jobs(s, service, instance, false, &n);
     for (uint32_t i = 0; i < n; i++)
         if (s->jobs[refs[i].id].state == JOB_WORKING)
-            schedule_work_done(s, refs[i].id, s->now + s->jobs[refs[i].id].remaining);
+            schedule_work_done(s, refs[i].id, s->now + job_rare_of(s, refs[i].id)->remaining);
     for (uint32_t i = 0; i < n; i++)
         if (still(s, refs[i]) && s->jobs[refs[i].id].state == JOB_PARKED)
             steps_resume(s, refs[i].id);

@@ -224,6 +224,7 @@ void sim_free(struct sim *s)
     free(s->jobs);
     free(s->calls);
     free(s->earlier);
+    free(s->job_rare);
     free(s->recs);
     free(s->credits);
     free(s->requests);

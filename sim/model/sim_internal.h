@@ -186,25 +186,31 @@ struct job {
     bool keyed;             /* carries its call's idempotency key */
     bool running;           /* counted in its exec_rec's running */
     uint32_t rec;           /* its call's exec_rec, or NO_INDEX */
-    uint32_t limit_in_flight; /* the limiter's in-flight count when it was admitted */
     uint16_t step;          /* the current step of its operation's calls */
     uint16_t operation;     /* which of its service's operations it is */
     uint16_t pending, ok, failed; /* the current step's calls */
     uint16_t status;        /* the HTTP status its failure replies with; 0: its outcome's */
-    sim_time work_after;    /* work left for after the calls */
+    uint32_t cache_key;     /* a cache miss: the key its answer fills, or NO_INDEX */
     sim_time arrived_at;
     sim_time sent_at;       /* its caller sent it (a connect timeout counts from here) */
     struct lb_view *seen_by; /* the balancer view (a calling process's) counting it, or NULL */
     sim_time deadline;      /* when its caller stops waiting; NEVER if it never does */
     sim_time inherited;     /* a deadline_ms propagated from above, for its own calls */
     sim_time done_at;       /* JOB_WORKING: when the work completes */
-    sim_time remaining;     /* JOB_WORKING in a pause: work left when it froze */
     struct edge_rt *edge;   /* the network it came over, or NULL for none */
     struct policy *pool;    /* its caller's thread-pool bulkhead whose thread it holds
                                after the caller let it go, or NULL */
     sim_time work_start;        /* it took a worker then */
-    uint32_t cache_key;     /* a cache miss: the key its answer fills, or NO_INDEX */
     struct credit_list credits; /* its worker time, and its answered calls' */
+};
+
+/* What only some jobs use, beside the job pool (sim.job_rare, by job
+ * index) rather than in every job: with 100,000 jobs in flight what a job
+ * costs is the cache lines it takes. Each field is valid only where it says. */
+struct job_rare {
+    sim_time work_after;      /* its service has work_after_calls: work left for after them */
+    sim_time remaining;       /* JOB_WORKING in a pause: work left when it froze */
+    uint32_t limit_in_flight; /* job.limited: the limiter's in-flight count when admitted */
 };
 
 struct request {
@@ -373,6 +379,8 @@ struct sim {
      * earlier_count. */
     struct earlier_attempts *earlier;
     uint32_t earlier_cap;
+    struct job_rare *job_rare; /* by job index, grown with the job pool */
+    uint32_t job_rare_cap;
     struct request *requests;
     uint32_t request_cap, request_free;
     struct exec_rec *recs;
@@ -487,6 +495,12 @@ struct attempt_spec {
 };
 /* A job for one attempt; nothing has happened to it yet. */
 uint32_t job_new(struct sim *s, const struct attempt_spec *a);
+/* Job j's rarely used fields (struct job_rare). */
+static inline struct job_rare *job_rare_of(struct sim *s, uint32_t j)
+{
+    SIM_ASSERT(j < s->job_rare_cap);
+    return &s->job_rare[j];
+}
 /* Ends a job with `outcome`: frees its worker, replies, recycles it. */
 void job_finish(struct sim *s, uint32_t job, enum outcome outcome);
 /* Frees a job nothing refers to any more (lost, dropped, or its reply lost). */
