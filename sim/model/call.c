@@ -319,7 +319,7 @@ void call_on_attempt_timeout(struct sim *s, uint32_t j, uint32_t gen)
         return;
     uint32_t ci = job->call;
     if (call_sm_hand_over_slot(&s->calls[ci].sm)) /* the thread waits for the callee */
-        job->pool = s->calls[ci].sm.pol;
+        job_hold_pool(s, j, s->calls[ci].sm.pol);
     job_caller_timed_out(s, j);
     call_on_reply(s, ci, j, OUTCOME_TIMEOUT, STATUS_NONE, 0);
 }
@@ -353,7 +353,7 @@ void call_abandon(struct sim *s, uint32_t ci)
     struct call *c = &s->calls[ci];
     eventq_cancel(s->q, c->timer);
     if (c->attempt != NO_INDEX && call_sm_hand_over_slot(&c->sm))
-        s->jobs[c->attempt].pool = c->sm.pol;
+        job_hold_pool(s, c->attempt, c->sm.pol);
     let_go_all(s, ci, false); /* the attempts go on, for nobody */
     struct call_effects fx;
     call_effects_clear(&fx);

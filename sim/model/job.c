@@ -28,8 +28,8 @@ static void job_free(struct sim *s, uint32_t j)
     waste_settle(s, &s->jobs[j].credits, true); /* its answer never got through */
     rec_unref(s, s->jobs[j].rec);
     s->jobs[j].rec = NO_INDEX;
-    struct policy *pool = s->jobs[j].pool;
-    s->jobs[j].pool = NULL;
+    struct policy *pool = s->jobs[j].holds_pool ? job_rare_of(s, j)->pool : NULL;
+    s->jobs[j].holds_pool = false;
     POOL_GIVE(s->jobs, s->job_free, j);
     if (pool) /* the attempt has really ended: its thread is free (after the pool
                  has the job back: the woken call may need a job) */
@@ -52,9 +52,11 @@ uint32_t job_new(struct sim *s, const struct attempt_spec *a)
     if (job->rec != NO_INDEX)
         s->recs[job->rec].refs++;
     job->keyed = a->keyed;
-    job->edge = a->edge;
+    job->networked = a->edge != NULL;
+    if (a->edge)
+        job_rare_of(s, j)->edge = a->edge;
     job->cache_key = NO_INDEX;
-    job->pool = NULL;
+    job->holds_pool = false;
     job->seen_by = NULL;
     job->status = STATUS_NONE;
     job->sent_at = s->now;
@@ -173,7 +175,7 @@ void job_finish(struct sim *s, uint32_t j, enum outcome outcome)
         return;
     }
     sim_time delay = 0;
-    if (job->edge && !edge_cross(job->edge, &delay)) {
+    if (job->networked && !edge_cross(job_rare_of(s, j)->edge, &delay)) {
         job->state = JOB_REPLY_LOST; /* the caller's timeout will free it */
         s->services[job->service].stats.lost++;
         return;

@@ -532,7 +532,7 @@ void service_take_request(struct sim *s, uint32_t j, bool from_client, uint32_t 
         svc->stats.cache_misses++;
     }
     sim_time delay = 0;
-    struct edge_rt *edge = s->jobs[j].edge;
+    struct edge_rt *edge = s->jobs[j].networked ? job_rare_of(s, j)->edge : NULL;
     bool lost = edge && !edge_cross(edge, &delay);
     bool cut = !lost && s->partitions_active && fault_partitioned(s, service, from_client, from);
     if (lost || cut) {

@@ -185,6 +185,8 @@ struct job {
     bool limited;           /* holds a place in its instance's concurrency limit */
     bool keyed;             /* carries its call's idempotency key */
     bool running;           /* counted in its exec_rec's running */
+    bool networked : 1;     /* came over a network: job_rare.edge */
+    bool holds_pool : 1;    /* holds a thread of job_rare.pool */
     uint32_t rec;           /* its call's exec_rec, or NO_INDEX */
     uint16_t step;          /* the current step of its operation's calls */
     uint16_t operation;     /* which of its service's operations it is */
@@ -197,9 +199,6 @@ struct job {
     sim_time deadline;      /* when its caller stops waiting; NEVER if it never does */
     sim_time inherited;     /* a deadline_ms propagated from above, for its own calls */
     sim_time done_at;       /* JOB_WORKING: when the work completes */
-    struct edge_rt *edge;   /* the network it came over, or NULL for none */
-    struct policy *pool;    /* its caller's thread-pool bulkhead whose thread it holds
-                               after the caller let it go, or NULL */
     sim_time work_start;        /* it took a worker then */
     struct credit_list credits; /* its worker time, and its answered calls' */
 };
@@ -211,6 +210,9 @@ struct job_rare {
     sim_time work_after;      /* its service has work_after_calls: work left for after them */
     sim_time remaining;       /* JOB_WORKING in a pause: work left when it froze */
     uint32_t limit_in_flight; /* job.limited: the limiter's in-flight count when admitted */
+    struct edge_rt *edge;     /* job.networked: the network it came over */
+    struct policy *pool;      /* job.holds_pool: its caller's thread-pool bulkhead, whose
+                                 thread it holds after the caller let it go */
 };
 
 struct request {
@@ -500,6 +502,15 @@ static inline struct job_rare *job_rare_of(struct sim *s, uint32_t j)
 {
     SIM_ASSERT(j < s->job_rare_cap);
     return &s->job_rare[j];
+}
+
+/* Job j now holds a thread of `pool`, a thread-pool bulkhead, given back
+ * when the job ends. */
+static inline void job_hold_pool(struct sim *s, uint32_t j, struct policy *pool)
+{
+    SIM_ASSERT(!s->jobs[j].holds_pool);
+    job_rare_of(s, j)->pool = pool;
+    s->jobs[j].holds_pool = true;
 }
 /* Ends a job with `outcome`: frees its worker, replies, recycles it. */
 void job_finish(struct sim *s, uint32_t job, enum outcome outcome);
