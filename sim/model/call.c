@@ -19,10 +19,7 @@ static uint32_t call_alloc(struct sim *s)
 {
     uint32_t c;
     POOL_TAKE(s->calls, s->call_cap, s->call_free, c);
-    if (s->earlier_cap < s->call_cap) { /* entries are read only below earlier_count */
-        s->earlier = xreallocarray(s->earlier, s->call_cap, sizeof s->earlier[0]);
-        s->earlier_cap = s->call_cap;
-    }
+    POOL_SIDE_FIT(s->earlier, s->earlier_cap, s->call_cap); /* read only below earlier_count */
     return c;
 }
 
@@ -103,9 +100,10 @@ void call_cannot_connect(struct sim *s, uint32_t j)
     struct timer_handle *t = NULL; /* the timer of this attempt, the latest or a hedged one */
     if (c->attempt == j)
         t = &c->attempt_timeout;
+    struct earlier_attempts *e = earlier_of(s, job->call);
     for (uint32_t i = 0; !t && i < c->earlier_count; i++)
-        if (earlier_of(s, job->call)->job[i] == j)
-            t = &earlier_of(s, job->call)->timeout[i];
+        if (e->job[i] == j)
+            t = &e->timeout[i];
     SIM_ASSERT(t); /* a job being sent is one of its call's attempts */
     if (job->deadline <= at) /* its own timeout comes first anyway */
         return;
@@ -224,9 +222,10 @@ static void run_side_effects(struct sim *s, uint32_t ci, const struct call_effec
             break;
         case CALL_FX_HEDGE: /* the latest attempt joins the earlier ones still out */
             if (c->attempt != NO_INDEX) {
+                struct earlier_attempts *earlier = earlier_of(s, ci);
                 SIM_ASSERT(c->earlier_count < MAX_HEDGED);
-                earlier_of(s, ci)->job[c->earlier_count] = c->attempt;
-                earlier_of(s, ci)->timeout[c->earlier_count++] = c->attempt_timeout;
+                earlier->job[c->earlier_count] = c->attempt;
+                earlier->timeout[c->earlier_count++] = c->attempt_timeout;
                 c->attempt = NO_INDEX;
             }
             break;

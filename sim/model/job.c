@@ -15,10 +15,7 @@ static uint32_t job_alloc(struct sim *s)
 {
     uint32_t j;
     POOL_TAKE(s->jobs, s->job_cap, s->job_free, j);
-    if (s->job_rare_cap < s->job_cap) { /* entries are read only where valid */
-        s->job_rare = xreallocarray(s->job_rare, s->job_cap, sizeof s->job_rare[0]);
-        s->job_rare_cap = s->job_cap;
-    }
+    POOL_SIDE_FIT(s->job_rare, s->job_rare_cap, s->job_cap); /* read only where valid */
     return j;
 }
 
@@ -52,9 +49,7 @@ uint32_t job_new(struct sim *s, const struct attempt_spec *a)
     if (job->rec != NO_INDEX)
         s->recs[job->rec].refs++;
     job->keyed = a->keyed;
-    job->networked = a->edge != NULL;
-    if (a->edge)
-        job_rare_of(s, j)->edge = a->edge;
+    job->edge = a->edge;
     job->cache_key = NO_INDEX;
     job->holds_pool = false;
     job->seen_by = NULL;
@@ -175,7 +170,7 @@ void job_finish(struct sim *s, uint32_t j, enum outcome outcome)
         return;
     }
     sim_time delay = 0;
-    if (job->networked && !edge_cross(job_rare_of(s, j)->edge, &delay)) {
+    if (job->edge && !edge_cross(job->edge, &delay)) {
         job->state = JOB_REPLY_LOST; /* the caller's timeout will free it */
         s->services[job->service].stats.lost++;
         return;

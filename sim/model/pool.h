@@ -31,6 +31,17 @@
         (free_head) = (arr)[out].next_free;                                                        \
     } while (0)
 
+/* Grows `side`, an array indexed like a pool, to the pool's `cap`. Its
+ * entries are not initialised: they hold fields a slot uses only in some
+ * states, each written before it is read. */
+#define POOL_SIDE_FIT(side, side_cap, cap)                                                       \
+    do {                                                                                           \
+        if ((side_cap) < (cap)) {                                                                  \
+            (side) = xreallocarray((side), (cap), sizeof *(side));                                 \
+            (side_cap) = (cap);                                                                    \
+        }                                                                                          \
+    } while (0)
+
 /* Gives slot i back; its new generation voids whatever still names it. */
 #define POOL_GIVE(arr, free_head, i)                                                               \
     do {                                                                                           \

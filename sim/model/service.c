@@ -252,8 +252,9 @@ static void start_work(struct sim *s, uint32_t j)
  * in the service, dropped if it ended in a timeout or an overload refusal
  * (the limiter's signal to back off); an application error says nothing
  * about capacity and is ignored. */
-static void job_leaves(struct sim *s, struct job *job, enum outcome outcome)
+static void job_leaves(struct sim *s, uint32_t j, enum outcome outcome)
 {
+    struct job *job = &s->jobs[j];
     if (job->running) {
         job->running = false;
         s->recs[job->rec].running--;
@@ -262,8 +263,7 @@ static void job_leaves(struct sim *s, struct job *job, enum outcome outcome)
         return;
     job->limited = false;
     admission_leave(s->services[job->service].inst[job->instance].adm,
-                    s->now - job->arrived_at, job_rare_of(s, (uint32_t)(job - s->jobs))->limit_in_flight,
-                    outcome);
+                    s->now - job->arrived_at, job_rare_of(s, j)->limit_in_flight, outcome);
 }
 
 /* With drop_expired, a job whose caller's deadline has passed is not
@@ -277,7 +277,7 @@ static bool drop_if_expired(struct sim *s, uint32_t j)
         return false;
     svc->stats.expired++;
     if (job->caller_gone) {
-        job_leaves(s, job, OUTCOME_TIMEOUT);
+        job_leaves(s, j, OUTCOME_TIMEOUT);
         job_release(s, j);
     } else {
         job->status = STATUS_DEADLINE;
@@ -293,7 +293,7 @@ static void shed(struct sim *s, uint32_t j)
     struct job *job = &s->jobs[j];
     if (job->caller_gone) {
         s->services[job->service].stats.shed++;
-        job_leaves(s, job, OUTCOME_SHED);
+        job_leaves(s, j, OUTCOME_SHED);
         job_release(s, j);
     } else {
         job_finish(s, j, OUTCOME_SHED);
@@ -361,8 +361,8 @@ static void count_outcome(struct sim *s, uint32_t j, enum outcome outcome)
     if (!job->caller_gone) /* a late reply after a timeout was counted as the timeout */
         health_on_result(s, j, !outcome_is_success(outcome));
     /* a reply nobody waits for any more was, to the limiter, a timeout */
-    job_leaves(s, job, job->caller_gone && outcome_is_success(outcome) ? OUTCOME_TIMEOUT
-                                                                          : outcome);
+    job_leaves(s, j, job->caller_gone && outcome_is_success(outcome) ? OUTCOME_TIMEOUT
+                                                                        : outcome);
     if (outcome_is_success(outcome))
         st->ok++;
     else if (outcome == OUTCOME_REJECTED)
@@ -532,7 +532,7 @@ void service_take_request(struct sim *s, uint32_t j, bool from_client, uint32_t 
         svc->stats.cache_misses++;
     }
     sim_time delay = 0;
-    struct edge_rt *edge = s->jobs[j].networked ? job_rare_of(s, j)->edge : NULL;
+    struct edge_rt *edge = s->jobs[j].edge;
     bool lost = edge && !edge_cross(edge, &delay);
     bool cut = !lost && s->partitions_active && fault_partitioned(s, service, from_client, from);
     if (lost || cut) {

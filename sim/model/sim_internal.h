@@ -75,14 +75,16 @@ struct credit_list {
 
 #define CREDITS_NONE ((struct credit_list){NO_INDEX, NO_INDEX})
 
-/* One logical call from a caller (a client request, or a job making one of
- * its calls) to a service, across all its attempts: the state machine that
- * decides (call_sm) and what executing its decisions needs. */
+/* A hedged call's earlier attempts still out (the latest is call.attempt),
+ * kept beside the call pool in sim.earlier. */
 struct earlier_attempts {
     uint32_t job[MAX_HEDGED];
     struct timer_handle timeout[MAX_HEDGED];
 };
 
+/* One logical call from a caller (a client request, or a job making one of
+ * its calls) to a service, across all its attempts: the state machine that
+ * decides (call_sm) and what executing its decisions needs. */
 struct call {
     uint32_t gen, next_free;
     uint32_t caller;         /* parent job, or request when !caller_is_job */
@@ -185,8 +187,7 @@ struct job {
     bool limited;           /* holds a place in its instance's concurrency limit */
     bool keyed;             /* carries its call's idempotency key */
     bool running;           /* counted in its exec_rec's running */
-    bool networked : 1;     /* came over a network: job_rare.edge */
-    bool holds_pool : 1;    /* holds a thread of job_rare.pool */
+    bool holds_pool;        /* holds a thread of job_rare.pool */
     uint32_t rec;           /* its call's exec_rec, or NO_INDEX */
     uint16_t step;          /* the current step of its operation's calls */
     uint16_t operation;     /* which of its service's operations it is */
@@ -199,6 +200,8 @@ struct job {
     sim_time deadline;      /* when its caller stops waiting; NEVER if it never does */
     sim_time inherited;     /* a deadline_ms propagated from above, for its own calls */
     sim_time done_at;       /* JOB_WORKING: when the work completes */
+    struct edge_rt *edge;   /* the network it came over, or NULL for none (most jobs of
+                               a networked scenario: kept here, not in job_rare) */
     sim_time work_start;        /* it took a worker then */
     struct credit_list credits; /* its worker time, and its answered calls' */
 };
@@ -210,7 +213,6 @@ struct job_rare {
     sim_time work_after;      /* its service has work_after_calls: work left for after them */
     sim_time remaining;       /* JOB_WORKING in a pause: work left when it froze */
     uint32_t limit_in_flight; /* job.limited: the limiter's in-flight count when admitted */
-    struct edge_rt *edge;     /* job.networked: the network it came over */
     struct policy *pool;      /* job.holds_pool: its caller's thread-pool bulkhead, whose
                                  thread it holds after the caller let it go */
 };
