@@ -83,7 +83,7 @@ void job_orphan(struct sim *s, uint32_t j)
     job->orphaned = true;
     if (holds_worker(job)) {
         struct service_rt *svc = &s->services[job->service];
-        service_integrate(svc, s->now);
+        service_integrate_late(svc, s->now);
         svc->orphan_busy++;
     }
     for (uint32_t c = job->child; c != NO_INDEX; c = s->calls[c].sibling)

@@ -19,17 +19,23 @@
 
 /* ---- integrated levels ---- */
 
-void service_integrate(struct service_rt *svc, sim_time now)
+/* Up workers change only with faults, health and rotation. */
+static void integrate_up(struct service_rt *svc, sim_time now)
 {
-    double dt = (double)(now - svc->level_since);
-    if (dt > 0) {
-        svc->stats.busy_area_ns += dt * svc->busy;
-        svc->stats.up_area_ns += dt * svc->up_workers;
-        svc->stats.queue_area_ns += dt * svc->queued;
-        svc->stats.system_area_ns += dt * (svc->busy + svc->queued);
-        svc->stats.late_ns += dt * svc->orphan_busy;
-        svc->level_since = now;
-    }
+    svc->up_area += (area_ns)(now - svc->up_since) * svc->up_workers;
+    svc->up_since = now;
+}
+
+void service_settle_areas(struct service_rt *svc, sim_time now)
+{
+    service_integrate(svc, now);
+    integrate_up(svc, now);
+    service_integrate_late(svc, now);
+    svc->stats.busy_area_ns = (double)svc->busy_area;
+    svc->stats.up_area_ns = (double)svc->up_area;
+    svc->stats.queue_area_ns = (double)svc->queue_area;
+    svc->stats.system_area_ns = (double)(svc->busy_area + svc->queue_area);
+    svc->stats.late_ns = (double)svc->late_area;
 }
 
 /* The work job j has left for after its calls (0 when its service has no
@@ -227,8 +233,10 @@ static void start_work(struct sim *s, uint32_t j)
     hold_worker(svc, job, j);
     job->state = JOB_WORKING;
     job->work_start = s->now;
-    if (job->orphaned)
+    if (job->orphaned) {
+        service_integrate_late(svc, s->now);
         svc->orphan_busy++;
+    }
     const struct operation_cfg *op = &svc->cfg->operations[job->operation];
     sim_time work = dist_sample(operation_service_time(svc->cfg, op), &svc->work_rng);
     if (st->latency_factor != 1 || st->latency_add) /* a latency fault */
@@ -342,8 +350,10 @@ static void release_worker(struct sim *s, uint32_t j)
     waste_credit(s, &job->credits, job->service, s->now - job->work_start);
     svc->stats.served++;
     svc->stats.response_ns += (double)(s->now - job->arrived_at);
-    if (job->orphaned)
+    if (job->orphaned) {
+        service_integrate_late(svc, s->now);
         svc->orphan_busy--;
+    }
     svc->busy--;
     unhold_worker(s, svc, job, j);
     struct instance *in = &svc->inst[job->instance];
@@ -701,7 +711,7 @@ void service_recount_up(struct sim *s, uint32_t service, uint32_t instance)
     uint32_t up = in->st.down || in->st.paused || in->out ? 0 : in->st.workers;
     if (up == in->up_workers)
         return;
-    service_integrate(svc, s->now); /* the old level up to now */
+    integrate_up(svc, s->now); /* the old level up to now */
     svc->up_workers = svc->up_workers - in->up_workers + up;
     in->up_workers = up;
 }

@@ -317,7 +317,7 @@ static void close_window(struct sim *s)
     uint32_t ns = s->sc->service_count;
     for (uint32_t i = 0; i < ns; i++) {
         struct service_rt *svc = &s->services[i];
-        service_integrate(svc, s->now);
+        service_settle_areas(svc, s->now);
         sum_calls_out(svc);
         struct service_window *w = &s->window_services[i];
         fill_service_window(svc, w);
@@ -520,7 +520,7 @@ const struct run_report *sim_report(struct sim *s)
 {
     for (uint32_t i = 0; i < s->sc->service_count; i++) {
         struct service_rt *svc = &s->services[i];
-        service_integrate(svc, s->now);
+        service_settle_areas(svc, s->now);
         sum_calls_out(svc);
         struct service_window *w = &s->report_services[i];
         fill_service_window(svc, w);

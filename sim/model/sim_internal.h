@@ -28,6 +28,10 @@
 #include "../policy/server_checks.h"
 #include "sim.h"
 
+/* An integral of a count over time, in count-nanoseconds: 100,000 busy
+ * workers for a year is 3e21, past 64 bits. */
+__extension__ typedef unsigned __int128 area_ns;
+
 enum event_kind {
     EV_ARRIVAL,      /* id = client, arg = arrival generation: the next open-loop arrival */
     EV_USER_WAKE,    /* id = client, arg = user | wake gen << 32: think time is over */
@@ -320,7 +324,14 @@ struct service_rt {
     uint32_t busy, queued; /* over all instances */
     uint32_t up_workers;   /* over all instances: the capacity actually up */
     uint32_t orphan_busy;  /* busy workers whose caller chain has given up */
-    sim_time level_since;  /* areas are integrated up to here */
+    /* The integrals of those levels over time, as exact integers (a double
+     * sum rounds once it passes 2^53): busy and queued, which change at
+     * every request, up to level_since; up and orphaned busy workers, which
+     * change rarely, each up to its own instant, so a request's integration
+     * costs two products, not five. service_settle_areas writes them into
+     * stats for the reports. */
+    area_ns busy_area, queue_area, up_area, late_area;
+    sim_time level_since, up_since, late_since;
     uint32_t window_max_queue, max_queue;
     struct service_stats stats;
 };
@@ -592,8 +603,24 @@ void service_recount_up(struct sim *s, uint32_t service, uint32_t instance);
 /* Recomputes an instance's state from the active faults and applies what
  * changed (failing, freezing or resuming its work). */
 void service_refresh_instance(struct sim *s, uint32_t service, uint32_t instance);
-/* Brings the service's integrated areas up to `now`. */
-void service_integrate(struct service_rt *svc, sim_time now);
+/* Brings the busy and queued areas up to `now`: before either count changes. */
+static inline void service_integrate(struct service_rt *svc, sim_time now)
+{
+    sim_time dt = now - svc->level_since;
+    if (dt > 0) {
+        svc->busy_area += (area_ns)dt * svc->busy;
+        svc->queue_area += (area_ns)dt * svc->queued;
+        svc->level_since = now;
+    }
+}
+/* Brings the orphaned busy area up to `now`: before orphan_busy changes. */
+static inline void service_integrate_late(struct service_rt *svc, sim_time now)
+{
+    svc->late_area += (area_ns)(now - svc->late_since) * svc->orphan_busy;
+    svc->late_since = now;
+}
+/* Every area up to `now`, written into the service's stats for a report. */
+void service_settle_areas(struct service_rt *svc, sim_time now);
 
 /* steps.c: a job's calls, in steps, fanned out and gathered */
 void steps_start(struct sim *s, uint32_t job);
