@@ -95,21 +95,28 @@ static inline bool earlier(const struct event *a, const struct event *b)
  * tournament assumes four. */
 #define HEAP_ARITY 4
 
-static void heap_insert(struct eventq *q, struct event ev)
+/* Doubles the heap's room (cold: the heap grows a few times a run). */
+static __attribute__((noinline, cold)) void heap_grow(struct eventq *q)
 {
-    if (q->heap_len == q->heap_cap) {
-        q->heap_cap *= 2;
-        q->heap = xreallocarray(q->heap, q->heap_cap, sizeof q->heap[0]);
-    }
+    q->heap_cap *= 2;
+    q->heap = xreallocarray(q->heap, q->heap_cap, sizeof q->heap[0]);
+}
+
+static inline void heap_insert(struct eventq *q, sim_time at, uint64_t seq, uint32_t kind,
+                               uint32_t id, uint64_t arg)
+{
+    if (q->heap_len == q->heap_cap)
+        heap_grow(q);
+    struct event *h = q->heap;
     uint32_t i = q->heap_len++;
     while (i > 0) { /* sift the hole up, then drop the event in once */
         uint32_t parent = (i - 1) / HEAP_ARITY;
-        if (!earlier(&ev, &q->heap[parent]))
+        if (at > h[parent].at || (at == h[parent].at && seq > h[parent].seq))
             break;
-        q->heap[i] = q->heap[parent];
+        h[i] = h[parent];
         i = parent;
     }
-    q->heap[i] = ev;
+    h[i] = (struct event){.at = at, .seq = seq, .kind = kind, .id = id, .arg = arg};
 }
 
 /* Drops `ev` into the hole at i and sifts it down to where it belongs. */
@@ -146,28 +153,34 @@ static void heap_remove_top(struct eventq *q)
         sift_down(q, 0, last);
 }
 
-static void fifo_append(struct eventq *q, struct event ev)
+/* Doubles the FIFO's room, unrolling it into order (cold). */
+static __attribute__((noinline, cold)) void fifo_grow(struct eventq *q)
 {
-    if (q->fifo_len == q->fifo_cap) {
-        struct event *bigger = xmalloc(2 * q->fifo_cap * sizeof *bigger);
-        for (uint32_t i = 0; i < q->fifo_len; i++)
-            bigger[i] = q->fifo[(q->fifo_head + i) % q->fifo_cap];
-        free(q->fifo);
-        q->fifo = bigger;
-        q->fifo_cap *= 2;
-        q->fifo_head = 0;
-    }
-    q->fifo[(q->fifo_head + q->fifo_len++) % q->fifo_cap] = ev;
+    struct event *bigger = xmalloc(2 * q->fifo_cap * sizeof *bigger);
+    for (uint32_t i = 0; i < q->fifo_len; i++)
+        bigger[i] = q->fifo[(q->fifo_head + i) % q->fifo_cap];
+    free(q->fifo);
+    q->fifo = bigger;
+    q->fifo_cap *= 2;
+    q->fifo_head = 0;
+}
+
+static inline void fifo_append(struct eventq *q, struct event ev)
+{
+    if (q->fifo_len == q->fifo_cap)
+        fifo_grow(q);
+    uint32_t tail = q->fifo_head + q->fifo_len++;
+    q->fifo[tail >= q->fifo_cap ? tail - q->fifo_cap : tail] = ev;
 }
 
 void eventq_push(struct eventq *q, sim_time at, uint32_t kind, uint32_t id, uint64_t arg)
 {
     SIM_ASSERT(at >= q->now); /* nothing is scheduled in the past */
-    struct event ev = {.at = at, .seq = q->next_seq++, .kind = kind, .id = id, .arg = arg};
+    uint64_t seq = q->next_seq++;
     if (at == q->now)
-        fifo_append(q, ev);
+        fifo_append(q, (struct event){.at = at, .seq = seq, .kind = kind, .id = id, .arg = arg});
     else
-        heap_insert(q, ev);
+        heap_insert(q, at, seq, kind, id, arg);
 }
 
 uint64_t eventq_reserve(struct eventq *q, uint64_t n)
@@ -182,7 +195,7 @@ void eventq_push_reserved(struct eventq *q, sim_time at, uint64_t seq, uint32_t 
 {
     SIM_ASSERT(at >= q->now && seq < q->next_seq);
     /* always the heap: the FIFO for `now` holds only the newest numbers */
-    heap_insert(q, (struct event){.at = at, .seq = seq, .kind = kind, .id = id, .arg = arg});
+    heap_insert(q, at, seq, kind, id, arg);
 }
 
 static uint32_t slot_take(struct eventq *q)
@@ -251,11 +264,7 @@ struct timer_handle eventq_arm(struct eventq *q, sim_time now, sim_time delay, u
         l->tail = s;
     } else {
         t->list = IN_HEAP;
-        struct event ref = t->ev;
-        ref.kind = KIND_TIMER_REF;
-        ref.id = s;
-        ref.arg = t->gen;
-        heap_insert(q, ref);
+        heap_insert(q, t->ev.at, t->ev.seq, KIND_TIMER_REF, s, t->gen);
         q->heap_refs++;
     }
     return (struct timer_handle){.slot = s, .gen = t->gen};
@@ -324,11 +333,9 @@ static void heap_skip_stale(struct eventq *q)
     }
 }
 
-/* The list whose head is earliest, or -1 if every list is empty. */
-static int earliest_list(struct eventq *q)
+/* Finds the list whose head is earliest again after a head changed. */
+static int rescan_lists(struct eventq *q)
 {
-    if (!q->earliest_stale)
-        return q->earliest;
     int best = -1;
     for (int i = 0; i < q->list_count; i++) {
         uint32_t h = q->lists[i].head;
@@ -341,32 +348,37 @@ static int earliest_list(struct eventq *q)
     return best;
 }
 
-/* Removes the earliest event into *out unless the queue is empty or, when
- * `bounded`, the event is not before `until`. */
-static bool take_earliest(struct eventq *q, bool bounded, sim_time until, struct event *out)
+/* The list whose head is earliest, or -1 if every list is empty. */
+static inline int earliest_list(struct eventq *q)
 {
-    heap_skip_stale(q);
+    return q->earliest_stale ? rescan_lists(q) : q->earliest;
+}
+
+/* Removes the earliest event into *out unless the queue is empty or, when
+ * `bounded`, the event is not before `until`. The heap is the common
+ * source: the timer lists and the FIFO for `now` are looked at only when
+ * they hold something. */
+static inline bool take_earliest(struct eventq *q, bool bounded, sim_time until, struct event *out)
+{
+    if (q->heap_len && q->heap[0].kind == KIND_TIMER_REF)
+        heap_skip_stale(q);
     enum { NONE, FIFO, LIST, HEAP } from = NONE;
     const struct event *best = NULL;
-    if (q->fifo_len)
-        from = FIFO, best = &q->fifo[q->fifo_head];
-    int li = earliest_list(q);
-    if (li >= 0 && (!best || earlier(&q->slots[q->lists[li].head].ev, best)))
-        from = LIST, best = &q->slots[q->lists[li].head].ev;
-    if (q->heap_len && (!best || earlier(&q->heap[0], best)))
+    if (q->heap_len)
         from = HEAP, best = &q->heap[0];
+    int li = earliest_list(q);
+    if (li >= 0) {
+        const struct event *head = &q->slots[q->lists[li].head].ev;
+        if (!best || earlier(head, best))
+            from = LIST, best = head;
+    }
+    if (q->fifo_len && (!best || earlier(&q->fifo[q->fifo_head], best)))
+        from = FIFO, best = &q->fifo[q->fifo_head];
     if (from == NONE || (bounded && best->at >= until))
         return false;
     *out = *best;
     q->now = out->at;
-    if (from == FIFO) {
-        q->fifo_head = q->fifo_head + 1 == q->fifo_cap ? 0 : q->fifo_head + 1;
-        q->fifo_len--;
-    } else if (from == LIST) {
-        uint32_t s = q->lists[li].head;
-        list_unlink(q, s);
-        slot_release(q, s);
-    } else {
+    if (from == HEAP) {
         heap_remove_top(q);
         if (out->kind == KIND_TIMER_REF) { /* a live timer kept in the heap */
             q->heap_refs--;
@@ -374,6 +386,13 @@ static bool take_earliest(struct eventq *q, bool bounded, sim_time until, struct
             *out = q->slots[s].ev;
             slot_release(q, s);
         }
+    } else if (from == LIST) {
+        uint32_t s = q->lists[li].head;
+        list_unlink(q, s);
+        slot_release(q, s);
+    } else {
+        q->fifo_head = q->fifo_head + 1 == q->fifo_cap ? 0 : q->fifo_head + 1;
+        q->fifo_len--;
     }
     return true;
 }

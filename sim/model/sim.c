@@ -395,11 +395,16 @@ static void close_window(struct sim *s)
 
 /* ---- the loop ---- */
 
+/* Below this many job slots (about 1 MiB of them) the pool stays in cache. */
+#define PREFETCH_MIN_JOBS 8192
+
 /* With many requests in flight the job an event names is a cache miss:
  * start loading the likely next event's job while this one is handled
  * (a hint only: nothing depends on it). */
 static inline void prefetch_next(const struct sim *s)
 {
+    if (s->job_cap < PREFETCH_MIN_JOBS) /* the jobs are in cache anyway */
+        return;
     const struct event *next = eventq_likely_next(s->q);
     if (!next)
         return;
