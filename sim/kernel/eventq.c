@@ -33,6 +33,11 @@ struct eventq {
     uint32_t fifo_cap, fifo_head, fifo_len;
     struct event *heap;
     uint32_t heap_len, heap_cap;
+    /* heap[0] was popped but is still in place: most handlers push an
+     * event next, which then takes its place with one sift down instead of
+     * a sift down to remove it and a sift up to insert (the classic
+     * replace-top). Anything else that reads the heap removes it first. */
+    bool top_taken;
     uint64_t next_seq;
     struct timer_slot *slots;
     uint32_t slot_cap, free_slot;
@@ -77,12 +82,13 @@ void eventq_set_timers_in_heap(struct eventq *q, bool in_heap) { q->timers_in_he
 
 uint64_t eventq_size(const struct eventq *q)
 {
-    return q->heap_len - q->heap_refs + q->timers_armed + q->fifo_len;
+    return q->heap_len - q->top_taken - q->heap_refs + q->timers_armed + q->fifo_len;
 }
 
 uint64_t eventq_stored(const struct eventq *q)
 {
-    return q->heap_len + (q->timers_armed - (q->heap_refs - q->stale_refs)) + q->fifo_len;
+    return q->heap_len - q->top_taken + (q->timers_armed - (q->heap_refs - q->stale_refs)) +
+           q->fifo_len;
 }
 
 static inline bool earlier(const struct event *a, const struct event *b)
@@ -100,23 +106,6 @@ static __attribute__((noinline, cold)) void heap_grow(struct eventq *q)
 {
     q->heap_cap *= 2;
     q->heap = xreallocarray(q->heap, q->heap_cap, sizeof q->heap[0]);
-}
-
-static inline void heap_insert(struct eventq *q, sim_time at, uint64_t seq, uint32_t kind,
-                               uint32_t id, uint64_t arg)
-{
-    if (q->heap_len == q->heap_cap)
-        heap_grow(q);
-    struct event *h = q->heap;
-    uint32_t i = q->heap_len++;
-    while (i > 0) { /* sift the hole up, then drop the event in once */
-        uint32_t parent = (i - 1) / HEAP_ARITY;
-        if (at > h[parent].at || (at == h[parent].at && seq > h[parent].seq))
-            break;
-        h[i] = h[parent];
-        i = parent;
-    }
-    h[i] = (struct event){.at = at, .seq = seq, .kind = kind, .id = id, .arg = arg};
 }
 
 /* Drops `ev` into the hole at i and sifts it down to where it belongs. */
@@ -152,6 +141,38 @@ static void heap_remove_top(struct eventq *q)
     if (q->heap_len)
         sift_down(q, 0, last);
 }
+
+/* Removes the popped top if no push has taken its place. */
+static inline void heap_settle(struct eventq *q)
+{
+    if (q->top_taken) {
+        q->top_taken = false;
+        heap_remove_top(q);
+    }
+}
+
+static inline void heap_insert(struct eventq *q, sim_time at, uint64_t seq, uint32_t kind,
+                               uint32_t id, uint64_t arg)
+{
+    if (q->top_taken) { /* the popped top's place: one sift from the root */
+        q->top_taken = false;
+        sift_down(q, 0, (struct event){.at = at, .seq = seq, .kind = kind, .id = id, .arg = arg});
+        return;
+    }
+    if (q->heap_len == q->heap_cap)
+        heap_grow(q);
+    struct event *h = q->heap;
+    uint32_t i = q->heap_len++;
+    while (i > 0) { /* sift the hole up, then drop the event in once */
+        uint32_t parent = (i - 1) / HEAP_ARITY;
+        if (at > h[parent].at || (at == h[parent].at && seq > h[parent].seq))
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = (struct event){.at = at, .seq = seq, .kind = kind, .id = id, .arg = arg};
+}
+
 
 /* Doubles the FIFO's room, unrolling it into order (cold). */
 static __attribute__((noinline, cold)) void fifo_grow(struct eventq *q)
@@ -294,6 +315,7 @@ static void list_unlink(struct eventq *q, uint32_t s)
  * order of what pops is (time, sequence) either way. */
 static void heap_compact(struct eventq *q)
 {
+    heap_settle(q);
     uint32_t kept = 0;
     for (uint32_t i = 0; i < q->heap_len; i++) {
         const struct event *e = &q->heap[i];
@@ -360,6 +382,7 @@ static inline int earliest_list(struct eventq *q)
  * they hold something. */
 static inline bool take_earliest(struct eventq *q, bool bounded, sim_time until, struct event *out)
 {
+    heap_settle(q);
     if (q->heap_len && q->heap[0].kind == KIND_TIMER_REF)
         heap_skip_stale(q);
     enum { NONE, FIFO, LIST, HEAP } from = NONE;
@@ -379,7 +402,7 @@ static inline bool take_earliest(struct eventq *q, bool bounded, sim_time until,
     *out = *best;
     q->now = out->at;
     if (from == HEAP) {
-        heap_remove_top(q);
+        q->top_taken = true; /* removed by the next push or pop */
         if (out->kind == KIND_TIMER_REF) { /* a live timer kept in the heap */
             q->heap_refs--;
             uint32_t s = out->id;
@@ -406,11 +429,14 @@ bool eventq_pop_before(struct eventq *q, sim_time until, struct event *out)
 
 const struct event *eventq_likely_next(const struct eventq *q)
 {
-    return q->heap_len ? &q->heap[0] : NULL;
+    /* with the top taken, the next is among its children or a push yet to
+     * come: no hint is cheaper than finding it */
+    return q->heap_len && !q->top_taken ? &q->heap[0] : NULL;
 }
 
 sim_time eventq_peek_time(struct eventq *q)
 {
+    heap_settle(q);
     heap_skip_stale(q);
     int li = earliest_list(q);
     sim_time t = q->heap_len ? q->heap[0].at : SIM_TIME_NEVER;

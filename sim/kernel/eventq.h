@@ -84,7 +84,8 @@ bool eventq_pop_before(struct eventq *q, sim_time until, struct event *out);
 
 /* The event at the top of the heap, which is likely (not certainly: a
  * timer list or the current instant may come first, and it may be a
- * cancelled timer's ref) the next to pop; NULL when the heap is empty. For
+ * cancelled timer's ref) the next to pop; NULL when the heap is empty or
+ * its top was just popped (the next push may take its place). For
  * prefetching what that event will touch, never for deciding anything. */
 const struct event *eventq_likely_next(const struct eventq *q);
 
