@@ -180,12 +180,12 @@ void health_on_outlier_tick(struct sim *s, uint32_t service)
         }
 }
 
-void health_on_result(struct sim *s, uint32_t j, bool failed)
+void health_judge_result(struct sim *s, uint32_t j, bool failed)
 {
     const struct job *job = &s->jobs[j];
     struct service_rt *svc = &s->services[job->service];
     uint32_t instance = job->instance;
-    if (!svc->cfg->has_outlier || instance == NO_INDEX)
+    if (instance == NO_INDEX)
         return;
     if (!svc->cfg->outlier_shared) { /* the caller that heard back judges alone */
         const struct call *c = &s->calls[job->call];

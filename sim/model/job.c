@@ -98,15 +98,6 @@ static void release_if_lost(struct sim *s, uint32_t j)
         job_release(s, j);
 }
 
-void job_unsee(struct sim *s, uint32_t j)
-{
-    struct job *job = &s->jobs[j];
-    if (!job->seen_by)
-        return;
-    lb_view_add(&s->services[job->service], job->seen_by, job->instance, -1);
-    job->seen_by = NULL;
-}
-
 void job_caller_timed_out(struct sim *s, uint32_t j)
 {
     struct job *job = &s->jobs[j];

@@ -260,7 +260,7 @@ static void start_work(struct sim *s, uint32_t j)
  * in the service, dropped if it ended in a timeout or an overload refusal
  * (the limiter's signal to back off); an application error says nothing
  * about capacity and is ignored. */
-static void job_leaves(struct sim *s, uint32_t j, enum outcome outcome)
+static void job_leaves_slow(struct sim *s, uint32_t j, enum outcome outcome)
 {
     struct job *job = &s->jobs[j];
     if (job->running) {
@@ -272,6 +272,12 @@ static void job_leaves(struct sim *s, uint32_t j, enum outcome outcome)
     job->limited = false;
     admission_leave(s->services[job->service].inst[job->instance].adm,
                     s->now - job->arrived_at, job_rare_of(s, j)->limit_in_flight, outcome);
+}
+
+static inline void job_leaves(struct sim *s, uint32_t j, enum outcome outcome)
+{
+    if (s->jobs[j].running || s->jobs[j].limited)
+        job_leaves_slow(s, j, outcome);
 }
 
 /* With drop_expired, a job whose caller's deadline has passed is not

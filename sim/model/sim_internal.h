@@ -557,10 +557,21 @@ void service_job_done(struct sim *s, uint32_t job, enum outcome outcome, bool he
 
 /* waste.c: worker time settled as useful or wasted once its request ends */
 void waste_credit(struct sim *s, struct credit_list *l, uint32_t service, sim_time held_ns);
-/* Moves every credit of `from` to the end of `to`. */
-void waste_pass(struct sim *s, struct credit_list *from, struct credit_list *to);
+void waste_pass_some(struct sim *s, struct credit_list *from, struct credit_list *to);
+void waste_settle_some(struct sim *s, struct credit_list *l, bool wasted);
+/* Moves every credit of `from` to the end of `to`. (Inline: most lists
+ * passed or settled on the way are empty.) */
+static inline void waste_pass(struct sim *s, struct credit_list *from, struct credit_list *to)
+{
+    if (from->head != NO_INDEX)
+        waste_pass_some(s, from, to);
+}
 /* Settles and empties `l`: its time is wasted, or it was useful. */
-void waste_settle(struct sim *s, struct credit_list *l, bool wasted);
+static inline void waste_settle(struct sim *s, struct credit_list *l, bool wasted)
+{
+    if (l->head != NO_INDEX)
+        waste_settle_some(s, l, wasted);
+}
 
 /* edge_rt.c: a caller edge, its network and its accounting */
 /* Sets up an edge: its names, its network (none when `net` is absent: cfg
@@ -639,8 +650,14 @@ void health_on_probe(struct sim *s, uint32_t service, uint32_t instance);
 void health_on_probe_failed(struct sim *s, uint32_t service, uint32_t instance);
 void health_on_outlier_tick(struct sim *s, uint32_t service);
 void health_on_liveness_up(struct sim *s, uint32_t service, uint32_t instance);
-/* A real request's result at an instance, for outlier ejection. */
-void health_on_result(struct sim *s, uint32_t job, bool failed);
+void health_judge_result(struct sim *s, uint32_t job, bool failed);
+/* A real request's result at an instance, for outlier ejection (a branch
+ * where the service has no outlier detection). */
+static inline void health_on_result(struct sim *s, uint32_t j, bool failed)
+{
+    if (s->services[s->jobs[j].service].cfg->has_outlier)
+        health_judge_result(s, j, failed);
+}
 /* Recomputes whether the instance is in rotation from all its reasons. */
 void health_update_rotation(struct sim *s, uint32_t service, uint32_t instance);
 
@@ -684,7 +701,14 @@ void lb_ejection_changed(struct service_rt *svc, struct caller_detector *d, uint
 void lb_view_add(struct service_rt *svc, struct lb_view *v, uint32_t i, int delta);
 /* job.c: the attempt no longer counts in its caller's balancer view (it
  * answered, timed out or was let go). */
-void job_unsee(struct sim *s, uint32_t j);
+static inline void job_unsee(struct sim *s, uint32_t j)
+{
+    struct job *job = &s->jobs[j];
+    if (!job->seen_by)
+        return;
+    lb_view_add(&s->services[job->service], job->seen_by, job->instance, -1);
+    job->seen_by = NULL;
+}
 
 
 #endif

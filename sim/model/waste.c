@@ -43,10 +43,8 @@ void waste_credit(struct sim *s, struct credit_list *l, uint32_t service, sim_ti
     l->tail = c;
 }
 
-void waste_pass(struct sim *s, struct credit_list *from, struct credit_list *to)
+void waste_pass_some(struct sim *s, struct credit_list *from, struct credit_list *to)
 {
-    if (from->head == NO_INDEX)
-        return;
     if (to->head == NO_INDEX)
         to->head = from->head;
     else
@@ -55,10 +53,8 @@ void waste_pass(struct sim *s, struct credit_list *from, struct credit_list *to)
     *from = (struct credit_list){NO_INDEX, NO_INDEX};
 }
 
-void waste_settle(struct sim *s, struct credit_list *l, bool wasted)
+void waste_settle_some(struct sim *s, struct credit_list *l, bool wasted)
 {
-    if (l->head == NO_INDEX)
-        return;
     if (wasted)
         for (uint32_t c = l->head; c != NO_INDEX; c = s->credits[c].next)
             s->services[s->credits[c].service].stats.wasted_ns += (double)s->credits[c].held_ns;
