@@ -92,18 +92,6 @@ double dist_sample_ms(const struct dist *d, struct rng *r)
     abort(); /* unreachable: the loader builds only the kinds above */
 }
 
-sim_time dist_sample(const struct dist *d, struct rng *r)
-{
-    if (d->kind == DIST_CONSTANT)
-        return sim_time_from_ms(d->a); /* the hot case in M/D/c; no draw */
-    double ms = dist_sample_ms(d, r);
-    if (!(ms > 0))
-        return 0;
-    if (ms > 1e12) /* about 31 years: far past any run, and no overflow */
-        ms = 1e12;
-    return sim_time_from_ms(ms);
-}
-
 /* libm is fine here: means are for reports and tests, never for sampling. */
 static double normal_pdf(double x) { return exp(-0.5 * x * x) / 2.5066282746310002; }
 

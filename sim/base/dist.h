@@ -48,16 +48,30 @@ struct dist {
     double *values;
 };
 
-/* One sample in nanoseconds (rounded, clamped at 0). */
-sim_time dist_sample(const struct dist *d, struct rng *r);
 /* One sample in milliseconds, unrounded. */
 double dist_sample_ms(const struct dist *d, struct rng *r);
+/* A unit-mean exponential variate (ziggurat, 256 blocks). */
+double dist_std_exponential(struct rng *r);
+
+/* One sample in nanoseconds (rounded, clamped at 0 and at 1e12 ms, about
+ * 31 years: far past any run, and no overflow). Inline: it is drawn for
+ * every request's work, and the exponential is the common case. */
+static inline sim_time dist_sample(const struct dist *d, struct rng *r)
+{
+    if (d->kind == DIST_CONSTANT)
+        return sim_time_from_ms(d->a); /* the hot case in M/D/c; no draw */
+    double ms = d->kind == DIST_EXPONENTIAL ? d->a * dist_std_exponential(r)
+                                            : dist_sample_ms(d, r);
+    if (!(ms > 0))
+        return 0;
+    if (ms > 1e12)
+        ms = 1e12;
+    return (sim_time)(ms * 1e6 + 0.5); /* sim_time_from_ms, whose checks cannot fail here */
+}
 /* The distribution's exact mean in ms (INFINITY for pareto with shape <= 1). */
 double dist_mean_ms(const struct dist *d);
 /* Lognormal's mu and sigma from a median and a 99th percentile (both ms). */
 void dist_lognormal_from_quantiles(double median_ms, double p99_ms, double *mu, double *sigma);
-/* A unit-mean exponential variate (ziggurat, 256 blocks). */
-double dist_std_exponential(struct rng *r);
 /* A standard normal variate (Marsaglia's polar method). */
 double dist_std_normal(struct rng *r);
 /* Releases what `d` owns (mixture parts, weights, values), not `d` itself. */
