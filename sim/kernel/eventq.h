@@ -2,18 +2,22 @@
  *
  * Three structures share one sequence counter, so ties are broken by
  * insertion order across all of them:
- *  - a 4-ary min-heap for ordinary events (arrivals, completions, windows),
- *    which are never cancelled: an owner that may no longer want one checks a
- *    generation number carried in the event's `arg`;
+ *  - a radix queue (radixq.h) for ordinary events (arrivals, completions,
+ *    windows), which are never cancelled: an owner that may no longer want
+ *    one checks a generation number carried in the event's `arg`. Time only
+ *    moves forward, which a radix heap lives on: each event is filed by the
+ *    highest bit in which its time differs from the last one taken, so pushes
+ *    are appends and pops go through memory in order. (The few events pushed
+ *    with a sequence number reserved earlier go to a small heap instead.)
  *  - cancellable timers. A timer of a duration seen before goes to the tail
  *    of that duration's FIFO list: deadlines of one fixed duration armed in
  *    time order are already sorted, so arming and cancelling are both O(1)
  *    (unlink). Timers of other durations (when more than EVENTQ_TIMER_LISTS
- *    distinct durations are in use) go into the heap as a reference to their
- *    slot and are skipped there once cancelled. Either way, cancelling is O(1)
- *    through a (slot, generation) handle, and a cancelled timer's memory is
- *    reused at once, so memory follows the timers that are live, not the ones
- *    ever armed;
+ *    distinct durations are in use) go among the ordinary events as a
+ *    reference to their slot and are skipped there once cancelled. Either
+ *    way, cancelling is O(1) through a (slot, generation) handle, and a
+ *    cancelled timer's memory is reused at once, so memory follows the
+ *    timers that are live, not the ones ever armed;
  *  - a FIFO for events pushed for the current instant (zero think times,
  *    zero-latency hops), which need no ordering work at all.
  * Time is sim_time nanoseconds; the queue never reads a clock. The caller
@@ -82,11 +86,10 @@ bool eventq_pop(struct eventq *q, struct event *out);
  * (and nothing removed) otherwise. The run loop's one call per event. */
 bool eventq_pop_before(struct eventq *q, sim_time until, struct event *out);
 
-/* The event at the top of the heap, which is likely (not certainly: a
- * timer list or the current instant may come first, and it may be a
- * cancelled timer's ref) the next to pop; NULL when the heap is empty or
- * its top was just popped (the next push may take its place). For
- * prefetching what that event will touch, never for deciding anything. */
+/* The earliest ordinary event if it is known without a search, which is
+ * likely (not certainly: a timer list or the current instant may come
+ * first, and it may be a cancelled timer's ref) the next to pop; else NULL.
+ * For prefetching what that event will touch, never for deciding anything. */
 const struct event *eventq_likely_next(const struct eventq *q);
 
 /* Time of the earliest event, or SIM_TIME_NEVER when empty. */
@@ -98,8 +101,8 @@ uint64_t eventq_size(const struct eventq *q);
  * at most about twice eventq_size, plus 1024 (tests). */
 uint64_t eventq_stored(const struct eventq *q);
 
-/* Test and benchmark knob: when true, every timer goes into the heap with
- * lazy cancellation instead of the FIFO lists. */
+/* Test and benchmark knob: when true, every timer goes among the ordinary
+ * events with lazy cancellation instead of the FIFO lists. */
 void eventq_set_timers_in_heap(struct eventq *q, bool in_heap);
 
 #endif

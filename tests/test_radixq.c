@@ -1,0 +1,105 @@
+/* The radix queue alone: it must give exactly the (time, push order) of a
+ * sorted reference, for times spread over many powers of two (so events
+ * file into many buckets and move down several times), with many events of
+ * one time (which must keep their push order across redistributions), and
+ * after dropping some. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "../sim/base/rng.h"
+#include "../sim/kernel/radixq.h"
+
+struct ref {
+    sim_time at;
+    uint64_t seq;
+    bool live;
+};
+
+/* The live reference entry of least (at, seq), or -1. */
+static long ref_min(const struct ref *ref, uint32_t n)
+{
+    long best = -1;
+    for (uint32_t i = 0; i < n; i++)
+        if (ref[i].live && (best < 0 || ref[i].at < ref[best].at ||
+                            (ref[i].at == ref[best].at && ref[i].seq < ref[best].seq)))
+            best = (long)i;
+    return best;
+}
+
+/* A delay of 0 (a tie with the last time taken) one time in eight, else of
+ * a random length of 1 to 40 bits. */
+static sim_time random_delay(struct rng *r)
+{
+    if (rng_below(r, 8) == 0)
+        return 0;
+    uint64_t bits = 1 + rng_below(r, 40);
+    return (sim_time)(rng_next(r) >> (64 - bits));
+}
+
+Test(radixq, matches_a_sorted_reference_over_many_scales)
+{
+    enum { OPS = 60000 };
+    struct radixq q;
+    radixq_init(&q);
+    struct ref *ref = calloc(OPS, sizeof *ref);
+    struct rng r;
+    rng_init_stream(&r, 7, "radixq-test");
+    sim_time now = 0;
+    uint32_t n = 0, live = 0;
+    sim_time repeat = 0; /* a time several events share */
+    for (int op = 0; op < OPS; op++) {
+        uint64_t choice = rng_below(&r, 10);
+        if (n < OPS && choice < 6) {
+            sim_time at = choice == 0 && repeat >= now ? repeat : now + random_delay(&r);
+            if (choice == 1)
+                repeat = at;
+            radixq_push(&q, at, n, 0, n, 0); /* seq = push order = id */
+            ref[n] = (struct ref){at, n, true};
+            n++, live++;
+        } else {
+            long best = ref_min(ref, n);
+            const struct event *top = radixq_peek(&q);
+            cr_assert_eq(top != NULL, best >= 0);
+            if (!top)
+                continue;
+            cr_assert_eq(top->id, (uint32_t)best, "op %d: peek %u, reference %ld", op, top->id,
+                         best);
+            struct event ev;
+            radixq_pop(&q, &ev);
+            cr_assert_eq(ev.id, (uint32_t)best);
+            ref[best].live = false, live--;
+            now = ev.at;
+        }
+        cr_assert_eq(q.count, live);
+    }
+    free(ref);
+    radixq_free(&q);
+}
+
+static bool odd_id(const struct event *e, const void *ctx)
+{
+    (void)ctx;
+    return e->id % 2;
+}
+
+Test(radixq, dropping_keeps_the_order_of_the_rest)
+{
+    struct radixq q;
+    radixq_init(&q);
+    struct rng r;
+    rng_init_stream(&r, 3, "radixq-drop");
+    for (uint32_t i = 0; i < 5000; i++) /* many of one time among the rest */
+        radixq_push(&q, i % 3 ? (sim_time)rng_below(&r, 1u << 30) : 12345, i, 0, i, 0);
+    struct event ev;
+    radixq_pop(&q, &ev); /* the queue has a last time now */
+    cr_assert_eq(radixq_drop_if(&q, odd_id, NULL), 2500 - (ev.id % 2 ? 1 : 0));
+    sim_time last = ev.at;
+    uint64_t last_seq = ev.seq;
+    while (q.count) {
+        radixq_pop(&q, &ev);
+        cr_assert(ev.id % 2 == 0);
+        cr_assert(ev.at > last || (ev.at == last && ev.seq > last_seq));
+        last = ev.at, last_seq = ev.seq;
+    }
+    radixq_free(&q);
+}
