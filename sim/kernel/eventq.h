@@ -86,11 +86,12 @@ bool eventq_pop(struct eventq *q, struct event *out);
  * (and nothing removed) otherwise. The run loop's one call per event. */
 bool eventq_pop_before(struct eventq *q, sim_time until, struct event *out);
 
-/* The earliest ordinary event if it is known without a search, which is
- * likely (not certainly: a timer list or the current instant may come
- * first, and it may be a cancelled timer's ref) the next to pop; else NULL.
- * For prefetching what that event will touch, never for deciding anything. */
-const struct event *eventq_likely_next(const struct eventq *q);
+/* The earliest ordinary event, which is likely (not certainly: a timer
+ * list or the current instant may come first, a push may come earlier, and
+ * it may be a cancelled timer's ref) the next to pop; NULL if there is
+ * none. Finding it is work the next pop would do. For prefetching what
+ * that event will touch, never for deciding anything. */
+const struct event *eventq_likely_next(struct eventq *q);
 
 /* Time of the earliest event, or SIM_TIME_NEVER when empty. */
 sim_time eventq_peek_time(struct eventq *q);
