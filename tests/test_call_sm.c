@@ -146,28 +146,95 @@ static void assert_same_effects(const struct call_effects *a, const struct call_
         cr_assert_eq(a->next.outcome, b->next.outcome);
 }
 
-/* The inline steps of a call with no policy are a shortcut, not another
- * machine: for every outcome they ask for what the general machine asks. */
-Test(call_sm, the_no_policy_shortcut_is_the_general_machine)
+/* Every field of two machines is the same. */
+static void assert_same_machine(const struct call_sm *a, const struct call_sm *b)
+{
+    cr_assert_eq(a->pol, b->pol);
+    cr_assert_eq(a->counts, b->counts);
+    cr_assert_eq(a->owner, b->owner);
+    cr_assert_eq(a->ticket, b->ticket);
+    cr_assert_eq(a->deadline, b->deadline);
+    cr_assert_eq(a->started, b->started);
+    cr_assert_eq(a->attempt_started, b->attempt_started);
+    cr_assert_eq(a->retry_after, b->retry_after);
+    cr_assert_eq(a->backoff.prev_ns, b->backoff.prev_ns);
+    cr_assert_eq(a->attempts, b->attempts);
+    cr_assert_eq(a->breaker_gen, b->breaker_gen);
+    cr_assert_eq(a->aws_taken, b->aws_taken);
+    cr_assert_eq(a->stage, b->stage);
+    cr_assert_eq(a->in_flight, b->in_flight);
+    cr_assert_eq(a->hedges_sent, b->hedges_sent);
+    cr_assert_eq(a->admitted, b->admitted);
+    cr_assert_eq(a->sent, b->sent);
+    cr_assert_eq(a->retrying, b->retrying);
+    cr_assert_eq(a->holds_slot, b->holds_slot);
+    cr_assert_eq(a->waiting_slot, b->waiting_slot);
+    cr_assert_eq(a->just_sent, b->just_sent);
+    cr_assert_eq(a->status, b->status);
+}
+
+/* The inline steps of a call with no policy, or with a timeout alone, are a
+ * shortcut, not another machine: for every outcome they ask for what the
+ * general machine asks, count what it counts and leave it as it leaves it. */
+static void check_shortcut(struct policy *pol)
 {
     for (int o = OUTCOME_OK; o <= OUTCOME_FALLBACK; o++) {
         struct call_counts fast_counts = {0}, any_counts = {0};
         struct call_sm fast, any;
         struct call_effects f = {0}, a = {0};
-        call_sm_begin(&fast, NULL, &fast_counts, 1, 5 * MS, SIM_TIME_NEVER, &f);
-        call_sm_begin_any(&any, NULL, &any_counts, 1, 5 * MS, SIM_TIME_NEVER, &a);
+        call_sm_begin(&fast, pol, &fast_counts, 1, 5 * MS, SIM_TIME_NEVER, &f);
+        call_sm_begin_any(&any, pol, &any_counts, 1, 5 * MS, SIM_TIME_NEVER, &a);
         assert_same_effects(&f, &a);
         call_effects_clear(&f), call_effects_clear(&a);
         call_sm_sent(&fast, 5 * MS, &f);
         call_sm_sent_any(&any, 5 * MS, &a);
         assert_same_effects(&f, &a);
         call_effects_clear(&f), call_effects_clear(&a);
-        call_sm_on_result(&fast, 9 * MS, (enum outcome)o, 0, 3 * MS, &f);
-        call_sm_on_result_any(&any, 9 * MS, (enum outcome)o, 0, 3 * MS, &a);
+        call_sm_on_result(&fast, 9 * MS, (enum outcome)o, outcome_default_status((enum outcome)o),
+                          3 * MS, &f);
+        call_sm_on_result_any(&any, 9 * MS, (enum outcome)o,
+                              outcome_default_status((enum outcome)o), 3 * MS, &a);
         assert_same_effects(&f, &a);
         cr_assert_eq(memcmp(&fast_counts, &any_counts, sizeof fast_counts), 0);
-        cr_assert_eq(fast.in_flight, any.in_flight);
-        cr_assert_eq(fast.attempts, any.attempts);
+        any.counts = fast.counts; /* each counted into its own, compared above */
+        assert_same_machine(&fast, &any);
+    }
+}
+
+Test(call_sm, the_no_policy_shortcut_is_the_general_machine)
+{
+    check_shortcut(NULL);
+}
+
+Test(call_sm, the_timeout_only_shortcut_is_the_general_machine)
+{
+    struct policy_cfg cfg = {.name = "t", .timeout_ns = 50 * MS, .retry = {.max_attempts = 1}};
+    struct policy *p = policy_new(&cfg, 1, "t");
+    cr_assert(p->timeout_only);
+    check_shortcut(p);
+    policy_free(p);
+    cfg.timeout_ns = 0; /* a policy that only sets a connect timeout, say */
+    cfg.connect_timeout_ns = 5 * MS;
+    p = policy_new(&cfg, 1, "t0");
+    cr_assert(p->timeout_only);
+    check_shortcut(p);
+    policy_free(p);
+}
+
+/* Anything more than a timeout takes the general machine. */
+Test(call_sm, a_policy_with_more_than_a_timeout_is_not_timeout_only)
+{
+    struct policy_cfg cfg = {.name = "t", .timeout_ns = 50 * MS, .retry = {.max_attempts = 1}};
+    struct policy_cfg more[] = {cfg, cfg, cfg, cfg, cfg};
+    more[0].deadline_ns = 100 * MS;
+    more[1].retry.max_attempts = 2;
+    more[2].outer = OUTER_TIMEOUT;
+    more[3].hedge = (struct hedge_cfg){.present = true, .delay_ns = MS, .max_hedged = 1};
+    more[4].fallback.present = true;
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
+        struct policy *p = policy_new(&more[i], 1, "m");
+        cr_assert_not(p->timeout_only, "policy %zu", i);
+        policy_free(p);
     }
 }
 

@@ -406,6 +406,7 @@ static void attempt_result(struct call_sm *m, sim_time now, enum outcome o,
 {
     struct policy *p = m->pol;
     if (!p) {
+        m->sent = false;
         finish(m, now, o, fx);
         return;
     }

@@ -32,8 +32,9 @@
  * After DELIVER the machine is finished.
  *
  * A call with no policy is the commonest call of all (every M/M/c
- * customer is one); its three steps are inline below and do exactly what
- * the general machine does for it (tests/test_call_sm.c compares them). */
+ * customer is one), and one whose policy is a timeout alone the next; their
+ * three steps are inline below and do exactly what the general machine does
+ * for them (tests/test_call_sm.c compares them). */
 #ifndef STAMPEDE_CALL_SM_H
 #define STAMPEDE_CALL_SM_H
 
@@ -137,27 +138,34 @@ void call_sm_on_result_any(struct call_sm *m, sim_time now, enum outcome o, unsi
 
 /* Begins a call at `now` under `pol` (NULL for none), counting into
  * `counts`. `inherited` is the deadline propagated from above (NEVER: none). */
+/* A call the inline steps run: no policy, or a timeout alone. */
+static inline bool call_sm_is_plain(const struct policy *pol)
+{
+    return !pol || pol->timeout_only;
+}
+
 static inline void call_sm_begin(struct call_sm *m, struct policy *pol,
                                  struct call_counts *counts, uint64_t owner, sim_time now,
                                  sim_time inherited, struct call_effects *fx)
 {
-    if (pol || inherited != SIM_TIME_NEVER) {
+    if (!call_sm_is_plain(pol) || inherited != SIM_TIME_NEVER) {
         call_sm_begin_any(m, pol, counts, owner, now, inherited, fx);
         return;
     }
-    /* no policy, no deadline: one attempt, sent now, with no timeout */
-    *m = (struct call_sm){.counts = counts, .owner = owner, .started = now,
+    /* no deadline: one attempt, sent now, with the policy's timeout if any */
+    *m = (struct call_sm){.pol = pol, .counts = counts, .owner = owner, .started = now,
                           .attempt_started = now, .deadline = SIM_TIME_NEVER, .attempts = 1,
                           .in_flight = 1, .sent = true, .just_sent = true};
     counts->attempts++;
-    fx->next = (struct call_effect){.kind = CALL_FX_SEND, .timeout = 0,
+    fx->next = (struct call_effect){.kind = CALL_FX_SEND,
+                                    .timeout = pol ? pol->cfg->timeout_ns : 0,
                                     .deadline = SIM_TIME_NEVER};
 }
 
 /* The attempt of the last SEND went out and has not ended yet. */
 static inline void call_sm_sent(struct call_sm *m, sim_time now, struct call_effects *fx)
 {
-    if (m->pol) {
+    if (!call_sm_is_plain(m->pol)) {
         call_sm_sent_any(m, now, fx);
         return;
     }
@@ -171,13 +179,16 @@ static inline void call_sm_on_result(struct call_sm *m, sim_time now, enum outco
                                      unsigned status, sim_time retry_after,
                                      struct call_effects *fx)
 {
-    if (m->pol) {
+    if (!call_sm_is_plain(m->pol)) {
         call_sm_on_result_any(m, now, o, status, retry_after, fx);
         return;
     }
     SIM_ASSERT(m->in_flight == 1); /* a plain call has one attempt, and it is out */
     m->in_flight = 0;
     m->just_sent = m->sent = false;
+    m->status = (uint16_t)status;
+    if (o == OUTCOME_REJECTED || o == OUTCOME_SHED) /* Retry-After, if it says one */
+        m->retry_after = retry_after;
     m->stage = CALL_STAGE_NONE;
     fx->next = (struct call_effect){.kind = CALL_FX_DELIVER, .outcome = o};
 }

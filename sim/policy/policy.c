@@ -71,6 +71,10 @@ struct policy *policy_new(const struct policy_cfg *cfg, uint64_t seed, const cha
                         (rl->kind != RATE_LIMIT_NONE ? OUTER_RATE_LIMIT : 0);
     p->limits_call = (limiters & cfg->outer) != 0;
     p->limits_attempt = (limiters & ~cfg->outer) != 0;
+    p->timeout_only = !(cfg->outer & OUTER_TIMEOUT) && !cfg->deadline_ns &&
+                      cfg->retry.max_attempts <= 1 && cfg->retry.budget.kind == BUDGET_NONE &&
+                      !cfg->breaker.present && !limiters && !cfg->hedge.present &&
+                      !cfg->fallback.present;
     return p;
 }
 

@@ -64,6 +64,10 @@ struct policy {
     struct bulkhead bulkhead;
     struct waiter_queue waiters;
     bool limits_call, limits_attempt; /* a limiter stands outside the retry, or inside it */
+    /* A timeout per attempt at most: no deadline, retry, hedging, breaker,
+     * limiter, budget or fallback. The commonest policy after none, whose
+     * calls the state machine runs inline as it does a call with none. */
+    bool timeout_only;
 };
 
 /* A policy's state for one caller; `label` names the edge in events and
