@@ -239,3 +239,45 @@ Test(eventq, cancelled_timers_of_distinct_delays_do_not_pile_up)
     cr_assert_not(eventq_pop(q, &e));
     eventq_free(q);
 }
+
+/* Ordinary events move from the heap to the radix queue as they grow past
+ * a few dozen and back as they shrink: bursts of pushes and runs of pops,
+ * with many ties, must keep the (time, sequence) order throughout. */
+Test(eventq, order_holds_as_events_move_between_heap_and_radix_queue, .timeout = 60)
+{
+    enum { ROUNDS = 400, MAXN = 40000 };
+    struct eventq *q = eventq_new();
+    struct ref_event *ref = calloc(MAXN, sizeof *ref);
+    struct rng r;
+    rng_init_stream(&r, 9, "eventq-bursts");
+    sim_time now = 0;
+    uint64_t seq = 0, live = 0;
+    uint32_t n = 0;
+    for (int round = 0; round < ROUNDS && n < MAXN - 200; round++) {
+        uint32_t burst = 1 + (uint32_t)rng_below(&r, 120);
+        for (uint32_t k = 0; k < burst; k++) { /* a tenth at one of a few times */
+            sim_time at = now + 1 + (rng_below(&r, 10) ? (sim_time)rng_below(&r, 1u << 20)
+                                                      : (sim_time)rng_below(&r, 4) * 1000);
+            eventq_push(q, at, 0, n, 0);
+            ref[n] = (struct ref_event){at, seq++, n, true};
+            n++, live++;
+        }
+        uint32_t pops = (uint32_t)rng_below(&r, live + 1);
+        for (uint32_t k = 0; k < pops; k++) {
+            int64_t best = -1;
+            for (uint32_t i = 0; i < n; i++)
+                if (ref[i].live && (best < 0 || ref[i].at < ref[best].at ||
+                                    (ref[i].at == ref[best].at && ref[i].seq < ref[best].seq)))
+                    best = i;
+            struct event ev;
+            cr_assert(eventq_pop(q, &ev));
+            cr_assert_eq(ev.id, (uint32_t)best, "round %d: popped %u, reference %ld", round, ev.id,
+                         (long)best);
+            ref[best].live = false, live--;
+            now = ev.at;
+        }
+        cr_assert_eq(eventq_size(q), live);
+    }
+    free(ref);
+    eventq_free(q);
+}

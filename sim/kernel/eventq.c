@@ -13,6 +13,16 @@
 #define NO_SLOT 0 /* slot 0 is never used, so a zeroed handle names nothing */
 #define IN_HEAP UINT16_MAX
 
+/* Ordinary events live in a 4-ary heap while few are pending and in a
+ * radix queue past BIG_AT, back in the heap below SMALL_AT (apart, so a
+ * count that hovers there does not move them back and forth). A heap of a
+ * few events is in L1 and its replace-top makes a handler's one push nearly
+ * free (M/M/4, six events pending: 6% faster than the radix queue; even at
+ * M/M/16); from a few dozen on the radix queue's appends and in-order scans
+ * win (M/M/40 2%, ten services 2-10%, 100,000 closed-loop users 20%). */
+#define BIG_AT 24
+#define SMALL_AT 8
+
 /* A timer slot's links, apart from its event (timer_ev, by slot): a cancel
  * reads its slot's links and writes its neighbours' in the list, timers
  * armed just before and after it, which with many timers pending are far
@@ -36,7 +46,10 @@ struct eventq {
      * need no ordering work at all. */
     struct event *fifo;
     uint32_t fifo_cap, fifo_head, fifo_len;
-    /* Ordinary events (and timer refs), pushed in sequence order. */
+    /* Ordinary events (and timer refs), pushed in sequence order: in the
+     * heap, or in the radix queue while `big`. */
+    bool big;
+    struct event_heap heap;
     struct radixq radix;
     /* Events pushed with a sequence number reserved earlier (a repeated
      * fault's next occurrence): out of push order, so never in the radix
@@ -63,6 +76,7 @@ struct eventq *eventq_new(void)
 {
     struct eventq *q = xcalloc(1, sizeof *q);
     event_heap_init(&q->reserved);
+    event_heap_init(&q->heap);
     radixq_init(&q->radix);
     q->fifo_cap = 64;
     q->fifo = xmalloc(q->fifo_cap * sizeof q->fifo[0]);
@@ -79,6 +93,7 @@ void eventq_free(struct eventq *q)
     if (!q)
         return;
     event_heap_free(&q->reserved);
+    event_heap_free(&q->heap);
     radixq_free(&q->radix);
     free(q->fifo);
     free(q->slots);
@@ -88,16 +103,76 @@ void eventq_free(struct eventq *q)
 
 void eventq_set_timers_in_heap(struct eventq *q, bool in_heap) { q->timers_in_heap = in_heap; }
 
+/* Ordinary events held, timer refs included. */
+static inline uint32_t main_count(const struct eventq *q)
+{
+    return q->big ? q->radix.count : event_heap_count(&q->heap);
+}
+
 uint64_t eventq_size(const struct eventq *q)
 {
-    return q->radix.count + q->reserved.len - q->heap_refs + q->timers_armed +
+    return main_count(q) + event_heap_count(&q->reserved) - q->heap_refs + q->timers_armed +
            q->fifo_len;
 }
 
 uint64_t eventq_stored(const struct eventq *q)
 {
-    return q->radix.count + q->reserved.len +
+    return main_count(q) + event_heap_count(&q->reserved) +
            (q->timers_armed - (q->heap_refs - q->stale_refs)) + q->fifo_len;
+}
+
+/* Moves the ordinary events into the radix queue in (time, sequence)
+ * order, so events of one time keep their order there. */
+static __attribute__((noinline, cold)) void go_big(struct eventq *q)
+{
+    struct event all[BIG_AT + 1];
+    uint32_t n = event_heap_count(&q->heap);
+    SIM_ASSERT(n <= BIG_AT + 1 && q->radix.count == 0);
+    event_heap_drain_sorted(&q->heap, all);
+    q->radix.last = q->now; /* nothing is pending before now */
+    for (uint32_t i = 0; i < n; i++)
+        radixq_push(&q->radix, all[i].at, all[i].seq, all[i].kind, all[i].id, all[i].arg);
+    q->big = true;
+}
+
+/* And back into the heap: in order, so each push is one comparison. */
+static __attribute__((noinline, cold)) void go_small(struct eventq *q)
+{
+    struct event e;
+    while (q->radix.count) {
+        radixq_pop(&q->radix, &e);
+        event_heap_push(&q->heap, e.at, e.seq, e.kind, e.id, e.arg);
+    }
+    q->big = false;
+}
+
+static inline void main_push(struct eventq *q, sim_time at, uint64_t seq, uint32_t kind,
+                             uint32_t id, uint64_t arg)
+{
+    if (q->big) {
+        radixq_push(&q->radix, at, seq, kind, id, arg);
+        return;
+    }
+    event_heap_push(&q->heap, at, seq, kind, id, arg);
+    if (q->heap.len > BIG_AT)
+        go_big(q);
+}
+
+static inline const struct event *main_peek(struct eventq *q)
+{
+    return q->big ? radixq_peek(&q->radix) : event_heap_peek(&q->heap);
+}
+
+/* Takes the event main_peek just returned. */
+static inline void main_pop(struct eventq *q, struct event *out)
+{
+    if (!q->big) {
+        event_heap_pop(&q->heap, out);
+        return;
+    }
+    radixq_pop(&q->radix, out);
+    if (q->radix.count < SMALL_AT)
+        go_small(q);
 }
 
 /* Doubles the FIFO's room, unrolling it into order (cold). */
@@ -127,7 +202,7 @@ void eventq_push(struct eventq *q, sim_time at, uint32_t kind, uint32_t id, uint
     if (at == q->now)
         fifo_append(q, (struct event){.at = at, .seq = seq, .kind = kind, .id = id, .arg = arg});
     else
-        radixq_push(&q->radix, at, seq, kind, id, arg);
+        main_push(q, at, seq, kind, id, arg);
 }
 
 uint64_t eventq_reserve(struct eventq *q, uint64_t n)
@@ -143,8 +218,7 @@ void eventq_push_reserved(struct eventq *q, sim_time at, uint64_t seq, uint32_t 
     SIM_ASSERT(at >= q->now && seq < q->next_seq);
     /* out of sequence order: neither the FIFO for `now` (the newest numbers)
      * nor among the ordinary events (push order), but a heap of their own */
-    event_heap_push(&q->reserved,
-                    &(struct event){.at = at, .seq = seq, .kind = kind, .id = id, .arg = arg});
+    event_heap_push(&q->reserved, at, seq, kind, id, arg);
 }
 
 static uint32_t slot_take(struct eventq *q)
@@ -215,7 +289,7 @@ struct timer_handle eventq_arm(struct eventq *q, sim_time now, sim_time delay, u
         l->tail = s;
     } else {
         t->list = IN_HEAP;
-        radixq_push(&q->radix, ev->at, ev->seq, KIND_TIMER_REF, s, t->gen);
+        main_push(q, ev->at, ev->seq, KIND_TIMER_REF, s, t->gen);
         q->heap_refs++;
     }
     return (struct timer_handle){.slot = s, .gen = t->gen};
@@ -251,7 +325,8 @@ static bool is_stale_ref(const struct event *e, const void *ctx)
  * way. */
 static void drop_stale_refs(struct eventq *q)
 {
-    q->heap_refs -= radixq_drop_if(&q->radix, is_stale_ref, q);
+    q->heap_refs -= q->big ? radixq_drop_if(&q->radix, is_stale_ref, q)
+                           : event_heap_drop_if(&q->heap, is_stale_ref, q);
     q->stale_refs = 0;
 }
 
@@ -263,7 +338,7 @@ bool eventq_cancel_armed(struct eventq *q, struct timer_handle h)
     if (!in_heap)
         list_unlink(q, h.slot);
     slot_release(q, h.slot); /* a queued ref, if any, is now stale */
-    if (in_heap && ++q->stale_refs > 1024 && q->stale_refs > q->radix.count - q->stale_refs)
+    if (in_heap && ++q->stale_refs > 1024 && q->stale_refs > main_count(q) - q->stale_refs)
         drop_stale_refs(q);
     return true;
 }
@@ -272,13 +347,13 @@ bool eventq_cancel_armed(struct eventq *q, struct timer_handle h)
  * (dropped on the way), or NULL. */
 static inline const struct event *main_front(struct eventq *q)
 {
-    const struct event *e = radixq_peek(&q->radix);
+    const struct event *e = main_peek(q);
     while (e && e->kind == KIND_TIMER_REF && q->slots[e->id].gen != e->arg) {
         struct event dropped;
-        radixq_pop(&q->radix, &dropped);
+        main_pop(q, &dropped);
         q->heap_refs--;
         q->stale_refs--;
-        e = radixq_peek(&q->radix);
+        e = main_peek(q);
     }
     return e;
 }
@@ -314,9 +389,11 @@ static inline bool take_earliest(struct eventq *q, bool bounded, sim_time until,
     const struct event *best = main_front(q);
     if (best)
         from = MAIN;
-    const struct event *r = event_heap_peek(&q->reserved);
-    if (r && (!best || event_earlier(r, best)))
-        from = RESERVED, best = r;
+    if (q->reserved.len) {
+        const struct event *r = event_heap_peek(&q->reserved);
+        if (r && (!best || event_earlier(r, best)))
+            from = RESERVED, best = r;
+    }
     int li = earliest_list(q);
     if (li >= 0) {
         const struct event *head = &q->timer_ev[q->lists[li].head];
@@ -329,7 +406,7 @@ static inline bool take_earliest(struct eventq *q, bool bounded, sim_time until,
         return false;
     q->now = best->at;
     if (from == MAIN) {
-        radixq_pop(&q->radix, out);
+        main_pop(q, out);
         if (out->kind == KIND_TIMER_REF) { /* a live timer kept among the events */
             q->heap_refs--;
             uint32_t s = out->id;
@@ -360,6 +437,8 @@ bool eventq_pop_before(struct eventq *q, sim_time until, struct event *out)
 
 const struct event *eventq_likely_next(struct eventq *q)
 {
+    if (!q->big) /* a few events, in cache */
+        return NULL;
     return radixq_peek(&q->radix); /* the next pop needs it found anyway */
 }
 
