@@ -121,7 +121,7 @@ static void send_attempt(struct sim *s, uint32_t ci, sim_time timeout, sim_time 
     bool from_client = !c->caller_is_job;
     uint32_t from = NO_INDEX; /* who is calling matters only to an active partition */
     if (s->partitions_active)
-        from = c->caller_is_job ? s->jobs[c->caller].service : s->requests[c->caller].client;
+        from = c->caller_is_job ? s->jobs[c->caller].service : c->caller;
     struct attempt_spec a = {
         .service = c->service,
         .call = ci,
@@ -164,15 +164,16 @@ static void deliver(struct sim *s, uint32_t ci, enum outcome outcome)
     uint32_t caller = c->caller;
     bool caller_is_job = c->caller_is_job, optional = c->optional;
     edge_on_call_end(c->edge, outcome, s->now - c->sm.started, c->sm.attempts);
-    if (outcome_is_success(outcome)) /* the work behind the answer now rests on the caller */
-        waste_pass(s, &c->credits,
-                   caller_is_job ? &s->jobs[caller].credits : &s->requests[caller].credits);
     eventq_cancel(s->q, c->timer);
+    if (!caller_is_job) { /* a client's request: its credits are settled there */
+        client_request_done(s, ci, outcome);
+        call_free(s, ci);
+        return;
+    }
+    if (outcome_is_success(outcome)) /* the work behind the answer now rests on the caller */
+        waste_pass(s, &c->credits, &s->jobs[caller].credits);
     call_free(s, ci);
-    if (caller_is_job)
-        steps_on_result(s, caller, outcome, optional);
-    else
-        request_on_reply(s, caller, outcome);
+    steps_on_result(s, caller, outcome, optional);
 }
 
 static void wake(struct sim *s, uint64_t owner);
@@ -261,10 +262,11 @@ static inline void run(struct sim *s, uint32_t ci, const struct call_effects *fx
 
 /* ---- the entry points ---- */
 
-void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t service,
-                uint32_t operation, struct policy *pol, struct edge_rt *edge, bool optional,
-                sim_time inherited)
+void call_begin(struct sim *s, const struct call_from *from, uint32_t service, uint32_t operation,
+                struct policy *pol, struct edge_rt *edge, bool optional, sim_time inherited)
 {
+    uint32_t caller = from->caller;
+    bool caller_is_job = from->is_job;
     operation = service_pick_operation(s, service, operation); /* before the pool moves */
     uint32_t ci = call_alloc(s); /* may move the pool: fetch pointers after */
     struct call *c = &s->calls[ci];
@@ -278,7 +280,8 @@ void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t ser
     c->earlier_count = 0;
     c->timer = c->attempt_timeout = (struct timer_handle){0, 0};
     c->orphaned = caller_is_job && s->jobs[caller].orphaned;
-    c->process = caller_is_job ? s->jobs[caller].instance : s->requests[caller].process;
+    c->process = from->process;
+    c->user = from->user;
     c->credits = CREDITS_NONE;
     c->rec = NO_INDEX;
     if (pol && pol->cfg->retry.max_attempts > 1) /* it may execute twice: keep count */

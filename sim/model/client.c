@@ -137,15 +137,6 @@ void client_start(struct sim *s, uint32_t i)
     }
 }
 
-static uint32_t request_alloc(struct sim *s)
-{
-    uint32_t r;
-    POOL_TAKE(s->requests, s->request_cap, s->request_free, r);
-    return r;
-}
-
-static void request_free(struct sim *s, uint32_t r) { POOL_GIVE(s->requests, s->request_free, r); }
-
 /* Which of the client's processes sends: a user always its own (users are
  * dealt out over the processes in turn), open-loop arrivals each the next
  * in turn, so every process carries an equal share and no random draw is
@@ -165,21 +156,16 @@ static uint32_t sending_process(struct client_rt *c, uint32_t user)
 static void send_request(struct sim *s, uint32_t client, uint32_t user)
 {
     struct client_rt *c = &s->clients[client];
-    uint32_t r = request_alloc(s);
-    struct request *req = &s->requests[r];
-    req->client = client;
-    req->user = user;
-    req->process = sending_process(c, user);
-    req->started_at = s->now;
-    req->credits = CREDITS_NONE;
+    uint32_t process = sending_process(c, user);
     c->stats.offered++;
     recovery_on_offer(s->recovery, s->now);
     if (++s->in_flight > s->window_max_in_flight)
         s->window_max_in_flight = s->in_flight;
     if (s->obs.on_offer)
         s->obs.on_offer(s->obs.ctx, client, s->now);
-    call_begin(s, r, false, c->cfg->target, c->cfg->operation,
-               proc_policy(&c->pols, req->process), &c->edge, false, SIM_TIME_NEVER);
+    call_begin(s, &(struct call_from){.caller = client, .process = process, .user = user},
+               c->cfg->target, c->cfg->operation, proc_policy(&c->pols, process), &c->edge, false,
+               SIM_TIME_NEVER);
 }
 
 void client_on_arrival(struct sim *s, uint32_t client, uint32_t gen)
@@ -199,11 +185,11 @@ void client_on_user_wake(struct sim *s, uint32_t client, uint32_t user, uint32_t
     send_request(s, client, user);
 }
 
-void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
+void client_request_done(struct sim *s, uint32_t ci, enum outcome outcome)
 {
-    struct request *req = &s->requests[r];
-    struct client_rt *c = &s->clients[req->client];
-    sim_time latency = s->now - req->started_at;
+    struct call *req = &s->calls[ci];
+    struct client_rt *c = &s->clients[req->caller];
+    sim_time latency = s->now - req->sm.started;
     if (!outcome_is_success(outcome)) /* each request in one histogram: all is their merge */
         histogram_record(&s->window_latency_failed, latency);
     else if (outcome == OUTCOME_FALLBACK)
@@ -243,8 +229,7 @@ void request_on_reply(struct sim *s, uint32_t r, enum outcome outcome)
     }
     waste_settle(s, &req->credits, !outcome_is_success(outcome));
     s->in_flight--;
-    uint32_t client = req->client, user = req->user;
-    request_free(s, r);
+    uint32_t client = req->caller, user = req->user;
     if (c->cfg->closed_loop)
         schedule_wake(s, client, user,
                       s->now + dist_sample(&c->cfg->think_time, &c->user_rng[user]));

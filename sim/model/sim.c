@@ -146,7 +146,7 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
     s->end = sc->duration_ns;
     s->stuck_at = SIM_TIME_NEVER;
     s->q = eventq_new();
-    s->job_free = s->request_free = s->call_free = s->rec_free = s->credit_free = NO_INDEX;
+    s->job_free = s->call_free = s->rec_free = s->credit_free = NO_INDEX;
     histogram_init(&s->window_latency);
     histogram_init(&s->total_latency);
     histogram_init(&s->window_latency_failed);
@@ -227,7 +227,6 @@ void sim_free(struct sim *s)
     free(s->job_rare);
     free(s->recs);
     free(s->credits);
-    free(s->requests);
     eventq_free(s->q);
     free(s);
 }

@@ -88,10 +88,13 @@ struct earlier_attempts {
 
 /* One logical call from a caller (a client request, or a job making one of
  * its calls) to a service, across all its attempts: the state machine that
- * decides (call_sm) and what executing its decisions needs. */
+ * decides (call_sm) and what executing its decisions needs. A client's
+ * request is its call: the request needs nothing the call does not hold
+ * (its client and user, its start, the work its answer rests on), and a
+ * record of its own was one more cache miss at every answer. */
 struct call {
     uint32_t gen, next_free;
-    uint32_t caller;         /* parent job, or request when !caller_is_job */
+    uint32_t caller;         /* parent job, or client when !caller_is_job */
     uint32_t sibling, sibling_prev; /* the next and previous calls in flight of the same
                                        parent job (doubly linked: a completion unlinks
                                        in O(1), however wide the fan-out) */
@@ -106,8 +109,10 @@ struct call {
     struct edge_rt *edge;     /* the caller edge: its network and its counters */
     uint32_t rec;            /* exec_rec of a call that may execute twice, or NO_INDEX */
     struct timer_handle timer; /* the state machine's one timer (EV_CALL_RESUME) */
-    struct call_sm sm;
-    struct credit_list credits; /* the work of the attempt that answered */
+    uint32_t user;           /* a client's call: the closed-loop user who sent it, or NO_INDEX */
+    struct call_sm sm;       /* sm.started: when the call (a client's request) began */
+    struct credit_list credits; /* the work of the attempt that answered (a client's: the
+                                   work its request's answer rests on) */
 };
 
 /* What the attempts of one logical call did at the callee, shared by the
@@ -219,15 +224,6 @@ struct job_rare {
     uint32_t limit_in_flight; /* job.limited: the limiter's in-flight count when admitted */
     struct policy *pool;      /* job.holds_pool: its caller's thread-pool bulkhead, whose
                                  thread it holds after the caller let it go */
-};
-
-struct request {
-    uint32_t gen;
-    uint32_t next_free;
-    uint32_t client, user;
-    uint32_t process;        /* the client's process that sent it */
-    sim_time started_at;
-    struct credit_list credits; /* the work its answer rests on */
 };
 
 /* What the active faults make of one instance, recomputed whenever one of
@@ -396,8 +392,6 @@ struct sim {
     uint32_t earlier_cap;
     struct job_rare *job_rare; /* by job index, grown with the job pool */
     uint32_t job_rare_cap;
-    struct request *requests;
-    uint32_t request_cap, request_free;
     struct exec_rec *recs;
     uint32_t rec_cap, rec_free;
     struct credit *credits;
@@ -471,13 +465,21 @@ void client_on_user_wake(struct sim *s, uint32_t client, uint32_t user, uint32_t
 void client_set_surge(struct sim *s, uint32_t client, double factor);
 /* Wakes every thinking user of a closed-loop client now. */
 void client_herd(struct sim *s, uint32_t client);
-void request_on_reply(struct sim *s, uint32_t request, enum outcome outcome);
+/* A client's request, call ci, ended with `outcome` now (the call is freed
+ * after). */
+void client_request_done(struct sim *s, uint32_t ci, enum outcome outcome);
 
 /* call.c: a logical call across its attempts, executing its state machine */
+/* Who makes a call: a job, or a client's user or open-loop arrival. */
+struct call_from {
+    uint32_t caller;  /* the job, or the client */
+    bool is_job;
+    uint32_t process; /* the calling process: the job's instance, or the client's process */
+    uint32_t user;    /* a client's closed-loop user, or NO_INDEX */
+};
 /* `operation`: of the callee's, or NO_INDEX for one drawn by weight. */
-void call_begin(struct sim *s, uint32_t caller, bool caller_is_job, uint32_t service,
-                uint32_t operation, struct policy *pol, struct edge_rt *edge, bool optional,
-                sim_time inherited);
+void call_begin(struct sim *s, const struct call_from *from, uint32_t service, uint32_t operation,
+                struct policy *pol, struct edge_rt *edge, bool optional, sim_time inherited);
 /* Attempt `job` of the call answered `outcome` with HTTP `status` (0 for
  * none); `retry_after` is the hint a refusal carries (0: none). */
 void call_on_reply(struct sim *s, uint32_t call, uint32_t job, enum outcome outcome,

@@ -106,8 +106,10 @@ static void step_begin(struct sim *s, uint32_t j)
         s->jobs[j].pending++;
         struct edge_rt *edge = &svc->call_edges[k];
         /* call_begin may grow the pools: no job pointer survives it */
-        call_begin(s, j, true, call->service, call->operation,
-                   proc_policy(&svc->call_pols[k], s->jobs[j].instance), edge,
+        uint32_t process = s->jobs[j].instance;
+        call_begin(s, &(struct call_from){.caller = j, .is_job = true, .process = process,
+                                          .user = NO_INDEX},
+                   call->service, call->operation, proc_policy(&svc->call_pols[k], process), edge,
                    call->optional, s->jobs[j].inherited);
     }
     s->jobs[j].spawning = false;
