@@ -281,3 +281,68 @@ Test(eventq, order_holds_as_events_move_between_heap_and_radix_queue, .timeout =
     free(ref);
     eventq_free(q);
 }
+
+/* Against the reference, with what makes cancelled refs reach the front of
+ * the radix queue while earlier events wait elsewhere: every timer a ref
+ * (delays of their own), many events for the current instant, many
+ * cancels, times across powers of two. Dropping such a ref once took its
+ * time as the radix queue's last one, so an event pushed next, before it,
+ * could be filed in a bucket behind later ones (a hedging policy hit it);
+ * this test fails at its op 2,423 if the drop takes the time. */
+Test(eventq, cancelled_refs_at_the_front_keep_the_order, .timeout = 60)
+{
+    enum { OPS = 100000, MAXN = 300 };
+    struct eventq *q = eventq_new();
+    eventq_set_timers_in_heap(q, true);
+    struct ref_event *ref = calloc(OPS, sizeof *ref);
+    struct timer_handle *handles = calloc(OPS, sizeof *handles);
+    struct rng r;
+    rng_init_stream(&r, 5, "eventq-refs");
+    sim_time now = 0;
+    uint64_t seq = 0, live = 0;
+    uint32_t n = 0, last_timer = 0;
+    for (int op = 0; op < OPS; op++) {
+        uint64_t choice = rng_below(&r, 20);
+        if (n < OPS && live < MAXN && choice < 4) { /* for now */
+            eventq_push(q, now, 0, n, 0);
+            ref[n] = (struct ref_event){now, seq++, n, true};
+            n++, live++;
+        } else if (n < OPS && live < MAXN && choice < 9) { /* soon, or far, over bit boundaries */
+            sim_time at = now + 1 + (sim_time)rng_below(&r, rng_below(&r, 2) ? 64 : 1u << 20);
+            eventq_push(q, at, 0, n, 0);
+            ref[n] = (struct ref_event){at, seq++, n, true};
+            n++, live++;
+        } else if (n < OPS && live < MAXN && choice < 13) {
+            sim_time d = 1 + (sim_time)rng_below(&r, 1u << 16);
+            handles[n] = eventq_arm(q, now, d, 0, n, 0);
+            ref[n] = (struct ref_event){now + d, seq++, n, true};
+            last_timer = n;
+            n++, live++;
+        } else if (choice < 16 && n > 0) { /* cancel, mostly the newest timer */
+            uint32_t i = rng_below(&r, 2) ? last_timer : (uint32_t)rng_below(&r, n);
+            bool was = handles[i].slot && ref[i].live;
+            cr_assert_eq(eventq_cancel(q, handles[i]), was);
+            if (was)
+                ref[i].live = false, live--;
+        } else {
+            int64_t best = -1;
+            for (uint32_t i = 0; i < n; i++)
+                if (ref[i].live && (best < 0 || ref[i].at < ref[best].at ||
+                                    (ref[i].at == ref[best].at && ref[i].seq < ref[best].seq)))
+                    best = i;
+            struct event ev;
+            bool got = eventq_pop(q, &ev);
+            cr_assert_eq(got, best >= 0);
+            if (got) {
+                cr_assert_eq(ev.id, (uint32_t)best, "op %d: popped %u, reference %ld", op, ev.id,
+                             (long)best);
+                ref[best].live = false, live--;
+                now = ev.at;
+            }
+        }
+        cr_assert_eq(eventq_size(q), live);
+    }
+    free(ref);
+    free(handles);
+    eventq_free(q);
+}

@@ -103,3 +103,30 @@ Test(radixq, dropping_keeps_the_order_of_the_rest)
     }
     radixq_free(&q);
 }
+
+/* Dropping the earliest (a cancelled timer's ref) does not take its time:
+ * an event pushed afterwards, earlier than the dropped one, still comes out
+ * first and in order. */
+Test(radixq, dropping_the_earliest_keeps_the_last_time)
+{
+    struct radixq q;
+    radixq_init(&q);
+    radixq_push(&q, 1000, 0, 0, 0, 0);
+    radixq_push(&q, 5000, 1, 0, 1, 0);
+    radixq_push(&q, 9000, 2, 0, 2, 0);
+    struct event ev;
+    radixq_pop(&q, &ev); /* the last time is 1000 now */
+    cr_assert_eq(ev.id, 0);
+    cr_assert_eq(radixq_peek(&q)->id, 1);
+    radixq_drop_min(&q); /* 5000 dropped, not taken */
+    cr_assert_eq(q.last, 1000);
+    radixq_push(&q, 3000, 3, 0, 3, 0); /* before the dropped time */
+    radixq_push(&q, 8000, 4, 0, 4, 0);
+    const uint32_t order[] = {3, 4, 2};
+    for (int i = 0; i < 3; i++) {
+        radixq_pop(&q, &ev);
+        cr_assert_eq(ev.id, order[i], "pop %d: %u", i, ev.id);
+    }
+    cr_assert_eq(q.count, 0);
+    radixq_free(&q);
+}

@@ -344,13 +344,18 @@ bool eventq_cancel_armed(struct eventq *q, struct timer_handle h)
 }
 
 /* The earliest ordinary event, past any cancelled timer refs at the front
- * (dropped on the way), or NULL. */
+ * (dropped on the way), or NULL. A dropped ref's time is not taken: an
+ * earlier event elsewhere may still come first and schedule before it. */
 static inline const struct event *main_front(struct eventq *q)
 {
     const struct event *e = main_peek(q);
     while (e && e->kind == KIND_TIMER_REF && q->slots[e->id].gen != e->arg) {
-        struct event dropped;
-        main_pop(q, &dropped);
+        if (q->big) {
+            radixq_drop_min(&q->radix);
+        } else {
+            struct event dropped;
+            event_heap_pop(&q->heap, &dropped);
+        }
         q->heap_refs--;
         q->stale_refs--;
         e = main_peek(q);

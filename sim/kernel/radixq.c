@@ -1,6 +1,7 @@
 #include "radixq.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "../base/check.h"
 #include "../base/xalloc.h"
@@ -81,6 +82,30 @@ void radixq_pop(struct radixq *r, struct event *out)
         r->nonempty |= (uint64_t)1 << j;
     }
     bk->head = bk->len = 0;
+}
+
+void radixq_drop_min(struct radixq *r)
+{
+    if (!r->min_known)
+        radixq_find_min(r);
+    r->count--;
+    r->min_known = false;
+    uint32_t i = r->min_bucket;
+    struct radixq_bucket *bk = &r->b[i];
+    if (i == 0) { /* the last time itself: the front of bucket 0 */
+        if (++bk->head == bk->len) {
+            bk->head = bk->len = 0;
+            r->nonempty &= ~(uint64_t)1;
+        }
+        return;
+    }
+    /* Out of its bucket, the rest in order, everything where it was: the
+     * last time stays, so later pushes before the dropped time are still
+     * filed right. (The shift costs what finding the earliest just did.) */
+    uint32_t m = r->min_pos;
+    memmove(&bk->ev[m], &bk->ev[m + 1], (bk->len - m - 1) * sizeof bk->ev[0]);
+    if (--bk->len == 0)
+        r->nonempty &= ~((uint64_t)1 << i);
 }
 
 uint32_t radixq_drop_if(struct radixq *r, bool (*drop)(const struct event *, const void *),

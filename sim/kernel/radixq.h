@@ -90,8 +90,14 @@ static inline const struct event *radixq_peek(struct radixq *r)
     return &r->b[r->min_bucket].ev[r->min_pos];
 }
 
-/* Removes the earliest event into *out; the queue must not be empty. */
+/* Removes the earliest event into *out, whose time becomes the last one
+ * taken; the queue must not be empty. */
 void radixq_pop(struct radixq *r, struct event *out);
+/* Removes the earliest event without taking its time as the last one: for
+ * a cancelled timer's ref dropped while an earlier event may still be
+ * elsewhere (a timer list, the FIFO for now), which can schedule events
+ * before the dropped ref's time. */
+void radixq_drop_min(struct radixq *r);
 
 /* The earliest event if it is known without a search, else NULL: a hint. */
 static inline const struct event *radixq_known_min(const struct radixq *r)
