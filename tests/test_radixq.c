@@ -130,3 +130,31 @@ Test(radixq, dropping_the_earliest_keeps_the_last_time)
     cr_assert_eq(q.count, 0);
     radixq_free(&q);
 }
+
+/* Dropping the earliest from anywhere in a bucket of several chunks (its
+ * first place, a chunk's last, the bucket's last, so that the last chunk
+ * empties) leaves the rest in order. */
+Test(radixq, dropping_across_chunks_keeps_the_order)
+{
+    const uint32_t n = 2 * RADIXQ_CHUNK + 1, where[] = {0, RADIXQ_CHUNK - 1, RADIXQ_CHUNK,
+                                                        2 * RADIXQ_CHUNK, n - 1};
+    for (size_t w = 0; w < sizeof where / sizeof where[0]; w++) {
+        struct radixq q;
+        radixq_init(&q);
+        for (uint32_t i = 0; i < n; i++) /* one bucket: times in [2^20, 2^21), one earliest */
+            radixq_push(&q, i == where[w] ? 1 << 20 : (1 << 20) + 1000 + (sim_time)(i % 7), i, 0,
+                        i, 0);
+        radixq_drop_min(&q);
+        cr_assert_eq(q.count, n - 1);
+        struct event ev, prev = {.at = -1};
+        for (uint32_t k = 0; k < n - 1; k++) {
+            radixq_pop(&q, &ev);
+            cr_assert_neq(ev.id, where[w]);
+            cr_assert(ev.at > prev.at || (ev.at == prev.at && ev.seq > prev.seq),
+                      "drop at %u, pop %u: %u after %u", where[w], k, ev.id, prev.id);
+            prev = ev;
+        }
+        cr_assert_eq(q.count, 0);
+        radixq_free(&q);
+    }
+}

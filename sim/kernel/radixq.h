@@ -27,10 +27,30 @@
 #include "eventq.h"
 
 #define RADIXQ_BUCKETS 64 /* times are below 2^63: bit 62 is the highest that differs */
+#define RADIXQ_CHUNK 255  /* events per chunk: a chunk is 8 KiB */
+
+/* A bucket is a list of chunks, so the queue holds about as many chunks as
+ * its events fill (and one part-filled chunk a bucket): with arrays, each
+ * bucket would keep the room of the most it ever held, ten times the events
+ * pending with 100,000 closed-loop users. Emptied chunks go to a free list
+ * and come back first, still in cache. */
+struct radixq_chunk {
+    struct radixq_chunk *next;
+    uint64_t pad;
+    struct event ev[RADIXQ_CHUNK];
+};
 
 struct radixq_bucket {
-    struct event *ev;
-    uint32_t head, len, cap; /* events ev[head, len); head moves only in bucket 0 */
+    struct radixq_chunk *first, *last;
+    uint32_t head; /* where the events start in the first chunk (moves in bucket 0 only) */
+    uint32_t tail; /* events in the last chunk (RADIXQ_CHUNK when there is none: an
+                      empty bucket looks full, so an append tests one thing) */
+};
+
+/* Where an event is: its chunk and its place there. */
+struct radixq_pos {
+    struct radixq_chunk *chunk;
+    uint32_t i;
 };
 
 struct radixq {
@@ -42,20 +62,34 @@ struct radixq {
      * and it must not be found again by a scan each time. */
     bool min_known;
     uint8_t min_bucket;
-    uint32_t min_pos;
+    struct radixq_pos min_pos;
     sim_time min_at;
+    struct radixq_chunk *free_chunks;
     struct radixq_bucket b[RADIXQ_BUCKETS];
 };
 
 void radixq_init(struct radixq *r);
 void radixq_free(struct radixq *r);
 
-void radixq_grow(struct radixq_bucket *bk);
+/* A fresh last chunk for a bucket whose last is full (or which has none). */
+void radixq_add_chunk(struct radixq *r, struct radixq_bucket *bk);
 
 static inline uint32_t radixq_bucket_of(sim_time last, sim_time at)
 {
     uint64_t x = (uint64_t)(at ^ last);
     return x ? 64 - (uint32_t)__builtin_clzll(x) : 0;
+}
+
+/* Appends to bucket i; returns where the event went. */
+static inline struct radixq_pos radixq_append(struct radixq *r, uint32_t i, const struct event *ev)
+{
+    struct radixq_bucket *bk = &r->b[i];
+    if (bk->tail == RADIXQ_CHUNK)
+        radixq_add_chunk(r, bk);
+    struct radixq_pos at = {bk->last, bk->tail++};
+    at.chunk->ev[at.i] = *ev;
+    r->nonempty |= (uint64_t)1 << i;
+    return at;
 }
 
 /* Adds an event: its time at least r->last, its sequence number above every
@@ -64,12 +98,8 @@ static inline void radixq_push(struct radixq *r, sim_time at, uint64_t seq, uint
                                uint32_t id, uint64_t arg)
 {
     uint32_t i = radixq_bucket_of(r->last, at);
-    struct radixq_bucket *bk = &r->b[i];
-    if (bk->len == bk->cap)
-        radixq_grow(bk);
-    uint32_t pos = bk->len++;
-    bk->ev[pos] = (struct event){.at = at, .seq = seq, .kind = kind, .id = id, .arg = arg};
-    r->nonempty |= (uint64_t)1 << i;
+    struct radixq_pos pos = radixq_append(
+        r, i, &(struct event){.at = at, .seq = seq, .kind = kind, .id = id, .arg = arg});
     r->count++;
     if (r->min_known && at < r->min_at) { /* earlier than the earliest: the new earliest */
         r->min_bucket = (uint8_t)i;
@@ -87,7 +117,7 @@ static inline const struct event *radixq_peek(struct radixq *r)
         return NULL;
     if (!r->min_known)
         radixq_find_min(r);
-    return &r->b[r->min_bucket].ev[r->min_pos];
+    return &r->min_pos.chunk->ev[r->min_pos.i];
 }
 
 /* Removes the earliest event into *out, whose time becomes the last one
@@ -98,12 +128,6 @@ void radixq_pop(struct radixq *r, struct event *out);
  * elsewhere (a timer list, the FIFO for now), which can schedule events
  * before the dropped ref's time. */
 void radixq_drop_min(struct radixq *r);
-
-/* The earliest event if it is known without a search, else NULL: a hint. */
-static inline const struct event *radixq_known_min(const struct radixq *r)
-{
-    return r->min_known ? &r->b[r->min_bucket].ev[r->min_pos] : NULL;
-}
 
 /* Drops every event for which drop(ev, ctx) is true, keeping the order of
  * the rest; returns how many were dropped. */
