@@ -97,56 +97,83 @@ struct ref_event {
     bool live;
 };
 
+struct reference {
+    struct ref_event *ev; /* by id, in push order */
+    uint32_t n;
+    uint64_t seq, live;
+    sim_time now; /* the time of the last event popped */
+};
+
+static struct reference reference_new(uint32_t most)
+{
+    return (struct reference){.ev = calloc(most, sizeof(struct ref_event))};
+}
+
+/* An event at `at`, pushed now; its id is the reference's count so far. */
+static uint32_t ref_add(struct reference *r, sim_time at)
+{
+    r->ev[r->n] = (struct ref_event){at, r->seq++, r->n, true};
+    r->live++;
+    return r->n++;
+}
+
+/* Pops one event from q: it must be the reference's least (at, seq). */
+static void pop_and_check(struct eventq *q, struct reference *r, int op)
+{
+    int64_t best = -1;
+    for (uint32_t i = 0; i < r->n; i++)
+        if (r->ev[i].live && (best < 0 || r->ev[i].at < r->ev[best].at ||
+                              (r->ev[i].at == r->ev[best].at && r->ev[i].seq < r->ev[best].seq)))
+            best = i;
+    struct event ev;
+    bool got = eventq_pop(q, &ev);
+    cr_assert_eq(got, best >= 0);
+    if (got) {
+        cr_assert_eq(ev.id, (uint32_t)best, "op %d: popped %u, reference %ld", op, ev.id,
+                     (long)best);
+        r->ev[best].live = false, r->live--;
+        r->now = ev.at;
+    }
+}
+
+/* Cancels timer `id` (armed as handles[id]): it must still be armed if
+ * the reference has it live. */
+static void cancel_and_check(struct eventq *q, struct reference *r,
+                             const struct timer_handle *handles, uint32_t id)
+{
+    bool was = handles[id].slot && r->ev[id].live;
+    cr_assert_eq(eventq_cancel(q, handles[id]), was);
+    if (was)
+        r->ev[id].live = false, r->live--;
+}
+
 static void run_random_against_reference(bool timers_in_heap)
 {
     enum { OPS = 200000, MAXN = 4096 };
     struct eventq *q = eventq_new();
     eventq_set_timers_in_heap(q, timers_in_heap);
-    struct ref_event *ref = calloc(OPS, sizeof *ref);
+    struct reference ref = reference_new(OPS);
     struct timer_handle *handles = calloc(OPS, sizeof *handles);
     struct rng r;
     rng_init_stream(&r, 42, "eventq-test");
-    sim_time now = 0;
-    uint64_t seq = 0, live = 0;
-    uint32_t n = 0;
     const sim_time delays[] = {100, 250, 1000};
     for (int op = 0; op < OPS; op++) {
         uint64_t choice = rng_below(&r, 10);
-        if (n < OPS && live < MAXN && choice < 4) { /* plain event */
-            sim_time at = now + (sim_time)rng_below(&r, 500);
-            eventq_push(q, at, 0, n, 0);
-            ref[n] = (struct ref_event){at, seq++, n, true};
-            n++, live++;
-        } else if (n < OPS && live < MAXN && choice < 7) { /* timer */
+        if (ref.n < OPS && ref.live < MAXN && choice < 4) { /* plain event */
+            sim_time at = ref.now + (sim_time)rng_below(&r, 500);
+            eventq_push(q, at, 0, ref_add(&ref, at), 0);
+        } else if (ref.n < OPS && ref.live < MAXN && choice < 7) { /* timer */
             sim_time d = delays[rng_below(&r, 3)];
-            handles[n] = eventq_arm(q, now, d, 0, n, 0);
-            ref[n] = (struct ref_event){now + d, seq++, n, true};
-            n++, live++;
-        } else if (choice < 8 && n > 0) { /* cancel a random timer */
-            uint32_t i = (uint32_t)rng_below(&r, n);
-            bool was = handles[i].slot && ref[i].live;
-            cr_assert_eq(eventq_cancel(q, handles[i]), was);
-            if (was)
-                ref[i].live = false, live--;
+            handles[ref.n] = eventq_arm(q, ref.now, d, 0, ref.n, 0);
+            ref_add(&ref, ref.now + d);
+        } else if (choice < 8 && ref.n > 0) { /* cancel a random timer */
+            cancel_and_check(q, &ref, handles, (uint32_t)rng_below(&r, ref.n));
         } else { /* pop and compare with the reference's minimum */
-            int64_t best = -1;
-            for (uint32_t i = 0; i < n; i++)
-                if (ref[i].live && (best < 0 || ref[i].at < ref[best].at ||
-                                    (ref[i].at == ref[best].at && ref[i].seq < ref[best].seq)))
-                    best = i;
-            struct event ev;
-            bool got = eventq_pop(q, &ev);
-            cr_assert_eq(got, best >= 0);
-            if (got) {
-                cr_assert_eq(ev.id, (uint32_t)best, "op %d: popped %u, reference %ld", op, ev.id,
-                             (long)best);
-                ref[best].live = false, live--;
-                now = ev.at;
-            }
+            pop_and_check(q, &ref, op);
         }
-        cr_assert_eq(eventq_size(q), live);
+        cr_assert_eq(eventq_size(q), ref.live);
     }
-    free(ref);
+    free(ref.ev);
     free(handles);
     eventq_free(q);
 }
@@ -247,38 +274,23 @@ Test(eventq, order_holds_as_events_move_between_heap_and_radix_queue, .timeout =
 {
     enum { ROUNDS = 400, MAXN = 40000 };
     struct eventq *q = eventq_new();
-    struct ref_event *ref = calloc(MAXN, sizeof *ref);
+    struct reference ref = reference_new(MAXN);
     struct rng r;
     rng_init_stream(&r, 9, "eventq-bursts");
-    sim_time now = 0;
-    uint64_t seq = 0, live = 0;
-    uint32_t n = 0;
-    for (int round = 0; round < ROUNDS && n < MAXN - 200; round++) {
+    for (int round = 0; round < ROUNDS && ref.n < MAXN - 200; round++) {
         uint32_t burst = 1 + (uint32_t)rng_below(&r, 120);
         for (uint32_t k = 0; k < burst; k++) { /* a tenth at one of a few times */
-            sim_time at = now + 1 + (rng_below(&r, 10) ? (sim_time)rng_below(&r, 1u << 20)
-                                                      : (sim_time)rng_below(&r, 4) * 1000);
-            eventq_push(q, at, 0, n, 0);
-            ref[n] = (struct ref_event){at, seq++, n, true};
-            n++, live++;
+            sim_time at = ref.now + 1 +
+                          (rng_below(&r, 10) ? (sim_time)rng_below(&r, 1u << 20)
+                                             : (sim_time)rng_below(&r, 4) * 1000);
+            eventq_push(q, at, 0, ref_add(&ref, at), 0);
         }
-        uint32_t pops = (uint32_t)rng_below(&r, live + 1);
-        for (uint32_t k = 0; k < pops; k++) {
-            int64_t best = -1;
-            for (uint32_t i = 0; i < n; i++)
-                if (ref[i].live && (best < 0 || ref[i].at < ref[best].at ||
-                                    (ref[i].at == ref[best].at && ref[i].seq < ref[best].seq)))
-                    best = i;
-            struct event ev;
-            cr_assert(eventq_pop(q, &ev));
-            cr_assert_eq(ev.id, (uint32_t)best, "round %d: popped %u, reference %ld", round, ev.id,
-                         (long)best);
-            ref[best].live = false, live--;
-            now = ev.at;
-        }
-        cr_assert_eq(eventq_size(q), live);
+        uint32_t pops = (uint32_t)rng_below(&r, ref.live + 1);
+        for (uint32_t k = 0; k < pops; k++)
+            pop_and_check(q, &ref, round);
+        cr_assert_eq(eventq_size(q), ref.live);
     }
-    free(ref);
+    free(ref.ev);
     eventq_free(q);
 }
 
@@ -294,55 +306,32 @@ Test(eventq, cancelled_refs_at_the_front_keep_the_order, .timeout = 60)
     enum { OPS = 100000, MAXN = 300 };
     struct eventq *q = eventq_new();
     eventq_set_timers_in_heap(q, true);
-    struct ref_event *ref = calloc(OPS, sizeof *ref);
+    struct reference ref = reference_new(OPS);
     struct timer_handle *handles = calloc(OPS, sizeof *handles);
     struct rng r;
     rng_init_stream(&r, 5, "eventq-refs");
-    sim_time now = 0;
-    uint64_t seq = 0, live = 0;
-    uint32_t n = 0, last_timer = 0;
+    uint32_t last_timer = 0;
     for (int op = 0; op < OPS; op++) {
         uint64_t choice = rng_below(&r, 20);
-        if (n < OPS && live < MAXN && choice < 4) { /* for now */
-            eventq_push(q, now, 0, n, 0);
-            ref[n] = (struct ref_event){now, seq++, n, true};
-            n++, live++;
-        } else if (n < OPS && live < MAXN && choice < 9) { /* soon, or far, over bit boundaries */
-            sim_time at = now + 1 + (sim_time)rng_below(&r, rng_below(&r, 2) ? 64 : 1u << 20);
-            eventq_push(q, at, 0, n, 0);
-            ref[n] = (struct ref_event){at, seq++, n, true};
-            n++, live++;
-        } else if (n < OPS && live < MAXN && choice < 13) {
+        bool room = ref.n < OPS && ref.live < MAXN;
+        if (room && choice < 4) { /* for now */
+            eventq_push(q, ref.now, 0, ref_add(&ref, ref.now), 0);
+        } else if (room && choice < 9) { /* soon, or far, over bit boundaries */
+            sim_time at = ref.now + 1 + (sim_time)rng_below(&r, rng_below(&r, 2) ? 64 : 1u << 20);
+            eventq_push(q, at, 0, ref_add(&ref, at), 0);
+        } else if (room && choice < 13) {
             sim_time d = 1 + (sim_time)rng_below(&r, 1u << 16);
-            handles[n] = eventq_arm(q, now, d, 0, n, 0);
-            ref[n] = (struct ref_event){now + d, seq++, n, true};
-            last_timer = n;
-            n++, live++;
-        } else if (choice < 16 && n > 0) { /* cancel, mostly the newest timer */
-            uint32_t i = rng_below(&r, 2) ? last_timer : (uint32_t)rng_below(&r, n);
-            bool was = handles[i].slot && ref[i].live;
-            cr_assert_eq(eventq_cancel(q, handles[i]), was);
-            if (was)
-                ref[i].live = false, live--;
+            handles[ref.n] = eventq_arm(q, ref.now, d, 0, ref.n, 0);
+            last_timer = ref_add(&ref, ref.now + d);
+        } else if (choice < 16 && ref.n > 0) { /* cancel, mostly the newest timer */
+            cancel_and_check(q, &ref, handles,
+                             rng_below(&r, 2) ? last_timer : (uint32_t)rng_below(&r, ref.n));
         } else {
-            int64_t best = -1;
-            for (uint32_t i = 0; i < n; i++)
-                if (ref[i].live && (best < 0 || ref[i].at < ref[best].at ||
-                                    (ref[i].at == ref[best].at && ref[i].seq < ref[best].seq)))
-                    best = i;
-            struct event ev;
-            bool got = eventq_pop(q, &ev);
-            cr_assert_eq(got, best >= 0);
-            if (got) {
-                cr_assert_eq(ev.id, (uint32_t)best, "op %d: popped %u, reference %ld", op, ev.id,
-                             (long)best);
-                ref[best].live = false, live--;
-                now = ev.at;
-            }
+            pop_and_check(q, &ref, op);
         }
-        cr_assert_eq(eventq_size(q), live);
+        cr_assert_eq(eventq_size(q), ref.live);
     }
-    free(ref);
+    free(ref.ev);
     free(handles);
     eventq_free(q);
 }
