@@ -4,8 +4,8 @@
 
 #include "../base/check.h"
 #include "../base/xalloc.h"
-#include "event_heap.h"
 #include "radixq.h"
+#include "smallq.h"
 
 /* A queued entry whose kind is this refers to timer slot `id` at generation
  * `arg`; it is skipped if the slot has been cancelled or reused since. */
@@ -13,13 +13,14 @@
 #define NO_SLOT 0 /* slot 0 is never used, so a zeroed handle names nothing */
 #define IN_HEAP UINT16_MAX
 
-/* Ordinary events live in a 4-ary heap while few are pending and in a
- * radix queue past BIG_AT, back in the heap below SMALL_AT (apart, so a
- * count that hovers there does not move them back and forth). A heap of a
- * few events is in L1 and its replace-top makes a handler's one push nearly
- * free (M/M/4, six events pending: 6% faster than the radix queue; even at
- * M/M/16); from a few dozen on the radix queue's appends and in-order scans
- * win (M/M/40 2%, ten services 2-10%, 100,000 closed-loop users 20%). */
+/* Ordinary events are kept sorted in a small array (smallq) while few are
+ * pending and in a radix queue past BIG_AT, back below SMALL_AT (apart, so
+ * a count that hovers there does not move them back and forth). A few
+ * events in one array are in L1, and a push walks in from the end past the
+ * few later ones (M/M/4, six events pending: 6% faster than the radix
+ * queue even as a 4-ary heap, whose sift cost more than this walk); from a
+ * few dozen on the radix queue's appends and in-order scans win (M/M/40 2%,
+ * ten services 2-10%, 100,000 closed-loop users 20%). */
 #define BIG_AT 24
 #define SMALL_AT 8
 
@@ -47,14 +48,14 @@ struct eventq {
     struct event *fifo;
     uint32_t fifo_cap, fifo_head, fifo_len;
     /* Ordinary events (and timer refs), pushed in sequence order: in the
-     * heap, or in the radix queue while `big`. */
+     * small array, or in the radix queue while `big`. */
     bool big;
-    struct event_heap heap;
+    struct smallq small;
     struct radixq radix;
     /* Events pushed with a sequence number reserved earlier (a repeated
      * fault's next occurrence): out of push order, so never in the radix
-     * queue; a heap of their own, nearly always empty or of one. */
-    struct event_heap reserved;
+     * queue; a small array of their own, nearly always empty or of one. */
+    struct smallq reserved;
     uint64_t next_seq;
     struct timer_link *slots;
     struct event *timer_ev; /* by slot: the event an armed timer fires */
@@ -75,8 +76,8 @@ struct eventq {
 struct eventq *eventq_new(void)
 {
     struct eventq *q = xcalloc(1, sizeof *q);
-    event_heap_init(&q->reserved);
-    event_heap_init(&q->heap);
+    smallq_init(&q->reserved);
+    smallq_init(&q->small);
     radixq_init(&q->radix);
     q->fifo_cap = 64;
     q->fifo = xmalloc(q->fifo_cap * sizeof q->fifo[0]);
@@ -92,8 +93,8 @@ void eventq_free(struct eventq *q)
 {
     if (!q)
         return;
-    event_heap_free(&q->reserved);
-    event_heap_free(&q->heap);
+    smallq_free(&q->reserved);
+    smallq_free(&q->small);
     radixq_free(&q->radix);
     free(q->fifo);
     free(q->slots);
@@ -106,18 +107,18 @@ void eventq_set_timers_in_heap(struct eventq *q, bool in_heap) { q->timers_in_he
 /* Ordinary events held, timer refs included. */
 static inline uint32_t main_count(const struct eventq *q)
 {
-    return q->big ? q->radix.count : event_heap_count(&q->heap);
+    return q->big ? q->radix.count : q->small.len;
 }
 
 uint64_t eventq_size(const struct eventq *q)
 {
-    return main_count(q) + event_heap_count(&q->reserved) - q->heap_refs + q->timers_armed +
+    return main_count(q) + q->reserved.len - q->heap_refs + q->timers_armed +
            q->fifo_len;
 }
 
 uint64_t eventq_stored(const struct eventq *q)
 {
-    return main_count(q) + event_heap_count(&q->reserved) +
+    return main_count(q) + q->reserved.len +
            (q->timers_armed - (q->heap_refs - q->stale_refs)) + q->fifo_len;
 }
 
@@ -125,23 +126,22 @@ uint64_t eventq_stored(const struct eventq *q)
  * order, so events of one time keep their order there. */
 static __attribute__((noinline, cold)) void go_big(struct eventq *q)
 {
-    struct event all[BIG_AT + 1];
-    uint32_t n = event_heap_count(&q->heap);
-    SIM_ASSERT(n <= BIG_AT + 1 && q->radix.count == 0);
-    event_heap_drain_sorted(&q->heap, all);
+    SIM_ASSERT(q->radix.count == 0);
     q->radix.last = q->now; /* nothing is pending before now */
-    for (uint32_t i = 0; i < n; i++)
-        radixq_push(&q->radix, all[i].at, all[i].seq, all[i].kind, all[i].id, all[i].arg);
+    const struct event *e = q->small.ev + q->small.head;
+    for (uint32_t i = 0; i < q->small.len; i++)
+        radixq_push(&q->radix, e[i].at, e[i].seq, e[i].kind, e[i].id, e[i].arg);
+    q->small.head = q->small.len = 0;
     q->big = true;
 }
 
-/* And back into the heap: in order, so each push is one comparison. */
+/* And back: in order, so each push lands at the end. */
 static __attribute__((noinline, cold)) void go_small(struct eventq *q)
 {
     struct event e;
     while (q->radix.count) {
         radixq_pop(&q->radix, &e);
-        event_heap_push(&q->heap, e.at, e.seq, e.kind, e.id, e.arg);
+        smallq_push(&q->small, e.at, e.seq, e.kind, e.id, e.arg);
     }
     q->big = false;
 }
@@ -153,21 +153,21 @@ static inline void main_push(struct eventq *q, sim_time at, uint64_t seq, uint32
         radixq_push(&q->radix, at, seq, kind, id, arg);
         return;
     }
-    event_heap_push(&q->heap, at, seq, kind, id, arg);
-    if (q->heap.len > BIG_AT)
+    smallq_push(&q->small, at, seq, kind, id, arg);
+    if (q->small.len > BIG_AT)
         go_big(q);
 }
 
 static inline const struct event *main_peek(struct eventq *q)
 {
-    return q->big ? radixq_peek(&q->radix) : event_heap_peek(&q->heap);
+    return q->big ? radixq_peek(&q->radix) : smallq_peek(&q->small);
 }
 
 /* Takes the event main_peek just returned. */
 static inline void main_pop(struct eventq *q, struct event *out)
 {
     if (!q->big) {
-        event_heap_pop(&q->heap, out);
+        smallq_pop(&q->small, out);
         return;
     }
     radixq_pop(&q->radix, out);
@@ -218,7 +218,7 @@ void eventq_push_reserved(struct eventq *q, sim_time at, uint64_t seq, uint32_t 
     SIM_ASSERT(at >= q->now && seq < q->next_seq);
     /* out of sequence order: neither the FIFO for `now` (the newest numbers)
      * nor among the ordinary events (push order), but a heap of their own */
-    event_heap_push(&q->reserved, at, seq, kind, id, arg);
+    smallq_push(&q->reserved, at, seq, kind, id, arg);
 }
 
 static uint32_t slot_take(struct eventq *q)
@@ -326,7 +326,7 @@ static bool is_stale_ref(const struct event *e, const void *ctx)
 static void drop_stale_refs(struct eventq *q)
 {
     q->heap_refs -= q->big ? radixq_drop_if(&q->radix, is_stale_ref, q)
-                           : event_heap_drop_if(&q->heap, is_stale_ref, q);
+                           : smallq_drop_if(&q->small, is_stale_ref, q);
     q->stale_refs = 0;
 }
 
@@ -353,8 +353,7 @@ static inline const struct event *main_front(struct eventq *q)
         if (q->big) {
             radixq_drop_min(&q->radix);
         } else {
-            struct event dropped;
-            event_heap_pop(&q->heap, &dropped);
+            smallq_pop(&q->small, NULL);
         }
         q->heap_refs--;
         q->stale_refs--;
@@ -394,11 +393,9 @@ static inline bool take_earliest(struct eventq *q, bool bounded, sim_time until,
     const struct event *best = main_front(q);
     if (best)
         from = MAIN;
-    if (q->reserved.len) {
-        const struct event *r = event_heap_peek(&q->reserved);
-        if (r && (!best || event_earlier(r, best)))
-            from = RESERVED, best = r;
-    }
+    const struct event *r = smallq_peek(&q->reserved);
+    if (r && (!best || event_earlier(r, best)))
+        from = RESERVED, best = r;
     int li = earliest_list(q);
     if (li >= 0) {
         const struct event *head = &q->timer_ev[q->lists[li].head];
@@ -424,7 +421,7 @@ static inline bool take_earliest(struct eventq *q, bool bounded, sim_time until,
         list_unlink(q, s);
         slot_release(q, s);
     } else if (from == RESERVED) {
-        event_heap_pop(&q->reserved, out);
+        smallq_pop(&q->reserved, out);
     } else {
         *out = *best;
         q->fifo_head = q->fifo_head + 1 == q->fifo_cap ? 0 : q->fifo_head + 1;
@@ -451,7 +448,7 @@ sim_time eventq_peek_time(struct eventq *q)
 {
     const struct event *m = main_front(q);
     sim_time t = m ? m->at : SIM_TIME_NEVER;
-    const struct event *r = event_heap_peek(&q->reserved);
+    const struct event *r = smallq_peek(&q->reserved);
     if (r && r->at < t)
         t = r->at;
     int li = earliest_list(q);

@@ -8,7 +8,9 @@
  *    moves forward, which a radix heap lives on: each event is filed by the
  *    highest bit in which its time differs from the last one taken, so pushes
  *    are appends and pops go through memory in order. (The few events pushed
- *    with a sequence number reserved earlier go to a small heap instead.)
+ *    with a sequence number reserved earlier keep a small sorted array of
+ *    their own; while only a few ordinary events are pending, they are kept
+ *    in one too, which is cheaper than any structure at that size.)
  *  - cancellable timers. A timer of a duration seen before goes to the tail
  *    of that duration's FIFO list: deadlines of one fixed duration armed in
  *    time order are already sorted, so arming and cancelling are both O(1)
