@@ -12,20 +12,30 @@ trap 'rm -rf "$out"' EXIT
 
 # The bare reference loops (tests/bench/reference.c), best of three: each
 # case's throughput is printed as a ratio to its reference, run here in the
-# same bench, so the figure means the same on a machine twice as fast.
+# same bench, so the figure means the same on a machine twice as fast. The
+# machine's speed also drifts by up to 2x within minutes, so each case's
+# runs alternate with runs of its reference, and the ratio is of the two
+# bests taken side by side, not of a reference measured minutes before.
 ref=${REFERENCE:-build/release/tests/bench/reference}
-ref_best() { # ref_best ARGS...: the best requests_per_cpu_s of three runs
-  for i in 1 2 3; do "$ref" "$@"; done | sed -n 's/.*requests_per_cpu_s=\([0-9]*\).*/\1/p' | sort -n | tail -1
+ref_rate() { # ref_rate mmc|timers: requests_per_cpu_s of one reference run
+  if [ "$1" = timers ]; then "$ref" timers 100000 5000000; else "$ref" mmc 4 0.9 20000000; fi |
+    sed -n 's/.*requests_per_cpu_s=\([0-9]*\).*/\1/p'
 }
-ref_mmc=$(ref_best mmc 4 0.9 20000000)
-ref_timers=$(ref_best timers 100000 5000000)
+ref_best() { # ref_best mmc|timers: the best of three reference runs
+  for i in 1 2 3; do ref_rate "$1"; done | sort -n | tail -1
+}
+ref_mmc=$(ref_best mmc)
+ref_timers=$(ref_best timers)
 
-bench() { # bench LABEL RUNS mmc|timers ARGS...: the best of RUNS by CPU throughput
+bench() { # bench LABEL RUNS mmc|timers ARGS...: the best of RUNS by CPU throughput,
+          # against the best of as many reference runs alternated with them
   local label=$1 runs=$2 against=$3; shift 3
-  local reference=$ref_mmc name="M/M/4 loop"
-  if [ "$against" = timers ]; then reference=$ref_timers name="timer loop"; fi
-  local best="" best_rate=0
+  local name="M/M/4 loop"
+  if [ "$against" = timers ]; then name="timer loop"; fi
+  local best="" best_rate=0 reference=0
   for ((i = 0; i < runs; i++)); do
+    r=$(ref_rate "$against")
+    if [ "$r" -gt "$reference" ]; then reference=$r; fi
     line=$("$bin" run "$@" --quiet --stats --out "$out/$label" 2>&1 >/dev/null | grep '^stats:')
     rate=$(sed -n 's/.*requests_per_cpu_s=\([0-9]*\).*/\1/p' <<<"$line")
     if [ "$rate" -gt "$best_rate" ]; then best=$line best_rate=$rate; fi
@@ -35,10 +45,10 @@ bench() { # bench LABEL RUNS mmc|timers ARGS...: the best of RUNS by CPU through
     "$(awk -v x="$best_rate" 'BEGIN{printf "%.2f M", x/1e6}')" \
     "$(awk -v e="$ev" -v r="$rq" 'BEGIN{printf "%.1f", r ? e/r : 0}')" "$cpu" \
     "$(awk -v x="$rss" 'BEGIN{printf "%.1f", x/1024}')" \
-    "$(awk -v x="$best_rate" -v y="$reference" 'BEGIN{printf "%.3f x", x/y}') $name"
+    "$(awk -v x="$best_rate" -v y="$reference" 'BEGIN{printf "%.3f x", x/y}') $name ($(awk -v y="$reference" 'BEGIN{printf "%.2f M", y/1e6}'))"
 }
 
-printf 'references: bare M/M/4 heap loop %.2f M customers/CPU-s, closed-loop FIFO timer loop %.2f M requests/CPU-s\n\n' \
+printf 'references at the start: bare M/M/4 heap loop %.2f M customers/CPU-s, closed-loop FIFO timer loop %.2f M requests/CPU-s\n\n' \
   "$(awk -v x="$ref_mmc" 'BEGIN{print x/1e6}')" "$(awk -v x="$ref_timers" 'BEGIN{print x/1e6}')"
 printf '%-40s %10s %11s %8s %9s %8s  %s\n' case requests "req/CPU-s" "ev/req" "CPU s" "RSS MiB" "ratio to reference"
 bench "M/M/4 rho=0.9, 20M customers" 3 mmc scenarios/mmc.json --set duration_s=5556
